@@ -1,0 +1,130 @@
+import Foundation
+
+/// The `homeward` command line: parses arguments, runs a command, maps failures to exit codes
+/// (0 success, 1 a target missed, 2 bad input or usage, 3 I/O or internal failure).
+public enum HomewardCLI {
+    public static func main(_ args: [String], console: Console = .standard) -> Int32 {
+        guard let command = args.first else {
+            console.err(Help.overview)
+            return 2
+        }
+        let rest = Array(args.dropFirst())
+        do {
+            switch command {
+            case "run": return try RunCommand.run(rest, console)
+            case "validate": return try ValidateCommand.run(rest, console)
+            case "replay": return try ReplayCommand.run(rest, console)
+            case "help", "--help", "-h":
+                if let topic = rest.first {
+                    guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }
+                    console.out(text)
+                } else {
+                    console.out(Help.overview)
+                }
+                return 0
+            case "--version", "version":
+                console.out("homeward \(Homeward.version)\n")
+                return 0
+            default:
+                throw CommandFailure.usage("unknown command '\(command)' (see homeward --help)")
+            }
+        } catch let failure as CommandFailure {
+            console.err("homeward: \(failure.message)\n")
+            return failure.status.rawValue
+        } catch let error as ScenarioError {
+            console.err(error.description + "\n")
+            return 2
+        } catch let error as LogError {
+            console.err("homeward: \(error.description)\n")
+            switch error {
+            case .io: return 3
+            case .corrupt, .truncated: return 2
+            }
+        } catch {
+            console.err("homeward: internal error: \(error)\n")
+            return 3
+        }
+    }
+}
+
+/// `homeward validate FILE...`
+enum ValidateCommand {
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: [], flags: ["quiet"])
+        guard !a.positional.isEmpty else { throw CommandFailure.usage("validate needs at least one scenario file\n\n" + Help.validate) }
+        var failed = false
+        for file in a.positional {
+            do {
+                let loaded = try ScenarioLoader.load(path: file)
+                if !a.flag("quiet") { console.out("\(file): ok (\(loaded.scenario.name))\n") }
+            } catch {
+                failed = true
+                console.err(error.description + "\n")
+            }
+        }
+        return failed ? 2 : 0
+    }
+}
+
+/// `homeward run SCENARIO [options]`
+enum RunCommand {
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "events", "format"], flags: ["quiet"])
+        guard a.positional.count == 1 else { throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run) }
+        let format = a.value("format") ?? "table"
+        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
+        if let events = a.value("events"), !events.hasSuffix(".jsonl") {
+            throw CommandFailure.usage("--events: only JSON Lines logs ('.jsonl') are supported in this version, got '\(events)'")
+        }
+        let loaded = try ScenarioLoader.load(path: a.positional[0])
+        let replications = try a.integer("replications", min: 1, max: ScenarioReader.maximumReplications) ?? loaded.scenario.replications
+        let seed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init) ?? loaded.scenario.seed
+        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"))
+        let bar = ProgressBar(total: replications, label: "replications", console: console, quiet: a.flag("quiet"))
+        let result = try Runner.run(loaded, options: options) { bar.update($0) }
+        let summary = result.summary
+        let manifest = result.manifest.json
+        let out = a.value("out") ?? "results/\(baseName(a.positional[0]))"
+        try SummaryFiles.write(summary, manifest: manifest, to: out)
+        switch format {
+        case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
+        case "csv": console.out(SummaryFiles.summaryCSV(summary))
+        default:
+            let s = loaded.scenario
+            let title = "\(s.name): \(replications) replications, \(s.days) days from \(s.start) (warm-up \(s.warmupDays) days), seed \(seed)"
+            console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
+            console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
+        }
+        return 0
+    }
+
+    static func baseName(_ path: String) -> String {
+        var name = (path as NSString).lastPathComponent
+        for ext in [".json5", ".json"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
+        return name
+    }
+}
+
+/// `homeward replay LOG [--out DIR]`
+enum ReplayCommand {
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet"])
+        guard a.positional.count == 1 else { throw CommandFailure.usage("replay needs exactly one event log\n\n" + Help.replay) }
+        let (header, replications) = try EventLogReader.replay(path: a.positional[0])
+        let summary = Summary(replications)
+        let manifest = JSONValue.object(
+            JSONObject([
+                ("homewardVersion", .string(Homeward.version)), ("replayOf", .string(a.positional[0])),
+                ("scenarioHash", .string(header.scenarioHash)), ("seed", .number(Double(header.seed))),
+                ("replications", .number(Double(header.replications))),
+            ]))
+        if let out = a.value("out") { try SummaryFiles.write(summary, manifest: manifest, to: out) }
+        if a.value("format") == "json" {
+            console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
+        } else {
+            console.out(TableRenderer(color: console.color).summaryTable(summary, title: "Replay of \(a.positional[0]): \(header.replications) replications"))
+        }
+        return 0
+    }
+}

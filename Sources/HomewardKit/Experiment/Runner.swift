@@ -1,0 +1,207 @@
+import Dispatch
+import Foundation
+
+/// Homeward's version, written into every manifest and log header.
+public enum Homeward {
+    public static let version = "0.1.0"
+    public static let generator =
+        "xoshiro256** (Blackman & Vigna); each stream seeded through SplitMix64 from (master seed, replication, FNV-1a hash of the stream's name)"
+}
+
+/// How to run a scenario's replications.
+public struct RunOptions: Sendable {
+    public var replications: Int
+    public var seed: UInt64
+    public var threads: Int
+    /// Write the event log here (`.jsonl`).
+    public var eventsPath: String?
+
+    public init(replications: Int, seed: UInt64, threads: Int = 1, eventsPath: String? = nil) {
+        self.replications = replications
+        self.seed = seed
+        self.threads = threads
+        self.eventsPath = eventsPath
+    }
+}
+
+/// The result of running a scenario.
+public struct RunResult: Sendable {
+    public var replications: [ReplicationMetrics]
+    public var manifest: RunManifest
+    public var summary: Summary { Summary(replications) }
+}
+
+/// What was run, for reproducibility (in the spirit of the STRESS-DES guideline).
+public struct RunManifest: Sendable {
+    public var scenarioName: String
+    public var scenarioFile: String
+    public var scenarioHash: String
+    public var seed: UInt64
+    public var replications: Int
+    public var start: CivilDate
+    public var horizonDays: Int
+    public var warmupDays: Int
+    public var threads: Int
+    public var wallSeconds: Double
+    public var eventsFile: String?
+
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("homewardVersion", .string(Homeward.version)),
+            ("scenario", .string(scenarioName)),
+            ("scenarioFile", .string(scenarioFile)),
+            ("scenarioHash", .string(scenarioHash)),
+            ("seed", .number(Double(seed))),
+            ("replications", .number(Double(replications))),
+            ("start", .string(start.description)),
+            ("horizonDays", .number(Double(horizonDays))),
+            ("warmupDays", .number(Double(warmupDays))),
+            ("generator", .string(Homeward.generator)),
+            ("threads", .number(Double(threads))),
+            ("wallSeconds", .number((wallSeconds * 1000).rounded() / 1000)),
+        ]
+        if let eventsFile { pairs.append(("eventsFile", .string(eventsFile))) }
+        return .object(JSONObject(pairs))
+    }
+}
+
+/// Runs replications, in parallel when asked, with results in replication order so that the
+/// outcome does not depend on the number of threads.
+public enum Runner {
+    /// One replication folded straight into its metrics (no log kept).
+    public static func replicate(_ scenario: Scenario, seed: UInt64, replication: Int) -> ReplicationMetrics {
+        var simulation = Simulation(
+            scenario: scenario, seed: seed, replication: replication,
+            sink: Projection(context: ProjectionContext(scenario: scenario)))
+        simulation.run()
+        return simulation.sink.metrics()
+    }
+
+    /// Runs `options.replications` replications of a loaded scenario.
+    ///
+    /// - Parameter progress: called (from any thread) after each replication with the number done.
+    /// - Throws: `LogError.io` when the event log cannot be written.
+    public static func run(
+        _ loaded: LoadedScenario, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(LogError) -> RunResult {
+        let began = Date()
+        let scenario = loaded.scenario
+        let n = options.replications
+        let context = ProjectionContext(scenario: scenario)
+        var partPaths: [String] = []
+        if let path = options.eventsPath {
+            partPaths = (0..<n).map { "\(path).part\($0).tmp" }
+        }
+        let results = ResultSlots(count: n)
+        let failures = ResultSlots(count: n)
+        let parts = partPaths
+        let header = options.eventsPath.map { _ in
+            EventLogHeader(context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)
+        }
+        parallelFor(count: n, threads: options.threads) { rep in
+            if parts.isEmpty {
+                results.set(rep, replicate(scenario, seed: options.seed, replication: rep))
+            } else {
+                do {
+                    var writer = try JSONLinesWriter(path: parts[rep], context: context, replication: rep)
+                    var simulation = Simulation(
+                        scenario: scenario, seed: options.seed, replication: rep,
+                        sink: Tee(Projection(context: context), writer))
+                    simulation.run()
+                    writer = simulation.sink.second
+                    try writer.close()
+                    results.set(rep, simulation.sink.first.metrics())
+                } catch {
+                    failures.set(rep, error)
+                }
+            }
+            progress?(results.filled)
+        }
+        if let error = failures.values.compactMap({ $0 as? LogError }).first {
+            for p in parts { try? FileManager.default.removeItem(atPath: p) }
+            throw error
+        }
+        if let path = options.eventsPath, let header {
+            try JSONLinesWriter.concatenate(parts: parts, header: header, into: path)
+        }
+        let manifest = RunManifest(
+            scenarioName: scenario.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: options.seed,
+            replications: n, start: scenario.start, horizonDays: scenario.days, warmupDays: scenario.warmupDays,
+            threads: options.threads, wallSeconds: Date().timeIntervalSince(began), eventsFile: options.eventsPath)
+        return RunResult(replications: results.values.map { $0 as! ReplicationMetrics }, manifest: manifest)
+    }
+
+    /// Calls `body(i)` for i in 0..<count on up to `threads` threads; each index once.
+    public static func parallelFor(count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let workers = max(1, min(threads, count))
+        if workers == 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        let next = Counter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.take()
+                if i >= count { return }
+                body(i)
+            }
+        }
+    }
+}
+
+/// Results written by worker threads into their own slots.
+final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Any?]
+    private(set) var filledCount = 0
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Any) {
+        lock.lock()
+        slots[i] = value
+        filledCount += 1
+        lock.unlock()
+    }
+
+    var filled: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return filledCount
+    }
+
+    var values: [Any?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value - 1
+    }
+}
+
+/// Sends each event to two sinks (the projection and a log writer).
+public struct Tee<First: EventSink, Second: EventSink>: EventSink {
+    public var first: First
+    public var second: Second
+
+    public init(_ first: First, _ second: Second) {
+        self.first = first
+        self.second = second
+    }
+
+    @inline(__always)
+    public mutating func append(_ event: Event) {
+        first.append(event)
+        second.append(event)
+    }
+}

@@ -1,0 +1,122 @@
+/// The metrics of one replication: named scalar values and monthly series.
+///
+/// Keys are stable identifiers (`nelAdmissions`, `delayedBedDaysByReason.D(ii)`, ...); group
+/// keys have the form `group.member`. Units and meanings are in `MetricCatalogue`.
+public struct ReplicationMetrics: Sendable, Equatable {
+    public var values: [(key: String, value: Double)]
+    public var monthLabels: [String]
+    public var monthly: [(key: String, values: [Double])]
+
+    public init(values: [(key: String, value: Double)], monthLabels: [String], monthly: [(key: String, values: [Double])]) {
+        self.values = values
+        self.monthLabels = monthLabels
+        self.monthly = monthly
+    }
+
+    public subscript(key: String) -> Double? { values.first { $0.key == key }?.value }
+
+    public static func == (a: ReplicationMetrics, b: ReplicationMetrics) -> Bool {
+        a.monthLabels == b.monthLabels
+            && a.values.elementsEqual(b.values) { $0.key == $1.key && $0.value.bitPattern == $1.value.bitPattern }
+            && a.monthly.elementsEqual(b.monthly) {
+                $0.key == $1.key && $0.values.map(\.bitPattern) == $1.values.map(\.bitPattern)
+            }
+    }
+}
+
+extension Projection {
+    /// The metrics, once the `.end` event has been folded in.
+    public func metrics() -> ReplicationMetrics {
+        let c = context
+        let years = Double(c.days) / 365.25
+        let months = Double(c.days) / (365.25 / 12)
+        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
+        var v: [(key: String, value: Double)] = []
+        func put(_ key: String, _ value: Double) { v.append((key, value)) }
+
+        put("nelAdmissions", nel)
+        put("nelAdmissionsPer1000PerYear", ratio(nel, years * c.population / 1000))
+        for (i, cohort) in c.cohorts.enumerated() { put("nelAdmissionsByCohort.\(cohort.name)", nelByCohort[i]) }
+        put("crises", crises)
+        put("admissionsAvoided", avoided)
+        put("crisesNotConveyed", notConveyed)
+        put("readmissions", readmissions30)
+        put("readmissions91", readmissions91)
+        put("edWaitHours", ratio(edWaitSum, edWaitCount) * 24)
+        put("edWaitsOver4Hours", edWaitsOver4h)
+        put("diversions", diversions)
+        let a = c.acute
+        put("acuteOccupancyMean", ratio(censusSum[a], censusCount))
+        put("acuteOccupancyP95", histogramQuantile(acuteCensusHistogram, 0.95))
+        put("acuteDaysAbove92Percent", acuteDaysAbove92)
+        put("acuteDaysAbove95Percent", acuteDaysAbove95)
+        put("delayedBedDays", delayExact)
+        put("delayedBedDaysMidnight", delayMidnight)
+        put("dtocPer100kPerMonth", ratio(delayMidnight, months * c.adultPopulation / 100_000))
+        for r in DelayReason.allCases { put("delayedBedDaysByReason.\(r.code)", delayExactByReason[Int(r.rawValue)]) }
+        for r in DelayReason.allCases {
+            put("delayedBedDaysMidnightByReason.\(r.code)", delayMidnightByReason[Int(r.rawValue)])
+        }
+        for (i, p) in c.pathways.enumerated() { put("delayedBedDaysByPathway.\(p)", delayExactByPathway[i]) }
+        for o in Responsible.allCases {
+            put("delayedBedDaysByResponsible.\(o.key)", delayExactByResponsible[Int(o.rawValue)])
+        }
+        put("delayedPatients", delayedPatients)
+        put("meanDelayDays", ratio(delayedPatientDays, delayedPatients))
+        put("delayedAtMonthEnd", ratio(monthlySnapshot.reduce(0, +), Double(monthlySnapshot.count)))
+        put("reablementAtHome91Rate", ratio(atHome65, followUps65))
+        put("reablementFollowUps65", followUps65)
+        put("permanentCareHomeAdmissions", careHomeAdmissions)
+        put("permanentCareHomeAdmissions65", careHomeAdmissions65)
+        put("permanentCareHomeAdmissionsPer100k65", ratio(careHomeAdmissions65, years * c.population65 / 100_000))
+        put("deaths", deaths)
+        var total = 0.0
+        for (s, info) in c.services.enumerated() {
+            let cost = info.costPerDay * occupancyIntegral[s] + info.costPerEpisode * entries[s]
+            total += cost
+            put("services.\(info.name).occupancyMean", ratio(occupancyIntegral[s], Double(c.days)))
+            put("services.\(info.name).occupancyMidnightMean", ratio(censusSum[s], censusCount))
+            put("services.\(info.name).admissions", entries[s])
+            put("services.\(info.name).meanWaitDays", ratio(waitSum[s], waitCount[s]))
+            put("services.\(info.name).occupiedDays", occupancyIntegral[s])
+            put("services.\(info.name).blockedDays", s == a ? delayExact : downstreamDelay[s])
+            put("costByService.\(info.name)", cost)
+        }
+        put("totalCost", total)
+
+        let reasonSeries = DelayReason.allCases.map { r in
+            (key: "delayedBedDaysMidnightByReason.\(r.code)", values: monthlyDelayMidnightByReason.map { $0[Int(r.rawValue)] })
+        }
+        let monthly: [(key: String, values: [Double])] =
+            [
+                ("nelAdmissions", monthlyNEL),
+                ("admissionsAvoided", monthlyAvoided),
+                ("delayedBedDays", monthlyDelayExact),
+                ("delayedBedDaysMidnight", monthlyDelayMidnight),
+                ("dtocPer100k", monthlyDelayMidnight.map { $0 / c.adultPopulation * 100_000 }),
+                ("delayedAtMonthEnd", monthlySnapshot),
+                ("acuteOccupancyMean", zip(monthlyAcuteCensus, monthlyMidnights).map { ratio($0, $1) }),
+                ("permanentCareHomeAdmissions65", monthlyCareHome65),
+            ] + reasonSeries
+        return ReplicationMetrics(values: v, monthLabels: monthLabels, monthly: monthly)
+    }
+
+    /// Type-7 quantile of values given as a histogram (index = value, entry = count).
+    func histogramQuantile(_ histogram: [Double], _ p: Double) -> Double {
+        let n = histogram.reduce(0, +)
+        guard n > 0 else { return .nan }
+        let h = (n - 1) * p
+        let lowRank = h.rounded(.down)
+        func value(atRank rank: Double) -> Double {
+            var seen = 0.0
+            for (v, count) in histogram.enumerated() {
+                seen += count
+                if seen > rank { return Double(v) }
+            }
+            return Double(histogram.count - 1)
+        }
+        let lo = value(atRank: lowRank)
+        let hi = value(atRank: min(lowRank + 1, n - 1))
+        return lo + (h - lowRank) * (hi - lo)
+    }
+}

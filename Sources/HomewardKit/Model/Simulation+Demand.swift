@@ -1,0 +1,196 @@
+import Foundation
+
+/// Demand: crises arriving from cohorts, crisis response, conveyance to hospital.
+extension Simulation {
+    // MARK: - Arrival rates
+
+    /// The crisis rate of cohort `c` at time `t`, per day.
+    ///
+    /// base rate x population growth x trend x day-of-week x hour-of-day x month weights, and
+    /// for care-home residents x the number of residents present now.
+    func rate(cohort c: Int, at t: Double) -> Double {
+        let cohort = scenario.cohorts[c]
+        let day = clock.dayIndex(t)
+        let hour = min(Int((t - Double(Int(t))) * 24), 23)
+        let profile =
+            cohort.dayOfWeek[Int(clock.weekday[day]) - 1] * cohort.hourOfDay[hour]
+            * cohort.month[Int(clock.monthOfYear[day]) - 1]
+        return baseRate(cohort: c, at: t) * profile
+    }
+
+    /// The rate without the within-year profiles, per day.
+    func baseRate(cohort c: Int, at t: Double) -> Double {
+        let cohort = scenario.cohorts[c]
+        let years = t / 365.25
+        let trend = pow(1 + cohort.trendPerYear, years)
+        switch cohort.rate {
+        case .perYear(let r):
+            return r / 365.25 * trend
+        case .perThousandPerYear(let r):
+            let people = scenario.population[cohort.band].people(atYears: years)
+            return r * people / 1000 / 365.25 * trend
+        case .perResidentPerYear(let r):
+            return r / 365.25 * trend * Double(residents[c].count)
+        }
+    }
+
+    /// An upper bound of `rate(cohort:at:)` over the whole run, for thinning.
+    func maximumRate(cohort c: Int) -> Double {
+        let cohort = scenario.cohorts[c]
+        let peak =
+            (cohort.dayOfWeek.max() ?? 1) * (cohort.hourOfDay.max() ?? 1) * (cohort.month.max() ?? 1)
+        let years = horizon / 365.25
+        let trend = max(1, pow(1 + cohort.trendPerYear, years))
+        switch cohort.rate {
+        case .perYear(let r):
+            return r / 365.25 * trend * peak
+        case .perThousandPerYear(let r):
+            let band = scenario.population[cohort.band]
+            let people = max(band.people, band.people(atYears: years))
+            return r * people / 1000 / 365.25 * trend * peak
+        case .perResidentPerYear(let r):
+            let beds = scenario.services.filter { $0.kind == .careHome && $0.residentCohort == c }
+                .reduce(0) { $0 + $1.capacity.maximum }
+            return r / 365.25 * trend * peak * Double(beds)
+        }
+    }
+
+    /// Candidate arrivals come at the bounding rate; each is kept with probability
+    /// rate(t) / bound (Lewis-Shedler thinning), which samples the non-homogeneous Poisson
+    /// process exactly.
+    mutating func scheduleNextArrival(cohort c: Int) {
+        let gap = arrivalStreams[c].exponential(mean: 1 / lambdaMax[c])
+        let t = now + gap
+        if t < horizon {
+            calendar.schedule(at: t, Action(kind: .arrival, subject: Int32(c), token: 0))
+        }
+    }
+
+    mutating func arrival(cohort c: Int) {
+        scheduleNextArrival(cohort: c)
+        let u = arrivalStreams[c].uniform()
+        guard u * lambdaMax[c] <= rate(cohort: c, at: now) else { return }
+        if case .perResidentPerYear = scenario.cohorts[c].rate {
+            let present = residents[c]
+            guard !present.isEmpty else { return }
+            let p = present[arrivalStreams[c].index(below: present.count)]
+            crisis(p, readmission: false)
+        } else {
+            crisis(newCohortPatient(cohort: c), readmission: false)
+        }
+    }
+
+    // MARK: - Crisis and crisis response
+
+    /// A patient's crisis: crisis response if suitable, open and free; else conveyance.
+    ///
+    /// The patient's stream gives, in a fixed order, one draw per crisis-response service the
+    /// cohort is eligible for (suitable or not), one for success and one for conveyance, so
+    /// changes of capacity do not shift the patient's later draws.
+    mutating func crisis(_ p: Int32, readmission: Bool) {
+        emit(.crisis, patient: p, service: -1, detail: readmission ? 1 : 0)
+        let c = Int(patients[Int(p)].cohort)
+        var chosen = -1
+        for s in cohortServices[c] {
+            let suitable = uniform(p) < scenario.services[s].eligibility[c]
+            if chosen < 0, suitable, occupied[s] < capacity[s],
+                clock.isOpen(now, hours: scenario.services[s].hours)
+            {
+                chosen = s
+            }
+        }
+        let successDraw = uniform(p)
+        let conveyDraw = uniform(p)
+        if chosen >= 0 {
+            let service = scenario.services[chosen]
+            leaveCareHomeIfResident(p, to: chosen)
+            occupied[chosen] += 1
+            setLocation(p, .inCrisisResponse, place: chosen)
+            emit(.enter, patient: p, service: chosen, detail: -1)
+            let success = successDraw < service.successRate
+            let duration = service.duration.map { sample($0, p) } ?? 0
+            calendar.schedule(
+                at: now + duration,
+                Action(kind: .crisisResponseEnd, subject: p, token: success ? 1 : 0))
+            return
+        }
+        if conveyDraw < scenario.cohorts[c].conveyance {
+            convey(p)
+        } else {
+            emit(.notConveyed, patient: p, service: -1, detail: 0)
+            if patients[Int(p)].location == .atHome { releaseIfIdle(p) }
+        }
+    }
+
+    mutating func crisisResponseEnd(_ p: Int32, succeeded: Bool) {
+        let s = Int(patients[Int(p)].place)
+        occupied[s] -= 1
+        emit(.serviceEnd, patient: p, service: s, detail: (succeeded ? Outcome.avoided : .conveyed).rawValue)
+        if succeeded {
+            let home = Int(patients[Int(p)].heldHome)
+            if home >= 0 {
+                emit(.leave, patient: p, service: s, detail: Int32(home))
+                returnToCareHome(p)
+            } else {
+                emit(.leave, patient: p, service: s, detail: Destination.home)
+                setLocation(p, .atHome, place: -1)
+                releaseIfIdle(p)
+            }
+        } else {
+            emit(.leave, patient: p, service: s, detail: Int32(acute))
+            setLocation(p, .atHome, place: -1)
+            convey(p)
+        }
+    }
+
+    // MARK: - Conveyance and the front door
+
+    /// Conveyance to hospital: a non-elective admission. An emergency is never refused: with no
+    /// free bed the patient waits in ED/escalation, and may be diverted after the limit.
+    mutating func convey(_ p: Int32) {
+        leaveCareHomeIfResident(p, to: acute)
+        emit(.conveyance, patient: p, service: acute, detail: 0)
+        if occupied[acute] < capacity[acute] && queues[acute].isEmpty {
+            admit(p)
+            return
+        }
+        let limit = scenario.services[acute].divertAfterHours
+        if limit == 0 {
+            divert(p)
+            return
+        }
+        setLocation(p, .inED, place: acute)
+        emit(.edWait, patient: p, service: acute, detail: 0)
+        queues[acute].push(Waiting(patient: p, token: patients[Int(p)].token))
+        if let limit {
+            calendar.schedule(
+                at: now + limit / 24,
+                Action(kind: .edTimeout, subject: p, token: patients[Int(p)].token))
+        }
+    }
+
+    mutating func edTimeout(_ p: Int32, token: UInt32) {
+        guard patients[Int(p)].token == token, patients[Int(p)].location == .inED else { return }
+        divert(p)
+    }
+
+    /// Diverted out of area: the patient leaves the modelled system (a held care-home bed is
+    /// given up).
+    mutating func divert(_ p: Int32) {
+        emit(.diversion, patient: p, service: acute, detail: 0)
+        releaseHeldBed(p)
+        setLocation(p, .atHome, place: -1)
+        releaseIfIdle(p)
+    }
+
+    /// Admission to an acute bed; the stay until medically optimised (or death) is drawn now.
+    mutating func admit(_ p: Int32) {
+        occupied[acute] += 1
+        setLocation(p, .inService, place: acute)
+        emit(.enter, patient: p, service: acute, detail: -1)
+        let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)]
+        let stay = sample(cohort.lengthOfStay, p)
+        let dies = uniform(p) < cohort.inHospitalMortality
+        calendar.schedule(at: now + stay, Action(kind: .acuteEnd, subject: p, token: dies ? 1 : 0))
+    }
+}

@@ -1,0 +1,214 @@
+/// Services after hospital: reablement, beds, home care, care homes; readmissions, the
+/// 91-day follow-up, capacity changes and the queues that release blocked places.
+extension Simulation {
+    // MARK: - Reablement, beds and home care
+
+    /// Starts the service's duration; `residualFraction` draws a uniform fraction of it (for
+    /// patients already in the service at time 0).
+    mutating func startServiceClock(_ p: Int32, service s: Int, residualFraction: Bool) {
+        let service = scenario.services[s]
+        switch service.kind {
+        case .homeReablement, .bedBased, .homeCare, .crisisResponse:
+            var length = service.duration.map { sample($0, p) } ?? 0
+            if residualFraction { length *= uniform(p) }
+            calendar.schedule(at: now + length, Action(kind: .serviceEnd, subject: p, token: 0))
+        case .acute, .careHome:
+            break
+        }
+    }
+
+    mutating func serviceEnd(_ p: Int32) {
+        let s = Int(patients[Int(p)].place)
+        let service = scenario.services[s]
+        if service.kind == .homeCare || service.outcomes.isEmpty {
+            emit(.serviceEnd, patient: p, service: s, detail: Outcome.independent.rawValue)
+            leave(p, to: Destination.home, thenHome: true)
+            return
+        }
+        let rule = service.outcomes[pick(service.outcomes.map(\.probability), uniform(p))]
+        emit(.serviceEnd, patient: p, service: s, detail: rule.outcome.rawValue)
+        switch rule.outcome {
+        case .independent, .avoided, .conveyed:
+            leave(p, to: Destination.home, thenHome: true)
+        case .homeCare, .careHome:
+            requestPlace(p, in: rule.next ?? s)
+        case .readmitted:
+            leave(p, to: Destination.home)
+            setLocation(p, .atHome, place: -1)
+            crisis(p, readmission: true)
+        case .died:
+            emit(.death, patient: p, service: s, detail: 0)
+            leave(p, to: Destination.died)
+        }
+    }
+
+    /// At home with no service: the readmission risk runs from now (cumulative probabilities
+    /// within 30 and within 91 days; the time is uniform within each window).
+    mutating func goHome(_ p: Int32, fromAcute: Bool) {
+        setLocation(p, .atHome, place: -1)
+        let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)]
+        let u = uniform(p)
+        let v = uniform(p)
+        var at = -1.0
+        if u < cohort.readmissionWithin30 {
+            at = now + 30 * v
+        } else if u < cohort.readmissionWithin91 {
+            at = now + 30 + 61 * v
+        }
+        if at >= 0 {
+            patients[Int(p)].pending += 1
+            calendar.schedule(at: at, Action(kind: .readmission, subject: p, token: 0))
+        }
+        releaseIfIdle(p)
+    }
+
+    mutating func readmission(_ p: Int32) {
+        patients[Int(p)].pending -= 1
+        if patients[Int(p)].location == .atHome {
+            crisis(p, readmission: true)
+        } else {
+            releaseIfIdle(p)
+        }
+    }
+
+    /// The 91-day follow-up of a discharge from hospital into reablement: where is the patient?
+    mutating func followUp(_ p: Int32) {
+        patients[Int(p)].pending -= 1
+        let r = patients[Int(p)]
+        let status: FollowUpStatus
+        switch r.location {
+        case .atHome, .waitingAtHome, .inCrisisResponse, .free:
+            status = r.heldHome >= 0 ? .inCareHome : .atHome
+        case .inED:
+            status = .inHospital
+        case .dead:
+            status = .dead
+        case .inService:
+            switch scenario.services[Int(r.place)].kind {
+            case .acute: status = .inHospital
+            case .careHome: status = .inCareHome
+            case .bedBased: status = .inBedBasedCare
+            case .homeReablement, .homeCare, .crisisResponse: status = .atHome
+            }
+        }
+        emit(.followUp91, patient: p, service: -1, detail: status.rawValue)
+        releaseIfIdle(p)
+    }
+
+    // MARK: - Care homes
+
+    /// A new permanent resident (the place is already counted in `occupied`).
+    mutating func moveIntoCareHome(_ p: Int32, home s: Int, source: AdmissionSource) {
+        if let cohort = scenario.services[s].residentCohort {
+            patients[Int(p)].cohort = Int16(cohort)
+        }
+        patients[Int(p)].heldHome = Int16(s)
+        setLocation(p, .inService, place: s)
+        emit(.enter, patient: p, service: s, detail: -1)
+        emit(.careHomeAdmission, patient: p, service: s, detail: source.rawValue)
+        becomePresent(p, home: s)
+    }
+
+    /// A resident comes back to the bed held for them.
+    mutating func returnToCareHome(_ p: Int32) {
+        let s = Int(patients[Int(p)].heldHome)
+        setLocation(p, .inService, place: s)
+        emit(.enter, patient: p, service: s, detail: -1)
+        becomePresent(p, home: s)
+    }
+
+    mutating func becomePresent(_ p: Int32, home s: Int) {
+        let service = scenario.services[s]
+        if let c = service.residentCohort {
+            patients[Int(p)].residentIndex = Int32(residents[c].count)
+            residents[c].append(p)
+        }
+        if service.annualMortality > 0 {
+            let life = patients[Int(p)].rng.exponential(mean: 365.25 / service.annualMortality)
+            calendar.schedule(
+                at: now + life, Action(kind: .residentDeath, subject: p, token: patients[Int(p)].token))
+        }
+    }
+
+    /// A resident leaves the home for crisis response or hospital; the bed is held.
+    mutating func leaveCareHomeIfResident(_ p: Int32, to destination: Int) {
+        let r = patients[Int(p)]
+        guard r.location == .inService, r.heldHome >= 0, Int(r.place) == Int(r.heldHome) else { return }
+        let s = Int(r.heldHome)
+        removeFromPresent(p)
+        emit(.leave, patient: p, service: s, detail: Int32(destination))
+        setLocation(p, .atHome, place: -1)
+    }
+
+    mutating func removeFromPresent(_ p: Int32) {
+        let r = patients[Int(p)]
+        guard r.residentIndex >= 0, let c = scenario.services[Int(r.heldHome)].residentCohort else { return }
+        let i = Int(r.residentIndex)
+        let last = residents[c].removeLast()
+        if i < residents[c].count {
+            residents[c][i] = last
+            patients[Int(last)].residentIndex = Int32(i)
+        }
+        patients[Int(p)].residentIndex = -1
+    }
+
+    /// Gives up a held care-home bed (the resident died or was diverted elsewhere).
+    mutating func releaseHeldBed(_ p: Int32) {
+        let s = Int(patients[Int(p)].heldHome)
+        guard s >= 0 else { return }
+        patients[Int(p)].heldHome = -1
+        if patients[Int(p)].location == .inService && Int(patients[Int(p)].place) == s { return }
+        occupied[s] -= 1
+        pull(s)
+    }
+
+    mutating func residentDeath(_ p: Int32, token: UInt32) {
+        let r = patients[Int(p)]
+        guard r.token == token, r.location == .inService, Int(r.place) == Int(r.heldHome) else { return }
+        removeFromPresent(p)
+        emit(.death, patient: p, service: Int(r.place), detail: 0)
+        patients[Int(p)].heldHome = -1
+        leave(p, to: Destination.died)
+    }
+
+    /// New residents from the community: a Poisson stream per care home.
+    mutating func scheduleNextReferral(careHome s: Int) {
+        let perDay = scenario.services[s].communityAdmissionsPerYear / 365.25
+        let t = now + referralStreams[s].exponential(mean: 1 / perDay)
+        if t < horizon { calendar.schedule(at: t, Action(kind: .referral, subject: Int32(s), token: 0)) }
+    }
+
+    mutating func referral(careHome s: Int) {
+        scheduleNextReferral(careHome: s)
+        guard let cohort = scenario.services[s].residentCohort else { return }
+        let ordinal = patientOrdinal[cohort]
+        patientOrdinal[cohort] += 1
+        let p = newPatient(
+            cohort: cohort, stream: StreamID.combine(StreamID.named("referral/" + scenario.services[s].name), ordinal))
+        setLocation(p, .waitingAtHome, place: -1)
+        requestPlace(p, in: s)
+    }
+
+    // MARK: - Capacity and queues
+
+    mutating func capacityChange(service s: Int, to value: Int) {
+        capacity[s] = value
+        emit(.capacity, patient: nil, service: s, detail: Int32(value))
+        pull(s)
+    }
+
+    /// Fills free places in `s` from its queue, oldest first. No one is evicted when capacity
+    /// falls: reductions take effect as patients leave.
+    mutating func pull(_ s: Int) {
+        while occupied[s] < capacity[s], let next = queues[s].pop() {
+            let p = next.patient
+            guard patients[Int(p)].token == next.token, patients[Int(p)].location != .free else { continue }
+            if s == acute {
+                guard patients[Int(p)].location == .inED else { continue }
+                admit(p)
+            } else {
+                reserve(p, in: s)
+            }
+        }
+    }
+}

@@ -1,0 +1,309 @@
+import Foundation
+
+/// One replication of a scenario: the patient-flow model driven by the event calendar.
+///
+/// The simulation keeps only the state it needs to decide what happens next (who is where,
+/// which places are taken, who waits for what); it keeps no statistics. Everything it does is
+/// appended to `sink` as `Event`s, and metrics are folds over those events (`Projection`).
+///
+/// A replication is a pure function of (scenario, master seed, replication number): each
+/// cohort's arrivals and each patient's own decisions come from their own random streams,
+/// derived from names rather than positions, so two scenarios that share structure share
+/// streams (common random numbers).
+public struct Simulation<Sink: EventSink> {
+    public let scenario: Scenario
+    public let replication: Int
+    public var sink: Sink
+
+    let clock: WorkingClock
+    var calendar = EventCalendar<Action>(reservingCapacity: 4096)
+    var now: Double = 0
+    var sequence: UInt64 = 0
+    let horizon: Double
+
+    // Patients: a slab of records reused through a free list; ids are never reused.
+    var patients: [PatientRecord] = []
+    var freeSlots: [Int32] = []
+    var nextPatientID: UInt32 = 0
+
+    // Services.
+    var occupied: [Int]
+    var capacity: [Int]
+    var queues: [FIFOQueue<Waiting>]
+    /// Present residents by resident cohort (for picking whose crisis it is).
+    var residents: [[Int32]]
+
+    // Cohorts.
+    var arrivalStreams: [RandomStream]
+    var patientOrdinal: [UInt64]
+    var lambdaMax: [Double]
+    var cohortServices: [[Int]]  // crisis-response services each cohort is eligible for
+    let crisisResponseServices: [Int]
+    let cohortStreamIDs: [UInt64]
+    var referralStreams: [RandomStream]
+    let dischargeHours: Hours
+    let assessmentHours: Hours
+    let equipmentHours: Hours
+    let acute: Int
+
+    /// Creates replication `replication` of `scenario`, with streams derived from `seed`.
+    public init(scenario: Scenario, seed: UInt64, replication: Int, sink: Sink) {
+        self.scenario = scenario
+        self.replication = replication
+        self.sink = sink
+        self.horizon = scenario.horizon
+        self.acute = scenario.acute
+        let bankHolidays = scenario.working.bankHolidays
+        clock = WorkingClock(
+            origin: scenario.origin, horizonDays: scenario.warmupDays + scenario.days,
+            bankHolidays: bankHolidays)
+        let n = scenario.services.count
+        occupied = Array(repeating: 0, count: n)
+        capacity = scenario.services.map { $0.capacity.initial }
+        queues = (0..<n).map { _ in FIFOQueue<Waiting>() }
+        residents = Array(repeating: [], count: scenario.cohorts.count)
+        let rep = UInt64(replication)
+        cohortStreamIDs = scenario.cohorts.map { StreamID.named("cohort/" + $0.name) }
+        arrivalStreams = scenario.cohorts.map {
+            RandomStream(master: seed, replication: rep, stream: StreamID.named("arrivals/" + $0.name))
+        }
+        referralStreams = scenario.services.map {
+            RandomStream(master: seed, replication: rep, stream: StreamID.named("referrals/" + $0.name))
+        }
+        patientOrdinal = Array(repeating: 0, count: scenario.cohorts.count)
+        lambdaMax = Array(repeating: 0, count: scenario.cohorts.count)
+        crisisResponseServices = scenario.services.indices.filter {
+            scenario.services[$0].kind == .crisisResponse
+        }
+        cohortServices = scenario.cohorts.indices.map { c in
+            scenario.services.indices.filter {
+                scenario.services[$0].kind == .crisisResponse && scenario.services[$0].eligibility[c] > 0
+            }
+        }
+        let w = scenario.working
+        dischargeHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayDischarge)
+        assessmentHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayAssessment)
+        equipmentHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayEquipment)
+        self.seed = seed
+    }
+
+    let seed: UInt64
+
+    /// Runs the replication to the horizon, appending every event to `sink`.
+    public mutating func run() {
+        start()
+        while let next = calendar.popNext() {
+            if next.time >= horizon { break }
+            now = next.time
+            perform(next.payload)
+        }
+        now = horizon
+        emit(.end, patient: nil, service: -1, detail: 0)
+    }
+
+    // MARK: - Set-up
+
+    mutating func start() {
+        for s in scenario.services.indices {
+            emit(.capacity, patient: nil, service: s, detail: Int32(capacity[s]))
+            for change in scenario.services[s].capacity.changes where Double(change.day) < horizon {
+                calendar.schedule(
+                    at: Double(change.day),
+                    Action(kind: .capacityChange, subject: Int32(s), token: UInt32(change.capacity)))
+            }
+        }
+        for c in scenario.cohorts.indices { lambdaMax[c] = maximumRate(cohort: c) }
+        placeInitialResidents()
+        placeCensus()
+        for c in scenario.cohorts.indices where lambdaMax[c] > 0 {
+            scheduleNextArrival(cohort: c)
+        }
+        for s in scenario.services.indices where scenario.services[s].communityAdmissionsPerYear > 0 {
+            scheduleNextReferral(careHome: s)
+        }
+    }
+
+    mutating func placeInitialResidents() {
+        for s in scenario.services.indices where scenario.services[s].kind == .careHome {
+            let service = scenario.services[s]
+            guard let cohort = service.residentCohort else { continue }
+            for k in 0..<service.initialResidents {
+                let p = newPatient(cohort: cohort, stream: StreamID.named("resident/\(service.name)/\(k)"))
+                occupied[s] += 1
+                moveIntoCareHome(p, home: s, source: .initialResident)
+            }
+        }
+    }
+
+    mutating func placeCensus() {
+        for (k, entry) in scenario.census.enumerated() {
+            let s = entry.service
+            for j in 0..<entry.patients {
+                let p = newPatient(
+                    cohort: entry.cohort, stream: StreamID.named("census/\(k)/\(j)"))
+                occupied[s] += 1
+                setLocation(p, .inService, place: s)
+                emit(.enter, patient: p, service: s, detail: -1)
+                if s == acute {
+                    if let pathway = entry.delayedOnPathway {
+                        patients[Int(p)].pathway = Int16(pathway)
+                        emit(.medicallyOptimised, patient: p, service: s, detail: Int32(pathway))
+                        seekPlace(p)
+                    } else {
+                        // Remaining stay: a uniform fraction of a full stay (an approximation
+                        // of the residual time; documented in docs/model.md).
+                        let cohort = scenario.cohorts[entry.cohort]
+                        let stay = cohort.lengthOfStay.sample(&patients[Int(p)].rng) * patients[Int(p)].rng.uniform()
+                        let dies = patients[Int(p)].rng.uniform() < cohort.inHospitalMortality
+                        calendar.schedule(
+                            at: now + stay, Action(kind: .acuteEnd, subject: p, token: dies ? 1 : 0))
+                    }
+                } else {
+                    startServiceClock(p, service: s, residualFraction: true)
+                }
+            }
+        }
+    }
+
+    // MARK: - Dispatch
+
+    mutating func perform(_ action: Action) {
+        switch action.kind {
+        case .arrival: arrival(cohort: Int(action.subject))
+        case .referral: referral(careHome: Int(action.subject))
+        case .capacityChange: capacityChange(service: Int(action.subject), to: Int(action.token))
+        case .crisisResponseEnd: crisisResponseEnd(action.subject, succeeded: action.token == 1)
+        case .edTimeout: edTimeout(action.subject, token: action.token)
+        case .acuteEnd: acuteEnd(action.subject, dies: action.token == 1)
+        case .assessmentEnd: assessmentEnd(action.subject)
+        case .equipmentEnd: equipmentEnd(action.subject)
+        case .depart: depart(action.subject)
+        case .serviceEnd: serviceEnd(action.subject)
+        case .residentDeath: residentDeath(action.subject, token: action.token)
+        case .readmission: readmission(action.subject)
+        case .followUp: followUp(action.subject)
+        }
+    }
+
+    // MARK: - Events and patients
+
+    @inline(__always)
+    mutating func emit(_ kind: EventKind, patient p: Int32?, service: Int, detail: Int32) {
+        let id: UInt32
+        let cohort: Int16
+        if let p {
+            id = patients[Int(p)].id
+            cohort = patients[Int(p)].cohort
+        } else {
+            id = Event.noPatient
+            cohort = -1
+        }
+        sink.append(
+            Event(
+                time: now, sequence: sequence, patient: id, kind: kind, cohort: cohort,
+                service: Int16(service), detail: detail))
+        sequence &+= 1
+    }
+
+    mutating func newPatient(cohort: Int, stream: UInt64) -> Int32 {
+        let rng = RandomStream(master: seed, replication: UInt64(replication), stream: stream)
+        let record = PatientRecord(id: nextPatientID, cohort: Int16(cohort), rng: rng)
+        nextPatientID &+= 1
+        if let slot = freeSlots.popLast() {
+            patients[Int(slot)] = record
+            return slot
+        }
+        patients.append(record)
+        return Int32(patients.count - 1)
+    }
+
+    /// A new patient of a community cohort, with a stream named by cohort and ordinal.
+    mutating func newCohortPatient(cohort c: Int) -> Int32 {
+        let ordinal = patientOrdinal[c]
+        patientOrdinal[c] += 1
+        return newPatient(cohort: c, stream: StreamID.combine(cohortStreamIDs[c], ordinal))
+    }
+
+    @inline(__always)
+    mutating func setLocation(_ p: Int32, _ location: Location, place: Int) {
+        patients[Int(p)].location = location
+        patients[Int(p)].place = Int16(place)
+        patients[Int(p)].token &+= 1
+    }
+
+    /// Frees the record of a patient nothing refers to any more.
+    mutating func releaseIfIdle(_ p: Int32) {
+        let r = patients[Int(p)]
+        guard r.location == .atHome || r.location == .dead, r.pending == 0 else { return }
+        patients[Int(p)].location = .free
+        freeSlots.append(p)
+    }
+
+    @inline(__always)
+    mutating func uniform(_ p: Int32) -> Double { patients[Int(p)].rng.uniform() }
+
+    @inline(__always)
+    mutating func sample(_ d: Distribution, _ p: Int32) -> Double {
+        max(d.sample(&patients[Int(p)].rng), 0)
+    }
+}
+
+/// Where a patient is.
+enum Location: UInt8 {
+    case free  // record not in use
+    case atHome
+    case waitingAtHome  // in the community, queued for a care-home place
+    case inCrisisResponse
+    case inED
+    case inService  // acute or any downstream service, care homes included
+    case dead
+}
+
+/// The state of one patient that the model needs to decide what happens next.
+struct PatientRecord {
+    var id: UInt32
+    var cohort: Int16
+    var location: Location = .atHome
+    /// Service index when in a service or crisis response.
+    var place: Int16 = -1
+    var pathway: Int16 = -1
+    /// The service a place has been reserved in or is awaited, -1 for none.
+    var target: Int16 = -1
+    /// The care home whose bed is held while the resident is away, -1 for none.
+    var heldHome: Int16 = -1
+    /// Position in `Simulation.residents[cohort]` while present in a care home.
+    var residentIndex: Int32 = -1
+    /// Changes whenever the patient moves, so events scheduled before the move can be ignored.
+    var token: UInt32 = 0
+    /// Scheduled readmissions and follow-ups that still refer to this record.
+    var pending: UInt8 = 0
+    /// Current delay code (`DelayCode.packed`), -1 when not delayed.
+    var delay: Int32 = -1
+    var rng: RandomStream
+
+    init(id: UInt32, cohort: Int16, rng: RandomStream) {
+        self.id = id
+        self.cohort = cohort
+        self.rng = rng
+    }
+}
+
+/// A patient waiting for a place; stale entries (the patient moved on) are skipped.
+struct Waiting: Sendable {
+    var patient: Int32
+    var token: UInt32
+}
+
+/// Something scheduled on the event calendar.
+struct Action: Sendable {
+    var kind: ActionKind
+    /// Patient slot, cohort or service, depending on `kind`.
+    var subject: Int32
+    /// Patient token, a flag, or a capacity, depending on `kind`.
+    var token: UInt32
+}
+
+enum ActionKind: UInt8, Sendable {
+    case arrival, referral, capacityChange, crisisResponseEnd, edTimeout, acuteEnd
+    case assessmentEnd, equipmentEnd, depart, serviceEnd, residentDeath, readmission, followUp
+}

@@ -1,0 +1,78 @@
+/// Plain-text tables for the terminal: aligned columns, units, optional colour.
+public struct TableRenderer {
+    public var color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    /// The run's headline metrics: metric, mean, 95% CI, unit.
+    public func summaryTable(_ summary: Summary, title: String) -> String {
+        var rows: [[String]] = []
+        var bcfRows: Set<Int> = []
+        for key in MetricCatalogue.headline {
+            guard let e = summary[key] else { continue }
+            let info = MetricCatalogue.info(of: key)
+            if info?.bcf == true { bcfRows.insert(rows.count) }
+            rows.append([key, Self.format(e.interval.mean), Self.interval(e.interval), info?.unit ?? ""])
+        }
+        for r in DelayReason.allCases {
+            guard let e = summary["delayedBedDaysByReason.\(r.code)"], e.interval.mean > 0 else { continue }
+            rows.append(["  by reason \(r.code)", Self.format(e.interval.mean), Self.interval(e.interval), "bed days"])
+        }
+        return render(title: title, header: ["metric", "mean", "95% CI", "unit"], rows: rows, rightAligned: [1, 2], highlighted: bcfRows)
+            + "  (BCF metrics \(color ? "in bold" : "marked *"); CI: t-interval across replications)\n"
+    }
+
+    public func render(title: String, header: [String], rows: [[String]], rightAligned: Set<Int>, highlighted: Set<Int> = []) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count + (i == 0 ? 2 : 0)) } }
+        func line(_ cells: [String], marked: Bool = false) -> String {
+            var parts: [String] = []
+            for (i, cell) in cells.enumerated() {
+                let text = i == 0 && !color ? (marked ? "* " : "  ") + cell : cell
+                let width = widths[i] + (i == 0 && !color ? 2 : 0)
+                let padding = String(repeating: " ", count: max(0, width - text.count))
+                parts.append(rightAligned.contains(i) ? padding + text : text + padding)
+            }
+            let joined = parts.joined(separator: "  ")
+            return (marked && color ? "\u{1B}[1m" + joined + "\u{1B}[0m" : joined) + "\n"
+        }
+        var out = color ? "\u{1B}[1m\(title)\u{1B}[0m\n" : "\(title)\n"
+        out += line(header)
+        out += String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1) + (color ? 0 : 2)) + "\n"
+        for (i, row) in rows.enumerated() { out += line(row, marked: highlighted.contains(i)) }
+        return out
+    }
+
+    /// Numbers as people read them: thousands separators, sensible decimals.
+    public static func format(_ x: Double) -> String {
+        if x.isNaN { return "n/a" }
+        let magnitude = abs(x)
+        let decimals = magnitude >= 1000 ? 0 : magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3
+        return grouped(x, decimals: decimals)
+    }
+
+    public static func interval(_ i: ConfidenceInterval) -> String {
+        if i.low.isNaN || i.high.isNaN { return "n/a" }
+        return "\(format(i.low)) to \(format(i.high))"
+    }
+
+    static func grouped(_ x: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let rounded = (abs(x) * scale).rounded() / scale
+        let whole = Int64(rounded.rounded(.down))
+        var fraction = ""
+        if decimals > 0 {
+            let f = Int64(((rounded - Double(whole)) * scale).rounded())
+            fraction = "." + String(f).leftPadded(to: decimals)
+        }
+        var digits = String(whole)
+        var groups: [String] = []
+        while digits.count > 3 {
+            groups.insert(String(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(digits, at: 0)
+        return (x < 0 && rounded != 0 ? "-" : "") + groups.joined(separator: ",") + fraction
+    }
+}

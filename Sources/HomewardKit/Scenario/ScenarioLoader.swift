@@ -1,0 +1,112 @@
+import Foundation
+
+/// A scenario read from disk, with what a run manifest needs to identify it.
+public struct LoadedScenario: Sendable {
+    public var scenario: Scenario
+    /// The file as given by the user.
+    public var file: String
+    /// The merged JSON (after `extends`), as validated.
+    public var merged: JSONValue
+    /// FNV-1a 64-bit hash of the merged scenario's canonical JSON text, in hex.
+    public var hash: String
+}
+
+/// Loads scenario files: JSON5 text, `extends` chains, validation.
+public enum ScenarioLoader {
+    /// Reads, merges and validates `path`.
+    ///
+    /// - Throws: `ScenarioError` listing every problem, each naming the file and field.
+    public static func load(path: String) throws(ScenarioError) -> LoadedScenario {
+        let merged = try mergedJSON(path: path, chain: [])
+        let scenario = try ScenarioReader.read(merged, file: path)
+        return LoadedScenario(scenario: scenario, file: path, merged: merged, hash: hash(merged))
+    }
+
+    /// Parses text (no `extends` resolution unless `directory` is given).
+    public static func load(text: String, file: String) throws(ScenarioError) -> LoadedScenario {
+        let root = try parse(text: text, file: file)
+        let merged = try resolveExtends(root, file: file, chain: [])
+        let scenario = try ScenarioReader.read(merged, file: file)
+        return LoadedScenario(scenario: scenario, file: file, merged: merged, hash: hash(merged))
+    }
+
+    static func parse(text: String, file: String) throws(ScenarioError) -> JSONValue {
+        do {
+            return try JSON5.parse(text)
+        } catch {
+            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "", message: "not valid JSON5: \(error.description)")])
+        }
+    }
+
+    static func mergedJSON(path: String, chain: [String]) throws(ScenarioError) -> JSONValue {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
+            throw ScenarioError(issues: [ScenarioIssue(file: path, path: "", message: reason)])
+        }
+        guard data.count <= 64 << 20 else {
+            throw ScenarioError(issues: [ScenarioIssue(file: path, path: "", message: "is larger than 64 MB; not a scenario file")])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let root = try parse(text: text, file: path)
+        return try resolveExtends(root, file: path, chain: chain)
+    }
+
+    /// Replaces `extends: "base.json5"` by the base's content overlaid with this file's fields.
+    static func resolveExtends(_ root: JSONValue, file: String, chain: [String]) throws(ScenarioError) -> JSONValue {
+        guard case .object(var o) = root, let ext = o["extends"] else { return root }
+        guard case .string(let relative) = ext else {
+            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "extends", message: "must be a file name (a string)")])
+        }
+        let directory = (file as NSString).deletingLastPathComponent
+        let basePath = (relative as NSString).isAbsolutePath ? relative : (directory as NSString).appendingPathComponent(relative)
+        let canonical = URL(fileURLWithPath: basePath).standardizedFileURL.path
+        let here = URL(fileURLWithPath: file).standardizedFileURL.path
+        if chain.contains(canonical) || canonical == here {
+            let cycle = (chain + [here, canonical]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
+            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "extends", message: "forms a cycle: \(cycle)")])
+        }
+        guard chain.count < 32 else {
+            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "extends", message: "chain is deeper than 32 files")])
+        }
+        let base: JSONValue
+        do {
+            base = try mergedJSON(path: basePath, chain: chain + [here])
+        } catch {
+            throw ScenarioError(
+                issues: error.issues.map {
+                    $0.file == basePath && $0.message == "no such file"
+                        ? ScenarioIssue(file: file, path: "extends", message: "base scenario '\(relative)' not found") : $0
+                })
+        }
+        o["extends"] = nil
+        return overlay(base, with: .object(o))
+    }
+
+    /// Deep merge: objects merge key by key, anything else replaces; `null` removes a key.
+    public static func overlay(_ base: JSONValue, with top: JSONValue) -> JSONValue {
+        guard case .object(var b) = base, case .object(let t) = top else { return top }
+        for (key, value) in t {
+            if case .null = value {
+                b[key] = nil
+            } else if let existing = b[key] {
+                b[key] = overlay(existing, with: value)
+            } else {
+                b[key] = value
+            }
+        }
+        return .object(b)
+    }
+
+    /// FNV-1a 64 of the canonical JSON text, as 16 hex digits.
+    public static func hash(_ value: JSONValue) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in value.jsonText().utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return String(h, radix: 16).leftPadded(to: 16)
+    }
+}
