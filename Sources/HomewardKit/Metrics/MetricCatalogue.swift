@@ -52,7 +52,7 @@ public enum MetricCatalogue {
             let unit =
                 switch field {
                 case "occupancyMean", "occupancyMidnightMean": "places"
-                case "admissions": "admissions"
+                case "admissions", "departures": "patients"
                 case "meanWaitDays": "days"
                 default: "days"
                 }

@@ -49,6 +49,9 @@ public struct Projection: EventSink {
     var acuteDaysAbove92 = 0.0
     var acuteDaysAbove95 = 0.0
     var waitStart: [UInt32: (service: Int16, time: Double)] = [:]
+    var enteredAt: [UInt32: Double] = [:]
+    var staySum: [Double]
+    var departures: [Double]
     var waitSum: [Double]
     var waitCount: [Double]
 
@@ -112,6 +115,8 @@ public struct Projection: EventSink {
         entries = Array(repeating: 0, count: n)
         censusSum = Array(repeating: 0, count: n)
         waitSum = Array(repeating: 0, count: n)
+        staySum = Array(repeating: 0, count: n)
+        departures = Array(repeating: 0, count: n)
         waitCount = Array(repeating: 0, count: n)
         downstreamDelay = Array(repeating: 0, count: n)
         nelByCohort = Array(repeating: 0, count: context.cohorts.count)
@@ -212,6 +217,7 @@ public struct Projection: EventSink {
         let s = Int(e.service)
         advance(s, to: e.time)
         occupancy[s] += 1
+        enteredAt[e.patient] = e.time
         let wait: Double
         if s == context.acute {
             wait = conveyedAt.removeValue(forKey: e.patient).map { e.time - $0 } ?? 0
@@ -237,6 +243,10 @@ public struct Projection: EventSink {
         advance(s, to: e.time)
         occupancy[s] -= 1
         closeDelay(e.patient, at: e.time)
+        if let entered = enteredAt.removeValue(forKey: e.patient), measured(e.time) {
+            staySum[s] += e.time - entered
+            departures[s] += 1
+        }
         if s == context.acute {
             pathwayOf[e.patient] = nil
             if let total = delayedTotalOf.removeValue(forKey: e.patient), total > 0, measured(e.time) {
@@ -271,7 +281,7 @@ public struct Projection: EventSink {
                 monthlyAcuteCensus[m] += census
                 monthlyMidnights[m] += 1
                 censusCount += 1
-                let o = occupancy[s]
+                let o = max(occupancy[s], 0)
                 if o >= acuteCensusHistogram.count {
                     acuteCensusHistogram.append(contentsOf: repeatElement(0, count: o + 1 - acuteCensusHistogram.count))
                 }

@@ -78,6 +78,8 @@ extension Projection {
             put("services.\(info.name).occupancyMidnightMean", ratio(censusSum[s], censusCount))
             put("services.\(info.name).admissions", entries[s])
             put("services.\(info.name).meanWaitDays", ratio(waitSum[s], waitCount[s]))
+            put("services.\(info.name).departures", departures[s])
+            put("services.\(info.name).meanStayDays", ratio(staySum[s], departures[s]))
             put("services.\(info.name).occupiedDays", occupancyIntegral[s])
             put("services.\(info.name).blockedDays", s == a ? delayExact : downstreamDelay[s])
             put("costByService.\(info.name)", cost)

@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+@testable import HomewardKit
+
+/// Relative closeness |x − y| ≤ rel·|y| (exact equality also passes).
+private func close(_ x: Double, _ y: Double, rel: Double) -> Bool {
+    x == y || abs(x - y) <= rel * abs(y)
+}
+
+/// Absolute closeness |x − y| ≤ abs.
+private func near(_ x: Double, _ y: Double, abs tolerance: Double) -> Bool {
+    x == y || abs(x - y) <= tolerance
+}
+
+/// Erlang B straight from its definition, B = (aᶜ/c!) / Σₖ₌₀ᶜ aᵏ/k!, with every term formed in
+/// log space (k ln a − ln k!) and the sum taken relative to its largest term.
+private func directErlangB(servers c: Int, offeredLoad a: Double) -> Double {
+    let logTerms = (0...c).map { k in Double(k) * log(a) - lgamma(Double(k + 1)) }
+    let largest = logTerms.max()!
+    var sum = 0.0
+    for lt in logTerms { sum += exp(lt - largest) }
+    return exp(logTerms[c] - largest) / sum
+}
+
+/// Row-major generator of a birth–death chain on 0…K with constant rates.
+private func birthDeathGenerator(states n: Int, birth: Double, death: (Int) -> Double) -> [Double] {
+    var q = [Double](repeating: 0, count: n * n)
+    for i in 0..<n {
+        if i + 1 < n { q[i * n + i + 1] = birth }
+        if i > 0 { q[i * n + i - 1] = death(i) }
+        var out = 0.0
+        for j in 0..<n where j != i { out += q[i * n + j] }
+        q[i * n + i] = -out
+    }
+    return q
+}
+
+@Suite("QueueingTheoryTests")
+struct QueueingTheoryTests {
+
+    // MARK: Erlang B and C
+
+    @Test func erlangBSmallCasesByHand() {
+        // B(1, 1) = 1/(1 + 1) = ½;  B(2, 1) = (1/2)/(1 + 1 + 1/2) = 0.2.
+        #expect(close(QueueingTheory.erlangB(servers: 1, offeredLoad: 1), 0.5, rel: 1e-15))
+        #expect(close(QueueingTheory.erlangB(servers: 2, offeredLoad: 1), 0.2, rel: 1e-15))
+        #expect(QueueingTheory.erlangB(servers: 0, offeredLoad: 3) == 1)
+        #expect(QueueingTheory.erlangB(servers: 5, offeredLoad: 0) == 0)
+        #expect(QueueingTheory.erlangB(servers: -1, offeredLoad: 1).isNaN)
+        #expect(QueueingTheory.erlangB(servers: 3, offeredLoad: -1).isNaN)
+    }
+
+    @Test(arguments: [(10, 5.0, 0.018384), (100, 90.0, 0.026957)])
+    func erlangBAgainstDirectFormula(servers: Int, load: Double, approx: Double) {
+        let b = QueueingTheory.erlangB(servers: servers, offeredLoad: load)
+        #expect(abs(b - approx) < 5e-7)
+        #expect(close(b, directErlangB(servers: servers, offeredLoad: load), rel: 1e-12))
+    }
+
+    @Test func erlangBDirectFormulaOverARange() {
+        for c in [1, 3, 20, 250] {
+            for a in [0.01, 0.9, 7.5, 200.0, 400.0] {
+                let b = QueueingTheory.erlangB(servers: c, offeredLoad: a)
+                #expect(close(b, directErlangB(servers: c, offeredLoad: a), rel: 1e-11), "c = \(c), a = \(a)")
+            }
+        }
+    }
+
+    @Test func erlangC() {
+        // C(2, 1) = 2·0.2 / (2 − 1·0.8) = 0.4/1.2 = 1/3.
+        #expect(close(QueueingTheory.erlangC(servers: 2, offeredLoad: 1), 1.0 / 3.0, rel: 1e-15))
+        // M/M/1: the probability of waiting is ρ.
+        #expect(close(QueueingTheory.erlangC(servers: 1, offeredLoad: 0.8), 0.8, rel: 1e-15))
+        #expect(QueueingTheory.erlangC(servers: 3, offeredLoad: 3) == 1)
+        #expect(QueueingTheory.erlangC(servers: 3, offeredLoad: 4.5) == 1)
+        #expect(QueueingTheory.erlangC(servers: 3, offeredLoad: 0) == 0)
+    }
+
+    @Test func mmcMeanWait() {
+        // M/M/1: W_q = ρ/(μ − λ). λ = 0.8, μ = 1: 0.8/0.2 = 4.
+        #expect(close(QueueingTheory.mmcMeanWait(arrivalRate: 0.8, meanService: 1, servers: 1), 4, rel: 1e-14))
+        // λ = 3, μ = 4: ρ = 0.75, W_q = 0.75/(4 − 3) = 0.75.
+        #expect(close(QueueingTheory.mmcMeanWait(arrivalRate: 3, meanService: 0.25, servers: 1), 0.75, rel: 1e-14))
+        // M/M/2 with λ = μ = 1: C = 1/3, W_q = C/(2μ − λ) = 1/3.
+        #expect(close(QueueingTheory.mmcMeanWait(arrivalRate: 1, meanService: 1, servers: 2), 1.0 / 3.0, rel: 1e-14))
+        // Unstable and invalid.
+        #expect(QueueingTheory.mmcMeanWait(arrivalRate: 2, meanService: 1, servers: 2) == .infinity)
+        #expect(QueueingTheory.mmcMeanWait(arrivalRate: 1, meanService: 0, servers: 2).isNaN)
+    }
+
+    @Test func littlesLaw() {
+        #expect(QueueingTheory.littlesLawOccupancy(arrivalRate: 12, meanTimeInSystem: 2.5) == 30)
+    }
+
+    // MARK: M_t/G/∞
+
+    @Test func mgInfinityConstantRateExponentialStay() {
+        // λ constant, S ~ Exp(mean m): ∫₀ᵗ λ e^{−u/m} du = λm(1 − e^{−t/m}).
+        let lambda = 2.0, m = 3.0
+        for t in [0.5, 1, 5, 20, 60] {
+            let numeric = QueueingTheory.mgInfinityMeanOccupancy(
+                at: t, arrivalRate: { _ in lambda }, survival: { exp(-$0 / m) })
+            let exact = lambda * m * (1 - exp(-t / m))
+            #expect(near(numeric, exact, abs: 1e-6), "t = \(t)")
+            #expect(near(numeric, exact, abs: 1e-10), "t = \(t)")
+        }
+        // Long run: Little's law L = λ·E[S].
+        let longRun = QueueingTheory.mgInfinityMeanOccupancy(
+            at: 200, arrivalRate: { _ in lambda }, survival: { exp(-$0 / m) })
+        #expect(near(longRun, QueueingTheory.littlesLawOccupancy(arrivalRate: lambda, meanTimeInSystem: m), abs: 1e-9))
+    }
+
+    @Test func mgInfinitySinusoidalRate() {
+        // λ(s) = 1 + sin s, S ~ Exp(1), so P(S > u) = e^{−u}.
+        //   m(t) = ∫₀ᵗ (1 + sin(t − u)) e^{−u} du
+        //        = (1 − e^{−t}) + ∫₀ᵗ sin(t − u) e^{−u} du.
+        // Substitute v = t − u in the second integral:
+        //   ∫₀ᵗ sin(v) e^{−(t − v)} dv = e^{−t} ∫₀ᵗ eᵛ sin v dv = e^{−t} [eᵛ (sin v − cos v)/2]₀ᵗ
+        //                              = e^{−t} [eᵗ (sin t − cos t) + 1]/2
+        //                              = (sin t − cos t)/2 + e^{−t}/2.
+        // Hence m(t) = 1 + (sin t − cos t)/2 − e^{−t}/2. Checks: m(0) = 1 − ½ − ½ = 0, and
+        // m′(t) = (cos t + sin t)/2 + e^{−t}/2 = λ(t) − m(t), the M_t/M/∞ balance equation.
+        func exact(_ t: Double) -> Double { 1 + (sin(t) - cos(t)) / 2 - exp(-t) / 2 }
+        for t in [0.25, 1, Double.pi, 7.5, 30] {
+            let numeric = QueueingTheory.mgInfinityMeanOccupancy(
+                at: t, arrivalRate: { 1 + sin($0) }, survival: { exp(-$0) })
+            #expect(near(numeric, exact(t), abs: 1e-6), "t = \(t)")
+            #expect(near(numeric, exact(t), abs: 1e-10), "t = \(t)")
+        }
+    }
+
+    @Test func mgInfinityEdgeCases() {
+        #expect(QueueingTheory.mgInfinityMeanOccupancy(at: 0, arrivalRate: { _ in 1 }, survival: { _ in 1 }) == 0)
+        #expect(QueueingTheory.mgInfinityMeanOccupancy(at: -3, arrivalRate: { _ in 1 }, survival: { _ in 1 }) == 0)
+        // Odd step counts are rounded up; Simpson is exact for cubics: ∫₀² u³ du = 4.
+        let cubic = QueueingTheory.mgInfinityMeanOccupancy(
+            at: 2, arrivalRate: { _ in 1 }, survival: { $0 * $0 * $0 }, steps: 3)
+        #expect(near(cubic, 4, abs: 1e-14))
+    }
+
+    // MARK: Linear algebra
+
+    @Test func solvesThreeByThree() throws {
+        // 2x + y − z = 8, −3x − y + 2z = −11, −2x + y + 2z = −3  ⇒  (2, 3, −1).
+        let a: [Double] = [2, 1, -1,
+                           -3, -1, 2,
+                           -2, 1, 2]
+        let x = try #require(LinearAlgebra.solve(a, [8, -11, -3], n: 3))
+        #expect(near(x[0], 2, abs: 1e-14))
+        #expect(near(x[1], 3, abs: 1e-14))
+        #expect(near(x[2], -1, abs: 1e-14))
+    }
+
+    @Test func solveNeedsPivotingAndDetectsSingularity() throws {
+        // Zero in the top-left corner forces a row swap: y + z = 2, x + z = 2, x + y = 2.
+        let a: [Double] = [0, 1, 1,
+                           1, 0, 1,
+                           1, 1, 0]
+        let x = try #require(LinearAlgebra.solve(a, [2, 2, 2], n: 3))
+        for v in x { #expect(near(v, 1, abs: 1e-15)) }
+        // The second row is twice the first, so the rank is 2.
+        let singular: [Double] = [1, 2, 3,
+                                  2, 4, 6,
+                                  1, 1, 1]
+        #expect(LinearAlgebra.solve(singular, [1, 2, 3], n: 3) == nil)
+        #expect(LinearAlgebra.solve([], [], n: 0) == [])
+    }
+
+    @Test func twoStateChain() throws {
+        // Rates α = 2 (0 → 1) and β = 3 (1 → 0): π = (β, α)/(α + β) = (0.6, 0.4).
+        let q: [Double] = [-2, 2,
+                           3, -3]
+        let pi = try #require(LinearAlgebra.stationaryDistribution(generator: q, n: 2))
+        #expect(near(pi[0], 0.6, abs: 1e-15))
+        #expect(near(pi[1], 0.4, abs: 1e-15))
+    }
+
+    @Test(arguments: [0.7, 1.0, 1.3])
+    func mm1kBirthDeathChain(rho: Double) throws {
+        // M/M/1/K with K = 6, μ = 1, λ = ρ: πₖ = ρᵏ / Σⱼ₌₀ᴷ ρʲ.
+        let k = 6
+        let q = birthDeathGenerator(states: k + 1, birth: rho, death: { _ in 1 })
+        let pi = try #require(LinearAlgebra.stationaryDistribution(generator: q, n: k + 1))
+        var normaliser = 0.0
+        for j in 0...k { normaliser += pow(rho, Double(j)) }
+        for j in 0...k {
+            #expect(near(pi[j], pow(rho, Double(j)) / normaliser, abs: 1e-14), "state \(j)")
+        }
+    }
+
+    @Test func lossSystemChainReproducesErlangB() throws {
+        // M/M/c/c with c = 5, λ = 3, μ = 1: P(all c busy) is Erlang B(5, 3).
+        let c = 5
+        let q = birthDeathGenerator(states: c + 1, birth: 3, death: { Double($0) })
+        let pi = try #require(LinearAlgebra.stationaryDistribution(generator: q, n: c + 1))
+        #expect(close(pi[c], QueueingTheory.erlangB(servers: c, offeredLoad: 3), rel: 1e-13))
+    }
+
+    @Test func reducibleChainHasNoUniqueStationaryDistribution() {
+        // States 0 and 2 are both absorbing: πQ = 0 has a two-dimensional solution space.
+        let q: [Double] = [0, 0, 0,
+                           1, -2, 1,
+                           0, 0, 0]
+        #expect(LinearAlgebra.stationaryDistribution(generator: q, n: 3) == nil)
+    }
+}
