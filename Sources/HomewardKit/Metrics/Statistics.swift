@@ -100,6 +100,7 @@ public enum Statistics {
         let lo = sorted[j]
         let hi = sorted[j + 1]
         if lo == hi { return lo }
+        if lo.isInfinite || hi.isInfinite { return (1 - g) * lo + g * hi }
         return lo + g * (hi - lo)
     }
 
@@ -155,7 +156,9 @@ public enum Statistics {
     /// I_x(a, b) = (1/B(a,b)) ∫₀ˣ t^(a−1) (1 − t)^(b−1) dt, the CDF of a Beta(a, b) variable.
     /// Evaluated as x^a (1−x)^b / (a·B(a,b)) times the continued fraction
     /// 1/(1 + d₁/(1 + d₂/(1 + …))) with d₂ₘ₊₁ = −(a+m)(a+b+m)x / ((a+2m)(a+2m+1)) and
-    /// d₂ₘ = m(b−m)x / ((a+2m−1)(a+2m)), summed by the modified Lentz method. When
+    /// d₂ₘ = m(b−m)x / ((a+2m−1)(a+2m)), summed in its contracted (odd-part) form by the
+    /// modified Lentz method, with the contracted denominators 1 + d₂ₖ + d₂ₖ₊₁ written
+    /// exactly in terms of 1 − x so that no precision is lost for x close to 1. When
     /// x ≥ (a+1)/(a+b+2) the symmetry I_x(a,b) = 1 − I_{1−x}(b,a) is used so that the
     /// fraction always converges quickly.
     ///
@@ -485,15 +488,21 @@ public enum Statistics {
     }
 
     /// Lower-tail normal quantile for 0 < p ≤ ½ (Acklam's approximation + Halley refinement).
+    private static let acklamA: [Double] = [
+        -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+    private static let acklamB: [Double] = [
+        -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+        6.680131188771972e+01, -1.328068155288572e+01]
+    private static let acklamC: [Double] = [
+        -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+    private static let acklamD: [Double] = [
+        7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+        3.754408661907416e+00]
+
     private static func lowerNormalQuantile(_ p: Double) -> Double {
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                 3.754408661907416e+00]
+        let a = acklamA, b = acklamB, c = acklamC, d = acklamD
         var x: Double
         if p < 0.02425 {
             let q = (-2 * log(p)).squareRoot()

@@ -107,10 +107,16 @@ struct FieldReader {
     }
 
     mutating func checkInteger(_ value: JSONValue, _ p: String, min: Int = 0, max: Int = 1_000_000_000) -> Int? {
-        guard case .number(let x) = value, x.isFinite, x == x.rounded(), x >= Double(min), x <= Double(max) else {
-            let got: String
-            if case .number(let x) = value { got = format(x) } else { got = describe(value) }
-            fail(p, "must be a whole number \(max == 1_000_000_000 ? ">= \(min)" : "from \(min) to \(max)"), got \(got)")
+        guard case .number(let x) = value else {
+            fail(p, "must be a whole number >= \(min), got \(describe(value))")
+            return nil
+        }
+        guard x.isFinite, x == x.rounded(), x >= Double(min) else {
+            fail(p, "must be a whole number >= \(min), got \(format(x))")
+            return nil
+        }
+        guard x <= Double(max) else {
+            fail(p, "must be at most \(max), got \(format(x))")
             return nil
         }
         return Int(x)

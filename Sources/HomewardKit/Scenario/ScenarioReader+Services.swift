@@ -27,9 +27,10 @@ extension ScenarioReader {
 
     static func readService(
         _ name: String, _ value: JSONValue, _ names: Names, origin: CivilDate, horizon: Int, _ r: inout FieldReader
-    ) -> Service {
+    ) -> Service? {
         let p = "services.\(name)"
-        var kind = ServiceKind.acute
+        var kindUnknown = false
+        var kind = ServiceKind.bedBased
         var allowed = commonServiceFields + ServiceKind.allCases.flatMap(serviceFields)
         if case .object(let o) = value {
             if let k = o["kind"] {
@@ -38,11 +39,14 @@ extension ScenarioReader {
                     allowed = serviceFields(known)
                 } else {
                     r.fail("\(p).kind", "must be one of \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", ")), got \(r.describe(k))")
+                    kindUnknown = true
                 }
             } else {
                 r.fail("\(p).kind", "is required")
+                kindUnknown = true
             }
         }
+        if kindUnknown { return nil }
         let o = r.object(value, p, allowed: allowed)
         let capacity = readCapacity(o?["capacity"], "\(p).capacity", origin: origin, horizon: horizon, &r)
         var costPerDay = r.number(o, "costPerDay", p, default: 0, min: 0, max: 1e9) ?? 0
@@ -110,7 +114,7 @@ extension ScenarioReader {
             r.fail(p, "is required")
             return CapacitySchedule(initial: 0)
         }
-        if case .number = value {
+        if case .object = value {} else {
             return CapacitySchedule(initial: r.checkInteger(value, p, min: 0, max: maximumPeoplePerService) ?? 0)
         }
         guard let o = r.object(value, p, allowed: ["base", "changes"]) else { return CapacitySchedule(initial: 0) }
@@ -162,7 +166,7 @@ extension ScenarioReader {
 
     static func readOutcomes(_ value: JSONValue?, _ p: String, _ names: Names, _ r: inout FieldReader) -> [OutcomeRule] {
         let keys = ["independent", "homeCare", "careHome", "readmitted", "died"]
-        guard let o = r.object(value, p, allowed: keys) else { return [] }
+        guard let o = r.object(value, p, allowed: keys, required: false) else { return [] }
         var rules: [OutcomeRule] = []
         for key in keys {
             guard let v = o[key] else { continue }

@@ -54,17 +54,18 @@ public enum ScenarioReader {
         if bandEntries.isEmpty { r.fail("population.bands", "must list at least one age band") }
         let cohorts = cohortEntries.map { readCohort($0.0, $0.1, names, &r) }
         let pathways = pathwayEntries.map { readPathway($0.0, $0.1, names, &r) }
-        let services = serviceEntries.map { readService($0.0, $0.1, names, origin: origin, horizon: warmup + (days ?? 1), &r) }
+        let read = serviceEntries.map { readService($0.0, $0.1, names, origin: origin, horizon: warmup + (days ?? 1), &r) }
+        let services = read.compactMap { $0 }
         let working = readWorking(top["working"], origin: origin, horizon: warmup + (days ?? 1), &r)
         let census = readCensus(top["census"], names, &r)
 
         let acutes = services.indices.filter { services[$0].kind == .acute }
-        if serviceEntries.count > 0 && acutes.count != 1 {
+        if serviceEntries.count > 0 && services.count == read.count && acutes.count != 1 {
             r.fail("services", "must have exactly one service of kind \"acute\", got \(acutes.count)")
         }
         if pathwayEntries.isEmpty { r.fail("pathways", "must list at least one discharge pathway") }
         if cohortEntries.isEmpty { r.fail("cohorts", "must list at least one cohort") }
-        guard let start, let days, r.issues.isEmpty, acutes.count == 1 else { return nil }
+        guard let start, let days, r.issues.isEmpty, acutes.count == 1, services.count == read.count else { return nil }
 
         let scenario = Scenario(
             name: name, description: description, start: start, days: days, warmupDays: warmup,
@@ -138,13 +139,16 @@ public enum ScenarioReader {
         }
         var mix = [Double](repeating: 0, count: names.pathways.count)
         let mixEntries = r.map(o?["pathways"], "\(p).pathways", required: o != nil)
+        var mixComplete = true
         for (key, v) in mixEntries {
             let kp = "\(p).pathways.\(key)"
             if let i = reference(key, in: names.pathways, what: "pathway", kp, &r), let q = r.checkProbability(v, kp) {
                 mix[i] = q
+            } else {
+                mixComplete = false
             }
         }
-        if !mixEntries.isEmpty {
+        if !mixEntries.isEmpty && mixComplete {
             checkSum(mix.reduce(0, +), "\(p).pathways", &r)
         }
         let readmission = r.object(o?["readmission"], "\(p).readmission", allowed: ["within30Days", "within91Days"], required: false)

@@ -2,6 +2,12 @@ import Foundation
 import Testing
 @testable import HomewardKit
 
+/// ln Γ(x) through the re-entrant C function (tests run concurrently; `lgamma` writes `signgam`).
+private func lnGamma(_ x: Double) -> Double {
+    var sign: Int32 = 0
+    return lgamma_r(x, &sign)
+}
+
 /// Relative closeness |x − y| ≤ rel·|y| (exact equality also passes).
 private func close(_ x: Double, _ y: Double, rel: Double) -> Bool {
     x == y || abs(x - y) <= rel * abs(y)
@@ -15,7 +21,7 @@ private func near(_ x: Double, _ y: Double, abs tolerance: Double) -> Bool {
 /// Erlang B straight from its definition, B = (aᶜ/c!) / Σₖ₌₀ᶜ aᵏ/k!, with every term formed in
 /// log space (k ln a − ln k!) and the sum taken relative to its largest term.
 private func directErlangB(servers c: Int, offeredLoad a: Double) -> Double {
-    let logTerms = (0...c).map { k in Double(k) * log(a) - lgamma(Double(k + 1)) }
+    let logTerms = (0...c).map { k in Double(k) * log(a) - lnGamma(Double(k + 1)) }
     let largest = logTerms.max()!
     var sum = 0.0
     for lt in logTerms { sum += exp(lt - largest) }
@@ -53,7 +59,7 @@ struct QueueingTheoryTests {
     @Test(arguments: [(10, 5.0, 0.018384), (100, 90.0, 0.026957)])
     func erlangBAgainstDirectFormula(servers: Int, load: Double, approx: Double) {
         let b = QueueingTheory.erlangB(servers: servers, offeredLoad: load)
-        #expect(abs(b - approx) < 5e-7)
+        #expect(abs(b - approx) < 1e-6)      // the quoted values are truncated to 6 decimals
         #expect(close(b, directErlangB(servers: servers, offeredLoad: load), rel: 1e-12))
     }
 
