@@ -76,10 +76,13 @@ enum RunCommand {
         if let events = a.value("events"), !events.hasSuffix(".jsonl") {
             throw CommandFailure.usage("--events: only JSON Lines logs ('.jsonl') are supported in this version, got '\(events)'")
         }
-        let loaded = try ScenarioLoader.load(path: a.positional[0])
-        let replications = try a.integer("replications", min: 1, max: ScenarioReader.maximumReplications) ?? loaded.scenario.replications
-        let seed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init) ?? loaded.scenario.seed
+        // Options are checked before the scenario is read, so usage errors come first.
+        let requestedReplications = try a.integer("replications", min: 1, max: ScenarioReader.maximumReplications)
+        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let loaded = try ScenarioLoader.load(path: a.positional[0])
+        let replications = requestedReplications ?? loaded.scenario.replications
+        let seed = requestedSeed ?? loaded.scenario.seed
         let options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"))
         let bar = ProgressBar(total: replications, label: "replications", console: console, quiet: a.flag("quiet"))
         let result = try Runner.run(loaded, options: options) { bar.update($0) }

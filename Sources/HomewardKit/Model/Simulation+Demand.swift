@@ -111,7 +111,7 @@ extension Simulation {
             let duration = service.duration.map { sample($0, p) } ?? 0
             calendar.schedule(
                 at: now + duration,
-                Action(kind: .crisisResponseEnd, subject: p, token: success ? 1 : 0))
+                Action(kind: .crisisResponseEnd, flag: success, subject: p, token: patients[Int(p)].token))
             return
         }
         if conveyDraw < scenario.cohorts[c].conveyance {
@@ -178,8 +178,9 @@ extension Simulation {
     /// given up).
     mutating func divert(_ p: Int32) {
         emit(.diversion, patient: p, service: acute, detail: 0)
-        releaseHeldBed(p)
+        // Move the patient first: releasing the held bed can cascade into the ED queue.
         setLocation(p, .atHome, place: -1)
+        releaseHeldBed(p)
         releaseIfIdle(p)
     }
 
@@ -191,6 +192,6 @@ extension Simulation {
         let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)]
         let stay = sample(cohort.lengthOfStay, p)
         let dies = uniform(p) < cohort.inHospitalMortality
-        calendar.schedule(at: now + stay, Action(kind: .acuteEnd, subject: p, token: dies ? 1 : 0))
+        calendar.schedule(at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
     }
 }

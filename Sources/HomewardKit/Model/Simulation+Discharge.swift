@@ -17,7 +17,7 @@ extension Simulation {
             emit(.assessmentStart, patient: p, service: acute, detail: Int32(pathway))
             let work = sample(rules.assessmentHours, p)
             let done = clock.addingWorkingTime(work, to: now, hours: assessmentHours)
-            calendar.schedule(at: done, Action(kind: .assessmentEnd, subject: p, token: 0))
+            calendar.schedule(at: done, Action(kind: .assessmentEnd, subject: p, token: patients[Int(p)].token))
         } else {
             afterAssessment(p)
         }
@@ -35,7 +35,7 @@ extension Simulation {
         if needsEquipment {
             setDelay(p, DelayCode(reason: .f, responsible: rules.assessmentResponsible))
             let ready = clock.nextOpen(now + sample(rules.equipmentDays, p), hours: equipmentHours)
-            calendar.schedule(at: ready, Action(kind: .equipmentEnd, subject: p, token: 0))
+            calendar.schedule(at: ready, Action(kind: .equipmentEnd, subject: p, token: patients[Int(p)].token))
         } else {
             seekPlace(p)
         }
@@ -157,8 +157,8 @@ extension Simulation {
         patients[Int(p)].delay = -1
         emit(.leave, patient: p, service: s, detail: destination)
         if destination == Destination.died {
-            releaseHeldBed(p)
             setLocation(p, .dead, place: -1)
+            releaseHeldBed(p)
             releaseIfIdle(p)
         } else if thenHome {
             goHome(p, fromAcute: s == acute)

@@ -11,7 +11,7 @@ extension Simulation {
         case .homeReablement, .bedBased, .homeCare, .crisisResponse:
             var length = service.duration.map { sample($0, p) } ?? 0
             if residualFraction { length *= uniform(p) }
-            calendar.schedule(at: now + length, Action(kind: .serviceEnd, subject: p, token: 0))
+            calendar.schedule(at: now + length, Action(kind: .serviceEnd, subject: p, token: patients[Int(p)].token))
         case .acute, .careHome:
             break
         }
@@ -157,7 +157,6 @@ extension Simulation {
         let s = Int(patients[Int(p)].heldHome)
         guard s >= 0 else { return }
         patients[Int(p)].heldHome = -1
-        if patients[Int(p)].location == .inService && Int(patients[Int(p)].place) == s { return }
         occupied[s] -= 1
         pull(s)
     }

@@ -156,7 +156,7 @@ public struct Simulation<Sink: EventSink> {
                         let stay = cohort.lengthOfStay.sample(&patients[Int(p)].rng) * patients[Int(p)].rng.uniform()
                         let dies = patients[Int(p)].rng.uniform() < cohort.inHospitalMortality
                         calendar.schedule(
-                            at: now + stay, Action(kind: .acuteEnd, subject: p, token: dies ? 1 : 0))
+                            at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
                     }
                 } else {
                     startServiceClock(p, service: s, residualFraction: true)
@@ -168,13 +168,20 @@ public struct Simulation<Sink: EventSink> {
     // MARK: - Dispatch
 
     mutating func perform(_ action: Action) {
+        if action.kind.isPatientMove {
+            // Every patient action is scheduled by the place the patient is in; if the patient
+            // has moved since (the token changed), the action would act on the wrong state.
+            let current = patients[Int(action.subject)].token
+            assert(current == action.token, "stale \(action.kind) for patient slot \(action.subject)")
+            guard current == action.token else { return }
+        }
         switch action.kind {
         case .arrival: arrival(cohort: Int(action.subject))
         case .referral: referral(careHome: Int(action.subject))
         case .capacityChange: capacityChange(service: Int(action.subject), to: Int(action.token))
-        case .crisisResponseEnd: crisisResponseEnd(action.subject, succeeded: action.token == 1)
+        case .crisisResponseEnd: crisisResponseEnd(action.subject, succeeded: action.flag)
         case .edTimeout: edTimeout(action.subject, token: action.token)
-        case .acuteEnd: acuteEnd(action.subject, dies: action.token == 1)
+        case .acuteEnd: acuteEnd(action.subject, dies: action.flag)
         case .assessmentEnd: assessmentEnd(action.subject)
         case .equipmentEnd: equipmentEnd(action.subject)
         case .depart: depart(action.subject)
@@ -207,9 +214,12 @@ public struct Simulation<Sink: EventSink> {
 
     mutating func newPatient(cohort: Int, stream: UInt64) -> Int32 {
         let rng = RandomStream(master: seed, replication: UInt64(replication), stream: stream)
-        let record = PatientRecord(id: nextPatientID, cohort: Int16(cohort), rng: rng)
+        var record = PatientRecord(id: nextPatientID, cohort: Int16(cohort), rng: rng)
         nextPatientID &+= 1
         if let slot = freeSlots.popLast() {
+            // Tokens keep increasing across reuse of a slot, so that queue entries and actions
+            // left behind by the slot's previous patient can never match the new one.
+            record.token = patients[Int(slot)].token &+ 1
             patients[Int(slot)] = record
             return slot
         }
@@ -297,13 +307,23 @@ struct Waiting: Sendable {
 /// Something scheduled on the event calendar.
 struct Action: Sendable {
     var kind: ActionKind
+    /// A yes/no detail (crisis response succeeded, the patient dies).
+    var flag: Bool = false
     /// Patient slot, cohort or service, depending on `kind`.
     var subject: Int32
-    /// Patient token, a flag, or a capacity, depending on `kind`.
+    /// For patient actions, the patient's token when scheduled; else a capacity or 0.
     var token: UInt32
 }
 
 enum ActionKind: UInt8, Sendable {
     case arrival, referral, capacityChange, crisisResponseEnd, edTimeout, acuteEnd
     case assessmentEnd, equipmentEnd, depart, serviceEnd, residentDeath, readmission, followUp
+
+    /// Actions that continue what a patient is doing where they are (invalid once they move).
+    var isPatientMove: Bool {
+        switch self {
+        case .crisisResponseEnd, .acuteEnd, .assessmentEnd, .equipmentEnd, .depart, .serviceEnd: true
+        default: false
+        }
+    }
 }

@@ -1,0 +1,135 @@
+import Foundation
+import HomewardKit
+import Testing
+
+/// The command line as a user meets it: output, files and exit codes.
+@Suite struct CLITests {
+    final class Captured: @unchecked Sendable {
+        var out = ""
+        var err = ""
+        let lock = NSLock()
+        var console: Console {
+            Console(
+                out: { s in self.lock.lock(); self.out += s; self.lock.unlock() },
+                err: { s in self.lock.lock(); self.err += s; self.lock.unlock() }, interactive: false, color: false)
+        }
+    }
+
+    /// The small fixture scenario written to a file (quick to run in debug builds).
+    static let smallPath: String = {
+        let path = Fixtures.temporaryDirectory() + "/small.json5"
+        try? Fixtures.small.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }()
+
+    func run(_ args: [String]) -> (Int32, String, String) {
+        let c = Captured()
+        let status = HomewardCLI.main(args, console: c.console)
+        return (status, c.out, c.err)
+    }
+
+    @Test func runPrintsTheTableAndWritesTheFiles() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (status, out, err) = run(["run", Fixtures.baselinePath, "--replications", "2", "--out", dir, "--threads", "2"])
+        #expect(status == 0, "\(err)")
+        for metric in ["nelAdmissions", "delayedBedDays", "dtocPer100kPerMonth", "reablementAtHome91Rate", "95% CI"] {
+            #expect(out.contains(metric))
+        }
+        let summary = try JSON5.parse(String(contentsOfFile: dir + "/summary.json", encoding: .utf8))
+        let metrics = try #require(summary.objectValue?["metrics"]?.objectValue)
+        for key in [
+            "nelAdmissions", "admissionsAvoided", "readmissions", "edWaitHours", "diversions", "acuteOccupancyMean",
+            "acuteOccupancyP95", "delayedBedDays", "delayedBedDaysMidnight", "dtocPer100kPerMonth",
+            "delayedBedDaysByReason", "delayedBedDaysByPathway", "reablementAtHome91Rate",
+            "permanentCareHomeAdmissionsPer100k65", "totalCost",
+        ] {
+            #expect(metrics[key] != nil, "summary.json lacks \(key)")
+        }
+        let nel = try #require(metrics["nelAdmissions"]?.objectValue)
+        #expect(nel["values"]?.arrayValue?.count == 2)
+        #expect(nel["ci95"]?.arrayValue?.count == 2)
+        let manifest = try #require(summary.objectValue?["manifest"]?.objectValue)
+        for key in ["homewardVersion", "scenarioHash", "seed", "replications", "warmupDays", "horizonDays", "generator", "threads", "wallSeconds"] {
+            #expect(manifest[key] != nil, "manifest lacks \(key)")
+        }
+        let csv = try String(contentsOfFile: dir + "/summary.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("metric,unit,mean,ci95_low,ci95_high,replications,description\r\n"))
+        let monthly = try String(contentsOfFile: dir + "/monthly.csv", encoding: .utf8)
+        #expect(monthly.hasPrefix("month,metric,mean,ci95_low,ci95_high\r\n2016-04,nelAdmissions,"))
+        #expect(monthly.contains("2017-03,delayedBedDays,"))
+    }
+
+    @Test func formatsJSONAndCSVOnStandardOutput() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (s1, json, _) = run(["run", Self.smallPath, "--replications", "2", "--out", dir, "--format", "json"])
+        #expect(s1 == 0)
+        #expect(try JSON5.parse(json).objectValue?["metrics"] != nil)
+        let (s2, csv, _) = run(["run", Self.smallPath, "--replications", "2", "--out", dir, "--format", "csv"])
+        #expect(s2 == 0)
+        #expect(csv.hasPrefix("metric,unit,"))
+    }
+
+    struct UsageCase: CustomTestStringConvertible, Sendable {
+        var args: [String]
+        var status: Int32
+        var message: String
+        var testDescription: String { args.joined(separator: " ") }
+    }
+
+    static let usageCases: [UsageCase] = [
+        UsageCase(args: [], status: 2, message: "USAGE: homeward COMMAND"),
+        UsageCase(args: ["fly"], status: 2, message: "homeward: unknown command 'fly' (see homeward --help)"),
+        UsageCase(args: ["run"], status: 2, message: "homeward: run needs exactly one scenario file"),
+        UsageCase(args: ["run", "x.json5", "--replications", "0"], status: 2, message: "homeward: --replications must be a whole number from 1 to 100000, got '0'"),
+        UsageCase(args: ["run", "x.json5", "--speed"], status: 2, message: "homeward: unknown option --speed"),
+        UsageCase(args: ["run", "x.json5", "--seed"], status: 2, message: "homeward: option --seed needs a value"),
+        UsageCase(args: ["run", "/nonexistent/x.json5"], status: 2, message: "/nonexistent/x.json5: no such file"),
+        UsageCase(args: ["validate"], status: 2, message: "homeward: validate needs at least one scenario file"),
+        UsageCase(args: ["replay", "/nonexistent/log.jsonl"], status: 3, message: "cannot read the event log"),
+        UsageCase(args: ["help", "fly"], status: 2, message: "homeward: no such command 'fly'"),
+    ]
+
+    @Test(arguments: usageCases)
+    func badUsageExitsTwoWithAMessage(_ c: UsageCase) {
+        let (status, _, err) = run(c.args)
+        #expect(status == c.status)
+        #expect(err.contains(c.message), "\(err)")
+    }
+
+    @Test func helpAndVersionSucceed() {
+        #expect(run(["--help"]).0 == 0)
+        #expect(run(["help", "run"]).1.contains("--replications N"))
+        #expect(run(["--version"]).1 == "homeward \(Homeward.version)\n")
+    }
+
+    @Test func validateReportsEachFileAndExitsTwoOnAnyProblem() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try "{ name: 'x' }".write(toFile: dir + "/bad.json5", atomically: true, encoding: .utf8)
+        let (status, out, err) = run(["validate", Fixtures.baselinePath, dir + "/bad.json5"])
+        #expect(status == 2)
+        #expect(out.contains("baseline.json5: ok"))
+        #expect(err.contains("\(dir)/bad.json5: start: is required"))
+        #expect(err.contains("\(dir)/bad.json5: cohorts: is required"))
+        #expect(run(["validate", Fixtures.baselinePath, Fixtures.variantPath]).0 == 0)
+    }
+
+    @Test func anUnwritableOutputIsAnIOErrorWithExitThree() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try "not a directory".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        let (status, _, err) = run(["run", Self.smallPath, "--replications", "1", "--out", dir + "/file/sub"])
+        #expect(status == 3)
+        #expect(err.contains("cannot create directory"))
+    }
+
+    @Test func replayFromTheCommandLineMatchesTheRun() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let log = dir + "/events.jsonl"
+        #expect(run(["run", Self.smallPath, "--replications", "2", "--out", dir + "/run", "--events", log]).0 == 0)
+        #expect(run(["replay", log, "--out", dir + "/replay"]).0 == 0)
+        func metrics(_ d: String) throws -> JSONValue? {
+            try JSON5.parse(String(contentsOfFile: d + "/summary.json", encoding: .utf8)).objectValue?["metrics"]
+        }
+        #expect(try metrics(dir + "/run") == metrics(dir + "/replay"))
+        #expect(try metrics(dir + "/run") != nil)
+    }
+}
