@@ -33,7 +33,8 @@ public struct TableRenderer {
                 let padding = String(repeating: " ", count: max(0, width - text.count))
                 parts.append(rightAligned.contains(i) ? padding + text : text + padding)
             }
-            let joined = parts.joined(separator: "  ")
+            var joined = parts.joined(separator: "  ")
+            while joined.last == " " { joined.removeLast() }
             return (marked && color ? "\u{1B}[1m" + joined + "\u{1B}[0m" : joined) + "\n"
         }
         var out = color ? "\u{1B}[1m\(title)\u{1B}[0m\n" : "\(title)\n"
