@@ -8,6 +8,7 @@ enum Help {
         COMMANDS
           run SCENARIO        Run a scenario's replications; print and save the forecast
           validate FILE...    Check scenario files; report every problem
+          compare BASE VAR... Compare scenarios on common random numbers
           replay LOG          Recompute the summary from a saved event log
           help COMMAND        Show help for a command
 
@@ -50,5 +51,23 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay]
+    static let compare = """
+        USAGE: homeward compare BASE VARIANT... [options]
+
+        Runs the scenarios on the same random streams (common random numbers) and reports, for
+        every metric, each scenario's mean and the paired difference (variant minus base) with
+        its 95% confidence interval; differences whose interval excludes zero are marked.
+        Writes DIR/compare.json, DIR/compare.csv and each scenario's summary files.
+
+        OPTIONS
+          --replications N   Replications of each scenario (default: the base's; at least 2)
+          --seed S           Master seed shared by all scenarios (default: the base's)
+          --threads N        Worker threads (default: all cores)
+          --out DIR          Where to write results (default: results/compare-BASE)
+          --format F         table (default), json or csv on standard output
+          --quiet            No progress bar
+
+        """
+
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare]
 }

@@ -14,6 +14,7 @@ public enum HomewardCLI {
             case "run": return try RunCommand.run(rest, console)
             case "validate": return try ValidateCommand.run(rest, console)
             case "replay": return try ReplayCommand.run(rest, console)
+            case "compare": return try CompareCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }

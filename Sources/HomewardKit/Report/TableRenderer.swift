@@ -77,3 +77,33 @@ public struct TableRenderer {
         return (x < 0 && rounded != 0 ? "-" : "") + groups.joined(separator: ",") + fraction
     }
 }
+
+extension TableRenderer {
+    /// Compare: each headline metric's base mean, variant mean and paired difference with its
+    /// interval; differences whose interval excludes zero are marked.
+    public func comparisonTable(_ c: Comparison, title: String) -> String {
+        var out = ""
+        for v in 1..<c.names.count {
+            var rows: [[String]] = []
+            var marked: Set<Int> = []
+            let keys = MetricCatalogue.headline + DelayReason.allCases.map { "delayedBedDaysByReason.\($0.code)" }
+            for key in keys {
+                guard let row = c[key] else { continue }
+                if key.hasPrefix("delayedBedDaysByReason.") && row.base.mean == 0 && row.variants[v - 1].mean == 0 { continue }
+                let d = row.differences[v - 1]
+                if row.isSignificant(v - 1) { marked.insert(rows.count) }
+                let sign = d.mean > 0 ? "+" : ""
+                rows.append([
+                    key, Self.format(row.base.mean), Self.format(row.variants[v - 1].mean), sign + Self.format(d.mean),
+                    Self.interval(d), MetricCatalogue.unit(of: key),
+                ])
+            }
+            out += render(
+                title: "\(title)\n  base: \(c.names[0])\n  variant: \(c.names[v])",
+                header: ["metric", "base", "variant", "difference", "95% CI of difference", "unit"], rows: rows,
+                rightAligned: [1, 2, 3, 4], highlighted: marked)
+            out += "  (\(color ? "bold" : "*"): the interval of the difference excludes zero; common random numbers)\n\n"
+        }
+        return out
+    }
+}

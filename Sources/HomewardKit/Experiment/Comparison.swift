@@ -1,0 +1,98 @@
+/// Scenarios compared on common random numbers: each metric's mean per scenario and the
+/// paired difference (variant minus base) with its 95% confidence interval.
+///
+/// Replication r of every scenario uses the same streams (same master seed, replication r,
+/// streams named by cohort and purpose), so the difference of each pair has far less
+/// variance than the difference of independent runs.
+public struct Comparison: Sendable {
+    public struct Row: Sendable {
+        public var key: String
+        public var base: ConfidenceInterval
+        public var variants: [ConfidenceInterval]
+        /// Paired differences, variant minus base, per variant.
+        public var differences: [ConfidenceInterval]
+
+        /// Whether the interval of the difference for `variant` excludes zero.
+        public func isSignificant(_ variant: Int) -> Bool {
+            let d = differences[variant]
+            return !d.low.isNaN && (d.low > 0 || d.high < 0)
+        }
+    }
+
+    public var names: [String]
+    public var rows: [Row]
+
+    /// - Parameter runs: base first, then variants; each with the same replication count.
+    public init(names: [String], runs: [[ReplicationMetrics]]) {
+        self.names = names
+        guard let base = runs.first, let first = base.first else {
+            rows = []
+            return
+        }
+        var rows: [Row] = []
+        for (i, entry) in first.values.enumerated() {
+            let key = entry.key
+            func column(_ run: [ReplicationMetrics]) -> [Double]? {
+                guard let j = run.first?.values.firstIndex(where: { $0.key == key }) else { return nil }
+                return run.map { $0.values[j].value }
+            }
+            let baseValues = base.map { $0.values[i].value }
+            var variantIntervals: [ConfidenceInterval] = []
+            var differences: [ConfidenceInterval] = []
+            var complete = true
+            for run in runs.dropFirst() {
+                guard let values = column(run) else {
+                    complete = false
+                    break
+                }
+                variantIntervals.append(ConfidenceInterval(values: values.filter { !$0.isNaN }))
+                let paired = zip(values, baseValues).map { $0 - $1 }.filter { !$0.isNaN }
+                differences.append(ConfidenceInterval(values: paired))
+            }
+            guard complete else { continue }
+            rows.append(
+                Row(key: key, base: ConfidenceInterval(values: baseValues.filter { !$0.isNaN }), variants: variantIntervals, differences: differences))
+        }
+        self.rows = rows
+    }
+
+    public subscript(key: String) -> Row? { rows.first { $0.key == key } }
+
+    /// `compare.csv`: one row per metric and variant.
+    public var csv: String {
+        var out = CSV.row(["metric", "unit", "base", "variant", "base_mean", "variant_mean", "difference", "difference_ci95_low", "difference_ci95_high", "significant"])
+        for row in rows {
+            for v in row.variants.indices {
+                out += CSV.row([
+                    row.key, MetricCatalogue.unit(of: row.key), names[0], names[v + 1], CSV.number(row.base.mean),
+                    CSV.number(row.variants[v].mean), CSV.number(row.differences[v].mean), CSV.number(row.differences[v].low),
+                    CSV.number(row.differences[v].high), row.isSignificant(v) ? "yes" : "no",
+                ])
+            }
+        }
+        return out
+    }
+
+    public var json: JSONValue {
+        var metrics = JSONObject()
+        for row in rows {
+            var variants: [JSONValue] = []
+            for v in row.variants.indices {
+                variants.append(
+                    .object(
+                        JSONObject([
+                            ("scenario", .string(names[v + 1])), ("mean", .number(row.variants[v].mean)),
+                            ("difference", .number(row.differences[v].mean)),
+                            ("differenceCi95", .array([.number(row.differences[v].low), .number(row.differences[v].high)])),
+                            ("significant", .bool(row.isSignificant(v))),
+                        ])))
+            }
+            metrics[row.key] = .object(
+                JSONObject([
+                    ("unit", .string(MetricCatalogue.unit(of: row.key))), ("base", .number(row.base.mean)),
+                    ("baseCi95", .array([.number(row.base.low), .number(row.base.high)])), ("variants", .array(variants)),
+                ]))
+        }
+        return .object(JSONObject([("scenarios", .array(names.map { .string($0) })), ("metrics", .object(metrics))]))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HomewardKit
+import Testing
+
+/// Common random numbers: the same streams in base and variant make the paired difference
+/// far more precise than independent runs.
+@Suite struct ComparisonTests {
+    @Test func commonRandomNumbersNarrowTheInterval() throws {
+        let base = try ScenarioLoader.load(text: Fixtures.small, file: "base.json5")
+        let variantText = Fixtures.small.replacingOccurrences(of: "reablement: { kind: \"homeReablement\", capacity: 8,", with: "reablement: { kind: \"homeReablement\", capacity: 10,")
+        #expect(variantText != Fixtures.small)
+        let variant = try ScenarioLoader.load(text: variantText, file: "variant.json5")
+        let n = 12
+        let b = try Runner.run(base, options: RunOptions(replications: n, seed: 21, threads: 2)).replications
+        let v = try Runner.run(variant, options: RunOptions(replications: n, seed: 21, threads: 2)).replications
+        let independent = try Runner.run(variant, options: RunOptions(replications: n, seed: 9_999, threads: 2)).replications
+        let crn = Comparison(names: ["base", "variant"], runs: [b, v])
+        let indep = Comparison(names: ["base", "variant"], runs: [b, independent])
+        // For metrics driven mainly by demand (the same in both), pairing cancels most noise.
+        for key in ["crises", "nelAdmissions", "acuteOccupancyMean", "delayedBedDays", "totalCost", "services.reablement.admissions"] {
+            print("CRN", key, try #require(crn[key]).differences[0].halfWidth, try #require(indep[key]).differences[0].halfWidth)
+        }
+        for key in ["nelAdmissions", "acuteOccupancyMean", "totalCost"] {
+            let paired = try #require(crn[key]).differences[0].halfWidth
+            let unpaired = try #require(indep[key]).differences[0].halfWidth
+            #expect(paired < 0.5 * unpaired, "\(key): CRN half-width \(paired) vs independent \(unpaired)")
+        }
+    }
+
+    @Test func aScenarioComparedWithItselfDiffersByExactlyZero() throws {
+        let base = try ScenarioLoader.load(text: Fixtures.small, file: "base.json5")
+        let run = try Runner.run(base, options: RunOptions(replications: 3, seed: 4)).replications
+        let c = Comparison(names: ["a", "a"], runs: [run, run])
+        for row in c.rows where !row.base.mean.isNaN {
+            #expect(row.differences[0].mean == 0, "\(row.key)")
+            #expect(!row.isSignificant(0))
+        }
+    }
+
+    @Test func moreReablementIsSignificantOnTheBaseline() throws {
+        // The shipped variant adds 20 reablement slots and 7-day discharge: delays must fall.
+        let dir = Fixtures.temporaryDirectory()
+        let c = CLITests.Captured()
+        let status = HomewardCLI.main(
+            ["compare", Fixtures.baselinePath, Fixtures.variantPath, "--replications", "4", "--out", dir, "--quiet"], console: c.console)
+        #expect(status == 0, "\(c.err)")
+        #expect(c.out.contains("95% CI of difference"))
+        let json = try JSON5.parse(String(contentsOfFile: dir + "/compare.json", encoding: .utf8))
+        let delayed = try #require(json.objectValue?["comparison"]?.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue)
+        let variant = try #require(delayed["variants"]?.arrayValue?.first?.objectValue)
+        let high = try #require(variant["differenceCi95"]?.arrayValue?[1].numberValue)
+        #expect(high < 0, "delayed bed days should fall with more reablement and 7-day discharge")
+        #expect(FileManager.default.fileExists(atPath: dir + "/compare.csv"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/baseline/summary.json"))
+    }
+}
