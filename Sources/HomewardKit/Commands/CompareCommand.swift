@@ -42,8 +42,11 @@ enum CompareCommand {
         let json = JSONValue.object(JSONObject([("manifest", manifest), ("comparison", comparison.json)])).jsonText(pretty: true) + "\n"
         try AtomicFile.write(json, to: out + "/compare.json")
         try AtomicFile.write(comparison.csv, to: out + "/compare.csv")
-        for (l, run) in zip(loaded, runs) {
-            try SummaryFiles.write(Summary(run), manifest: manifest, to: out + "/" + RunCommand.baseName(l.file))
+        let folders = loaded.map { RunCommand.baseName($0.file) }
+        for (i, (folder, run)) in zip(folders, runs).enumerated() {
+            // Files of the same name from different folders get their position as a suffix.
+            let unique = folders.filter { $0 == folder }.count > 1 ? "\(folder)-\(i)" : folder
+            try SummaryFiles.write(Summary(run), manifest: manifest, to: out + "/" + unique)
         }
         switch format {
         case "json": console.out(json)

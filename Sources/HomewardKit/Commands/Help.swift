@@ -9,6 +9,7 @@ enum Help {
           run SCENARIO        Run a scenario's replications; print and save the forecast
           validate FILE...    Check scenario files; report every problem
           compare BASE VAR... Compare scenarios on common random numbers
+          merge DIR...        Combine shards (run --shard I/N) into one result
           replay LOG          Recompute the summary from a saved event log
           help COMMAND        Show help for a command
 
@@ -30,7 +31,20 @@ enum Help {
           --out DIR          Where to write results (default: results/SCENARIO-NAME)
           --events FILE      Also write the event log (JSON Lines, FILE must end in .jsonl)
           --format F         table (default), json or csv on standard output
+          --shard I/N        Run only replications r with r % N == I and write DIR/partial.json
+                             (combine with `homeward merge`); `--shard auto` takes I from
+                             JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX
+                             and N from auto/N, HOMEWARD_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT
           --quiet            No progress bar
+
+        """
+
+    static let merge = """
+        USAGE: homeward merge DIR... --out DIR [--format table|json]
+
+        Combines the partial results of `run --shard I/N` (each DIR holds a partial.json) into the
+        result a single machine would have produced: the same summary.json metrics, bit for bit.
+        Refuses shards from different scenarios or seeds, overlapping shards and missing ones.
 
         """
 
@@ -69,5 +83,5 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge]
 }

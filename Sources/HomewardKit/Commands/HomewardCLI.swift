@@ -15,6 +15,7 @@ public enum HomewardCLI {
             case "validate": return try ValidateCommand.run(rest, console)
             case "replay": return try ReplayCommand.run(rest, console)
             case "compare": return try CompareCommand.run(rest, console)
+            case "merge": return try MergeCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }
@@ -70,8 +71,14 @@ enum ValidateCommand {
 /// `homeward run SCENARIO [options]`
 enum RunCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "events", "format"], flags: ["quiet"])
+        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard"], flags: ["quiet"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run) }
+        let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
+            try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
+        }
+        if shard != nil && a.value("events") != nil {
+            throw CommandFailure.usage("--events cannot be combined with --shard (write the log from a single run)")
+        }
         let format = a.value("format") ?? "table"
         guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
         if let events = a.value("events"), !events.hasSuffix(".jsonl") {
@@ -84,12 +91,23 @@ enum RunCommand {
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
-        let options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"))
-        let bar = ProgressBar(total: replications, label: "replications", console: console, quiet: a.flag("quiet"))
+        let options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
+        let bar = ProgressBar(total: options.indices.count, label: "replications", console: console, quiet: a.flag("quiet"))
         let result = try Runner.run(loaded, options: options) { bar.update($0) }
+        let out = a.value("out") ?? "results/\(baseName(a.positional[0]))" + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
+        if let shard {
+            let s = loaded.scenario
+            let partial = PartialResult(
+                scenarioName: s.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: seed, totalReplications: replications,
+                replications: Array(zip(result.indices, result.replications)), start: s.start, horizonDays: s.days, warmupDays: s.warmupDays)
+            try AtomicFile.makeDirectory(out)
+            try AtomicFile.write(partial.json.jsonText() + "\n", to: out + "/partial.json")
+            console.out("shard \(shard): replications \(result.indices.map(String.init).joined(separator: ", ")) of \(replications) written to \(out)/partial.json\n")
+            console.out("Combine the shards with: homeward merge DIR... --out DIR\n")
+            return 0
+        }
         let summary = result.summary
         let manifest = result.manifest.json
-        let out = a.value("out") ?? "results/\(baseName(a.positional[0]))"
         try SummaryFiles.write(summary, manifest: manifest, to: out)
         switch format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
@@ -115,6 +133,8 @@ enum ReplayCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("replay needs exactly one event log\n\n" + Help.replay) }
+        let format = a.value("format") ?? "table"
+        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
         let (header, replications) = try EventLogReader.replay(path: a.positional[0])
         let summary = Summary(replications)
         let manifest = JSONValue.object(
@@ -124,10 +144,53 @@ enum ReplayCommand {
                 ("replications", .number(Double(header.replications))),
             ]))
         if let out = a.value("out") { try SummaryFiles.write(summary, manifest: manifest, to: out) }
+        if format == "json" {
+            console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
+        } else if format == "csv" {
+            console.out(SummaryFiles.summaryCSV(summary))
+        } else {
+            console.out(TableRenderer(color: console.color).summaryTable(summary, title: "Replay of \(a.positional[0]): \(header.replications) replications"))
+        }
+        return 0
+    }
+}
+
+/// `homeward merge DIR... --out DIR`
+enum MergeCommand {
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet"])
+        guard !a.positional.isEmpty, let out = a.value("out") else {
+            throw CommandFailure.usage("merge needs partial results and --out DIR\n\n" + Help.merge)
+        }
+        var parts: [(file: String, part: PartialResult)] = []
+        for path in a.positional {
+            var isDirectory: ObjCBool = false
+            let file = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path + "/partial.json" : path
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.usage("\(file): no such partial result") }
+            let json: JSONValue
+            do { json = try JSON5.parse(String(decoding: data, as: UTF8.self)) } catch {
+                throw CommandFailure.usage("\(file): not valid JSON: \(error.description)")
+            }
+            parts.append((file, try PartialResult(json: json, file: file)))
+        }
+        let (whole, replications) = try PartialResult.merge(parts)
+        let summary = Summary(replications)
+        let manifest = JSONValue.object(
+            JSONObject([
+                ("homewardVersion", .string(Homeward.version)), ("scenario", .string(whole.scenarioName)),
+                ("scenarioFile", .string(whole.scenarioFile)), ("scenarioHash", .string(whole.scenarioHash)),
+                ("seed", .number(Double(whole.seed))), ("replications", .number(Double(whole.totalReplications))),
+                ("start", .string(whole.start.description)), ("horizonDays", .number(Double(whole.horizonDays))),
+                ("warmupDays", .number(Double(whole.warmupDays))), ("generator", .string(Homeward.generator)),
+                ("mergedFrom", .array(parts.map { .string($0.file) })),
+            ]))
+        try SummaryFiles.write(summary, manifest: manifest, to: out)
         if a.value("format") == "json" {
             console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
         } else {
-            console.out(TableRenderer(color: console.color).summaryTable(summary, title: "Replay of \(a.positional[0]): \(header.replications) replications"))
+            let title = "\(whole.scenarioName): \(whole.totalReplications) replications merged from \(parts.count) partial results, seed \(whole.seed)"
+            console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
+            console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
         return 0
     }

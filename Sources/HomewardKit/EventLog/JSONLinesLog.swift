@@ -17,6 +17,8 @@ public struct JSONLinesWriter: EventSink {
     let kindNames: [[UInt8]]
 
     public init(path: String, context: ProjectionContext, replication: Int) throws(LogError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else { throw LogError.io("cannot create event log '\(path)'") }
@@ -129,10 +131,16 @@ public enum EventLogReader {
                 throw LogError.corrupt("\(path): line \(lineNumber): \(error.description)")
             }
             guard let h = header else {
-                do { header = try EventLogHeader(json: value) } catch { throw LogError.corrupt("\(path): \(error.description)") }
+                do { header = try EventLogHeader(json: value) } catch {
+                    if case .corrupt(let message) = error { throw LogError.corrupt("\(path): \(message)") }
+                    throw error
+                }
                 continue
             }
             let (rep, event) = try decode(value, context: h.context, line: lineNumber, path: path)
+            if rep == currentRep && sawEnd {
+                throw LogError.corrupt("\(path): line \(lineNumber): event after the end of replication \(rep)")
+            }
             if rep != currentRep {
                 guard sawEnd, rep == currentRep + 1 else {
                     throw LogError.corrupt("\(path): line \(lineNumber): replication \(rep) follows replication \(currentRep) before its end")

@@ -15,18 +15,26 @@ public struct RunOptions: Sendable {
     public var threads: Int
     /// Write the event log here (`.jsonl`).
     public var eventsPath: String?
+    /// Run only this slice of the replications (numbers keep their place in the whole run).
+    public var shard: Shard?
 
-    public init(replications: Int, seed: UInt64, threads: Int = 1, eventsPath: String? = nil) {
+    public init(replications: Int, seed: UInt64, threads: Int = 1, eventsPath: String? = nil, shard: Shard? = nil) {
         self.replications = replications
         self.seed = seed
         self.threads = threads
         self.eventsPath = eventsPath
+        self.shard = shard
     }
+
+    /// The replication numbers this run computes, in order.
+    public var indices: [Int] { (0..<replications).filter { shard?.contains($0) ?? true } }
 }
 
 /// The result of running a scenario.
 public struct RunResult: Sendable {
     public var replications: [ReplicationMetrics]
+    /// The replication number of each entry of `replications`.
+    public var indices: [Int]
     public var manifest: RunManifest
     public var summary: Summary { Summary(replications) }
 }
@@ -86,7 +94,8 @@ public enum Runner {
     ) throws(LogError) -> RunResult {
         let began = Date()
         let scenario = loaded.scenario
-        let n = options.replications
+        let indices = options.indices
+        let n = indices.count
         let context = ProjectionContext(scenario: scenario)
         var partPaths: [String] = []
         if let path = options.eventsPath {
@@ -98,21 +107,22 @@ public enum Runner {
         let header = options.eventsPath.map { _ in
             EventLogHeader(context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)
         }
-        parallelFor(count: n, threads: options.threads) { rep in
+        parallelFor(count: n, threads: options.threads) { slot in
+            let rep = indices[slot]
             if parts.isEmpty {
-                results.set(rep, replicate(scenario, seed: options.seed, replication: rep))
+                results.set(slot, replicate(scenario, seed: options.seed, replication: rep))
             } else {
                 do {
-                    var writer = try JSONLinesWriter(path: parts[rep], context: context, replication: rep)
+                    var writer = try JSONLinesWriter(path: parts[slot], context: context, replication: rep)
                     var simulation = Simulation(
                         scenario: scenario, seed: options.seed, replication: rep,
                         sink: Tee(Projection(context: context), writer))
                     simulation.run()
                     writer = simulation.sink.second
                     try writer.close()
-                    results.set(rep, simulation.sink.first.metrics())
+                    results.set(slot, simulation.sink.first.metrics())
                 } catch {
-                    failures.set(rep, error)
+                    failures.set(slot, error)
                 }
             }
             progress?(results.filled)
@@ -128,7 +138,7 @@ public enum Runner {
             scenarioName: scenario.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: options.seed,
             replications: n, start: scenario.start, horizonDays: scenario.days, warmupDays: scenario.warmupDays,
             threads: options.threads, wallSeconds: Date().timeIntervalSince(began), eventsFile: options.eventsPath)
-        return RunResult(replications: results.values.map { $0 as! ReplicationMetrics }, manifest: manifest)
+        return RunResult(replications: results.values.map { $0 as! ReplicationMetrics }, indices: indices, manifest: manifest)
     }
 
     /// Calls `body(i)` for i in 0..<count on up to `threads` threads; each index once.

@@ -41,9 +41,8 @@ public struct ProjectionContext: Sendable, Equatable {
             CohortInfo(name: $0.name, minimumAge: scenario.population[$0.band].minimumAge)
         }
         pathways = scenario.pathways.map(\.name)
-        let years = Double(scenario.warmupDays) / 365.25
         func people(_ include: (PopulationBand) -> Bool) -> Double {
-            scenario.population.filter(include).reduce(0) { $0 + $1.people(atYears: years) }
+            scenario.population.filter(include).reduce(0) { $0 + $1.people }
         }
         population = people { _ in true }
         adultPopulation = people { $0.minimumAge >= 18 }

@@ -63,7 +63,8 @@ extension Projection {
         }
         put("delayedPatients", delayedPatients)
         put("meanDelayDays", ratio(delayedPatientDays, delayedPatients))
-        put("delayedAtMonthEnd", ratio(monthlySnapshot.reduce(0, +), Double(monthlySnapshot.count)))
+        let monthEnds = Double(isMonthEnd.filter { $0 }.count)
+        put("delayedAtMonthEnd", ratio(monthlySnapshot.reduce(0, +), monthEnds))
         put("reablementAtHome91Rate", ratio(atHome65, followUps65))
         put("reablementFollowUps65", followUps65)
         put("permanentCareHomeAdmissions", careHomeAdmissions)

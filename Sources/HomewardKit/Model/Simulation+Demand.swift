@@ -27,7 +27,7 @@ extension Simulation {
         case .perYear(let r):
             return r / 365.25 * trend
         case .perThousandPerYear(let r):
-            let people = scenario.population[cohort.band].people(atYears: years)
+            let people = scenario.population[cohort.band].people(atYears: years - Double(scenario.warmupDays) / 365.25)
             return r * people / 1000 / 365.25 * trend
         case .perResidentPerYear(let r):
             return r / 365.25 * trend * Double(residents[c].count)
@@ -46,7 +46,8 @@ extension Simulation {
             return r / 365.25 * trend * peak
         case .perThousandPerYear(let r):
             let band = scenario.population[cohort.band]
-            let people = max(band.people, band.people(atYears: years))
+            let fromStart = Double(scenario.warmupDays) / 365.25
+            let people = max(band.people(atYears: -fromStart), band.people(atYears: years - fromStart))
             return r * people / 1000 / 365.25 * trend * peak
         case .perResidentPerYear(let r):
             let beds = scenario.services.filter { $0.kind == .careHome && $0.residentCohort == c }

@@ -100,8 +100,8 @@ extension Simulation {
             depart(p)
             return
         }
-        if let reason, patients[Int(p)].location == .inService && patients[Int(p)].delay < 0 {
-            setDelay(p, reason)
+        if let reason, patients[Int(p)].location == .inService {
+            setDelay(p, reason)  // no change if already delayed for this reason
         }
         calendar.schedule(at: at, Action(kind: .depart, subject: p, token: patients[Int(p)].token))
     }

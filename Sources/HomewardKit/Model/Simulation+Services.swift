@@ -99,13 +99,15 @@ extension Simulation {
 
     /// A new permanent resident (the place is already counted in `occupied`).
     mutating func moveIntoCareHome(_ p: Int32, home s: Int, source: AdmissionSource) {
+        patients[Int(p)].heldHome = Int16(s)
+        setLocation(p, .inService, place: s)
+        // Recorded under the patient's own cohort (and so age band); from now on their crises
+        // are those of the home's resident cohort.
+        emit(.enter, patient: p, service: s, detail: -1)
+        emit(.careHomeAdmission, patient: p, service: s, detail: source.rawValue)
         if let cohort = scenario.services[s].residentCohort {
             patients[Int(p)].cohort = Int16(cohort)
         }
-        patients[Int(p)].heldHome = Int16(s)
-        setLocation(p, .inService, place: s)
-        emit(.enter, patient: p, service: s, detail: -1)
-        emit(.careHomeAdmission, patient: p, service: s, detail: source.rawValue)
         becomePresent(p, home: s)
     }
 
@@ -180,8 +182,8 @@ extension Simulation {
     mutating func referral(careHome s: Int) {
         scheduleNextReferral(careHome: s)
         guard let cohort = scenario.services[s].residentCohort else { return }
-        let ordinal = patientOrdinal[cohort]
-        patientOrdinal[cohort] += 1
+        let ordinal = referralOrdinal[s]
+        referralOrdinal[s] += 1
         let p = newPatient(
             cohort: cohort, stream: StreamID.combine(StreamID.named("referral/" + scenario.services[s].name), ordinal))
         setLocation(p, .waitingAtHome, place: -1)

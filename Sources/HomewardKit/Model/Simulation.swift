@@ -36,6 +36,8 @@ public struct Simulation<Sink: EventSink> {
     // Cohorts.
     var arrivalStreams: [RandomStream]
     var patientOrdinal: [UInt64]
+    /// Community admissions so far, per care home (their streams are named by home and ordinal).
+    var referralOrdinal: [UInt64]
     var lambdaMax: [Double]
     var cohortServices: [[Int]]  // crisis-response services each cohort is eligible for
     let crisisResponseServices: [Int]
@@ -71,6 +73,7 @@ public struct Simulation<Sink: EventSink> {
             RandomStream(master: seed, replication: rep, stream: StreamID.named("referrals/" + $0.name))
         }
         patientOrdinal = Array(repeating: 0, count: scenario.cohorts.count)
+        referralOrdinal = Array(repeating: 0, count: scenario.services.count)
         lambdaMax = Array(repeating: 0, count: scenario.cohorts.count)
         crisisResponseServices = scenario.services.indices.filter {
             scenario.services[$0].kind == .crisisResponse

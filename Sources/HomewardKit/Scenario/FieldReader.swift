@@ -26,7 +26,6 @@ struct FieldReader {
             fail(path, "must be an object, got \(describe(value))")
             return nil
         }
-        for key in o.duplicateKeys { fail(join(path, key), "is given more than once") }
         for key in o.keys where key != "source" && !allowed.contains(key) {
             if let guess = closest(key, in: allowed) {
                 fail(join(path, key), "unknown field (did you mean '\(guess)'?)")
@@ -54,8 +53,11 @@ struct FieldReader {
             fail(path, "must be an object, got \(describe(value))")
             return []
         }
-        for key in o.duplicateKeys { fail(join(path, key), "is given more than once") }
-        return o.filter { $0.key != "source" }.map { ($0.key, $0.value) }
+        let entries = o.filter { $0.key != "source" }.map { ($0.key, $0.value) }
+        for (key, _) in entries where key.isEmpty || key.contains(".") {
+            fail(join(path, key), "names must not be empty or contain '.' (they become metric keys), got \"\(key)\"")
+        }
+        return entries
     }
 
     // MARK: - Scalars

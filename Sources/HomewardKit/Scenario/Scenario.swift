@@ -41,8 +41,9 @@ public struct Scenario: Sendable {
 /// An age band of the population.
 public struct PopulationBand: Sendable {
     public var name: String
+    /// People in the band on the scenario's `start` date.
     public var people: Double
-    /// Annual growth as a fraction (0.05 = 5% a year), compounded continuously per day.
+    /// Annual growth as a fraction (0.05 = 5% a year): people(t) = people x (1 + growth)^years.
     public var annualGrowth: Double
     /// Lowest age in the band (for "aged 65+" and "adult" metrics).
     public var minimumAge: Int

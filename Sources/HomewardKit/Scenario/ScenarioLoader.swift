@@ -31,10 +31,30 @@ public enum ScenarioLoader {
     }
 
     static func parse(text: String, file: String) throws(ScenarioError) -> JSONValue {
+        let root: JSONValue
         do {
-            return try JSON5.parse(text)
+            root = try JSON5.parse(text)
         } catch {
             throw ScenarioError(issues: [ScenarioIssue(file: file, path: "", message: "not valid JSON5: \(error.description)")])
+        }
+        // Checked here, on each file as written, because merging files keeps one value per key.
+        var duplicates: [ScenarioIssue] = []
+        findDuplicateKeys(root, path: "", file: file, into: &duplicates)
+        if !duplicates.isEmpty { throw ScenarioError(issues: duplicates) }
+        return root
+    }
+
+    static func findDuplicateKeys(_ value: JSONValue, path: String, file: String, into issues: inout [ScenarioIssue]) {
+        switch value {
+        case .object(let o):
+            for key in o.duplicateKeys {
+                issues.append(ScenarioIssue(file: file, path: path.isEmpty ? key : "\(path).\(key)", message: "is given more than once"))
+            }
+            for (key, child) in o { findDuplicateKeys(child, path: path.isEmpty ? key : "\(path).\(key)", file: file, into: &issues) }
+        case .array(let items):
+            for (i, item) in items.enumerated() { findDuplicateKeys(item, path: "\(path)[\(i)]", file: file, into: &issues) }
+        default:
+            break
         }
     }
 

@@ -210,6 +210,13 @@ extension ScenarioReader {
                 }
             }
         }
+        for service in s.services {
+            for rule in service.outcomes where rule.probability > 0 {
+                if let next = rule.next, s.services[next].capacity.maximum == 0 {
+                    r.fail("services.\(s.services[next].name).capacity", "is 0 for the whole run, but \(service.name) sends patients there (outcome \(rule.outcome.label)): they would wait in \(service.name) for ever")
+                }
+            }
+        }
         let acute = s.services[s.acute]
         if acute.capacity.maximum == 0 && acute.divertAfterHours == nil {
             r.fail("services.\(acute.name).capacity", "is 0 for the whole run with no divertAfterHours: every admission would wait for ever")

@@ -114,6 +114,39 @@ import Testing
         }
     }
 
+    @Test func duplicateKeysAreReportedEvenThroughExtends() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.small.write(toFile: dir + "/base.json5", atomically: true, encoding: .utf8)
+        try "{ extends: 'base.json5', services: { beds: { capacity: 5, capacity: 6 } } }".write(toFile: dir + "/v.json5", atomically: true, encoding: .utf8)
+        do {
+            _ = try ScenarioLoader.load(path: dir + "/v.json5")
+            Issue.record("expected a duplicate-key error")
+        } catch {
+            #expect(error.issues.map(\.description) == ["\(dir)/v.json5: services.beds.capacity: is given more than once"])
+        }
+    }
+
+    @Test func namesWithDotsAreRejected() throws {
+        let text = Fixtures.small.replacingOccurrences(of: "homeCare: { kind: \"homeCare\"", with: "\"home.care\": { kind: \"homeCare\"")
+        #expect(text != Fixtures.small)
+        do {
+            _ = try ScenarioLoader.load(text: text, file: "f.json5")
+            Issue.record("expected a name error")
+        } catch {
+            #expect(error.issues.map(\.description).contains("f.json5: services.home.care: names must not be empty or contain '.' (they become metric keys), got \"home.care\""))
+        }
+    }
+
+    @Test func anOutcomeIntoAServiceWithNoPlacesIsRejected() throws {
+        let text = try Self.edited("services.homeCare.capacity", "0")
+        do {
+            _ = try ScenarioLoader.load(text: text, file: "f.json5")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.issues.map(\.description) == ["f.json5: services.homeCare.capacity: is 0 for the whole run, but reablement sends patients there (outcome home care): they would wait in reablement for ever"])
+        }
+    }
+
     @Test func theShippedScenariosAreValid() throws {
         let dir = Fixtures.repositoryRoot + "/Scenarios"
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json5") }

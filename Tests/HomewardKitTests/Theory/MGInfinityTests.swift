@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+@testable import HomewardKit
+
+/// The acute hospital with far more beds than it ever needs is an infinite-server queue:
+/// nobody waits, so occupancy is the number of patients whose stay is still running.
+///
+/// - Stationary M/G/∞: the mean occupancy is λ·E[S] whatever the stay distribution.
+/// - Non-stationary M_t/G/∞ started empty at time 0: the mean occupancy at time t is
+///   m(t) = ∫₀ᵗ λ(t − u)·P(S > u) du (`QueueingTheory.mgInfinityMeanOccupancy`), here with the
+///   crisis rate following the scenario's month-of-year weights.
+///
+/// Statistics as in the Erlang tests: theory inside the 99% Student-t interval across
+/// replications, widened by a small stated margin; and each interval must be narrow enough
+/// to discriminate (stated per test).
+@Suite("M/G/∞: occupancy of an acute hospital that never fills")
+struct MGInfinityTests {
+    static let stay = Distribution.lognormal(mean: 5, sd: 5)
+
+    // MARK: - Stationary
+
+    /// λ = 50 a day, S lognormal with mean 5 and sd 5 days: L = 250 beds.
+    ///
+    /// Measured over 400 days after a 100-day warm-up (20 mean stays; an empty start misses
+    /// λ·E[(S − 100)⁺] < 10⁻³ patients at the start of the window, so the margin of 0.5% is
+    /// for the finite-window edge only). The variance of a time average over T is about
+    /// λ·E[S²]/T = 6.25 beds², an sd of 1% per replication, so 8 replications give a 99%
+    /// interval of about ±1.2%: a 2% error in the rate or the mean stay would show. Both the
+    /// exact time average (`occupancyMean`) and the midnight census mean
+    /// (`occupancyMidnightMean`) estimate L.
+    @Test func stationaryOccupancyIsLambdaTimesMeanStay() throws {
+        let lambda = 50.0
+        let text = """
+            { name: "mg-infinity", start: "2020-01-06", horizonDays: 400, warmupDays: 100, replications: 8, seed: 5,
+              population: { bands: { "18-64": { people: 100000 } } },
+              working: { simpleDischargeHours: { from: 0, to: 24, days: "all" } },
+              cohorts: { all: { band: "18-64", crises: { perYear: \(lambda * 365.25) }, lengthOfStayDays: { lognormal: { mean: 5, sd: 5 } }, pathways: { "1": 1 } } },
+              services: { acute: { kind: "acute", capacity: 100000 } },
+              pathways: { "1": { service: null } } }
+            """
+        let scenario = try TheorySupport.scenario(text)
+        var exact: [Double] = []
+        var midnight: [Double] = []
+        for rep in 0..<scenario.replications {
+            let m = Runner.replicate(scenario, seed: scenario.seed, replication: rep)
+            #expect(m["edWaitHours"] == 0)
+            exact.append(try #require(m["services.acute.occupancyMean"]))
+            midnight.append(try #require(m["services.acute.occupancyMidnightMean"]))
+        }
+        let theory = lambda * Self.stay.mean
+        for (label, values) in [("occupancyMean", exact), ("occupancyMidnightMean", midnight)] {
+            let ci = ConfidenceInterval(values: values, level: 0.99)
+            print("MGInfinity stationary \(label): theory \(TheorySupport.format(theory, 2)) simulated \(TheorySupport.describe(ci, 2))")
+            #expect(TheorySupport.covers(ci, theory, relativeMargin: 0.005), "\(label): \(theory) outside \(TheorySupport.describe(ci, 2))")
+            #expect(ci.halfWidth < 0.02 * theory, "\(label): interval too wide: \(TheorySupport.describe(ci, 2))")
+        }
+    }
+
+    // MARK: - Time-varying rate
+
+    /// Month-of-year weights, January first (winter high); the scenario reader normalises them
+    /// to mean 1, and so does `rate(day:)` below.
+    static let monthWeights: [Double] = [1.6, 1.4, 1.1, 0.9, 0.7, 0.6, 0.6, 0.6, 0.7, 0.9, 1.2, 1.5]
+    static let meanRate = 60.0
+    static let start = "2019-10-01"
+    static let days = 200
+    /// Midnights (days since the origin) at which occupancy is compared: month starts, where
+    /// the rate jumps, and points in between.
+    static let checkpoints = [10, 31, 45, 61, 80, 92, 110, 123, 140, 152, 170, 199]
+
+    /// Records the acute occupancy at given midnights (after every event before the midnight;
+    /// arrivals and departures fall at continuous times, so none is exactly at a midnight).
+    struct MidnightOccupancy: EventSink {
+        let acute: Int16
+        let checkpoints: [Int]
+        var next = 0
+        var occupancy = 0
+        var values: [Double] = []
+
+        mutating func append(_ e: Event) {
+            while next < checkpoints.count && e.time >= Double(checkpoints[next]) {
+                values.append(Double(occupancy))
+                next += 1
+            }
+            guard e.service == acute else { return }
+            if e.kind == .enter { occupancy += 1 }
+            if e.kind == .leave { occupancy -= 1 }
+        }
+    }
+
+    /// λ on each day since the origin, from the same weights and calendar the model uses.
+    static func dailyRates(origin: CivilDate, days: Int) -> [Double] {
+        let mean = monthWeights.reduce(0, +) / 12
+        return (0..<days).map { d in meanRate * monthWeights[origin.adding(days: d).month - 1] / mean }
+    }
+
+    /// 16 replications of 200 days from 1 October, starting empty (no warm-up), with a mean
+    /// rate of 60 a day shaped by month and stays lognormal with mean 5 and sd 5 days.
+    ///
+    /// At a fixed time the occupancy of an M_t/G/∞ queue started empty is Poisson with mean
+    /// m(t), so 16 replications estimate m(t) ≈ 240-490 with a 99% interval of about
+    /// ±2.95·√(m/16) ≈ ±3-5%; the margin of 0.5% covers the Simpson rule (200,000 steps; the
+    /// rate's jumps at month starts cost O(h·Δλ) ≈ 10⁻⁴) and nothing else. Power: the
+    /// quasi-stationary guess λ(t)·E[S], which ignores the lag of stays behind arrivals, must
+    /// fall outside the interval at several checkpoints (month starts and the empty start),
+    /// so the comparison sees the lag structure, not just the level.
+    @Test func timeVaryingOccupancyFollowsMtGInfinity() throws {
+        let weights = Self.monthWeights.map { String($0) }.joined(separator: ", ")
+        let text = """
+            { name: "mt-g-infinity", start: "\(Self.start)", horizonDays: \(Self.days), warmupDays: 0, replications: 16, seed: 9,
+              population: { bands: { "18-64": { people: 100000 } } },
+              working: { simpleDischargeHours: { from: 0, to: 24, days: "all" } },
+              cohorts: { all: { band: "18-64", crises: { perYear: \(Self.meanRate * 365.25) }, month: [\(weights)],
+                                lengthOfStayDays: { lognormal: { mean: 5, sd: 5 } }, pathways: { "1": 1 } } },
+              services: { acute: { kind: "acute", capacity: 100000 } },
+              pathways: { "1": { service: null } } }
+            """
+        let scenario = try TheorySupport.scenario(text)
+        #expect(scenario.origin == CivilDate(iso: Self.start))
+        var samples = Array(repeating: [Double](), count: Self.checkpoints.count)
+        for rep in 0..<scenario.replications {
+            let sink = TheorySupport.run(
+                scenario, seed: scenario.seed, replication: rep,
+                sink: MidnightOccupancy(acute: Int16(scenario.acute), checkpoints: Self.checkpoints))
+            try #require(sink.values.count == Self.checkpoints.count)
+            for i in sink.values.indices { samples[i].append(sink.values[i]) }
+        }
+        let rates = Self.dailyRates(origin: scenario.origin, days: Self.days + 1)
+        let lambda: (Double) -> Double = { s in rates[min(max(Int(s.rounded(.down)), 0), rates.count - 1)] }
+        var naiveRejected = 0
+        for (i, k) in Self.checkpoints.enumerated() {
+            let t = Double(k)
+            let theory = QueueingTheory.mgInfinityMeanOccupancy(
+                at: t, arrivalRate: lambda, survival: { Self.stay.survival($0) }, steps: 200_000)
+            let naive = lambda(t) * Self.stay.mean
+            let ci = ConfidenceInterval(values: samples[i], level: 0.99)
+            let date = scenario.origin.adding(days: k)
+            print("MGInfinity m(t) at \(date) (day \(k)): theory \(TheorySupport.format(theory, 1)) simulated \(TheorySupport.describe(ci, 1)); λ(t)·E[S] = \(TheorySupport.format(naive, 1))")
+            #expect(TheorySupport.covers(ci, theory, relativeMargin: 0.005), "day \(k): m(t) = \(theory) outside \(TheorySupport.describe(ci, 1))")
+            #expect(ci.halfWidth < 0.08 * theory, "day \(k): interval too wide: \(TheorySupport.describe(ci, 1))")
+            if !TheorySupport.covers(ci, naive, relativeMargin: 0.005) { naiveRejected += 1 }
+        }
+        #expect(naiveRejected >= 4, "the test cannot tell m(t) from λ(t)·E[S]")
+    }
+}
