@@ -9,11 +9,13 @@ enum Help {
           run SCENARIO        Run a scenario's replications; print and save the forecast
           validate FILE...    Check scenario files; report every problem
           compare BASE VAR... Compare scenarios on common random numbers
+          check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
           merge DIR...        Combine shards (run --shard I/N) into one result
           replay LOG          Recompute the summary from a saved event log
           help COMMAND        Show help for a command
 
-        Exit codes: 0 success, 2 bad input or usage, 3 I/O or internal failure.
+        Exit codes: 0 success, 1 a target missed (check), 2 bad input or usage, 3 I/O or
+        internal failure.
         The scenario format is documented in Scenarios/README.md.
 
         """
@@ -45,6 +47,26 @@ enum Help {
         Combines the partial results of `run --shard I/N` (each DIR holds a partial.json) into the
         result a single machine would have produced: the same summary.json metrics, bit for bit.
         Refuses shards from different scenarios or seeds, overlapping shards and missing ones.
+
+        """
+
+    static let check = """
+        USAGE: homeward check SCENARIO... [options]
+
+        Runs each scenario and judges its `targets` (for example { metric: "dtocPer100kPerMonth",
+        atMost: 500 }, or with confidence: 0.9, "in 9 replications out of 10"). Prints each target
+        with the achieved value and its 95% CI. Exit code 0 when every target holds, 1 when any
+        is missed, 2 on bad input.
+
+        OPTIONS
+          --junit FILE       Write a JUnit XML report (a test case per target per scenario)
+          --replications N   Replications of each scenario (default: each scenario's; at least 2)
+          --seed S           Master seed (default: each scenario's)
+          --threads N        Worker threads (default: all cores)
+          --out DIR          Where to keep each scenario's results (default: results/check)
+          --resume           Reuse results in DIR from an earlier, interrupted check
+          --shard I/N        Check only scenarios i with i % N == I (write one JUnit file per shard)
+          --quiet            No progress bar
 
         """
 
@@ -83,5 +105,5 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check]
 }

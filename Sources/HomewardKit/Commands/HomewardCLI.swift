@@ -16,6 +16,7 @@ public enum HomewardCLI {
             case "replay": return try ReplayCommand.run(rest, console)
             case "compare": return try CompareCommand.run(rest, console)
             case "merge": return try MergeCommand.run(rest, console)
+            case "check": return try CheckCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }

@@ -27,6 +27,8 @@ public enum MetricCatalogue {
         ("delayedBedDays", Info(unit: "bed days", meaning: "Delayed bed days in acute, exact time", bcf: false)),
         ("delayedBedDaysMidnight", Info(unit: "bed days", meaning: "Delayed bed days in acute, midnight census (sitrep definition)", bcf: false)),
         ("dtocPer100kPerMonth", Info(unit: "days per 100,000 adults a month", meaning: "Delayed transfers of care (midnight census) per 100,000 adults (18+) per month", bcf: true)),
+        ("delayedBedDaysPerMonth", Info(unit: "bed days a month", meaning: "Delayed bed days (midnight census) per calendar month, mean of the whole months in the window", bcf: false)),
+        ("delayedBedDaysWorstMonth", Info(unit: "bed days a month", meaning: "Delayed bed days (midnight census) in the worst whole calendar month", bcf: false)),
         ("delayedBedDaysByReason.", Info(unit: "bed days", meaning: "Delayed bed days (exact) by DTOC reason", bcf: false)),
         ("delayedBedDaysMidnightByReason.", Info(unit: "bed days", meaning: "Delayed bed days (midnight census) by DTOC reason", bcf: false)),
         ("delayedBedDaysByPathway.", Info(unit: "bed days", meaning: "Delayed bed days (exact) by discharge pathway", bcf: false)),

@@ -53,6 +53,11 @@ extension Projection {
         put("delayedBedDays", delayExact)
         put("delayedBedDaysMidnight", delayMidnight)
         put("dtocPer100kPerMonth", ratio(delayMidnight, months * c.adultPopulation / 100_000))
+        // Per calendar month (midnight census), over the months wholly inside the window.
+        let whole = wholeMonths()
+        let perMonth = whole.map { monthlyDelayMidnight[$0] }
+        put("delayedBedDaysPerMonth", perMonth.isEmpty ? .nan : perMonth.reduce(0, +) / Double(perMonth.count))
+        put("delayedBedDaysWorstMonth", perMonth.max() ?? .nan)
         for r in DelayReason.allCases { put("delayedBedDaysByReason.\(r.code)", delayExactByReason[Int(r.rawValue)]) }
         for r in DelayReason.allCases {
             put("delayedBedDaysMidnightByReason.\(r.code)", delayMidnightByReason[Int(r.rawValue)])
@@ -102,6 +107,17 @@ extension Projection {
                 ("permanentCareHomeAdmissions65", monthlyCareHome65),
             ] + reasonSeries
         return ReplicationMetrics(values: v, monthLabels: monthLabels, monthly: monthly)
+    }
+
+    /// Indexes of the calendar months that lie wholly inside the measured window.
+    func wholeMonths() -> [Int] {
+        var counts = [Int](repeating: 0, count: monthLabels.count)
+        for m in monthOfDay { counts[m] += 1 }
+        return counts.indices.filter { m in
+            let parts = monthLabels[m].split(separator: "-")
+            guard parts.count == 2, let y = Int(parts[0]), let mo = Int(parts[1]) else { return false }
+            return counts[m] == CivilDate.daysInMonth(year: y, month: mo)
+        }
     }
 
     /// Type-7 quantile of values given as a histogram (index = value, entry = count).

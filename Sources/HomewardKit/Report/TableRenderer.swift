@@ -52,6 +52,13 @@ public struct TableRenderer {
         return grouped(x, decimals: decimals)
     }
 
+    /// A share as a percentage with at most one decimal ("90%", "92.5%").
+    public static func percent(_ share: Double) -> String {
+        if share.isNaN { return "n/a" }
+        let p = (share * 1000).rounded() / 10
+        return (p == p.rounded() ? String(Int(p)) : String(p)) + "%"
+    }
+
     public static func interval(_ i: ConfidenceInterval) -> String {
         if i.low.isNaN || i.high.isNaN { return "n/a" }
         return "\(format(i.low)) to \(format(i.high))"

@@ -25,6 +25,8 @@ public struct Scenario: Sendable {
     public var pathways: [Pathway]
     public var working: WorkingRules
     public var census: [CensusEntry]
+    /// Targets the plan must meet (`homeward check`).
+    public var targets: [Target]
     /// `field.path: source` for every `source` note in the file, in file order.
     public var sources: [(path: String, text: String)]
 

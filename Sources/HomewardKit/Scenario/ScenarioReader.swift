@@ -4,7 +4,7 @@
 public enum ScenarioReader {
     static let topLevelFields = [
         "name", "description", "extends", "start", "horizonDays", "warmupDays", "replications", "seed", "population",
-        "cohorts", "services", "pathways", "working", "census",
+        "cohorts", "services", "pathways", "working", "census", "targets",
     ]
 
     /// Limits that keep runs finite and meaningful; documented in Scenarios/README.md.
@@ -58,6 +58,7 @@ public enum ScenarioReader {
         let services = read.compactMap { $0 }
         let working = readWorking(top["working"], origin: origin, horizon: warmup + (days ?? 1), &r)
         let census = readCensus(top["census"], names, &r)
+        let targets = readTargets(top["targets"], &r)
 
         let acutes = services.indices.filter { services[$0].kind == .acute }
         if serviceEntries.count > 0 && services.count == read.count && acutes.count != 1 {
@@ -70,8 +71,15 @@ public enum ScenarioReader {
         let scenario = Scenario(
             name: name, description: description, start: start, days: days, warmupDays: warmup,
             replications: replications, seed: UInt64(seed), population: population, cohorts: cohorts, services: services,
-            acute: acutes[0], pathways: pathways, working: working, census: census, sources: r.sources)
+            acute: acutes[0], pathways: pathways, working: working, census: census, targets: targets, sources: r.sources)
         crossCheck(scenario, &r)
+        if !targets.isEmpty {
+            let keys = Set(metricKeys(scenario))
+            for (i, t) in targets.enumerated() where !keys.contains(t.metric) {
+                let near = keys.filter { $0.lowercased().contains(t.metric.lowercased()) || r.editDistance($0, t.metric) <= 3 }.sorted().prefix(3)
+                r.fail("targets[\(i)].metric", "unknown metric '\(t.metric)'" + (near.isEmpty ? " (see docs/metrics.md)" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)"))
+            }
+        }
         return r.issues.isEmpty ? scenario : nil
     }
 

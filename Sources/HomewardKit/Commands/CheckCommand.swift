@@ -1,0 +1,98 @@
+import Foundation
+
+/// `homeward check SCENARIO... [--junit FILE]`: runs scenarios and judges their targets.
+/// Exit 0 when every target holds, 1 when any is missed, 2 on bad input.
+enum CheckCommand {
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "junit", "shard"], flags: ["quiet", "resume"])
+        guard !a.positional.isEmpty else { throw CommandFailure.usage("check needs at least one scenario file\n\n" + Help.check) }
+        let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
+        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
+        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in try Shard.parse(t, environment: ProcessInfo.processInfo.environment) }
+        let out = a.value("out") ?? "results/check"
+
+        var loaded: [LoadedScenario] = []
+        var problems: [ScenarioIssue] = []
+        for (i, file) in a.positional.enumerated() where shard?.contains(i) ?? true {
+            do { loaded.append(try ScenarioLoader.load(path: file)) } catch { problems += error.issues }
+        }
+        if !problems.isEmpty { throw ScenarioError(issues: problems) }
+
+        var suites: [JUnitReport.Suite] = []
+        var anyMissed = false
+        let renderer = TableRenderer(color: console.color)
+        for (i, l) in loaded.enumerated() {
+            let s = l.scenario
+            let began = Date()
+            let replications = requestedReplications ?? max(s.replications, 2)
+            let seed = requestedSeed ?? s.seed
+            let folder = out + "/" + uniqueFolder(l.file, index: i, all: loaded.map(\.file))
+            let saved = folder + "/replications.json"
+            var runs: [ReplicationMetrics]
+            if a.flag("resume"), let previous = loadSaved(saved, hash: l.hash, seed: seed, replications: replications) {
+                runs = previous
+                console.err("\(l.file): reusing \(replications) finished replications from \(saved)\n")
+            } else {
+                let bar = ProgressBar(total: replications, label: RunCommand.baseName(l.file), console: console, quiet: a.flag("quiet"))
+                let result = try Runner.run(l, options: RunOptions(replications: replications, seed: seed, threads: threads)) { bar.update($0) }
+                runs = result.replications
+                let partial = PartialResult(
+                    scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed, totalReplications: replications,
+                    replications: Array(zip(result.indices, runs)), start: s.start, horizonDays: s.days, warmupDays: s.warmupDays)
+                try AtomicFile.makeDirectory(folder)
+                try AtomicFile.write(partial.json.jsonText() + "\n", to: saved)
+                try SummaryFiles.write(result.summary, manifest: result.manifest.json, to: folder)
+            }
+            let verdicts = s.targets.map { t in t.judge(runs.compactMap { $0[t.metric] }) }
+            anyMissed = anyMissed || verdicts.contains { !$0.met }
+            suites.append(JUnitReport.Suite(name: s.name, file: l.file, seconds: Date().timeIntervalSince(began), verdicts: verdicts))
+            if verdicts.isEmpty {
+                console.out("\(l.file): \(s.name): no targets (add a `targets` list to the scenario)\n\n")
+                continue
+            }
+            let rows = verdicts.map { v in
+                [v.target.name, renderer.mark(v.met), Self.achieved(v), TableRenderer.interval(v.interval), TableRenderer.percent(v.share)]
+            }
+            console.out(
+                renderer.render(
+                    title: "\(l.file): \(s.name) (\(replications) replications, seed \(seed))",
+                    header: ["target", "verdict", "achieved", "95% CI", "replications within"], rows: rows, rightAligned: [2, 3, 4]))
+            console.out("\n")
+        }
+        if let junit = a.value("junit") {
+            let directory = (junit as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try AtomicFile.makeDirectory(directory) }
+            try AtomicFile.write(JUnitReport.xml(suites), to: junit)
+        }
+        let total = suites.reduce(0) { $0 + $1.verdicts.count }
+        let missed = suites.reduce(0) { $0 + $1.verdicts.filter { !$0.met }.count }
+        console.out("check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")\n")
+        return anyMissed ? 1 : 0
+    }
+
+    static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }
+
+    /// Results of a previous run with the same scenario content, seed and replications.
+    static func loadSaved(_ path: String, hash: String, seed: UInt64, replications: Int) -> [ReplicationMetrics]? {
+        guard let data = FileManager.default.contents(atPath: path),
+            let json = try? JSON5.parse(String(decoding: data, as: UTF8.self)),
+            let partial = try? PartialResult(json: json, file: path),
+            partial.scenarioHash == hash, partial.seed == seed, partial.totalReplications == replications,
+            partial.replications.map(\.index) == Array(0..<replications)
+        else { return nil }
+        return partial.replications.map(\.metrics)
+    }
+
+    static func uniqueFolder(_ file: String, index: Int, all: [String]) -> String {
+        let name = RunCommand.baseName(file)
+        return all.filter { RunCommand.baseName($0) == name }.count > 1 ? "\(name)-\(index)" : name
+    }
+}
+
+extension TableRenderer {
+    func mark(_ met: Bool) -> String {
+        if color { return met ? "\u{1B}[32mmet\u{1B}[0m" : "\u{1B}[31mMISSED\u{1B}[0m" }
+        return met ? "met" : "MISSED"
+    }
+}
