@@ -9,6 +9,7 @@ enum Help {
           run SCENARIO        Run a scenario's replications; print and save the forecast
           validate FILE...    Check scenario files; report every problem
           compare BASE VAR... Compare scenarios on common random numbers
+          sweep SCENARIO      Run a grid of settings; find the smallest that meets a target
           check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
           merge DIR...        Combine shards (run --shard I/N) into one result
           replay LOG          Recompute the summary from a saved event log
@@ -70,6 +71,31 @@ enum Help {
 
         """
 
+    static let sweep = """
+        USAGE: homeward sweep SCENARIO --vary FIELD=FROM..TO:STEP [--vary ...] [options]
+
+        Runs every combination of the varied fields (the first --vary varies slowest) on the same
+        random streams, and writes a table and DIR/sweep.csv of every metric per point. FIELD is a
+        dotted path in the scenario (services.reablement.capacity); a capacity calendar has its
+        base varied.
+
+        With --target "METRIC <= VALUE" (or >=) it names the first point in the grid that meets
+        the target: on the mean, or with --confidence P in at least a share P of replications
+        ("delayed bed days under 2,000 in the worst month in 9 winters out of 10":
+        --target "delayedBedDaysWorstMonth <= 2000" --confidence 0.9).
+
+        OPTIONS
+          --replications N   Replications per point (default: the scenario's; at least 2)
+          --seed S           Master seed (default: the scenario's)
+          --threads N        Worker threads (default: all cores)
+          --out DIR          Where to write results (default: results/sweep-SCENARIO)
+          --resume           Reuse points already finished in DIR/points
+          --shard I/N        Run only points i with i % N == I (then gather DIR/points and --resume)
+          --format F         table (default) or csv on standard output
+          --quiet            No progress bar
+
+        """
+
     static let validate = """
         USAGE: homeward validate FILE...
 
@@ -105,5 +131,5 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep]
 }

@@ -17,6 +17,7 @@ public enum HomewardCLI {
             case "compare": return try CompareCommand.run(rest, console)
             case "merge": return try MergeCommand.run(rest, console)
             case "check": return try CheckCommand.run(rest, console)
+            case "sweep": return try SweepCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }

@@ -25,7 +25,7 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     public func holds(_ x: Double) -> Bool { !x.isNaN && (bound == .atMost ? x <= value : x >= value) }
 
     public var description: String {
-        "\(metric) \(bound.rawValue) \(TableRenderer.format(value))" + (confidence.map { " in \(TableRenderer.percent($0)) of replications" } ?? " (mean)")
+        "\(metric) \(bound.rawValue) \(TableRenderer.compact(value))" + (confidence.map { " in \(TableRenderer.percent($0)) of replications" } ?? " (mean)")
     }
 
     /// Parses `"METRIC <= VALUE"` or `"METRIC >= VALUE"` (the `--target` option).

@@ -1,0 +1,164 @@
+import Foundation
+
+/// `homeward sweep SCENARIO --vary FIELD=FROM..TO:STEP [...] [--target "METRIC <= VALUE"]`
+enum SweepCommand {
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(
+            args, valued: ["vary", "target", "confidence", "replications", "seed", "threads", "out", "shard", "format"],
+            flags: ["quiet", "resume"])
+        guard a.positional.count == 1 else { throw CommandFailure.usage("sweep needs exactly one scenario file\n\n" + Help.sweep) }
+        let axes = try a.values("vary").map { (t: String) throws(CommandFailure) -> Sweep.Axis in try Sweep.Axis.parse(t) }
+        guard !axes.isEmpty else { throw CommandFailure.usage("sweep needs at least one --vary FIELD=FROM..TO:STEP\n\n" + Help.sweep) }
+        var confidence: Double?
+        if let c = a.value("confidence") {
+            guard let x = Double(c), x > 0, x <= 1 else { throw CommandFailure.usage("--confidence must be a share from 0 (exclusive) to 1, got '\(c)'") }
+            confidence = x
+        }
+        let target = try a.value("target").map { (t: String) throws(CommandFailure) -> Target in
+            guard let parsed = Target.parse(t, confidence: confidence) else {
+                throw CommandFailure.usage("--target must be \"METRIC <= VALUE\" or \"METRIC >= VALUE\", got '\(t)'")
+            }
+            return parsed
+        }
+        if confidence != nil && target == nil { throw CommandFailure.usage("--confidence needs --target") }
+        let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
+        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
+        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in try Shard.parse(t, environment: ProcessInfo.processInfo.environment) }
+
+        let file = a.positional[0]
+        let loaded = try ScenarioLoader.load(path: file)
+        let sweep = Sweep(axes: axes)
+        let points = sweep.points
+        guard points.count <= 100_000 else { throw CommandFailure.usage("the grid has \(points.count) points; at most 100,000") }
+        // Every point is built and validated before anything runs.
+        var scenarios: [LoadedScenario] = []
+        var problems: [ScenarioIssue] = []
+        for point in points {
+            do {
+                let json = try sweep.apply(point, to: loaded.merged, file: file)
+                let s = try ScenarioReader.read(json, file: "\(file) [\(sweep.label(point))]")
+                scenarios.append(LoadedScenario(scenario: s, file: file, merged: json, hash: ScenarioLoader.hash(json)))
+            } catch {
+                problems += error.issues
+                if problems.count > 20 { break }
+            }
+        }
+        if !problems.isEmpty { throw ScenarioError(issues: Array(problems.prefix(20))) }
+        if let target, !ScenarioReader.metricKeys(loaded.scenario).contains(target.metric) {
+            throw CommandFailure.usage("--target: unknown metric '\(target.metric)' (see docs/metrics.md)")
+        }
+        let replications = requestedReplications ?? max(loaded.scenario.replications, 2)
+        let seed = requestedSeed ?? loaded.scenario.seed
+        let out = a.value("out") ?? "results/sweep-\(RunCommand.baseName(file))"
+        try AtomicFile.makeDirectory(out + "/points")
+
+        // Run (or reuse) this shard's points; each point is saved as soon as it is done.
+        let mine = points.indices.filter { shard?.contains($0) ?? true }
+        let bar = ProgressBar(total: mine.count, label: "sweep points", console: console, quiet: a.flag("quiet"))
+        var reused = 0
+        for (k, i) in mine.enumerated() {
+            let path = out + "/points/\(String(i).leftPadded(to: 5)).json"
+            if a.flag("resume"), CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications) != nil {
+                reused += 1
+            } else {
+                let result = try Runner.run(scenarios[i], options: RunOptions(replications: replications, seed: seed, threads: threads))
+                let s = scenarios[i].scenario
+                let partial = PartialResult(
+                    scenarioName: sweep.label(points[i]), scenarioFile: file, scenarioHash: scenarios[i].hash, seed: seed,
+                    totalReplications: replications, replications: Array(zip(result.indices, result.replications)), start: s.start,
+                    horizonDays: s.days, warmupDays: s.warmupDays)
+                try AtomicFile.write(partial.json.jsonText() + "\n", to: path)
+            }
+            bar.update(k + 1)
+        }
+        if reused > 0 { console.err("sweep: reused \(reused) finished point\(reused == 1 ? "" : "s") from \(out)/points\n") }
+
+        // Assemble when every point is there (always, unless this is one shard of several).
+        var runs: [[ReplicationMetrics]] = []
+        for i in points.indices {
+            let path = out + "/points/\(String(i).leftPadded(to: 5)).json"
+            guard let r = CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications) else { break }
+            runs.append(r)
+        }
+        guard runs.count == points.count else {
+            console.out("sweep: shard \(shard?.description ?? "") finished \(mine.count) of \(points.count) points in \(out)/points.\n")
+            console.out("When every shard is done, gather the points into one folder and run the same command with --resume to assemble.\n")
+            return 0
+        }
+        let result = SweepResult(sweep: sweep, points: points, runs: runs)
+        try AtomicFile.write(result.csv, to: out + "/sweep.csv")
+        var verdictLine: String?
+        var verdicts: [Target.Verdict] = []
+        if let target {
+            let judged = result.judge(target)
+            verdicts = judged.verdicts
+            if let first = judged.first {
+                verdictLine = "Smallest setting meeting \(target): \(sweep.label(points[first])) (achieved \(TableRenderer.format(judged.verdicts[first].interval.mean)), \(TableRenderer.percent(judged.verdicts[first].share)) of replications within)."
+            } else {
+                verdictLine = "No point in the grid meets \(target)."
+            }
+        }
+        try AtomicFile.write(sweepJSON(result, target: target, verdicts: verdicts, verdict: verdictLine, seed: seed, replications: replications, file: file), to: out + "/sweep.json")
+        if a.value("format") == "csv" {
+            console.out(result.csv)
+        } else {
+            console.out(table(result, target: target, verdicts: verdicts, color: console.color, title: "Sweep of \(loaded.scenario.name): \(points.count) points x \(replications) replications, seed \(seed) (common random numbers)"))
+            if let verdictLine { console.out(verdictLine + "\n") }
+            console.out("Results written to \(out)/ (sweep.csv, sweep.json, points/)\n")
+        }
+        return 0
+    }
+
+    static let columns = ["nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate", "totalCost"]
+
+    static func table(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], color: Bool, title: String) -> String {
+        var keys = columns
+        if let t = target, !keys.contains(t.metric) { keys.insert(t.metric, at: 0) }
+        var header = r.sweep.axes.map { $0.field.split(separator: ".").last.map(String.init) ?? $0.field } + keys
+        if target != nil { header.append("within target") }
+        var rows: [[String]] = []
+        var marked: Set<Int> = []
+        for (i, (point, run)) in zip(r.points, r.runs).enumerated() {
+            let summary = Summary(run)
+            var row = point.map(TableRenderer.plain)
+            row += keys.map { summary[$0].map { TableRenderer.format($0.interval.mean) } ?? "n/a" }
+            if target != nil {
+                row.append(TableRenderer.percent(verdicts[i].share))
+                if verdicts[i].met { marked.insert(i) }
+            }
+            rows.append(row)
+        }
+        return TableRenderer(color: color).render(title: title, header: header, rows: rows, rightAligned: Set(0..<header.count).subtracting([0]), highlighted: marked)
+            + (target != nil ? "  (\(color ? "bold" : "*"): meets the target)\n" : "")
+    }
+
+    static func sweepJSON(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], verdict: String?, seed: UInt64, replications: Int, file: String) -> String {
+        var points: [JSONValue] = []
+        for (i, (point, run)) in zip(r.points, r.runs).enumerated() {
+            var o = JSONObject([
+                ("values", .object(JSONObject(zip(r.sweep.axes, point).map { ($0.field, .number($1)) }))),
+                ("metrics", Summary(run).metricsJSON),
+            ])
+            if !verdicts.isEmpty {
+                o["target"] = .object(JSONObject([("met", .bool(verdicts[i].met)), ("shareWithin", .number(verdicts[i].share))]))
+            }
+            points.append(.object(o))
+        }
+        var top = JSONObject([
+            ("manifest", .object(JSONObject([
+                ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(file)), ("seed", .number(Double(seed))),
+                ("replications", .number(Double(replications))), ("generator", .string(Homeward.generator)), ("commonRandomNumbers", .bool(true)),
+            ]))),
+            ("axes", .array(r.sweep.axes.map { .object(JSONObject([("field", .string($0.field)), ("values", .array($0.values.map { .number($0) }))])) })),
+            ("points", .array(points)),
+        ])
+        if let target {
+            top["target"] = .object(JSONObject([
+                ("metric", .string(target.metric)), ("bound", .string(target.bound.rawValue)), ("value", .number(target.value)),
+                ("confidence", target.confidence.map { .number($0) } ?? .null), ("verdict", .string(verdict ?? "")),
+            ]))
+        }
+        return JSONValue.object(top).jsonText(pretty: true) + "\n"
+    }
+}

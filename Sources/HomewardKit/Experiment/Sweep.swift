@@ -1,0 +1,114 @@
+import Foundation
+
+/// A grid of scenario variants: every combination of the varied fields' values, run on the
+/// same random streams (common random numbers across points).
+public struct Sweep: Sendable {
+    /// One varied field: `FIELD=FROM..TO:STEP`.
+    public struct Axis: Sendable, Equatable {
+        public var field: String
+        public var values: [Double]
+
+        /// Parses `services.reablement.capacity=180..260:20`.
+        public static func parse(_ text: String) throws(CommandFailure) -> Axis {
+            let bad = CommandFailure.usage("--vary must be FIELD=FROM..TO:STEP (for example services.reablement.capacity=180..260:20), got '\(text)'")
+            guard let eq = text.firstIndex(of: "=") else { throw bad }
+            let field = String(text[..<eq])
+            let range = String(text[text.index(after: eq)...])
+            let colon = range.split(separator: ":", omittingEmptySubsequences: false)
+            guard !field.isEmpty, colon.count == 2, let step = Double(colon[1]), step > 0, step.isFinite else { throw bad }
+            let ends = colon[0].components(separatedBy: "..")
+            guard ends.count == 2, let from = Double(ends[0]), let to = Double(ends[1]), from.isFinite, to.isFinite, to >= from else { throw bad }
+            let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
+            guard count <= 10_000 else { throw .usage("--vary \(field): \(count) values is too many (at most 10,000)") }
+            // Values computed from the index (not by repeated addition) so they print cleanly.
+            let values = (0..<count).map { ((from + Double($0) * step) * 1e9).rounded() / 1e9 }
+            return Axis(field: field, values: values)
+        }
+    }
+
+    public var axes: [Axis]
+
+    public init(axes: [Axis]) { self.axes = axes }
+
+    /// Grid points in order: the first axis varies slowest.
+    public var points: [[Double]] {
+        axes.reduce([[]]) { grid, axis in grid.flatMap { prefix in axis.values.map { prefix + [$0] } } }
+    }
+
+    /// The scenario JSON with each axis' field set to the point's value. A field holding a
+    /// capacity calendar `{base, changes}` has its `base` set. Fails if a field is not in the
+    /// scenario (a typo must not silently add a new field).
+    public func apply(_ point: [Double], to root: JSONValue, file: String) throws(ScenarioError) -> JSONValue {
+        var result = root
+        for (axis, value) in zip(axes, point) {
+            let path = axis.field.split(separator: ".").map(String.init)
+            guard Sweep.set(&result, path, value) else {
+                throw ScenarioError(issues: [ScenarioIssue(file: file, path: axis.field, message: "--vary: no such field in the scenario")])
+            }
+        }
+        return result
+    }
+
+    static func set(_ node: inout JSONValue, _ path: [String], _ value: Double) -> Bool {
+        guard case .object(var o) = node, let head = path.first, var child = o[head] else { return false }
+        if path.count == 1 {
+            if case .object(var calendar) = child, calendar["base"] != nil {
+                calendar["base"] = .number(value)
+                child = .object(calendar)
+            } else {
+                child = .number(value)
+            }
+        } else if !set(&child, Array(path.dropFirst()), value) {
+            return false
+        }
+        o[head] = child
+        node = .object(o)
+        return true
+    }
+
+    /// A label like `services.reablement.capacity=200`.
+    public func label(_ point: [Double]) -> String {
+        zip(axes, point).map { "\($0.field)=\(TableRenderer.plain($1))" }.joined(separator: ", ")
+    }
+}
+
+/// The results of a sweep: each point's replications.
+public struct SweepResult: Sendable {
+    public var sweep: Sweep
+    public var points: [[Double]]
+    public var runs: [[ReplicationMetrics]]
+
+    /// The first point (in grid order, first axis slowest) meeting the target, and each
+    /// point's verdict.
+    public func judge(_ target: Target) -> (verdicts: [Target.Verdict], first: Int?) {
+        let verdicts = runs.map { run in target.judge(run.compactMap { $0[target.metric] }) }
+        return (verdicts, verdicts.firstIndex { $0.met })
+    }
+
+    /// Tidy CSV: one row per point and metric.
+    public var csv: String {
+        var out = CSV.row(["point"] + sweep.axes.map(\.field) + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
+        for (i, (point, run)) in zip(points, runs).enumerated() {
+            for entry in Summary(run).entries {
+                out += CSV.row(
+                    [String(i)] + point.map(TableRenderer.plain) + [
+                        entry.key, MetricCatalogue.unit(of: entry.key), CSV.number(entry.interval.mean),
+                        CSV.number(entry.interval.low), CSV.number(entry.interval.high), String(entry.values.count),
+                    ])
+            }
+        }
+        return out
+    }
+}
+
+extension TableRenderer {
+    /// A number as typed in a field (no grouping), for labels.
+    public static func plain(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+
+    /// A number as a person wrote it: whole numbers grouped ("2,000"), others as typed ("0.5").
+    public static func compact(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? grouped(x, decimals: 0) : String(x)
+    }
+}

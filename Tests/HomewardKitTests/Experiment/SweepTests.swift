@@ -1,0 +1,79 @@
+import Foundation
+import HomewardKit
+import Testing
+
+/// `homeward sweep`: grids, targets, common random numbers, resume and shards.
+@Suite struct SweepTests {
+    func sweep(_ args: [String]) -> (Int32, String, String) {
+        let c = CLITests.Captured()
+        let status = HomewardCLI.main(["sweep", CLITests.smallPath] + args, console: c.console)
+        return (status, c.out, c.err)
+    }
+
+    @Test func axesParseIntoCleanValues() throws {
+        #expect(try Sweep.Axis.parse("a.b=1..2:0.25").values == [1, 1.25, 1.5, 1.75, 2])
+        #expect(try Sweep.Axis.parse("x=0.1..0.3:0.1").values == [0.1, 0.2, 0.3])
+        #expect(throws: CommandFailure.self) { try Sweep.Axis.parse("x=3..1:1") }
+        #expect(throws: CommandFailure.self) { try Sweep.Axis.parse("x=1..3") }
+        let grid = Sweep(axes: [try Sweep.Axis.parse("a=1..2:1"), try Sweep.Axis.parse("b=10..30:10")]).points
+        #expect(grid == [[1, 10], [1, 20], [1, 30], [2, 10], [2, 20], [2, 30]])
+    }
+
+    @Test func findsTheSmallestCapacityMeetingATarget() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (status, out, err) = sweep([
+            "--vary", "services.beds.capacity=1..9:4", "--target", "services.beds.meanWaitDays <= 0.5", "--confidence", "0.5",
+            "--replications", "4", "--out", dir, "--quiet",
+        ])
+        #expect(status == 0, "\(err)")
+        let json = try JSON5.parse(String(contentsOfFile: dir + "/sweep.json", encoding: .utf8))
+        let points = try #require(json.objectValue?["points"]?.arrayValue)
+        #expect(points.count == 3)
+        let met = points.map { $0.objectValue?["target"]?.objectValue?["met"]?.boolValue ?? false }
+        // More beds never make the wait longer in this grid (common random numbers), so the
+        // verdicts are monotone, and the line names the first point that meets the target.
+        #expect(met == met.sorted { !$0 && $1 })
+        if let first = met.firstIndex(of: true) {
+            #expect(out.contains("Smallest setting meeting services.beds.meanWaitDays <= 0.5 in 50% of replications: services.beds.capacity=\([1, 5, 9][first])"))
+        } else {
+            #expect(out.contains("No point in the grid meets"))
+        }
+        let csv = try String(contentsOfFile: dir + "/sweep.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("point,services.beds.capacity,metric,unit,mean,ci95_low,ci95_high,replications\r\n"))
+    }
+
+    @Test func pointsShareRandomNumbers() throws {
+        // First crises of the adults (no crisis response, no readmission risk, pathway 1) do
+        // not depend on bed numbers: with common random numbers every point sees the same ones.
+        let dir = Fixtures.temporaryDirectory()
+        #expect(sweep(["--vary", "services.beds.capacity=2..6:2", "--replications", "2", "--out", dir, "--quiet"]).0 == 0)
+        let json = try JSON5.parse(String(contentsOfFile: dir + "/sweep.json", encoding: .utf8))
+        let crises = try #require(json.objectValue?["points"]?.arrayValue).map {
+            $0.objectValue?["metrics"]?.objectValue?["nelAdmissionsByCohort"]?.objectValue?["adults"]?.objectValue?["values"]
+        }
+        #expect(crises.count == 3)
+        #expect(crises[0] != nil)
+        #expect(crises.allSatisfy { $0 == crises[0] })
+    }
+
+    @Test func anUnknownFieldOrBadValueIsBadInput() {
+        let typo = sweep(["--vary", "services.beds.capacty=1..3:1", "--quiet"])
+        #expect(typo.0 == 2)
+        #expect(typo.2.contains("services.beds.capacty: --vary: no such field in the scenario"))
+        let fractional = sweep(["--vary", "services.beds.capacity=1..2:0.5", "--quiet"])
+        #expect(fractional.0 == 2)
+        #expect(fractional.2.contains("[services.beds.capacity=1.5]: services.beds.capacity: must be a whole number >= 0, got 1.5"))
+    }
+
+    @Test func shardsThenResumeAssembleTheSameResult() throws {
+        let whole = Fixtures.temporaryDirectory()
+        let parts = Fixtures.temporaryDirectory()
+        let args = ["--vary", "services.reablement.capacity=6..10:2", "--replications", "2", "--quiet"]
+        #expect(sweep(args + ["--out", whole]).0 == 0)
+        for i in 0..<2 { #expect(sweep(args + ["--out", parts, "--shard", "\(i)/2"]).0 == 0) }
+        let (status, _, err) = sweep(args + ["--out", parts, "--resume"])
+        #expect(status == 0)
+        #expect(err.contains("reused 3 finished points"))
+        #expect(try String(contentsOfFile: whole + "/sweep.csv", encoding: .utf8) == String(contentsOfFile: parts + "/sweep.csv", encoding: .utf8))
+    }
+}
