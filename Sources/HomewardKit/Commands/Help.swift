@@ -10,6 +10,7 @@ enum Help {
           validate FILE...    Check scenario files; report every problem
           compare BASE VAR... Compare scenarios on common random numbers
           sweep SCENARIO      Run a grid of settings; find the smallest that meets a target
+          warmup SCENARIO     Suggest a warm-up length (Welch's method)
           check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
           merge DIR...        Combine shards (run --shard I/N) into one result
           replay LOG          Recompute the summary from a saved event log
@@ -96,6 +97,23 @@ enum Help {
 
         """
 
+    static let warmup = """
+        USAGE: homeward warmup SCENARIO [--replications N] [--window W] [--out DIR]
+
+        Runs the scenario from empty over its warm-up and measured days, averages the daily
+        midnight occupancy of each service and the number of delayed patients over replications,
+        and smooths them with a centred moving average (Welch's method). Because demand is
+        seasonal, each curve is compared with a reference: the same scenario warmed up for an
+        extra year, on the same days. The suggestion is where the two stay within 2% (rounded up
+        to 10 days). Writes DIR/warmup.csv.
+
+        OPTIONS
+          --replications N   Replications (default 10)
+          --window W         Half-width of the moving average in days (default 7)
+          --seed S, --threads N, --out DIR (default: results/warmup-SCENARIO)
+
+        """
+
     static let validate = """
         USAGE: homeward validate FILE...
 
@@ -131,5 +149,5 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup]
 }

@@ -95,7 +95,15 @@ public struct Projection: EventSink {
     var monthlyMidnights: [Double]
     var monthlyCareHome65: [Double]
 
-    public init(context: ProjectionContext) {
+    /// Per-day midnight censuses, kept only when asked for (warm-up analysis, fan charts):
+    /// `dailyCensus[service][day]` and `dailyDelayed[day]` (acute patients delayed), for the
+    /// measured days.
+    public private(set) var dailyCensus: [[Double]] = []
+    public private(set) var dailyDelayed: [Double] = []
+    let recordsDaily: Bool
+
+    public init(context: ProjectionContext, recordingDaily: Bool = false) {
+        recordsDaily = recordingDaily
         self.context = context
         warmup = context.warmup
         horizon = context.horizon
@@ -133,6 +141,10 @@ public struct Projection: EventSink {
         monthlyAcuteCensus = Array(repeating: 0, count: m)
         monthlyMidnights = Array(repeating: 0, count: m)
         monthlyCareHome65 = Array(repeating: 0, count: m)
+        if recordingDaily {
+            dailyCensus = Array(repeating: Array(repeating: 0, count: context.days), count: n)
+            dailyDelayed = Array(repeating: 0, count: context.days)
+        }
     }
 
     @inline(__always) func measured(_ t: Double) -> Bool { t >= warmup && t < horizon }
@@ -282,6 +294,7 @@ public struct Projection: EventSink {
             guard Double(k) >= warmup + 1 else { continue }
             let census = Double(occupancy[s])
             censusSum[s] += census
+            if recordsDaily { dailyCensus[s][k - 1 - Int(warmup)] = census }
             if s == context.acute {
                 let m = monthOfDay[k - 1 - Int(warmup)]
                 monthlyAcuteCensus[m] += census
@@ -330,6 +343,7 @@ public struct Projection: EventSink {
             let day = k - 1 - Int(warmup)
             let m = monthOfDay[day]
             delayMidnight += 1
+            if recordsDaily { dailyDelayed[day] += 1 }
             delayMidnightByReason[Int(d.code.reason.rawValue)] += 1
             monthlyDelayMidnight[m] += 1
             monthlyDelayMidnightByReason[m][Int(d.code.reason.rawValue)] += 1

@@ -3,14 +3,18 @@
 extension Simulation {
     // MARK: - Reablement, beds and home care
 
-    /// Starts the service's duration; `residualFraction` draws a uniform fraction of it (for
-    /// patients already in the service at time 0).
+    /// Starts the service's duration; `residualFraction` draws the remaining time of someone
+    /// already part-way through it (the census at time 0).
     mutating func startServiceClock(_ p: Int32, service s: Int, residualFraction: Bool) {
         let service = scenario.services[s]
         switch service.kind {
         case .homeReablement, .bedBased, .homeCare, .crisisResponse:
-            var length = service.duration.map { sample($0, p) } ?? 0
-            if residualFraction { length *= uniform(p) }
+            let length: Double
+            if let d = service.duration {
+                length = residualFraction ? remainingTime(d, p) : sample(d, p)
+            } else {
+                length = 0
+            }
             calendar.schedule(at: now + length, Action(kind: .serviceEnd, subject: p, token: patients[Int(p)].token))
         case .acute, .careHome:
             break

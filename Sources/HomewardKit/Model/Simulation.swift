@@ -153,10 +153,8 @@ public struct Simulation<Sink: EventSink> {
                         emit(.medicallyOptimised, patient: p, service: s, detail: Int32(pathway))
                         seekPlace(p)
                     } else {
-                        // Remaining stay: a uniform fraction of a full stay (an approximation
-                        // of the residual time; documented in docs/model.md).
                         let cohort = scenario.cohorts[entry.cohort]
-                        let stay = cohort.lengthOfStay.sample(&patients[Int(p)].rng) * patients[Int(p)].rng.uniform()
+                        let stay = remainingTime(cohort.lengthOfStay, p)
                         let dies = patients[Int(p)].rng.uniform() < cohort.inHospitalMortality
                         calendar.schedule(
                             at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
@@ -254,6 +252,25 @@ public struct Simulation<Sink: EventSink> {
 
     @inline(__always)
     mutating func uniform(_ p: Int32) -> Double { patients[Int(p)].rng.uniform() }
+
+    /// Remaining time of someone found part-way through a stay with distribution `d`: the
+    /// forward recurrence time, a uniform fraction of a length-biased stay (long stays are
+    /// over-represented among those present). The length-biased stay is chosen from
+    /// `residualCandidates` draws with probability proportional to length (weighted reservoir
+    /// sampling), which converges to the exact distribution as the count grows. Used only for
+    /// the starting census, so its cost does not matter.
+    mutating func remainingTime(_ d: Distribution, _ p: Int32) -> Double {
+        var total = 0.0
+        var chosen = 0.0
+        for _ in 0..<Self.residualCandidates {
+            let x = sample(d, p)
+            total += x
+            if total > 0 && uniform(p) * total < x { chosen = x }
+        }
+        return chosen * uniform(p)
+    }
+
+    static var residualCandidates: Int { 64 }
 
     @inline(__always)
     mutating func sample(_ d: Distribution, _ p: Int32) -> Double {

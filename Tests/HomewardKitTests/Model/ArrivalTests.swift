@@ -132,3 +132,40 @@ import Testing
         }
     }
 }
+
+/// The census's remaining times follow the forward-recurrence law of renewal theory.
+@Suite struct ResidualTimeTests {
+    @Test func censusRemainingTimeHasTheForwardRecurrenceMean() throws {
+        // Home care with exponential(60) packages: the remaining time is exponential(60) again
+        // (memoryless), mean 60 - not 30, which a uniform fraction of a fresh draw would give.
+        // Gamma(shape 4, mean 20): mean remaining time E[S^2] / 2E[S] = (var + mean^2) / (2 mean) = 12.5.
+        for (dist, expected) in [("{ exponential: { mean: 60 } }", 60.0), ("{ gamma: { shape: 4, scale: 5 } }", 12.5)] {
+            var text = Fixtures.small.replacingOccurrences(
+                of: "homeCare: { kind: \"homeCare\", capacity: 20, durationDays: { exponential: { mean: 60 } }",
+                with: "homeCare: { kind: \"homeCare\", capacity: 3000, durationDays: \(dist)")
+            text = text.replacingOccurrences(
+                of: "pathways: {\n    \"1\": { service: null },",
+                with: "census: { homeCare: [{ cohort: \"older\", patients: 2000 }] },\n  pathways: {\n    \"1\": { service: null },")
+            let scenario = try ScenarioLoader.load(text: text, file: "residual.json5").scenario
+            #expect(scenario.census.count == 1)
+            var sim = Simulation(scenario: scenario, seed: 5, replication: 0, sink: EventCollector())
+            sim.run()
+            let s = try #require(scenario.serviceIndex(named: "homeCare"))
+            let atStart = Set(sim.sink.events.filter { $0.time == 0 && $0.kind == .enter && Int($0.service) == s }.map(\.patient))
+            let leaves = sim.sink.events.filter { $0.kind == .leave && Int($0.service) == s && atStart.contains($0.patient) }.map(\.time)
+            // Those still there at the horizon (150 days) are censored; compare the share gone by
+            // day 20 with theory instead of the mean where censoring would bias it.
+            let goneBy20 = Double(leaves.filter { $0 <= 20 }.count) / Double(atStart.count)
+            let theory: Double
+            if expected == 60 {
+                theory = 1 - exp(-20.0 / 60)
+            } else {
+                // Forward recurrence of gamma(4, 5): density P(S > x) / E[S]; integrate numerically.
+                let g = Distribution.gamma(shape: 4, scale: 5)
+                theory = stride(from: 0.0, to: 20, by: 0.001).reduce(0) { $0 + g.survival($1 + 0.0005) * 0.001 } / 20
+            }
+            // 2,000 patients: standard error of a share is at most 0.011; allow 4 of them.
+            #expect(abs(goneBy20 - theory) < 0.045, "\(dist): \(goneBy20) gone by day 20, theory \(theory)")
+        }
+    }
+}

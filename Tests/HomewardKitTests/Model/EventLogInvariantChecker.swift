@@ -27,6 +27,7 @@ import Foundation
 ///   an acute bed is free (the queue is work-conserving);
 /// - activity in place: medically optimised, assessments, delays, service ends and care-home
 ///   admissions happen to a patient who is in the named service;
+/// - crisis response: it takes on only patients of eligible cohorts, and only while open;
 /// - at the end, each service's occupancy equals enters − leaves and the number of patients
 ///   the replay places there.
 struct EventLogInvariantChecker: EventSink {
@@ -38,6 +39,9 @@ struct EventLogInvariantChecker: EventSink {
     let horizon: Double
     let divertAfterHours: Double?
     let reservationDays: Double
+    let clock: WorkingClock
+    let crisisHours: [Hours]
+    let eligibility: [[Double]]
 
     private(set) var violations: [String] = []
     private(set) var violationCount = 0
@@ -81,6 +85,11 @@ struct EventLogInvariantChecker: EventSink {
         horizon = scenario.horizon
         divertAfterHours = scenario.services[scenario.acute].divertAfterHours
         self.reservationDays = reservationDays
+        clock = WorkingClock(
+            origin: scenario.origin, horizonDays: scenario.warmupDays + scenario.days,
+            bankHolidays: scenario.working.bankHolidays)
+        crisisHours = scenario.services.map(\.hours)
+        eligibility = scenario.services.map(\.eligibility)
         occupancy = Array(repeating: 0, count: serviceCount)
         capacity = Array(repeating: nil, count: serviceCount)
         capacityHistory = Array(repeating: [], count: serviceCount)
@@ -225,6 +234,8 @@ struct EventLogInvariantChecker: EventSink {
                 }
             } else if kinds[s] == .crisisResponse {
                 if occupancy[s] >= cap { fail(e, "crisis response starts with \(occupancy[s]) of \(cap) places taken") }
+                if !clock.isOpen(e.time, hours: crisisHours[s]) { fail(e, "crisis response starts while closed") }
+                if e.cohort >= 0 && !(eligibility[s][Int(e.cohort)] > 0) { fail(e, "crisis response for an ineligible cohort") }
             } else if heldHome[e.patient] != e.service {
                 let bound = recentMaximumCapacity(s, at: e.time)
                 if occupancy[s] + 1 > bound {

@@ -96,12 +96,23 @@ struct RandomScenarioGenerator {
         let scale = double(0.3, 1.5)  // demand
         let adults = int(5000...60000), older = int(2000...15000), oldest = int(500...4000)
         let residentialBeds = int(3...60), nursingBeds = int(3...60)
-        // Rough acute load in beds (crises a day × mean stay), to size the hospital around it:
-        // 30% of scenarios get a tiny hospital (2-8 beds), the others 0.5-1.6 times the load.
-        let load =
-            scale * (Double(adults) * 0.04 * 3 + Double(older) * 0.25 * 7 + 900 * 11) / 365.25
-            + Double(residentialBeds + nursingBeds) * 0.9 * 8 / 365.25
-        let acuteBeds = chance(0.3) ? int(2...8) : max(2, Int(load * double(0.5, 1.6)))
+        // Rough demand (NELs a day) and acute load in beds, to size services around them. Half
+        // the scenarios are generously resourced (acute 1.3-2.5 times its load, downstream
+        // services 1.5-3 times their flow × stay); in the others 30% of hospitals are tiny
+        // (2-8 beds) and the rest 0.5-1.6 times the load, and each downstream service gets 1-3
+        // places (25%) or 0.3-2 times its flow × stay, so blocking chains and ED queues form.
+        let nel =
+            scale * (Double(adults) * 0.04 + Double(older) * 0.25 + 900) / 365.25
+            + Double(residentialBeds + nursingBeds) * 0.9 / 365.25
+        let generous = chance(0.5)
+        let acuteBeds =
+            generous
+            ? max(2, Int(nel * 7 * double(1.3, 2.5)))
+            : chance(0.3) ? int(2...8) : max(2, Int(nel * 7 * double(0.5, 1.6)))
+        func places(share: Double, stay: Double) -> Int {
+            if generous { return max(1, Int(nel * share * stay * double(1.5, 3))) }
+            return chance(0.25) ? int(1...3) : max(1, Int(nel * share * stay * double(0.3, 2)))
+        }
         let divert: String
         switch int(0...2) {
         case 0: divert = ""
@@ -145,7 +156,7 @@ struct RandomScenarioGenerator {
                 let delayed = chance(0.5) ? ", delayedOnPathway: \"\(int(2...5))\"" : ""
                 entries.append("acute: [{ cohort: \"older\", patients: \(k)\(delayed) }]")
             }
-            if chance(0.5) { entries.append("homeCare: [{ cohort: \"frail\", patients: \(int(0...2)) }]") }
+            if chance(0.5) { entries.append("homeCare: [{ cohort: \"frail\", patients: \(int(0...1)) }]") }
             if chance(0.5) { entries.append("reablement: [{ cohort: \"older\", patients: \(int(0...1)) }]") }
             return entries.isEmpty ? "" : "census: { \(entries.joined(separator: ", ")) },"
         }()
@@ -169,11 +180,11 @@ struct RandomScenarioGenerator {
                 crisisResponse: { kind: "crisisResponse", capacity: \(capacity(int(1...6), origin: origin, days: total)), hours: \(hours()),
                   eligibility: { adults: \(eligibility[0]), older: \(eligibility[1]), frail: \(eligibility[2]), residents: \(eligibility[3]) },
                   durationDays: \(distribution(mean: 1)), successRate: \(n(double(0, 1))) },
-                reablement: { kind: "homeReablement", capacity: \(capacity(int(1...25), origin: origin, days: total)), durationDays: \(distribution(mean: 20)),
+                reablement: { kind: "homeReablement", capacity: \(capacity(places(share: 0.2, stay: 20), origin: origin, days: total)), durationDays: \(distribution(mean: 20)),
                   outcomes: \(outcomes(careHome: "residentialHomes")), \(accepts()) countsAsReablement: \(chance(0.8)) },
-                beds: { kind: "bedBased", capacity: \(capacity(int(1...15), origin: origin, days: total)), durationDays: \(distribution(mean: 15)),
+                beds: { kind: "bedBased", capacity: \(capacity(places(share: 0.2, stay: 15), origin: origin, days: total)), durationDays: \(distribution(mean: 15)),
                   outcomes: \(outcomes(careHome: "nursingHomes")), \(accepts()) },
-                community: { kind: "bedBased", capacity: \(capacity(int(1...10), origin: origin, days: total)), durationDays: \(distribution(mean: 20)),
+                community: { kind: "bedBased", capacity: \(capacity(places(share: 0.2, stay: 20), origin: origin, days: total)), durationDays: \(distribution(mean: 20)),
                   outcomes: \(outcomes(careHome: "nursingHomes")), \(accepts()) },
                 residentialHomes: { kind: "careHome", capacity: \(capacity(residentialBeds, origin: origin, days: total)),
                   initialResidents: \(int(0...residentialBeds)), annualMortality: \(n(double(0.05, 0.8))),
@@ -181,7 +192,7 @@ struct RandomScenarioGenerator {
                 nursingHomes: { kind: "careHome", capacity: \(capacity(nursingBeds, origin: origin, days: total)),
                   initialResidents: \(int(0...nursingBeds)), annualMortality: \(n(double(0.05, 0.8))),
                   communityAdmissionsPerYear: \(n(double(0, 20))), residentCohort: "residents", delayReason: "D(ii)", \(accepts()) },
-                homeCare: { kind: "homeCare", capacity: \(capacity(int(2...30), origin: origin, days: total)), durationDays: \(distribution(mean: 60)), \(accepts()) },
+                homeCare: { kind: "homeCare", capacity: \(capacity(places(share: 0.1, stay: 60), origin: origin, days: total)), durationDays: \(distribution(mean: 60)), \(accepts()) },
               },
               pathways: {
                 "1": { service: null },
