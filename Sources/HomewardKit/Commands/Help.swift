@@ -35,6 +35,10 @@ enum Help {
           --out DIR          Where to write results (default: results/SCENARIO-NAME)
           --events FILE      Also write the event log (JSON Lines, FILE must end in .jsonl)
           --format F         table (default), json or csv on standard output
+          --precision P      Add replications until every headline metric's 95% CI half-width is
+                             within P of its mean (e.g. 5% or 0.05); the summary says what was
+                             reached (confidence-interval method, Hoad, Robinson and Davies)
+          --max-replications M  Cap for --precision (default 1000)
           --shard I/N        Run only replications r with r % N == I and write DIR/partial.json
                              (combine with `homeward merge`); `--shard auto` takes I from
                              JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX

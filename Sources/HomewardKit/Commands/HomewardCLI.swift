@@ -74,7 +74,8 @@ enum ValidateCommand {
 /// `homeward run SCENARIO [options]`
 enum RunCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard"], flags: ["quiet"])
+        let a = try Arguments(
+            args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications"], flags: ["quiet"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run) }
         let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
             try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
@@ -82,6 +83,16 @@ enum RunCommand {
         if shard != nil && a.value("events") != nil {
             throw CommandFailure.usage("--events cannot be combined with --shard (write the log from a single run)")
         }
+        var precision: Double?
+        if let text = a.value("precision") {
+            let number = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+            guard let p = number, p > 0, p < 1 else { throw CommandFailure.usage("--precision must be a share like 5% or 0.05, got '\(text)'") }
+            precision = p
+        }
+        if precision != nil && (shard != nil || a.value("events") != nil) {
+            throw CommandFailure.usage("--precision cannot be combined with --shard or --events")
+        }
+        let maximum = try a.integer("max-replications", min: 2, max: ScenarioReader.maximumReplications) ?? 1000
         let format = a.value("format") ?? "table"
         guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
         if let events = a.value("events"), !events.hasSuffix(".jsonl") {
@@ -95,8 +106,15 @@ enum RunCommand {
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
         let options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
-        let bar = ProgressBar(total: options.indices.count, label: "replications", console: console, quiet: a.flag("quiet"))
-        let result = try Runner.run(loaded, options: options) { bar.update($0) }
+        let bar = ProgressBar(total: precision == nil ? options.indices.count : maximum, label: "replications", console: console, quiet: a.flag("quiet"))
+        let result: RunResult
+        if let precision {
+            var start = options
+            start.replications = max(min(replications, maximum), 3)
+            result = try SequentialReplications.run(loaded, options: start, precision: precision, maximum: maximum) { bar.update($0) }
+        } else {
+            result = try Runner.run(loaded, options: options) { bar.update($0) }
+        }
         let out = a.value("out") ?? "results/\(baseName(a.positional[0]))" + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
         if let shard {
             let s = loaded.scenario
@@ -117,8 +135,13 @@ enum RunCommand {
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
         default:
             let s = loaded.scenario
-            let title = "\(s.name): \(replications) replications, \(s.days) days from \(s.start) (warm-up \(s.warmupDays) days), seed \(seed)"
+            let title = "\(s.name): \(result.replications.count) replications, \(s.days) days from \(s.start) (warm-up \(s.warmupDays) days), seed \(seed)"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
+            if let precision {
+                let reached = SequentialReplications.achieved(result.replications)
+                let verdict = reached.worst <= precision ? "reached" : "NOT reached (stopped at --max-replications \(maximum))"
+                console.out("Precision \(TableRenderer.percent(precision)) \(verdict): worst 95% half-width is \(TableRenderer.percent(reached.worst)) of the mean (\(reached.metric)) after \(result.replications.count) replications.\n")
+            }
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
         return 0

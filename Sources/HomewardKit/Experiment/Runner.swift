@@ -26,8 +26,11 @@ public struct RunOptions: Sendable {
         self.shard = shard
     }
 
+    /// Run only these replication numbers (for adding replications to an earlier run).
+    public var only: Range<Int>?
+
     /// The replication numbers this run computes, in order.
-    public var indices: [Int] { (0..<replications).filter { shard?.contains($0) ?? true } }
+    public var indices: [Int] { Array(only ?? 0..<replications).filter { shard?.contains($0) ?? true } }
 }
 
 /// The result of running a scenario.
@@ -52,6 +55,8 @@ public struct RunManifest: Sendable {
     public var threads: Int
     public var wallSeconds: Double
     public var eventsFile: String?
+    /// The outcome of `--precision`, when used.
+    public var precision: JSONValue?
 
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
@@ -69,6 +74,7 @@ public struct RunManifest: Sendable {
             ("wallSeconds", .number((wallSeconds * 1000).rounded() / 1000)),
         ]
         if let eventsFile { pairs.append(("eventsFile", .string(eventsFile))) }
+        if let precision { pairs.append(("precision", precision)) }
         return .object(JSONObject(pairs))
     }
 }
@@ -213,5 +219,64 @@ public struct Tee<First: EventSink, Second: EventSink>: EventSink {
     public mutating func append(_ event: Event) {
         first.append(event)
         second.append(event)
+    }
+}
+
+/// Enough replications: keep adding them until the 95% confidence interval of every headline
+/// metric is within a relative precision of its mean (the confidence-interval method, as used
+/// by Hoad, Robinson and Davies), up to a cap.
+public enum SequentialReplications {
+    /// The metrics whose precision is checked (those with a mean of 0 or undefined are skipped).
+    public static let keys = [
+        "nelAdmissions", "admissionsAvoided", "delayedBedDays", "delayedBedDaysMidnight", "acuteOccupancyMean",
+        "dtocPer100kPerMonth", "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65", "totalCost",
+    ]
+
+    /// The worst relative half-width among `keys` (NaN if none can be measured yet).
+    public static func achieved(_ runs: [ReplicationMetrics]) -> (worst: Double, metric: String) {
+        var worst = (Double.nan, "")
+        for key in keys {
+            let values = runs.compactMap { $0[key] }.filter { !$0.isNaN }
+            guard values.count >= 2 else { continue }
+            let ci = ConfidenceInterval(values: values)
+            guard ci.mean != 0, !ci.halfWidth.isNaN else { continue }
+            let r = ci.halfWidth / abs(ci.mean)
+            if worst.0.isNaN || r > worst.0 { worst = (r, key) }
+        }
+        return worst
+    }
+
+    /// Runs at least `options.replications`, then adds batches (a quarter of those done, at least
+    /// 2; the sizes depend only on the count, so the result does not depend on threads) until
+    /// the target precision or `maximum` is reached.
+    public static func run(
+        _ loaded: LoadedScenario, options: RunOptions, precision: Double, maximum: Int, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(LogError) -> RunResult {
+        var first = try Runner.run(loaded, options: options, progress: progress)
+        var n = options.replications
+        var runs = first.replications
+        var reached = achieved(runs)
+        while !(reached.worst <= precision) && n < maximum {
+            let batch = min(max(2, n / 4), maximum - n)
+            var more = options
+            more.replications = n + batch
+            more.only = n..<(n + batch)
+            let done = n
+            let extra = try Runner.run(loaded, options: more) { progress?(done + $0) }
+            runs += extra.replications
+            n += batch
+            reached = achieved(runs)
+        }
+        first.replications = runs
+        first.indices = Array(0..<n)
+        first.manifest.replications = n
+        first.manifest.precision = .object(
+            JSONObject([
+                ("target", .number(precision)), ("achieved", .number(reached.worst)), ("worstMetric", .string(reached.metric)),
+                ("metricsChecked", .array(keys.map { .string($0) })), ("replications", .number(Double(n))),
+                ("maximumReplications", .number(Double(maximum))), ("reached", .bool(reached.worst <= precision)),
+                ("method", .string("confidence-interval method: 95% half-width within the target share of the mean for every checked metric")),
+            ]))
+        return first
     }
 }
