@@ -43,6 +43,8 @@ enum Help {
                              (combine with `homeward merge`); `--shard auto` takes I from
                              JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX
                              and N from auto/N, HOMEWARD_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT
+          --daily            Also keep per-day occupancy of every service (5th-95th percentiles
+                             across replications, for fan charts): DIR/daily.csv and summary.json
           --quiet            No progress bar
 
         """

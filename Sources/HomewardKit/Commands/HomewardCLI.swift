@@ -75,7 +75,8 @@ enum ValidateCommand {
 enum RunCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(
-            args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications"], flags: ["quiet"])
+            args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications"],
+            flags: ["quiet", "daily"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run) }
         let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
             try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
@@ -105,7 +106,8 @@ enum RunCommand {
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
-        let options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
+        var options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
+        options.recordDaily = a.flag("daily")
         let bar = ProgressBar(total: precision == nil ? options.indices.count : maximum, label: "replications", console: console, quiet: a.flag("quiet"))
         let result: RunResult
         if let precision {
@@ -129,9 +131,10 @@ enum RunCommand {
         }
         let summary = result.summary
         let manifest = result.manifest.json
-        try SummaryFiles.write(summary, manifest: manifest, to: out)
+        let context = SummaryFiles.Context(scenario: loaded.scenario)
+        try SummaryFiles.write(summary, manifest: manifest, to: out, context: context)
         switch format {
-        case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
+        case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest, context: context))
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
         default:
             let s = loaded.scenario

@@ -158,6 +158,8 @@ extension ReplicationMetrics {
                 ("months", .array(monthLabels.map { .string($0) })),
                 ("monthlyKeys", .array(monthly.map { .string($0.key) })),
                 ("monthly", .array(monthly.map { .array($0.values.map { JSONValue.number($0).losslessNaN }) })),
+                ("dailyKeys", .array(daily.map { .string($0.key) })),
+                ("daily", .array(daily.map { .array($0.values.map { JSONValue.number($0).losslessNaN }) })),
             ]))
     }
 
@@ -173,7 +175,11 @@ extension ReplicationMetrics {
             guard let xs = s.arrayValue, xs.count == months.count else { return nil }
             series.append((k, xs.map(JSONValue.decodeLossless)))
         }
-        self.init(values: zip(keys, values).map { ($0, JSONValue.decodeLossless($1)) }, monthLabels: months, monthly: series)
+        var daily: [(key: String, values: [Double])] = []
+        if let dailyKeys = o["dailyKeys"]?.arrayValue?.compactMap(\.stringValue), let d = o["daily"]?.arrayValue, d.count == dailyKeys.count {
+            for (k, s) in zip(dailyKeys, d) { daily.append((k, (s.arrayValue ?? []).map(JSONValue.decodeLossless))) }
+        }
+        self.init(values: zip(keys, values).map { ($0, JSONValue.decodeLossless($1)) }, monthLabels: months, monthly: series, daily: daily)
     }
 }
 

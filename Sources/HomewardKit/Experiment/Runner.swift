@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
 
     /// Run only these replication numbers (for adding replications to an earlier run).
     public var only: Range<Int>?
+    /// Keep per-day series (for fan charts); memory grows with the run's length.
+    public var recordDaily = false
 
     /// The replication numbers this run computes, in order.
     public var indices: [Int] { Array(only ?? 0..<replications).filter { shard?.contains($0) ?? true } }
@@ -83,10 +85,10 @@ public struct RunManifest: Sendable {
 /// outcome does not depend on the number of threads.
 public enum Runner {
     /// One replication folded straight into its metrics (no log kept).
-    public static func replicate(_ scenario: Scenario, seed: UInt64, replication: Int) -> ReplicationMetrics {
+    public static func replicate(_ scenario: Scenario, seed: UInt64, replication: Int, recordDaily: Bool = false) -> ReplicationMetrics {
         var simulation = Simulation(
             scenario: scenario, seed: seed, replication: replication,
-            sink: Projection(context: ProjectionContext(scenario: scenario)))
+            sink: Projection(context: ProjectionContext(scenario: scenario), recordingDaily: recordDaily))
         simulation.run()
         return simulation.sink.metrics()
     }
@@ -116,13 +118,13 @@ public enum Runner {
         parallelFor(count: n, threads: options.threads) { slot in
             let rep = indices[slot]
             if parts.isEmpty {
-                results.set(slot, replicate(scenario, seed: options.seed, replication: rep))
+                results.set(slot, replicate(scenario, seed: options.seed, replication: rep, recordDaily: options.recordDaily))
             } else {
                 do {
                     var writer = try JSONLinesWriter(path: parts[slot], context: context, replication: rep)
                     var simulation = Simulation(
                         scenario: scenario, seed: options.seed, replication: rep,
-                        sink: Tee(Projection(context: context), writer))
+                        sink: Tee(Projection(context: context, recordingDaily: options.recordDaily), writer))
                     simulation.run()
                     writer = simulation.sink.second
                     try writer.close()

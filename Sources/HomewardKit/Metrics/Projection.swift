@@ -100,6 +100,7 @@ public struct Projection: EventSink {
     /// measured days.
     public private(set) var dailyCensus: [[Double]] = []
     public private(set) var dailyDelayed: [Double] = []
+    public private(set) var dailyCapacity: [[Double]] = []
     let recordsDaily: Bool
 
     public init(context: ProjectionContext, recordingDaily: Bool = false) {
@@ -144,6 +145,7 @@ public struct Projection: EventSink {
         if recordingDaily {
             dailyCensus = Array(repeating: Array(repeating: 0, count: context.days), count: n)
             dailyDelayed = Array(repeating: 0, count: context.days)
+            dailyCapacity = dailyCensus
         }
     }
 
@@ -294,7 +296,10 @@ public struct Projection: EventSink {
             guard Double(k) >= warmup + 1 else { continue }
             let census = Double(occupancy[s])
             censusSum[s] += census
-            if recordsDaily { dailyCensus[s][k - 1 - Int(warmup)] = census }
+            if recordsDaily {
+                dailyCensus[s][k - 1 - Int(warmup)] = census
+                dailyCapacity[s][k - 1 - Int(warmup)] = Double(capacity[s])
+            }
             if s == context.acute {
                 let m = monthOfDay[k - 1 - Int(warmup)]
                 monthlyAcuteCensus[m] += census

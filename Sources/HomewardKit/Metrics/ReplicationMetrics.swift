@@ -6,11 +6,19 @@ public struct ReplicationMetrics: Sendable, Equatable {
     public var values: [(key: String, value: Double)]
     public var monthLabels: [String]
     public var monthly: [(key: String, values: [Double])]
+    /// Per-day series (midnight census of each service, `occupancy.NAME`; its capacity,
+    /// `capacity.NAME`; delayed acute patients, `delayedPatients`), one value per measured day.
+    /// Only when asked for (`RunOptions.recordDaily`), since they grow with the run's length.
+    public var daily: [(key: String, values: [Double])]
 
-    public init(values: [(key: String, value: Double)], monthLabels: [String], monthly: [(key: String, values: [Double])]) {
+    public init(
+        values: [(key: String, value: Double)], monthLabels: [String], monthly: [(key: String, values: [Double])],
+        daily: [(key: String, values: [Double])] = []
+    ) {
         self.values = values
         self.monthLabels = monthLabels
         self.monthly = monthly
+        self.daily = daily
     }
 
     public subscript(key: String) -> Double? { values.first { $0.key == key }?.value }
@@ -19,6 +27,9 @@ public struct ReplicationMetrics: Sendable, Equatable {
         a.monthLabels == b.monthLabels
             && a.values.elementsEqual(b.values) { $0.key == $1.key && $0.value.bitPattern == $1.value.bitPattern }
             && a.monthly.elementsEqual(b.monthly) {
+                $0.key == $1.key && $0.values.map(\.bitPattern) == $1.values.map(\.bitPattern)
+            }
+            && a.daily.elementsEqual(b.daily) {
                 $0.key == $1.key && $0.values.map(\.bitPattern) == $1.values.map(\.bitPattern)
             }
     }
@@ -106,7 +117,15 @@ extension Projection {
                 ("acuteOccupancyMean", zip(monthlyAcuteCensus, monthlyMidnights).map { ratio($0, $1) }),
                 ("permanentCareHomeAdmissions65", monthlyCareHome65),
             ] + reasonSeries
-        return ReplicationMetrics(values: v, monthLabels: monthLabels, monthly: monthly)
+        var daily: [(key: String, values: [Double])] = []
+        if recordsDaily {
+            for (s, info) in c.services.enumerated() where info.kind != .crisisResponse {
+                daily.append(("occupancy.\(info.name)", dailyCensus[s]))
+                daily.append(("capacity.\(info.name)", dailyCapacity[s]))
+            }
+            daily.append(("delayedPatients", dailyDelayed))
+        }
+        return ReplicationMetrics(values: v, monthLabels: monthLabels, monthly: monthly, daily: daily)
     }
 
     /// Indexes of the calendar months that lie wholly inside the measured window.

@@ -12,9 +12,17 @@ public struct Summary: Sendable {
         public var intervals: [ConfidenceInterval]
     }
 
+    /// A per-day series across replications: quantiles for fan charts.
+    public struct Band: Sendable {
+        public var key: String
+        public var p5: [Double], p25: [Double], median: [Double], p75: [Double], p95: [Double]
+    }
+
     public var entries: [Entry]
     public var monthLabels: [String]
     public var monthly: [Series]
+    /// Per-day quantile bands, when the run kept daily series.
+    public var daily: [Band] = []
 
     /// Summarises replications (all from the same scenario, in replication order).
     public init(_ replications: [ReplicationMetrics]) {
@@ -35,6 +43,19 @@ public struct Summary: Sendable {
                 intervals: first.monthLabels.indices.map { m in
                     ConfidenceInterval(values: replications.map { $0.monthly[i].values[m] }.filter { !$0.isNaN })
                 })
+        }
+        daily = first.daily.indices.map { i in
+            let days = first.daily[i].values.count
+            var bands = Band(key: first.daily[i].key, p5: [], p25: [], median: [], p75: [], p95: [])
+            for d in 0..<days {
+                let xs = replications.map { $0.daily[i].values[d] }
+                bands.p5.append(Statistics.quantile(xs, 0.05))
+                bands.p25.append(Statistics.quantile(xs, 0.25))
+                bands.median.append(Statistics.quantile(xs, 0.5))
+                bands.p75.append(Statistics.quantile(xs, 0.75))
+                bands.p95.append(Statistics.quantile(xs, 0.95))
+            }
+            return bands
         }
     }
 
@@ -68,6 +89,23 @@ public struct Summary: Sendable {
                 ]))
         }
         return .object(JSONObject([("months", .array(monthLabels.map { .string($0) })), ("series", .object(series))]))
+    }
+
+    /// `summary.json`'s `daily` object (present only when daily series were kept): per series,
+    /// the 5th, 25th, 50th, 75th and 95th percentiles across replications for each day.
+    public func dailyJSON(start: CivilDate) -> JSONValue? {
+        guard let first = daily.first else { return nil }
+        var series = JSONObject()
+        for b in daily {
+            series[b.key] = .object(
+                JSONObject([
+                    ("p5", .array(b.p5.map { .number($0) })), ("p25", .array(b.p25.map { .number($0) })),
+                    ("median", .array(b.median.map { .number($0) })), ("p75", .array(b.p75.map { .number($0) })),
+                    ("p95", .array(b.p95.map { .number($0) })),
+                ]))
+        }
+        let dates = (0..<first.median.count).map { JSONValue.string(start.adding(days: $0).description) }
+        return .object(JSONObject([("dates", .array(dates)), ("series", .object(series))]))
     }
 
     static func insert(_ value: JSONValue, at path: [String], into object: inout JSONObject) {

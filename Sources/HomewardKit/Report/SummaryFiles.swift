@@ -32,12 +32,48 @@ public enum AtomicFile {
 
 /// The result files of a run: `summary.json`, `summary.csv` and `monthly.csv`.
 public enum SummaryFiles {
-    public static func summaryJSON(_ summary: Summary, manifest: JSONValue) -> String {
-        JSONValue.object(
-            JSONObject([
-                ("manifest", manifest), ("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON),
-            ])
-        ).jsonText(pretty: true) + "\n"
+    /// What a run's result files describe beyond the numbers: the scenario's start (for daily
+    /// dates) and its stated assumptions (every `source` note, by field).
+    public struct Context: Sendable {
+        public var start: CivilDate
+        public var name: String
+        public var description: String
+        public var assumptions: [(path: String, text: String)]
+
+        public init(scenario: Scenario) {
+            start = scenario.start
+            name = scenario.name
+            description = scenario.description
+            assumptions = scenario.sources
+        }
+    }
+
+    public static func summaryJSON(_ summary: Summary, manifest: JSONValue, context: Context? = nil) -> String {
+        var top = JSONObject([("manifest", manifest), ("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON)])
+        if let context {
+            if let daily = summary.dailyJSON(start: context.start) { top["daily"] = daily }
+            top["scenario"] = .object(
+                JSONObject([
+                    ("name", .string(context.name)), ("description", .string(context.description)),
+                    ("assumptions", .array(context.assumptions.map { .object(JSONObject([("field", .string($0.path)), ("source", .string($0.text))])) })),
+                ]))
+        }
+        return JSONValue.object(top).jsonText(pretty: true) + "\n"
+    }
+
+    /// Tidy daily bands: `date,series,p5,p25,median,p75,p95` (present when daily series were kept).
+    public static func dailyCSV(_ summary: Summary, start: CivilDate) -> String {
+        var rows = [CSV.row(["date", "series", "p5", "p25", "median", "p75", "p95"])]
+        for b in summary.daily {
+            for d in b.median.indices {
+                rows.append(
+                    CSV.row([
+                        start.adding(days: d).description, b.key, CSV.number(b.p5[d]), CSV.number(b.p25[d]), CSV.number(b.median[d]),
+                        CSV.number(b.p75[d]), CSV.number(b.p95[d]),
+                    ]))
+            }
+        }
+        return rows.joined()
     }
 
     /// One row per metric: `metric,unit,mean,ci95_low,ci95_high,replications,description`.
@@ -66,10 +102,13 @@ public enum SummaryFiles {
         return rows.joined()
     }
 
-    /// Writes the three files into `directory`.
-    public static func write(_ summary: Summary, manifest: JSONValue, to directory: String) throws(LogError) {
+    /// Writes the result files into `directory` (and `daily.csv` when there are daily series).
+    public static func write(_ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil) throws(LogError) {
         try AtomicFile.makeDirectory(directory)
-        try AtomicFile.write(summaryJSON(summary, manifest: manifest), to: directory + "/summary.json")
+        try AtomicFile.write(summaryJSON(summary, manifest: manifest, context: context), to: directory + "/summary.json")
+        if let context, !summary.daily.isEmpty {
+            try AtomicFile.write(dailyCSV(summary, start: context.start), to: directory + "/daily.csv")
+        }
         try AtomicFile.write(summaryCSV(summary), to: directory + "/summary.csv")
         try AtomicFile.write(monthlyCSV(summary), to: directory + "/monthly.csv")
     }
