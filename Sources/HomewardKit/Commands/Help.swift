@@ -10,6 +10,7 @@ enum Help {
           validate FILE...    Check scenario files; report every problem
           compare BASE VAR... Compare scenarios on common random numbers
           sweep SCENARIO      Run a grid of settings; find the smallest that meets a target
+          schemes SCENARIO    What each Better Care Fund scheme is worth, alone and together
           warmup SCENARIO     Suggest a warm-up length (Welch's method)
           check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
           merge DIR...        Combine shards (run --shard I/N) into one result
@@ -120,6 +121,18 @@ enum Help {
 
         """
 
+    static let schemes = """
+        USAGE: homeward schemes SCENARIO [--replications N] [--seed S] [--out DIR] [--format table|csv]
+
+        Evaluates each of the scenario's schemes alone, and all of them together, against the
+        scenario without any, on common random numbers. For each: NELs avoided, acute bed days
+        and delayed bed days saved, permanent care-home admissions avoided, the change in the
+        91-day reablement rate, the schemes' cost, cost per NEL avoided, and net cost after the
+        savings at the scenario's unit costs (the change in total cost); each with a 95% CI.
+        Writes DIR/schemes.json, DIR/schemes.csv and each option's summary.
+
+        """
+
     static let validate = """
         USAGE: homeward validate FILE...
 
@@ -155,5 +168,5 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes]
 }

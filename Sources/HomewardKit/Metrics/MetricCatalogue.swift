@@ -44,7 +44,9 @@ public enum MetricCatalogue {
         ("deaths", Info(unit: "people", meaning: "Deaths in hospital, services and care homes", bcf: false)),
         ("services.", Info(unit: "", meaning: "Per-service occupancy, admissions, waits and blocking", bcf: false)),
         ("costByService.", Info(unit: "GBP", meaning: "Cost of occupied places and episodes by service", bcf: false)),
-        ("totalCost", Info(unit: "GBP", meaning: "Total cost of occupied places and episodes", bcf: false)),
+        ("schemeCost", Info(unit: "GBP", meaning: "Cost of the schemes in the measured period (one-off costs when they start in it, yearly costs pro rata)", bcf: false)),
+        ("schemeCostByScheme.", Info(unit: "GBP", meaning: "Cost of each scheme in the measured period", bcf: false)),
+        ("totalCost", Info(unit: "GBP", meaning: "Total cost: occupied places, episodes and schemes", bcf: false)),
     ]
 
     public static func info(of key: String) -> Info? {

@@ -34,8 +34,6 @@ public struct Projection: EventSink {
     var deaths = 0.0
     var conveyedAt: [UInt32: Double] = [:]
     var lastAcuteDischarge: [UInt32: Double] = [:]
-    /// Cohort of each patient when they last left acute alive (for the 91-day follow-up).
-    var dischargeCohort: [UInt32: Int16] = [:]
     var lastPrune = 0.0
 
     // Occupancy per service.
@@ -215,8 +213,8 @@ public struct Projection: EventSink {
         case .death:
             if measured(e.time) { deaths += 1 }
         case .followUp91:
-            let cohort = dischargeCohort.removeValue(forKey: e.patient) ?? e.cohort
-            if e.time - 91 >= warmup && e.time < horizon && is65(cohort) {
+            // The event carries the patient's cohort at the discharge it follows up.
+            if e.time - 91 >= warmup && e.time < horizon && is65(e.cohort) {
                 followUps65 += 1
                 if e.detail == FollowUpStatus.atHome.rawValue { atHome65 += 1 }
             }
@@ -270,10 +268,7 @@ public struct Projection: EventSink {
                 delayedPatients += 1
                 delayedPatientDays += total
             }
-            if e.detail != Destination.died {
-                lastAcuteDischarge[e.patient] = e.time
-                if e.detail >= 0 { dischargeCohort[e.patient] = e.cohort }
-            }
+            if e.detail != Destination.died { lastAcuteDischarge[e.patient] = e.time }
         }
         if e.detail == Destination.died {
             lastAcuteDischarge[e.patient] = nil
@@ -366,6 +361,5 @@ public struct Projection: EventSink {
     mutating func prune(at t: Double) {
         lastPrune = t
         lastAcuteDischarge = lastAcuteDischarge.filter { $0.value >= t - 92 }
-        dischargeCohort = dischargeCohort.filter { lastAcuteDischarge[$0.key] != nil }
     }
 }

@@ -11,6 +11,26 @@ public struct ProjectionContext: Sendable, Equatable {
         public var costPerEpisode: Double
     }
 
+    /// A scheme's cost and dates (its cost is part of the projections; its effects are in the events).
+    public struct SchemeInfo: Sendable, Equatable {
+        public var name: String
+        public var startDay: Int
+        public var endDay: Int?
+        public var oneOffCost: Double
+        public var costPerYear: Double
+
+        /// Cost falling inside [from, to): the one-off cost if the scheme starts inside it, and
+        /// the yearly cost pro rata for the days it runs inside it.
+        public func cost(from: Double, to: Double) -> Double {
+            let start = Double(startDay)
+            let end = endDay.map(Double.init) ?? .infinity
+            var cost = start >= from && start < to ? oneOffCost : 0
+            let overlap = min(end, to) - max(start, from)
+            if overlap > 0 { cost += costPerYear * overlap / 365.25 }
+            return cost
+        }
+    }
+
     public struct CohortInfo: Sendable, Equatable {
         public var name: String
         public var minimumAge: Int
@@ -24,6 +44,7 @@ public struct ProjectionContext: Sendable, Equatable {
     public var acute: Int
     public var cohorts: [CohortInfo]
     public var pathways: [String]
+    public var schemes: [SchemeInfo] = []
     /// People at the start of the measured period: all ages, adults (18+) and aged 65+.
     public var population: Double
     public var adultPopulation: Double
@@ -41,6 +62,9 @@ public struct ProjectionContext: Sendable, Equatable {
             CohortInfo(name: $0.name, minimumAge: scenario.population[$0.band].minimumAge)
         }
         pathways = scenario.pathways.map(\.name)
+        schemes = scenario.schemes.map {
+            SchemeInfo(name: $0.name, startDay: $0.startDay, endDay: $0.endDay, oneOffCost: $0.oneOffCost, costPerYear: $0.costPerYear)
+        }
         func people(_ include: (PopulationBand) -> Bool) -> Double {
             scenario.population.filter(include).reduce(0) { $0 + $1.people }
         }
@@ -88,6 +112,18 @@ extension ProjectionContext {
                     .array(
                         cohorts.map {
                             .object(JSONObject([("name", .string($0.name)), ("minimumAge", .number(Double($0.minimumAge)))]))
+                        })
+                ),
+                (
+                    "schemes",
+                    .array(
+                        schemes.map {
+                            .object(
+                                JSONObject([
+                                    ("name", .string($0.name)), ("startDay", .number(Double($0.startDay))),
+                                    ("endDay", $0.endDay.map { .number(Double($0)) } ?? .null), ("oneOffCost", .number($0.oneOffCost)),
+                                    ("costPerYear", .number($0.costPerYear)),
+                                ]))
                         })
                 ),
                 (
@@ -143,6 +179,13 @@ extension ProjectionContext {
             services.append(ServiceInfo(name: name, kind: kind, costPerDay: perDay, costPerEpisode: perEpisode))
         }
         self.services = services
+        for item in o["schemes"]?.arrayValue ?? [] {
+            guard let obj = item.objectValue, let name = obj["name"]?.stringValue, let start = obj["startDay"]?.numberValue,
+                let oneOff = obj["oneOffCost"]?.numberValue, let perYear = obj["costPerYear"]?.numberValue
+            else { throw fail("bad scheme entry") }
+            schemes.append(
+                SchemeInfo(name: name, startDay: Int(start), endDay: obj["endDay"]?.numberValue.map { Int($0) }, oneOffCost: oneOff, costPerYear: perYear))
+        }
         guard warmupDays >= 0, days > 0, acute >= 0, acute < services.count else {
             throw fail("inconsistent calendar or services")
         }

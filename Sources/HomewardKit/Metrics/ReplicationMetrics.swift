@@ -101,7 +101,14 @@ extension Projection {
             put("services.\(info.name).blockedDays", s == a ? delayExact : downstreamDelay[s])
             put("costByService.\(info.name)", cost)
         }
-        put("totalCost", total)
+        var schemeCost = 0.0
+        for scheme in c.schemes {
+            let cost = scheme.cost(from: c.warmup, to: c.horizon)
+            schemeCost += cost
+            put("schemeCostByScheme.\(scheme.name)", cost)
+        }
+        put("schemeCost", schemeCost)
+        put("totalCost", total + schemeCost)
 
         let reasonSeries = DelayReason.allCases.map { r in
             (key: "delayedBedDaysMidnightByReason.\(r.code)", values: monthlyDelayMidnightByReason.map { $0[Int(r.rawValue)] })

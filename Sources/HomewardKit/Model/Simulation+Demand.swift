@@ -15,7 +15,8 @@ extension Simulation {
         let profile =
             cohort.dayOfWeek[Int(clock.weekday[day]) - 1] * cohort.hourOfDay[hour]
             * cohort.month[Int(clock.monthOfYear[day]) - 1]
-        return baseRate(cohort: c, at: t) * profile
+        let rate = baseRate(cohort: c, at: t) * profile
+        return effects.isEmpty ? rate : rate * effects.factor(effects.crisisRate[c], at: t)
     }
 
     /// The rate without the within-year profiles, per day.
@@ -39,6 +40,7 @@ extension Simulation {
         let cohort = scenario.cohorts[c]
         let peak =
             (cohort.dayOfWeek.max() ?? 1) * (cohort.hourOfDay.max() ?? 1) * (cohort.month.max() ?? 1)
+            * effects.maximumFactor(effects.crisisRate[c])
         let years = horizon / 365.25
         let trend = max(1, pow(1 + cohort.trendPerYear, years))
         switch cohort.rate {
@@ -50,8 +52,8 @@ extension Simulation {
             let people = max(band.people(atYears: -fromStart), band.people(atYears: years - fromStart))
             return r * people / 1000 / 365.25 * trend * peak
         case .perResidentPerYear(let r):
-            let beds = scenario.services.filter { $0.kind == .careHome && $0.residentCohort == c }
-                .reduce(0) { $0 + $1.capacity.maximum }
+            let beds = scenario.services.indices.filter { scenario.services[$0].kind == .careHome && scenario.services[$0].residentCohort == c }
+                .reduce(0) { $0 + capacitySchedules[$1].maximum }
             return r / 365.25 * trend * peak * Double(beds)
         }
     }
@@ -81,6 +83,9 @@ extension Simulation {
         }
     }
 
+    /// A service's duration factor at the current time (schemes that lengthen or shorten it).
+    func durationFactor(_ s: Int) -> Double { effects.isEmpty ? 1 : effects.factor(effects.duration[s], at: now) }
+
     // MARK: - Crisis and crisis response
 
     /// A patient's crisis: crisis response if suitable, open and free; else conveyance.
@@ -93,10 +98,14 @@ extension Simulation {
         let c = Int(patients[Int(p)].cohort)
         var chosen = -1
         for s in cohortServices[c] {
-            let suitable = uniform(p) < scenario.services[s].eligibility[c]
-            if chosen < 0, suitable, occupied[s] < capacity[s],
-                clock.isOpen(now, hours: scenario.services[s].hours)
-            {
+            var share = scenario.services[s].eligibility[c]
+            var hours = scenario.services[s].hours
+            if !effects.isEmpty {
+                share = effects.blended(share, effects.eligibility[s].filter { $0.cohort == c }.map { ($0.scheme, $0.share) }, at: now)
+                for h in effects.hours[s] where effects.schemes[h.scheme].isOn(at: now) { hours = h.hours }
+            }
+            let suitable = uniform(p) < share
+            if chosen < 0, suitable, occupied[s] < capacity[s], clock.isOpen(now, hours: hours) {
                 chosen = s
             }
         }
@@ -108,14 +117,16 @@ extension Simulation {
             occupied[chosen] += 1
             setLocation(p, .inCrisisResponse, place: chosen)
             emit(.enter, patient: p, service: chosen, detail: -1)
-            let success = successDraw < service.successRate
-            let duration = service.duration.map { sample($0, p) } ?? 0
+            let successRate = effects.isEmpty ? service.successRate : effects.blended(service.successRate, effects.successRate[chosen].map { ($0.scheme, $0.rate) }, at: now)
+            let success = successDraw < successRate
+            let duration = (service.duration.map { sample($0, p) } ?? 0) * durationFactor(chosen)
             calendar.schedule(
                 at: now + duration,
                 Action(kind: .crisisResponseEnd, flag: success, subject: p, token: patients[Int(p)].token))
             return
         }
-        if conveyDraw < scenario.cohorts[c].conveyance {
+        let conveyance = min(1, scenario.cohorts[c].conveyance * (effects.isEmpty ? 1 : effects.factor(effects.conveyance[c], at: now)))
+        if conveyDraw < conveyance {
             convey(p)
         } else {
             emit(.notConveyed, patient: p, service: -1, detail: 0)
@@ -191,7 +202,8 @@ extension Simulation {
         setLocation(p, .inService, place: acute)
         emit(.enter, patient: p, service: acute, detail: -1)
         let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)]
-        let stay = sample(cohort.lengthOfStay, p)
+        let c = Int(patients[Int(p)].cohort)
+        let stay = sample(cohort.lengthOfStay, p) * (effects.isEmpty ? 1 : effects.factor(effects.lengthOfStay[c], at: now))
         let dies = uniform(p) < cohort.inHospitalMortality
         calendar.schedule(at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
     }

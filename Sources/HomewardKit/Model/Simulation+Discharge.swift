@@ -7,16 +7,26 @@ extension Simulation {
             leave(p, to: Destination.died)
             return
         }
-        let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)]
-        let pathway = pick(cohort.pathwayMix, uniform(p))
+        let c = Int(patients[Int(p)].cohort)
+        var mix = scenario.cohorts[c].pathwayMix
+        if !effects.isEmpty {
+            // Schemes move the mix towards theirs as they phase in (a mixture: one draw as before).
+            for x in effects.pathwayMix[c] {
+                let s = effects.schemes[x.scheme].strength(at: now)
+                if s > 0 { for i in mix.indices { mix[i] += (x.mix[i] - mix[i]) * s } }
+            }
+        }
+        let pathway = pick(mix, uniform(p))
         patients[Int(p)].pathway = Int16(pathway)
         emit(.medicallyOptimised, patient: p, service: acute, detail: Int32(pathway))
         let rules = scenario.pathways[pathway]
         if rules.needsAssessment {
             setDelay(p, DelayCode(reason: .a, responsible: rules.assessmentResponsible))
             emit(.assessmentStart, patient: p, service: acute, detail: Int32(pathway))
-            let work = sample(rules.assessmentHours, p)
-            let done = clock.addingWorkingTime(work, to: now, hours: assessmentHours)
+            let work = sample(rules.assessmentHours, p) * (effects.isEmpty ? 1 : effects.factor(effects.assessmentTime[pathway], at: now))
+            var window = assessmentHours
+            if effects.switchedOn(effects.sevenDayAssessment, at: now) { window.allDays = true }
+            let done = clock.addingWorkingTime(work, to: now, hours: window)
             calendar.schedule(at: done, Action(kind: .assessmentEnd, subject: p, token: patients[Int(p)].token))
         } else {
             afterAssessment(p)
@@ -34,7 +44,9 @@ extension Simulation {
         let needsEquipment = uniform(p) < rules.equipmentProbability
         if needsEquipment {
             setDelay(p, DelayCode(reason: .f, responsible: rules.assessmentResponsible))
-            let ready = clock.nextOpen(now + sample(rules.equipmentDays, p), hours: equipmentHours)
+            var window = equipmentHours
+            if effects.switchedOn(effects.sevenDayEquipment, at: now) { window.allDays = true }
+            let ready = clock.nextOpen(now + sample(rules.equipmentDays, p), hours: window)
             calendar.schedule(at: ready, Action(kind: .equipmentEnd, subject: p, token: patients[Int(p)].token))
         } else {
             seekPlace(p)
@@ -109,7 +121,11 @@ extension Simulation {
     /// The hours in which `s` takes new patients.
     func acceptanceHours(_ s: Int) -> Hours {
         let w = scenario.working
-        let allDays = scenario.services[s].acceptsAllDays ?? w.sevenDayDischarge
+        var allDays = scenario.services[s].acceptsAllDays ?? w.sevenDayDischarge
+        if !allDays && !effects.isEmpty {
+            allDays = (scenario.services[s].acceptsAllDays == nil && effects.switchedOn(effects.sevenDayDischarge, at: now))
+                || effects.switchedOn(effects.acceptsWeekends[s], at: now)
+        }
         return Hours(from: w.hours.from, to: w.hours.to, allDays: allDays)
     }
 
@@ -133,7 +149,8 @@ extension Simulation {
         patients[Int(p)].target = -1
         if fromAcute && scenario.services[target].countsAsReablement {
             patients[Int(p)].pending += 1
-            calendar.schedule(at: now + 91, Action(kind: .followUp, subject: p, token: 0))
+            // The follow-up is reported under the cohort (age band) the patient has now.
+            calendar.schedule(at: now + 91, Action(kind: .followUp, subject: p, token: UInt32(patients[Int(p)].cohort)))
         }
         if scenario.services[target].kind == .careHome {
             if Int(patients[Int(p)].heldHome) == target {

@@ -11,7 +11,7 @@ extension Simulation {
         case .homeReablement, .bedBased, .homeCare, .crisisResponse:
             let length: Double
             if let d = service.duration {
-                length = residualFraction ? remainingTime(d, p) : sample(d, p)
+                length = (residualFraction ? remainingTime(d, p) : sample(d, p)) * durationFactor(s)
             } else {
                 length = 0
             }
@@ -50,13 +50,15 @@ extension Simulation {
     /// within 30 and within 91 days; the time is uniform within each window).
     mutating func goHome(_ p: Int32, fromAcute: Bool) {
         setLocation(p, .atHome, place: -1)
-        let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)]
+        let c = Int(patients[Int(p)].cohort)
+        let cohort = scenario.cohorts[c]
+        let risk = effects.isEmpty ? 1 : effects.factor(effects.readmission[c], at: now)
         let u = uniform(p)
         let v = uniform(p)
         var at = -1.0
-        if u < cohort.readmissionWithin30 {
+        if u < min(1, cohort.readmissionWithin30 * risk) {
             at = now + 30 * v
-        } else if u < cohort.readmissionWithin91 {
+        } else if u < min(1, cohort.readmissionWithin91 * risk) {
             at = now + 30 + 61 * v
         }
         if at >= 0 {
@@ -76,7 +78,7 @@ extension Simulation {
     }
 
     /// The 91-day follow-up of a discharge from hospital into reablement: where is the patient?
-    mutating func followUp(_ p: Int32) {
+    mutating func followUp(_ p: Int32, dischargeCohort: Int16) {
         patients[Int(p)].pending -= 1
         let r = patients[Int(p)]
         let status: FollowUpStatus
@@ -95,7 +97,11 @@ extension Simulation {
             case .homeReablement, .homeCare, .crisisResponse: status = .atHome
             }
         }
+        // Reported under the patient's cohort at discharge, not any cohort joined since.
+        let current = patients[Int(p)].cohort
+        patients[Int(p)].cohort = dischargeCohort
         emit(.followUp91, patient: p, service: -1, detail: status.rawValue)
+        patients[Int(p)].cohort = current
         releaseIfIdle(p)
     }
 

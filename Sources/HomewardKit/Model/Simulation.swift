@@ -47,6 +47,10 @@ public struct Simulation<Sink: EventSink> {
     let assessmentHours: Hours
     let equipmentHours: Hours
     let acute: Int
+    /// The scenario's schemes, indexed for use at each decision.
+    let effects: SchemeEffects
+    /// Capacity calendars with the schemes' capacity changes applied.
+    let capacitySchedules: [CapacitySchedule]
 
     /// Creates replication `replication` of `scenario`, with streams derived from `seed`.
     public init(scenario: Scenario, seed: UInt64, replication: Int, sink: Sink) {
@@ -60,8 +64,13 @@ public struct Simulation<Sink: EventSink> {
             origin: scenario.origin, horizonDays: scenario.warmupDays + scenario.days,
             bankHolidays: bankHolidays)
         let n = scenario.services.count
+        let effects = SchemeEffects(scenario)
+        self.effects = effects
+        let totalDays = scenario.warmupDays + scenario.days
+        let schedules = (0..<n).map { effects.capacity(scenario, service: $0, horizon: totalDays) }
+        capacitySchedules = schedules
         occupied = Array(repeating: 0, count: n)
-        capacity = scenario.services.map { $0.capacity.initial }
+        capacity = schedules.map(\.initial)
         queues = (0..<n).map { _ in FIFOQueue<Waiting>() }
         residents = Array(repeating: [], count: scenario.cohorts.count)
         let rep = UInt64(replication)
@@ -79,8 +88,9 @@ public struct Simulation<Sink: EventSink> {
             scenario.services[$0].kind == .crisisResponse
         }
         cohortServices = scenario.cohorts.indices.map { c in
-            scenario.services.indices.filter {
-                scenario.services[$0].kind == .crisisResponse && scenario.services[$0].eligibility[c] > 0
+            scenario.services.indices.filter { s in
+                scenario.services[s].kind == .crisisResponse
+                    && (scenario.services[s].eligibility[c] > 0 || effects.eligibility[s].contains { $0.cohort == c && $0.share > 0 })
             }
         }
         let w = scenario.working
@@ -109,7 +119,7 @@ public struct Simulation<Sink: EventSink> {
     mutating func start() {
         for s in scenario.services.indices {
             emit(.capacity, patient: nil, service: s, detail: Int32(capacity[s]))
-            for change in scenario.services[s].capacity.changes where Double(change.day) < horizon {
+            for change in capacitySchedules[s].changes where Double(change.day) < horizon {
                 calendar.schedule(
                     at: Double(change.day),
                     Action(kind: .capacityChange, subject: Int32(s), token: UInt32(change.capacity)))
@@ -139,6 +149,10 @@ public struct Simulation<Sink: EventSink> {
     }
 
     mutating func placeCensus() {
+        // Everyone is placed first; only then do acute patients already delayed seek places,
+        // so that they cannot take places that the census says are already occupied.
+        var delayed: [Int32] = []
+        defer { for p in delayed { seekPlace(p) } }
         for (k, entry) in scenario.census.enumerated() {
             let s = entry.service
             for j in 0..<entry.patients {
@@ -151,7 +165,7 @@ public struct Simulation<Sink: EventSink> {
                     if let pathway = entry.delayedOnPathway {
                         patients[Int(p)].pathway = Int16(pathway)
                         emit(.medicallyOptimised, patient: p, service: s, detail: Int32(pathway))
-                        seekPlace(p)
+                        delayed.append(p)
                     } else {
                         let cohort = scenario.cohorts[entry.cohort]
                         let stay = remainingTime(cohort.lengthOfStay, p)
@@ -189,7 +203,7 @@ public struct Simulation<Sink: EventSink> {
         case .serviceEnd: serviceEnd(action.subject)
         case .residentDeath: residentDeath(action.subject, token: action.token)
         case .readmission: readmission(action.subject)
-        case .followUp: followUp(action.subject)
+        case .followUp: followUp(action.subject, dischargeCohort: Int16(action.token))
         }
     }
 

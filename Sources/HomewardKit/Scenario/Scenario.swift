@@ -27,6 +27,8 @@ public struct Scenario: Sendable {
     public var census: [CensusEntry]
     /// Targets the plan must meet (`homeward check`).
     public var targets: [Target]
+    /// Better Care Fund schemes (see `Scheme`).
+    public var schemes: [Scheme] = []
     /// `field.path: source` for every `source` note in the file, in file order.
     public var sources: [(path: String, text: String)]
 

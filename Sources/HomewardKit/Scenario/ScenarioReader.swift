@@ -4,7 +4,7 @@
 public enum ScenarioReader {
     static let topLevelFields = [
         "name", "description", "extends", "start", "horizonDays", "warmupDays", "replications", "seed", "population",
-        "cohorts", "services", "pathways", "working", "census", "targets",
+        "cohorts", "services", "pathways", "working", "census", "targets", "schemes",
     ]
 
     /// Limits that keep runs finite and meaningful; documented in Scenarios/README.md.
@@ -59,6 +59,7 @@ public enum ScenarioReader {
         let working = readWorking(top["working"], origin: origin, horizon: warmup + (days ?? 1), &r)
         let census = readCensus(top["census"], names, &r)
         let targets = readTargets(top["targets"], &r)
+        let schemes = readSchemes(top["schemes"], names, origin: origin, horizon: warmup + (days ?? 1), &r)
 
         let acutes = services.indices.filter { services[$0].kind == .acute }
         if serviceEntries.count > 0 && services.count == read.count && acutes.count != 1 {
@@ -68,10 +69,11 @@ public enum ScenarioReader {
         if cohortEntries.isEmpty { r.fail("cohorts", "must list at least one cohort") }
         guard let start, let days, r.issues.isEmpty, acutes.count == 1, services.count == read.count else { return nil }
 
-        let scenario = Scenario(
+        var scenario = Scenario(
             name: name, description: description, start: start, days: days, warmupDays: warmup,
             replications: replications, seed: UInt64(seed), population: population, cohorts: cohorts, services: services,
             acute: acutes[0], pathways: pathways, working: working, census: census, targets: targets, sources: r.sources)
+        scenario.schemes = schemes
         crossCheck(scenario, &r)
         if !targets.isEmpty {
             let keys = Set(metricKeys(scenario))

@@ -48,7 +48,7 @@ import Testing
         Case(name: "typo in a field", edit: ("services.reablement.capacty", "8"),
              expected: ["f.json5: services.reablement.capacty: unknown field (did you mean 'capacity'?)"]),
         Case(name: "unknown top-level field", edit: ("colour", "'blue'"),
-             expected: ["f.json5: colour: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets)"]),
+             expected: ["f.json5: colour: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets, schemes)"]),
         Case(name: "NaN", edit: ("services.careHome.annualMortality", "NaN"),
              expected: ["f.json5: services.careHome.annualMortality: must be a finite number, got NaN"]),
         Case(name: "infinite rate", edit: ("cohorts.adults.crises", "{ perYear: Infinity }"),

@@ -14,10 +14,12 @@ import Testing
 /// one of them about a quarter of the time whenever a change elsewhere reshuffles the random
 /// streams. The transient is negligible: the run starts empty and the warm-up is 20 mean stays
 /// (for the lognormal stays, P(S > 20·E[S]) ≈ 5·10⁻⁴), so its bias is far below 1%.
-/// Power: each interval must also be narrower than ±15% of B. B(c − 1, a) exceeds B(c, a) by
-/// a factor c/a + B(c − 1, a): 2.04, 1.17 and 1.14 for the three loads, so an off-by-one bed
-/// count is caught outright at c = 10 and likely at c = 50; a stay distribution whose mean is
-/// off by 2% shifts B by 10%, 22% and 25% (d ln B / d ln a = c − a(1 − B)).
+/// Power: each interval must also be narrower than ±20% of B (the expected half-widths are
+/// 10-13%; the bound leaves room for the spread of a 16-replication standard deviation).
+/// B(c − 1, a) exceeds B(c, a) by a factor c/a + B(c − 1, a): 2.04, 1.17 and 1.14 for the three
+/// loads, so an off-by-one bed count is caught outright at c = 10; a mean stay off by 2%
+/// shifts B by 11%, 15% and 27% (d ln B / d ln a = c − a(1 − B)), and a stay distribution that
+/// mattered (no insensitivity) would separate the exponential and lognormal cases.
 @Suite("Erlang B: loss probability of the acute hospital with immediate diversion")
 struct ErlangBTests {
     struct Case: Sendable, CustomTestStringConvertible {
@@ -41,7 +43,9 @@ struct ErlangBTests {
     // 16 replications per case (more, shorter replications give a smaller Student-t quantile
     // for the same cost: t(0.995, 15) = 2.95 against 3.50 with 8). The lengths (120,000-430,000
     // arrivals per case) are sized so that the expected half-width is about ±10-13% of B:
-    // heavier loads and the lognormal stays (longer busy periods) need more arrivals.
+    // heavier loads and the lognormal stays (longer busy periods) need more arrivals. The
+    // exponential and lognormal cases of a load share their arrival streams (same seed and
+    // cohort name), so their difference isolates the effect of the stay distribution.
     static let cases: [Case] = [
         Case(servers: 10, load: 5, stay: exponential, stayLabel: "exponential", replications: 16, days: 1500),
         Case(servers: 10, load: 5, stay: lognormal, stayLabel: "lognormal cv 1.5", replications: 16, days: 1500),
@@ -84,6 +88,6 @@ struct ErlangBTests {
         #expect(
             TheorySupport.covers(ci, theory, relativeMargin: 0.01),
             "B(\(c.servers), \(c.load)) = \(theory) outside \(TheorySupport.describe(ci, 5))")
-        #expect(ci.halfWidth < 0.15 * theory, "interval too wide to discriminate: \(TheorySupport.describe(ci, 5))")
+        #expect(ci.halfWidth < 0.20 * theory, "interval too wide to discriminate: \(TheorySupport.describe(ci, 5))")
     }
 }

@@ -18,8 +18,8 @@ import Testing
 /// relaxation time of M/M/c is about τ = E[S] / (c·(1 − √ρ)²), 7.5 and 9 mean stays here, so
 /// even with no warm-up the start-up deficit would bias a run of T = 2,000-3,000 mean stays by
 /// at most about τ/T ≈ 0.4%; the warm-up of 20 mean stays (2-3 τ) removes most of that. Power: every interval must be narrower than ±15% of the value;
-/// one bed fewer multiplies W_q by 2.6 (c = 5) and 2.3 (c = 10), and a 2% error in the mean
-/// stay moves W_q by 8-11%.
+/// one bed fewer multiplies W_q by 5.9 (c = 5) and 3.2 (c = 10), and a 2% error in the mean
+/// stay moves W_q by 13% and 21%.
 @Suite("Erlang C: ED waits of the acute hospital with an unlimited queue (M/M/c)")
 struct ErlangCTests {
     struct Case: Sendable, CustomTestStringConvertible {

@@ -40,15 +40,6 @@ enum TheorySupport {
         return simulation.sink
     }
 
-    /// Runs `replications` replications (in parallel on all cores; results in replication order).
-    static func parallel<T: Sendable>(_ replications: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-        let slots = TheorySlots<T>(count: replications)
-        Runner.parallelFor(count: replications, threads: ProcessInfo.processInfo.activeProcessorCount) { rep in
-            slots.set(rep, body(rep))
-        }
-        return slots.values
-    }
-
     /// Whether `theory` lies in the interval `ci` widened on each side by `margin · |theory|`.
     static func covers(_ ci: ConfidenceInterval, _ theory: Double, relativeMargin margin: Double) -> Bool {
         ci.low - margin * abs(theory) <= theory && theory <= ci.high + margin * abs(theory)
@@ -66,24 +57,4 @@ struct TheoryEventRecorder: EventSink {
     var events: [Event] = []
     init() { events.reserveCapacity(1 << 16) }
     mutating func append(_ event: Event) { events.append(event) }
-}
-
-/// Thread-safe result slots for `TheorySupport.parallel`.
-final class TheorySlots<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-
-    var values: [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
-    }
 }
