@@ -8,6 +8,7 @@ enum Help {
         COMMANDS
           run SCENARIO        Run a scenario's replications; print and save the forecast
           validate FILE...    Check scenario files; report every problem
+          verify [--quick]    Check the simulator against exact queueing results
           compare BASE VAR... Compare scenarios on common random numbers
           sweep SCENARIO      Run a grid of settings; find the smallest that meets a target
           schemes SCENARIO    What each Better Care Fund scheme is worth, alone and together
@@ -133,6 +134,22 @@ enum Help {
 
         """
 
+    static let verify = """
+        USAGE: homeward verify [--quick] [--scenarios DIR]
+
+        Runs the built-in verification cases (scenario files in DIR/verification, and the
+        baseline) and compares the simulation with exact results: Erlang B loss (also with
+        lognormal stays: insensitivity), Erlang C waits, M/G/infinity occupancy under seasonal
+        demand, an acute-to-reablement network with blocking solved exactly as a Markov chain,
+        Little's law on every service of the baseline and conservation of patients. Prints the
+        theory, the simulated mean and its 99% CI, and PASS or FAIL. Exit code 1 on any FAIL.
+        --quick runs a quarter of the replications (for CI).
+
+        Verification shows the engine computes what the model says; it cannot show the model
+        fits a real system: for that, compare a forecast with local data.
+
+        """
+
     static let validate = """
         USAGE: homeward validate FILE...
 
@@ -168,5 +185,5 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify]
 }

@@ -20,6 +20,7 @@ public enum HomewardCLI {
             case "sweep": return try SweepCommand.run(rest, console)
             case "warmup": return try WarmupCommand.run(rest, console)
             case "schemes": return try SchemesCommand.run(rest, console)
+            case "verify": return try VerifyCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }

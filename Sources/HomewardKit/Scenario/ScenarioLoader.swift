@@ -106,8 +106,16 @@ public enum ScenarioLoader {
     }
 
     /// Deep merge: objects merge key by key, anything else replaces; `null` removes a key.
+    ///
+    /// A distribution is replaced whole when the override names a different family
+    /// (`{exponential: ...}` over `{lognormal: ...}`), since two families at once mean nothing.
     public static func overlay(_ base: JSONValue, with top: JSONValue) -> JSONValue {
         guard case .object(var b) = base, case .object(let t) = top else { return top }
+        let families = Set(FieldReader.distributionFamilies)
+        let topFamilies = t.keys.filter { families.contains($0) }
+        if !topFamilies.isEmpty, b.keys.contains(where: { families.contains($0) && !topFamilies.contains($0) }) {
+            return top
+        }
         for (key, value) in t {
             if case .null = value {
                 b[key] = nil

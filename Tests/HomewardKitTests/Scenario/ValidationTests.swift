@@ -163,6 +163,11 @@ import Testing
         #expect(variant.services[variant.serviceIndex(named: "reablement")!].capacity.initial == 30)
         #expect(variant.services[variant.serviceIndex(named: "reablement")!].duration == base.services[base.serviceIndex(named: "reablement")!].duration)
 
+        // A distribution of another family replaces the base's whole.
+        try "{ extends: 'base.json5', cohorts: { adults: { lengthOfStayDays: { exponential: { mean: 4 } } } } }".write(toFile: dir + "/d.json5", atomically: true, encoding: .utf8)
+        let replaced = try ScenarioLoader.load(path: dir + "/d.json5").scenario
+        #expect(replaced.cohorts[replaced.cohortIndex(named: "adults")!].lengthOfStay == .exponential(mean: 4))
+
         try "{ extends: 'b.json5' }".write(toFile: dir + "/a.json5", atomically: true, encoding: .utf8)
         try "{ extends: 'a.json5' }".write(toFile: dir + "/b.json5", atomically: true, encoding: .utf8)
         do {

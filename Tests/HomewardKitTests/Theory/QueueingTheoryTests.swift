@@ -210,3 +210,24 @@ struct QueueingTheoryTests {
         #expect(LinearAlgebra.stationaryDistribution(generator: q, n: 3) == nil)
     }
 }
+
+/// The blocking network's exact solution, checked where it has a closed form.
+@Suite struct BlockingNetworkTests {
+    @Test func withoutReablementItIsErlangB() throws {
+        let net = BlockingNetwork(arrivalRate: 3, treatmentRate: 0.5, reablementShare: 0, reablementRate: 1, acuteBeds: 8, slots: 2)
+        let s = try #require(net.solve())
+        #expect(abs(s.lossProbability - QueueingTheory.erlangB(servers: 8, offeredLoad: 6)) < 1e-10)
+        #expect(s.meanBlocked < 1e-12)
+        #expect(abs(s.meanAcuteOccupancy - 6 * (1 - s.lossProbability)) < 1e-9)
+    }
+
+    @Test func flowIsConserved() throws {
+        // Admissions that need reablement = reablement completions: λ(1-B)p = E[n2] μ2.
+        let net = BlockingNetwork(arrivalRate: 2, treatmentRate: 0.5, reablementShare: 0.5, reablementRate: 1.0 / 3, acuteBeds: 8, slots: 4)
+        let s = try #require(net.solve())
+        #expect(abs(2 * (1 - s.lossProbability) * 0.5 - s.meanReablementOccupancy / 3) < 1e-9)
+        #expect(s.meanBlocked > 0.1)  // enough blocking to be worth verifying
+        // Acute occupancy = treatment (λ(1-B)/μ1) + blocked.
+        #expect(abs(s.meanAcuteOccupancy - (2 * (1 - s.lossProbability) / 0.5 + s.meanBlocked)) < 1e-9)
+    }
+}

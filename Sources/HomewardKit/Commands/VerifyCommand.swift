@@ -1,0 +1,49 @@
+import Foundation
+
+/// `homeward verify [--quick] [--scenarios DIR]`
+enum VerifyCommand {
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["scenarios", "threads"], flags: ["quick", "full", "quiet"])
+        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let dir = a.value("scenarios") ?? "Scenarios"
+        guard FileManager.default.fileExists(atPath: dir + "/verification") else {
+            throw CommandFailure.usage("\(dir)/verification: no verification cases here (run from the repository, or give --scenarios DIR)")
+        }
+        let full = !a.flag("quick")
+        let checks: [VerificationSuite.Check]
+        do {
+            checks = try VerificationSuite.run(scenarios: dir, full: full, threads: threads) { name in
+                if !a.flag("quiet") && console.interactive { console.err("running: \(name)\n") }
+            }
+        } catch let error as ScenarioError {
+            throw error
+        } catch {
+            throw CommandFailure.usage("verify: \(error)")
+        }
+        let renderer = TableRenderer(color: console.color)
+        var rows: [[String]] = []
+        var failed: Set<Int> = []
+        for (i, c) in checks.enumerated() {
+            if !c.passed { failed.insert(i) }
+            rows.append([
+                c.caseName, c.measure, TableRenderer.format(c.theory), TableRenderer.format(c.simulated.mean),
+                TableRenderer.interval(c.simulated), renderer.verdict(c.passed),
+            ])
+        }
+        console.out(
+            renderer.render(
+                title: "Verification (\(full ? "full" : "quick") mode): simulation against exact results; PASS when theory is inside the 99% CI widened by 2%",
+                header: ["case", "measure", "theory", "simulated", "99% CI", ""], rows: rows, rightAligned: [2, 3, 4], highlighted: failed))
+        for c in checks where !c.note.isEmpty { console.out("  \(c.caseName), \(c.measure): \(c.note)\n") }
+        let failures = checks.filter { !$0.passed }.count
+        console.out("verify: \(checks.count - failures) passed, \(failures) failed\n")
+        return failures == 0 ? 0 : 1
+    }
+}
+
+extension TableRenderer {
+    func verdict(_ passed: Bool) -> String {
+        if color { return passed ? "\u{1B}[32mPASS\u{1B}[0m" : "\u{1B}[31mFAIL\u{1B}[0m" }
+        return passed ? "PASS" : "FAIL"
+    }
+}

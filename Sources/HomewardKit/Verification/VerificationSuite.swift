@@ -1,0 +1,221 @@
+import Foundation
+
+/// `homeward verify`: cases whose exact answers are known, run and compared with theory.
+///
+/// Every case is an ordinary scenario file (Scenarios/verification/ and the baseline), and every
+/// theory value is computed from that file's numbers, never typed in. A statistical check passes
+/// when the theory lies inside the simulation's 99% confidence interval across replications,
+/// widened by `margin` (2%) of the theory value for the finite-horizon and warm-up effects. The
+/// seeds are fixed, so the verdicts are deterministic.
+public enum VerificationSuite {
+    public struct Check: Sendable {
+        public var caseName: String
+        public var measure: String
+        public var theory: Double
+        public var simulated: ConfidenceInterval
+        public var passed: Bool
+        public var note: String
+    }
+
+    public static let margin = 0.02
+    public static let level = 0.99
+
+    /// Runs the suite on the scenario files under `scenarios` (the repository's Scenarios/).
+    /// `full` runs four times as many replications as the quick mode.
+    public static func run(scenarios: String, full: Bool, threads: Int, progress: (String) -> Void = { _ in }) throws -> [Check] {
+        var checks: [Check] = []
+        let dir = scenarios + "/verification"
+        func load(_ name: String) throws -> Scenario { try ScenarioLoader.load(path: dir + "/" + name).scenario }
+        func reps(_ s: Scenario) -> Int { s.replications * (full ? 4 : 1) }
+
+        for file in ["erlang-b.json5", "erlang-b-lognormal.json5"] {
+            let s = try load(file)
+            progress(s.name)
+            let (lambda, meanStay) = try arrivalsAndStay(s)
+            let c = s.services[s.acute].capacity.initial
+            let theory = QueueingTheory.erlangB(servers: c, offeredLoad: lambda * meanStay)
+            let runs = replicate(s, reps(s), threads)
+            let loss = runs.map { ($0.metrics["diversions"] ?? .nan) / ($0.metrics["nelAdmissions"] ?? .nan) }
+            checks.append(check(s.name, "share diverted = Erlang B(\(c), \(format(lambda * meanStay)))", theory, loss))
+        }
+
+        do {
+            let s = try load("erlang-c.json5")
+            progress(s.name)
+            let (lambda, meanStay) = try arrivalsAndStay(s)
+            let c = s.services[s.acute].capacity.initial
+            let a = lambda * meanStay
+            let runs = replicate(s, reps(s), threads)
+            checks.append(
+                check(s.name, "mean ED wait, hours (M/M/\(c) Wq)", QueueingTheory.mmcMeanWait(arrivalRate: lambda, meanService: meanStay, servers: c) * 24,
+                      runs.map { $0.metrics["edWaitHours"] ?? .nan }))
+            checks.append(
+                check(s.name, "share who wait = Erlang C(\(c), \(format(a)))", QueueingTheory.erlangC(servers: c, offeredLoad: a),
+                      runs.map { Double($0.counts.edWaits) / Double($0.counts.conveyances) }))
+        }
+
+        do {
+            let s = try load("mg-infinity-seasonal.json5")
+            progress(s.name)
+            let cohort = s.cohorts[0]
+            guard case .perYear(let perYear) = cohort.rate else { throw VerificationError.unsupported("mg-infinity: rate must be perYear") }
+            let clock = WorkingClock(origin: s.origin, horizonDays: s.warmupDays + s.days, bankHolidays: [])
+            let lambda: (Double) -> Double = { t in
+                guard t >= 0 else { return 0 }
+                return perYear / 365.25 * cohort.month[Int(clock.monthOfYear[clock.dayIndex(t)]) - 1]
+            }
+            let runs = replicate(s, reps(s), threads, daily: true)
+            let series = runs.map { r in r.metrics.daily.first { $0.key == "occupancy.\(s.services[s.acute].name)" }?.values ?? [] }
+            for day in stride(from: 30, through: s.days - 5, by: 60) {
+                // The census at midnight `day` is the value of the day that ends there.
+                let theory = QueueingTheory.mgInfinityMeanOccupancy(at: Double(day), arrivalRate: lambda, survival: cohort.lengthOfStay.survival)
+                let date = s.origin.adding(days: day)
+                checks.append(check(s.name, "in hospital at midnight \(date) (m(t))", theory, series.map { $0.count >= day ? $0[day - 1] : .nan }))
+            }
+        }
+
+        do {
+            let s = try load("blocking-network.json5")
+            progress(s.name)
+            let (lambda, meanStay) = try arrivalsAndStay(s)
+            guard let r = s.serviceIndex(named: "reablement"), let p2 = s.pathwayIndex(named: "2"),
+                let duration = s.services[r].duration
+            else { throw VerificationError.unsupported("blocking-network: needs a reablement service and pathway 2") }
+            let network = BlockingNetwork(
+                arrivalRate: lambda, treatmentRate: 1 / meanStay, reablementShare: s.cohorts[0].pathwayMix[p2],
+                reablementRate: 1 / duration.mean, acuteBeds: s.services[s.acute].capacity.initial, slots: s.services[r].capacity.initial)
+            guard let exact = network.solve() else { throw VerificationError.unsupported("the Markov chain could not be solved") }
+            let runs = replicate(s, reps(s), threads)
+            let days = Double(s.days)
+            checks.append(check(s.name, "share diverted (Markov chain, \(exact.states) states)", exact.lossProbability,
+                                runs.map { ($0.metrics["diversions"] ?? .nan) / ($0.metrics["nelAdmissions"] ?? .nan) }))
+            checks.append(check(s.name, "mean patients blocked in acute beds", exact.meanBlocked, runs.map { ($0.metrics["delayedBedDays"] ?? .nan) / days }))
+            checks.append(check(s.name, "mean blocked days per admission", exact.meanBlockedTimePerAdmission,
+                                runs.map { ($0.metrics["delayedBedDays"] ?? .nan) / (($0.metrics["services.acute.admissions"] ?? .nan)) }))
+        }
+
+        do {
+            let s = try ScenarioLoader.load(path: scenarios + "/baseline.json5").scenario
+            progress(s.name + " (Little's law, conservation)")
+            let runs = replicate(s, full ? 4 : 1, threads, checkConservation: true)
+            let days = Double(s.days)
+            for service in s.services {
+                let key = "services.\(service.name)"
+                let departures = runs.map { $0.metrics["\(key).departures"] ?? 0 }
+                let stays = runs.map { $0.metrics["\(key).meanStayDays"] ?? .nan }
+                guard Statistics.mean(departures) >= 50, Statistics.mean(stays) <= days / 10 else { continue }
+                let l = runs.map { $0.metrics["\(key).occupancyMean"] ?? .nan }
+                let lw = zip(departures, stays).map { $0 / days * $1 }
+                let gap = abs(Statistics.mean(l) - Statistics.mean(lw)) / Statistics.mean(l)
+                checks.append(
+                    Check(
+                        caseName: "Little's law on the baseline", measure: "\(service.name): L vs lambda x W", theory: Statistics.mean(lw),
+                        simulated: ConfidenceInterval(values: l, level: level), passed: gap <= 0.05,
+                        note: "gap \(format(gap * 100))% (at most 5%: edge effects of a finite window)"))
+            }
+            let violations = runs.reduce(0) { $0 + $1.counts.violations.count }
+            checks.append(
+                Check(
+                    caseName: "Conservation of patients on the baseline", measure: "violations (two places at once, occupancy below 0 or above capacity, leave without enter)",
+                    theory: 0, simulated: ConfidenceInterval(values: [Double(violations)]), passed: violations == 0,
+                    note: runs.first?.counts.violations.first ?? "\(runs.reduce(0) { $0 + $1.counts.events }) events checked"))
+        }
+        return checks
+    }
+
+    static func check(_ name: String, _ measure: String, _ theory: Double, _ values: [Double]) -> Check {
+        let ci = ConfidenceInterval(values: values.filter { !$0.isNaN }, level: level)
+        let slack = margin * abs(theory)
+        let passed = !ci.low.isNaN && theory >= ci.low - slack && theory <= ci.high + slack
+        return Check(caseName: name, measure: measure, theory: theory, simulated: ci, passed: passed, note: "")
+    }
+
+    /// Arrival rate per day and mean acute stay of a single-cohort case.
+    static func arrivalsAndStay(_ s: Scenario) throws -> (Double, Double) {
+        guard s.cohorts.count == 1, case .perYear(let perYear) = s.cohorts[0].rate else {
+            throw VerificationError.unsupported("\(s.name): a verification case has one cohort with a perYear rate")
+        }
+        return (perYear / 365.25, s.cohorts[0].lengthOfStay.mean)
+    }
+
+    struct Replication {
+        var metrics: ReplicationMetrics
+        var counts: Counts
+    }
+
+    static func replicate(_ s: Scenario, _ n: Int, _ threads: Int, daily: Bool = false, checkConservation: Bool = false) -> [Replication] {
+        let slots = ResultSlots(count: n)
+        let context = ProjectionContext(scenario: s)
+        Runner.parallelFor(count: n, threads: threads) { rep in
+            var sim = Simulation(
+                scenario: s, seed: s.seed, replication: rep,
+                sink: Tee(Projection(context: context, recordingDaily: daily), Counts(services: s.services.count, warmup: context.warmup, checking: checkConservation)))
+            sim.run()
+            slots.set(rep, Replication(metrics: sim.sink.first.metrics(), counts: sim.sink.second))
+        }
+        return slots.values.map { $0 as! Replication }
+    }
+
+    static func format(_ x: Double) -> String { TableRenderer.format(x) }
+}
+
+public enum VerificationError: Error, CustomStringConvertible {
+    case unsupported(String)
+    public var description: String {
+        switch self {
+        case .unsupported(let m): m
+        }
+    }
+}
+
+/// Counts for Erlang C and checks conservation of patients: nobody in two places at once,
+/// occupancy never below zero, never above the capacity in force when someone enters, and
+/// no leave without a matching enter.
+struct Counts: EventSink {
+    var conveyances = 0
+    var edWaits = 0
+    var events = 0
+    var violations: [String] = []
+    let warmup: Double
+    let checking: Bool
+    var occupancy: [Int]
+    var capacity: [Int]
+    var place: [UInt32: Int16] = [:]
+
+    init(services: Int, warmup: Double, checking: Bool) {
+        self.warmup = warmup
+        self.checking = checking
+        occupancy = Array(repeating: 0, count: services)
+        capacity = Array(repeating: Int.max, count: services)
+    }
+
+    mutating func append(_ e: Event) {
+        events += 1
+        if e.time >= warmup {
+            if e.kind == .conveyance { conveyances += 1 }
+            if e.kind == .edWait { edWaits += 1 }
+        }
+        guard checking else { return }
+        func fail(_ m: String) { if violations.count < 10 { violations.append("t=\(e.time) patient \(e.patient): \(m)") } }
+        switch e.kind {
+        case .capacity:
+            capacity[Int(e.service)] = Int(e.detail)
+        case .enter:
+            let s = Int(e.service)
+            if let other = place[e.patient] { fail("enters service \(s) while in service \(other)") }
+            place[e.patient] = e.service
+            occupancy[s] += 1
+            // Held care-home beds and reserved places count against capacity in the model but are
+            // not physical occupancy, so physical occupancy can only be lower than this bound.
+            if occupancy[s] > capacity[s] { fail("service \(s) above its capacity \(capacity[s])") }
+        case .leave:
+            let s = Int(e.service)
+            if place[e.patient] != e.service { fail("leaves service \(s) without being in it") }
+            place[e.patient] = nil
+            occupancy[s] -= 1
+            if occupancy[s] < 0 { fail("service \(s) below zero") }
+        default:
+            break
+        }
+    }
+}
