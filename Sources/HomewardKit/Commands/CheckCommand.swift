@@ -60,6 +60,18 @@ enum CheckCommand {
                     header: ["target", "verdict", "achieved", "95% CI", "replications within"], rows: rows, rightAligned: [2, 3, 4]))
             console.out("\n")
         }
+        var csv = CSV.row(["scenario_file", "scenario", "target", "metric", "bound", "value", "confidence", "achieved_mean", "ci95_low", "ci95_high", "share_within", "met"])
+        for suite in suites {
+            for v in suite.verdicts {
+                csv += CSV.row([
+                    suite.file, suite.name, v.target.name, v.target.metric, v.target.bound.rawValue, CSV.number(v.target.value),
+                    v.target.confidence.map(CSV.number) ?? "", CSV.number(v.interval.mean), CSV.number(v.interval.low),
+                    CSV.number(v.interval.high), CSV.number(v.share), v.met ? "yes" : "no",
+                ])
+            }
+        }
+        try AtomicFile.makeDirectory(out)
+        try AtomicFile.write(csv, to: out + "/check.csv")
         if let junit = a.value("junit") {
             let directory = (junit as NSString).deletingLastPathComponent
             if !directory.isEmpty { try AtomicFile.makeDirectory(directory) }

@@ -3,7 +3,7 @@ import Foundation
 /// `homeward compare BASE VARIANT... [options]`
 enum CompareCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "format"], flags: ["quiet"])
+        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
         guard a.positional.count >= 2 else { throw CommandFailure.usage("compare needs a base scenario and at least one variant\n\n" + Help.compare) }
         let format = a.value("format") ?? "table"
         guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
@@ -48,6 +48,7 @@ enum CompareCommand {
             let unique = folders.filter { $0 == folder }.count > 1 ? "\(folder)-\(i)" : folder
             try SummaryFiles.write(Summary(run), manifest: manifest, to: out + "/" + unique)
         }
+        try writeReport(a.value("html"), from: out, console)
         switch format {
         case "json": console.out(json)
         case "csv": console.out(comparison.csv)

@@ -19,12 +19,16 @@ public struct Console: Sendable {
     /// The process's real standard output and error.
     public static var standard: Console {
         let tty = isatty(STDERR_FILENO) == 1
-        let stdoutTTY = isatty(STDOUT_FILENO) == 1
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return Console(
             out: { FileHandle.standardOutput.write(Data($0.utf8)) },
             err: { FileHandle.standardError.write(Data($0.utf8)) },
-            interactive: tty, color: stdoutTTY && !noColor)
+            interactive: tty,
+            color: colorAllowed(terminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment))
+    }
+
+    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything (no-color.org).
+    public static func colorAllowed(terminal: Bool, environment: [String: String]) -> Bool {
+        terminal && (environment["NO_COLOR"] ?? "").isEmpty
     }
 }
 

@@ -16,6 +16,7 @@ enum Help {
           check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
           merge DIR...        Combine shards (run --shard I/N) into one result
           replay LOG          Recompute the summary from a saved event log
+          report DIR --html F Write an HTML report of results (run, compare or sweep)
           help COMMAND        Show help for a command
 
         Exit codes: 0 success, 1 a target missed (check), 2 bad input or usage, 3 I/O or
@@ -45,6 +46,7 @@ enum Help {
                              (combine with `homeward merge`); `--shard auto` takes I from
                              JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX
                              and N from auto/N, HOMEWARD_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT
+          --html FILE        Also write an HTML report of the results (implies --daily)
           --daily            Also keep per-day occupancy of every service (5th-95th percentiles
                              across replications, for fan charts): DIR/daily.csv and summary.json
           --quiet            No progress bar
@@ -69,7 +71,8 @@ enum Help {
         is missed, 2 on bad input.
 
         OPTIONS
-          --junit FILE       Write a JUnit XML report (a test case per target per scenario)
+          --junit FILE       Write a JUnit XML report (a test case per target per scenario);
+                             the table is always written to DIR/check.csv
           --replications N   Replications of each scenario (default: each scenario's; at least 2)
           --seed S           Master seed (default: each scenario's)
           --threads N        Worker threads (default: all cores)
@@ -98,6 +101,7 @@ enum Help {
           --seed S           Master seed (default: the scenario's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to write results (default: results/sweep-SCENARIO)
+          --html FILE        Also write an HTML report (each metric against the setting)
           --resume           Reuse points already finished in DIR/points
           --shard I/N        Run only points i with i % N == I (then gather DIR/points and --resume)
           --format F         table (default) or csv on standard output
@@ -143,7 +147,7 @@ enum Help {
         demand, an acute-to-reablement network with blocking solved exactly as a Markov chain,
         Little's law on every service of the baseline and conservation of patients. Prints the
         theory, the simulated mean and its 99% CI, and PASS or FAIL. Exit code 1 on any FAIL.
-        --quick runs a quarter of the replications (for CI).
+        --quick runs a quarter of the replications (for CI); --csv FILE also writes the table.
 
         Verification shows the engine computes what the model says; it cannot show the model
         fits a real system: for that, compare a forecast with local data.
@@ -180,10 +184,11 @@ enum Help {
           --seed S           Master seed shared by all scenarios (default: the base's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to write results (default: results/compare-BASE)
+          --html FILE        Also write an HTML report (forest plot of the differences)
           --format F         table (default), json or csv on standard output
           --quiet            No progress bar
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage]
 }

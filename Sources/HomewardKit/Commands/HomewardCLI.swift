@@ -21,6 +21,7 @@ public enum HomewardCLI {
             case "warmup": return try WarmupCommand.run(rest, console)
             case "schemes": return try SchemesCommand.run(rest, console)
             case "verify": return try VerifyCommand.run(rest, console)
+            case "report": return try ReportCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }
@@ -40,6 +41,9 @@ public enum HomewardCLI {
             return failure.status.rawValue
         } catch let error as ScenarioError {
             console.err(error.description + "\n")
+            return 2
+        } catch let error as RunError {
+            console.err("\(error.description)\n")
             return 2
         } catch let error as LogError {
             console.err("homeward: \(error.description)\n")
@@ -77,7 +81,7 @@ enum ValidateCommand {
 enum RunCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(
-            args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications"],
+            args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications", "html"],
             flags: ["quiet", "daily"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run) }
         let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
@@ -109,7 +113,7 @@ enum RunCommand {
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
         var options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
-        options.recordDaily = a.flag("daily")
+        options.recordDaily = a.flag("daily") || a.value("html") != nil  // the report's fan charts need them
         let bar = ProgressBar(total: precision == nil ? options.indices.count : maximum, label: "replications", console: console, quiet: a.flag("quiet"))
         let result: RunResult
         if let precision {
@@ -135,6 +139,7 @@ enum RunCommand {
         let manifest = result.manifest.json
         let context = SummaryFiles.Context(scenario: loaded.scenario)
         try SummaryFiles.write(summary, manifest: manifest, to: out, context: context)
+        try writeReport(a.value("html"), from: out, console)
         switch format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest, context: context))
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
@@ -225,4 +230,14 @@ enum MergeCommand {
         }
         return 0
     }
+}
+
+/// The `--html FILE` shortcut of run, compare and sweep: the report of the results just written.
+func writeReport(_ file: String?, from directory: String, _ console: Console) throws {
+    guard let file else { return }
+    let html = try HTMLReport.build(resultsDirectory: directory)
+    let parent = (file as NSString).deletingLastPathComponent
+    if !parent.isEmpty { try AtomicFile.makeDirectory(parent) }
+    try AtomicFile.write(html, to: file)
+    console.err("report written to \(file)\n")
 }

@@ -4,7 +4,7 @@ import Foundation
 enum SweepCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(
-            args, valued: ["vary", "target", "confidence", "replications", "seed", "threads", "out", "shard", "format"],
+            args, valued: ["vary", "target", "confidence", "replications", "seed", "threads", "out", "shard", "format", "html"],
             flags: ["quiet", "resume"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("sweep needs exactly one scenario file\n\n" + Help.sweep) }
         let axes = try a.values("vary").map { (t: String) throws(CommandFailure) -> Sweep.Axis in try Sweep.Axis.parse(t) }
@@ -100,6 +100,7 @@ enum SweepCommand {
             }
         }
         try AtomicFile.write(sweepJSON(result, target: target, verdicts: verdicts, verdict: verdictLine, seed: seed, replications: replications, file: file), to: out + "/sweep.json")
+        try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(result.csv)
         } else {

@@ -3,7 +3,7 @@ import Foundation
 /// `homeward verify [--quick] [--scenarios DIR]`
 enum VerifyCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["scenarios", "threads"], flags: ["quick", "full", "quiet"])
+        let a = try Arguments(args, valued: ["scenarios", "threads", "csv"], flags: ["quick", "full", "quiet"])
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
         let dir = a.value("scenarios") ?? "Scenarios"
         guard FileManager.default.fileExists(atPath: dir + "/verification") else {
@@ -35,6 +35,16 @@ enum VerifyCommand {
                 title: "Verification (\(full ? "full" : "quick") mode): simulation against exact results; PASS when theory is inside the 99% CI widened by 2%",
                 header: ["case", "measure", "theory", "simulated", "99% CI", ""], rows: rows, rightAligned: [2, 3, 4], highlighted: failed))
         for c in checks where !c.note.isEmpty { console.out("  \(c.caseName), \(c.measure): \(c.note)\n") }
+        if let file = a.value("csv") {
+            var csv = CSV.row(["case", "measure", "theory", "simulated_mean", "ci99_low", "ci99_high", "passed", "note"])
+            for c in checks {
+                csv += CSV.row([
+                    c.caseName, c.measure, CSV.number(c.theory), CSV.number(c.simulated.mean), CSV.number(c.simulated.low),
+                    CSV.number(c.simulated.high), c.passed ? "yes" : "no", c.note,
+                ])
+            }
+            try AtomicFile.write(csv, to: file)
+        }
         let failures = checks.filter { !$0.passed }.count
         console.out("verify: \(checks.count - failures) passed, \(failures) failed\n")
         return failures == 0 ? 0 : 1

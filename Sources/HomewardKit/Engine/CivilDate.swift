@@ -18,6 +18,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(iso text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0 >= "0" && $0 <= "9" } }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
             (1...12).contains(m), d >= 1, d <= CivilDate.daysInMonth(year: y, month: m)
         else { return nil }

@@ -36,7 +36,13 @@ public struct WorkingClock: Sendable {
     }
 
     @inline(__always)
-    func dayIndex(_ t: Double) -> Int { min(max(Int(t), 0), weekday.count - 1) }
+    func dayIndex(_ t: Double) -> Int {
+        guard t < Double(weekday.count) else { return weekday.count - 1 }
+        return max(Int(t), 0)
+    }
+
+    /// Times this far out are past every horizon: no calendar arithmetic is needed there.
+    var farFuture: Double { Double(weekday.count) }
 
     /// Whether `day` is a working day (Monday-Friday and not a bank holiday).
     @inline(__always)
@@ -52,6 +58,7 @@ public struct WorkingClock: Sendable {
 
     /// Whether a service with these hours is open at time `t` (windows may run past midnight).
     public func isOpen(_ t: Double, hours: Hours) -> Bool {
+        guard t < farFuture else { return hours.allDays }
         let day = Int(t.rounded(.down))
         let h = (t - Double(day)) * 24
         if hours.from < hours.to {
@@ -65,6 +72,7 @@ public struct WorkingClock: Sendable {
     ///
     /// - Complexity: O(days until the next open day); at most a few iterations in practice.
     public func nextOpen(_ t: Double, hours: Hours) -> Double {
+        guard t < farFuture else { return t }
         var day = Int(t.rounded(.down))
         for _ in 0..<(weekday.count + 7) {
             if dayAllowed(day, hours) {
@@ -83,6 +91,8 @@ public struct WorkingClock: Sendable {
         var remaining = max(workHours, 0) / 24
         var current = nextOpen(t, hours: hours)
         for _ in 0..<1_000_000 {
+            // Beyond the calendar the end is past the horizon anyway; at least `remaining` away.
+            if current >= farFuture || remaining > farFuture { return max(current, farFuture) + remaining }
             let day = Int(current.rounded(.down))
             let close = Double(day) + hours.to / 24
             let available = close - current

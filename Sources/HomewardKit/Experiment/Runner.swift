@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
     public var only: Range<Int>?
     /// Keep per-day series (for fan charts); memory grows with the run's length.
     public var recordDaily = false
+    /// Patients in the system at once beyond which a run is stopped as runaway.
+    public var patientLimit = Simulation<Projection>.maximumPatientsInSystem
 
     /// The replication numbers this run computes, in order.
     public var indices: [Int] { Array(only ?? 0..<replications).filter { shard?.contains($0) ?? true } }
@@ -97,9 +99,11 @@ public enum Runner {
     ///
     /// - Parameter progress: called (from any thread) after each replication with the number done.
     /// - Throws: `LogError.io` when the event log cannot be written.
+    /// - Throws: `LogError.io` when the event log cannot be written; `RunError.runaway` when a
+    ///   queue grows without limit (no results are returned).
     public static func run(
         _ loaded: LoadedScenario, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil
-    ) throws(LogError) -> RunResult {
+    ) throws -> RunResult {
         let began = Date()
         let scenario = loaded.scenario
         let indices = options.indices
@@ -118,14 +122,26 @@ public enum Runner {
         parallelFor(count: n, threads: options.threads) { slot in
             let rep = indices[slot]
             if parts.isEmpty {
-                results.set(slot, replicate(scenario, seed: options.seed, replication: rep, recordDaily: options.recordDaily))
+                var simulation = Simulation(
+                    scenario: scenario, seed: options.seed, replication: rep,
+                    sink: Projection(context: context, recordingDaily: options.recordDaily))
+                simulation.patientLimit = options.patientLimit
+                simulation.run()
+                if let runaway = simulation.runaway {
+                    failures.set(slot, RunError.runaway(file: loaded.file, replication: rep, explanation: runaway))
+                }
+                results.set(slot, simulation.sink.metrics())
             } else {
                 do {
                     var writer = try JSONLinesWriter(path: parts[slot], context: context, replication: rep)
                     var simulation = Simulation(
                         scenario: scenario, seed: options.seed, replication: rep,
                         sink: Tee(Projection(context: context, recordingDaily: options.recordDaily), writer))
+                    simulation.patientLimit = options.patientLimit
                     simulation.run()
+                    if let runaway = simulation.runaway {
+                        failures.set(slot, RunError.runaway(file: loaded.file, replication: rep, explanation: runaway))
+                    }
                     writer = simulation.sink.second
                     try writer.close()
                     results.set(slot, simulation.sink.first.metrics())
@@ -135,7 +151,8 @@ public enum Runner {
             }
             progress?(results.filled)
         }
-        if let error = failures.values.compactMap({ $0 as? LogError }).first {
+        let problems = failures.values.compactMap { $0 as? Error }
+        if let error = problems.first(where: { $0 is RunError }) ?? problems.first {
             for p in parts { try? FileManager.default.removeItem(atPath: p) }
             throw error
         }
@@ -253,7 +270,7 @@ public enum SequentialReplications {
     /// the target precision or `maximum` is reached.
     public static func run(
         _ loaded: LoadedScenario, options: RunOptions, precision: Double, maximum: Int, progress: (@Sendable (Int) -> Void)? = nil
-    ) throws(LogError) -> RunResult {
+    ) throws -> RunResult {
         var first = try Runner.run(loaded, options: options, progress: progress)
         var n = options.replications
         var runs = first.replications
@@ -280,5 +297,17 @@ public enum SequentialReplications {
                 ("method", .string("confidence-interval method: 95% half-width within the target share of the mean for every checked metric")),
             ]))
         return first
+    }
+}
+
+/// A run that cannot give a meaningful result.
+public enum RunError: Error, CustomStringConvertible, Sendable {
+    /// A queue grew without limit (see `Simulation.maximumPatientsInSystem`).
+    case runaway(file: String, replication: Int, explanation: String)
+
+    public var description: String {
+        switch self {
+        case .runaway(let file, let replication, let explanation): "\(file): replication \(replication) \(explanation)"
+        }
     }
 }

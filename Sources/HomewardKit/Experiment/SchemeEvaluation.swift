@@ -47,14 +47,13 @@ public struct SchemeEvaluation: Sendable {
             // The scheme cost is the same in every replication, so the interval of cost per NEL
             // avoided is the cost divided by the ends of the NELs-avoided interval (when that
             // interval is above zero).
+            // Undefined (n/a) unless the scheme avoids admissions with confidence.
             var perNEL = ConfidenceInterval(values: [])
-            if nels.mean > 0 {
+            if nels.low > 0 {
                 perNEL.mean = cost.mean / nels.mean
                 perNEL.count = nels.count
-                if nels.low > 0 {
-                    perNEL.low = cost.mean / nels.high
-                    perNEL.high = cost.mean / nels.low
-                }
+                perNEL.low = cost.mean / nels.high
+                perNEL.high = cost.mean / nels.low
             }
             let intervals: [String: ConfidenceInterval] = [
                 "nelsAvoided": nels,

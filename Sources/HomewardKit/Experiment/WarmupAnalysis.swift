@@ -35,8 +35,7 @@ public struct WarmupAnalysis: Sendable {
         fromEmpty.start = scenario.origin
         fromEmpty.days = scenario.warmupDays + scenario.days
         fromEmpty.warmupDays = 0
-        var reference = fromEmpty
-        reference.warmupDays = 365
+        let reference = fromEmpty.withExtraWarmup(days: 365)
         let transient = daily(fromEmpty, seed: seed, replications: replications, threads: threads)
         let steady = daily(reference, seed: seed, replications: replications, threads: threads)
         let series = zip(transient, steady).map { t, r in
@@ -124,5 +123,25 @@ public struct WarmupAnalysis: Sendable {
             }
         }
         return out
+    }
+}
+
+extension Scenario {
+    /// The same scenario on the same calendar with `days` more warm-up: the origin moves earlier,
+    /// so every date stored as days since the origin (capacity changes, schemes, bank holidays)
+    /// moves by `days` to stay on its calendar date.
+    func withExtraWarmup(days: Int) -> Scenario {
+        var s = self
+        s.warmupDays += days
+        for i in s.services.indices {
+            s.services[i].capacity.changes = s.services[i].capacity.changes.map { ($0.day + days, $0.capacity) }
+            // Before the old origin the capacity is the initial one (the calendar starts there).
+        }
+        for i in s.schemes.indices {
+            s.schemes[i].startDay += days
+            s.schemes[i].endDay = s.schemes[i].endDay.map { $0 + days }
+        }
+        s.working.bankHolidays = s.working.bankHolidays.map { $0 + days }
+        return s
     }
 }

@@ -62,9 +62,10 @@ public struct Summary: Sendable {
     public subscript(key: String) -> Entry? { entries.first { $0.key == key } }
 
     /// `summary.json`'s `metrics` object: dotted keys become nested objects.
+    ///
+    /// - Complexity: O(n) in the number of metrics (keys are grouped, not re-inserted).
     public var metricsJSON: JSONValue {
-        var root = JSONObject()
-        for entry in entries {
+        let leaves: [(path: ArraySlice<String>, value: JSONValue)] = entries.map { entry in
             let interval = entry.interval
             let value = JSONValue.object(
                 JSONObject([
@@ -73,9 +74,26 @@ public struct Summary: Sendable {
                     ("unit", .string(MetricCatalogue.unit(of: entry.key))),
                     ("values", .array(entry.values.map { .number($0) })),
                 ]))
-            Summary.insert(value, at: entry.key.split(separator: ".").map(String.init), into: &root)
+            return (ArraySlice(entry.key.split(separator: ".").map(String.init)), value)
         }
-        return .object(root)
+        return Summary.nest(leaves)
+    }
+
+    /// Builds nested objects from (path, value) pairs, keeping first-seen key order.
+    static func nest(_ leaves: [(path: ArraySlice<String>, value: JSONValue)]) -> JSONValue {
+        var order: [String] = []
+        var groups: [String: [(path: ArraySlice<String>, value: JSONValue)]] = [:]
+        var values: [String: JSONValue] = [:]
+        for leaf in leaves {
+            guard let head = leaf.path.first else { continue }
+            if groups[head] == nil && values[head] == nil { order.append(head) }
+            if leaf.path.count == 1 {
+                values[head] = leaf.value
+            } else {
+                groups[head, default: []].append((leaf.path.dropFirst(), leaf.value))
+            }
+        }
+        return .object(JSONObject(order.map { key in (key, values[key] ?? nest(groups[key] ?? [])) }))
     }
 
     public var monthlyJSON: JSONValue {
@@ -108,14 +126,4 @@ public struct Summary: Sendable {
         return .object(JSONObject([("dates", .array(dates)), ("series", .object(series))]))
     }
 
-    static func insert(_ value: JSONValue, at path: [String], into object: inout JSONObject) {
-        guard let head = path.first else { return }
-        if path.count == 1 {
-            object[head] = value
-            return
-        }
-        var child = object[head]?.objectValue ?? JSONObject()
-        insert(value, at: Array(path.dropFirst()), into: &child)
-        object[head] = .object(child)
-    }
 }

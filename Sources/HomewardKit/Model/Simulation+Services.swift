@@ -194,8 +194,7 @@ extension Simulation {
         guard let cohort = scenario.services[s].residentCohort else { return }
         let ordinal = referralOrdinal[s]
         referralOrdinal[s] += 1
-        let p = newPatient(
-            cohort: cohort, stream: StreamID.combine(StreamID.named("referral/" + scenario.services[s].name), ordinal))
+        let p = newPatient(cohort: cohort, stream: StreamID.combine(referralStreamIDs[s], ordinal))
         setLocation(p, .waitingAtHome, place: -1)
         requestPlace(p, in: s)
     }

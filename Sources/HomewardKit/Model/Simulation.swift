@@ -38,6 +38,7 @@ public struct Simulation<Sink: EventSink> {
     var patientOrdinal: [UInt64]
     /// Community admissions so far, per care home (their streams are named by home and ordinal).
     var referralOrdinal: [UInt64]
+    let referralStreamIDs: [UInt64]
     var lambdaMax: [Double]
     var cohortServices: [[Int]]  // crisis-response services each cohort is eligible for
     let crisisResponseServices: [Int]
@@ -83,6 +84,7 @@ public struct Simulation<Sink: EventSink> {
         }
         patientOrdinal = Array(repeating: 0, count: scenario.cohorts.count)
         referralOrdinal = Array(repeating: 0, count: scenario.services.count)
+        referralStreamIDs = scenario.services.map { StreamID.named("referral/" + $0.name) }
         lambdaMax = Array(repeating: 0, count: scenario.cohorts.count)
         crisisResponseServices = scenario.services.indices.filter {
             scenario.services[$0].kind == .crisisResponse
@@ -105,13 +107,44 @@ public struct Simulation<Sink: EventSink> {
     /// Runs the replication to the horizon, appending every event to `sink`.
     public mutating func run() {
         start()
+        var sameInstant = 0
         while let next = calendar.popNext() {
             if next.time >= horizon { break }
+            sameInstant = next.time == now ? sameInstant + 1 : 0
             now = next.time
             perform(next.payload)
+            if sameInstant > Self.maximumEventsAtOneInstant {
+                runaway = "stopped at day \(Int(now)): more than \(Self.maximumEventsAtOneInstant) events at one instant without time passing "
+                    + "(stays of zero length in a loop, e.g. an outcome 'readmitted' with zero durations): give the durations a positive length."
+                break
+            }
+            if patients.count - freeSlots.count > patientLimit {
+                runaway = runawayExplanation()
+                break
+            }
         }
         now = horizon
         emit(.end, patient: nil, service: -1, detail: 0)
+    }
+
+    /// More patients than this in the system at once means a queue growing without limit (a
+    /// service whose demand exceeds its capacity for good), not a real system: the run stops.
+    public static var maximumPatientsInSystem: Int { 2_000_000 }
+
+    /// Events at a single instant beyond which the run cannot be advancing (a zero-time loop).
+    public static var maximumEventsAtOneInstant: Int { 10_000_000 }
+
+    /// The limit for this run (`maximumPatientsInSystem` unless a test sets a smaller one).
+    public var patientLimit = Simulation.maximumPatientsInSystem
+
+    /// Why the run stopped early, when it did (see `maximumPatientsInSystem`).
+    public private(set) var runaway: String?
+
+    func runawayExplanation() -> String {
+        let longest = queues.indices.max { queues[$0].count < queues[$1].count } ?? acute
+        return "stopped at day \(Int(now)) of \(Int(horizon)): more than \(patientLimit) patients in the system; "
+            + "\(queues[longest].count) are waiting for \(scenario.services[longest].name) (capacity \(capacity[longest])). "
+            + "Demand exceeds capacity for good, so the queue grows without limit: add capacity or reduce demand."
     }
 
     // MARK: - Set-up
@@ -140,8 +173,9 @@ public struct Simulation<Sink: EventSink> {
         for s in scenario.services.indices where scenario.services[s].kind == .careHome {
             let service = scenario.services[s]
             guard let cohort = service.residentCohort else { continue }
+            let home = StreamID.named("resident/\(service.name)")
             for k in 0..<service.initialResidents {
-                let p = newPatient(cohort: cohort, stream: StreamID.named("resident/\(service.name)/\(k)"))
+                let p = newPatient(cohort: cohort, stream: StreamID.combine(home, UInt64(k)))
                 occupied[s] += 1
                 moveIntoCareHome(p, home: s, source: .initialResident)
             }
@@ -155,9 +189,9 @@ public struct Simulation<Sink: EventSink> {
         defer { for p in delayed { seekPlace(p) } }
         for (k, entry) in scenario.census.enumerated() {
             let s = entry.service
+            let group = StreamID.named("census/\(k)")
             for j in 0..<entry.patients {
-                let p = newPatient(
-                    cohort: entry.cohort, stream: StreamID.named("census/\(k)/\(j)"))
+                let p = newPatient(cohort: entry.cohort, stream: StreamID.combine(group, UInt64(j)))
                 occupied[s] += 1
                 setLocation(p, .inService, place: s)
                 emit(.enter, patient: p, service: s, detail: -1)
@@ -320,7 +354,7 @@ struct PatientRecord {
     /// Changes whenever the patient moves, so events scheduled before the move can be ignored.
     var token: UInt32 = 0
     /// Scheduled readmissions and follow-ups that still refer to this record.
-    var pending: UInt8 = 0
+    var pending: UInt32 = 0
     /// Current delay code (`DelayCode.packed`), -1 when not delayed.
     var delay: Int32 = -1
     var rng: RandomStream

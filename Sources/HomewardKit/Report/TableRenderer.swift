@@ -65,6 +65,8 @@ public struct TableRenderer {
     }
 
     static func grouped(_ x: Double, decimals: Int) -> String {
+        if !x.isFinite { return x.isNaN ? "n/a" : (x > 0 ? "infinity" : "-infinity") }
+        if abs(x) >= 1e15 { return String(format: "%.4g", x) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (abs(x) * scale).rounded() / scale

@@ -10,7 +10,11 @@ struct FieldReader {
     init(file: String) { self.file = file }
 
     mutating func fail(_ path: String, _ message: String) {
-        issues.append(ScenarioIssue(file: file, path: path, message: message))
+        // One problem per line: names and values from the file are shown with escapes.
+        func oneLine(_ s: String) -> String {
+            s.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        }
+        issues.append(ScenarioIssue(file: file, path: oneLine(path), message: oneLine(message)))
     }
 
     // MARK: - Objects
@@ -33,7 +37,7 @@ struct FieldReader {
                 fail(join(path, key), "unknown field (expected one of: \(allowed.joined(separator: ", ")))")
             }
         }
-        if let source = o["source"] {
+        if let source = o["source"], o.keys.contains("source") {
             if case .string(let text) = source {
                 sources.append((path.isEmpty ? "(scenario)" : path, text))
             } else {
@@ -52,6 +56,9 @@ struct FieldReader {
         guard case .object(let o) = value else {
             fail(path, "must be an object, got \(describe(value))")
             return []
+        }
+        if let source = o["source"], source.stringValue == nil {
+            fail(join(path, "source"), "must be a string (a note on where the numbers come from; 'source' cannot be used as a name)")
         }
         let entries = o.filter { $0.key != "source" }.map { ($0.key, $0.value) }
         for (key, _) in entries where key.isEmpty || key.contains(".") {
@@ -166,8 +173,11 @@ struct FieldReader {
     }
 
     mutating func date(_ o: JSONObject?, _ key: String, _ path: String, required: Bool = true) -> CivilDate? {
-        guard let text = string(o, key, path, default: required ? nil : "") , !text.isEmpty else { return nil }
-        return checkDate(.string(text), join(path, key))
+        guard let value = o?[key] else {
+            if required && o != nil { fail(join(path, key), "is required") }
+            return nil
+        }
+        return checkDate(value, join(path, key))
     }
 
     mutating func checkDate(_ value: JSONValue, _ p: String) -> CivilDate? {

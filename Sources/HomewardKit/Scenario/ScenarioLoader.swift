@@ -97,8 +97,10 @@ public enum ScenarioLoader {
         } catch {
             throw ScenarioError(
                 issues: error.issues.map {
-                    $0.file == basePath && $0.message == "no such file"
-                        ? ScenarioIssue(file: file, path: "extends", message: "base scenario '\(relative)' not found") : $0
+                    $0.file != basePath || !$0.path.isEmpty ? $0
+                        : $0.message == "no such file"
+                            ? ScenarioIssue(file: file, path: "extends", message: "base scenario '\(relative)' not found")
+                            : ScenarioIssue(file: file, path: "extends", message: "base scenario '\(relative)': \($0.message)")
                 })
         }
         o["extends"] = nil

@@ -6,6 +6,9 @@
 /// `{gamma: {mean, sd}}`, `{weibull: {shape, scale}}`, `{lognormal: {mean, sd}}` or
 /// `{lognormal: {mu, sigma}}`, `{empirical: [values]}`, `{histogram: [{from, to, weight}]}`.
 extension FieldReader {
+    /// Largest mean a duration may have (in its unit, days or hours).
+    static let maximumMean = 1_000_000.0
+
     static let distributionFamilies = [
         "fixed", "uniform", "triangular", "exponential", "erlang", "gamma", "weibull", "lognormal", "empirical",
         "histogram",
@@ -116,6 +119,10 @@ extension FieldReader {
         if let dist = d {
             guard dist.isValid, dist.mean.isFinite else {
                 fail(p, "has parameters that give no finite distribution")
+                return nil
+            }
+            guard dist.mean <= FieldReader.maximumMean else {
+                fail(p, "has a mean of \(format(dist.mean)); durations are limited to a mean of \(format(FieldReader.maximumMean)) (days or hours: over 100 years)")
                 return nil
             }
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a scenario's JSON tree into a validated `Scenario`, reporting every problem.
 ///
 /// The file format is documented field by field in `Scenarios/README.md`.
@@ -10,7 +12,12 @@ public enum ScenarioReader {
     /// Limits that keep runs finite and meaningful; documented in Scenarios/README.md.
     public static let maximumHorizonDays = 36_525  // 100 years
     public static let maximumReplications = 100_000
-    public static let maximumPeoplePerService = 10_000_000
+    public static let maximumPeoplePerService = 1_000_000
+    /// At most this many cohorts, services, pathways or age bands (each), and names this long.
+    public static let maximumEntries = 1_000
+    public static let maximumNameLength = 200
+    /// Expected crises in one replication beyond which a run cannot finish in reasonable time.
+    public static let maximumExpectedCrises = 50_000_000.0
 
     /// Reads and validates; throws every problem found.
     public static func read(_ root: JSONValue, file: String) throws(ScenarioError) -> Scenario {
@@ -23,6 +30,10 @@ public enum ScenarioReader {
     }
 
     static func read(_ root: JSONValue, _ r: inout FieldReader) -> Scenario? {
+        guard case .object = root else {
+            r.fail("", "a scenario file holds one object ({ name: ..., start: ..., ... }), got \(r.describe(root))")
+            return nil
+        }
         guard let top = r.object(root, "", allowed: topLevelFields) else { return nil }
         let name = r.string(top, "name", "") ?? ""
         let description = r.string(top, "description", "", default: "") ?? ""
@@ -40,6 +51,17 @@ public enum ScenarioReader {
         let cohortEntries = r.map(top["cohorts"], "cohorts")
         let serviceEntries = r.map(top["services"], "services")
         let pathwayEntries = r.map(top["pathways"], "pathways")
+        for (path, entries) in [("population.bands", bandEntries.count), ("cohorts", cohortEntries.count), ("services", serviceEntries.count), ("pathways", pathwayEntries.count)]
+        where entries > maximumEntries {
+            r.fail(path, "at most \(maximumEntries) entries, got \(entries)")
+            return nil
+        }
+        for (path, entries) in [("population.bands", bandEntries), ("cohorts", cohortEntries), ("services", serviceEntries), ("pathways", pathwayEntries)] {
+            for (name, _) in entries where name.count > maximumNameLength {
+                r.fail(path, "names must be at most \(maximumNameLength) characters, got one of \(name.count)")
+                return nil
+            }
+        }
         var names = Names(
             bands: bandEntries.map(\.0), cohorts: cohortEntries.map(\.0), services: serviceEntries.map(\.0),
             pathways: pathwayEntries.map(\.0), serviceKinds: [:])
@@ -66,6 +88,7 @@ public enum ScenarioReader {
             r.fail("services", "must have exactly one service of kind \"acute\", got \(acutes.count)")
         }
         if pathwayEntries.isEmpty { r.fail("pathways", "must list at least one discharge pathway") }
+        if serviceEntries.isEmpty && top["services"] != nil { r.fail("services", "must list at least one service (an acute hospital of kind \"acute\")") }
         if cohortEntries.isEmpty { r.fail("cohorts", "must list at least one cohort") }
         guard let start, let days, r.issues.isEmpty, acutes.count == 1, services.count == read.count else { return nil }
 
@@ -75,6 +98,7 @@ public enum ScenarioReader {
             acute: acutes[0], pathways: pathways, working: working, census: census, targets: targets, sources: r.sources)
         scenario.schemes = schemes
         crossCheck(scenario, &r)
+        checkWorkload(scenario, &r)
         if !targets.isEmpty {
             let keys = Set(metricKeys(scenario))
             for (i, t) in targets.enumerated() where !keys.contains(t.metric) {
@@ -330,5 +354,30 @@ public enum ScenarioReader {
             }
         }
         return entries
+    }
+}
+
+extension ScenarioReader {
+    /// Rejects scenarios whose runs cannot finish in reasonable time: more than
+    /// `maximumExpectedCrises` crises expected in one replication.
+    static func checkWorkload(_ s: Scenario, _ r: inout FieldReader) {
+        let years = s.horizon / 365.25
+        var expected = 0.0
+        for c in s.cohorts {
+            let peak = (c.dayOfWeek.max() ?? 1) * (c.month.max() ?? 1)
+            let growth = max(1, pow(1 + c.trendPerYear, years))
+            switch c.rate {
+            case .perYear(let x): expected += x * years * growth * peak
+            case .perThousandPerYear(let x):
+                let band = s.population[c.band]
+                expected += x * max(band.people, band.people(atYears: years)) / 1000 * years * growth * peak
+            case .perResidentPerYear(let x):
+                let beds = s.services.filter { $0.kind == .careHome }.reduce(0) { $0 + $1.capacity.maximum }
+                expected += x * Double(beds) * years * growth * peak
+            }
+        }
+        if expected > maximumExpectedCrises {
+            r.fail("cohorts", "about \(Int(expected)) crises in one replication (\(Int(s.horizon)) days): more than \(Int(maximumExpectedCrises)) cannot run in reasonable time; shorten the horizon or check the rates' units (per year, per 1,000 people)")
+        }
     }
 }

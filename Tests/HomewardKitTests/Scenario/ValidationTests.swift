@@ -80,7 +80,7 @@ import Testing
         Case(name: "no acute service", edit: ("services.acute.kind", "'bedBased'"),
              expected: ["f.json5: services.acute.divertAfterHours: unknown field (expected one of: kind, capacity, costPerDay, costPerWeek, costPerEpisode, durationDays, outcomes, delayReason, responsible, countsAsReablement, acceptsWeekends)", "f.json5: services.acute.durationDays: is required", "f.json5: services: must have exactly one service of kind \"acute\", got 0"]),
         Case(name: "capacity too large", edit: ("services.beds.capacity", "1e12"),
-             expected: ["f.json5: services.beds.capacity: must be at most 10000000, got 1000000000000"]),
+             expected: ["f.json5: services.beds.capacity: must be at most 1000000, got 1000000000000"]),
     ]
 
     @Test(arguments: cases)

@@ -1,0 +1,178 @@
+import Foundation
+
+/// The HTML report of a results directory: one self-contained file (inline CSS and SVG, no
+/// scripts, no external resources) that tells the story of a forecast at a glance and prints
+/// cleanly on A4.
+public enum HTMLReport {
+    /// Builds the report of a results directory written by `run`, `compare` or `sweep`.
+    ///
+    /// A directory with `sweep.json` gives a sweep report, one with `compare.json` a comparison,
+    /// one with `summary.json` (from `run`, `replay` or `merge`) a forecast report.
+    /// - Throws: `CommandFailure` (bad input, exit 2) when the directory is missing, holds no
+    ///   recognisable results, or a results file cannot be read or parsed.
+    public static func build(resultsDirectory: String) throws(CommandFailure) -> String {
+        let dir = resultsDirectory.hasSuffix("/") && resultsDirectory.count > 1 ? String(resultsDirectory.dropLast()) : resultsDirectory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) else {
+            throw .usage("\(dir): no such results directory")
+        }
+        guard isDirectory.boolValue else {
+            throw .usage("\(dir): not a directory (give the folder that run, compare or sweep wrote, not a file in it)")
+        }
+        if exists(dir + "/sweep.json") { return try sweepReport(try load(dir + "/sweep.json"), directory: dir) }
+        if exists(dir + "/compare.json") { return try compareReport(try load(dir + "/compare.json"), directory: dir) }
+        if exists(dir + "/summary.json") {
+            let results = try RunResults(try load(dir + "/summary.json"), file: dir + "/summary.json")
+            return runReport(results, source: dir + "/summary.json")
+        }
+        if exists(dir + "/partial.json") {
+            throw .usage("\(dir) holds one shard's partial result; combine the shards first with 'homeward merge DIR... --out DIR'")
+        }
+        if exists(dir + "/points") {
+            throw .usage("\(dir) holds sweep points but no sweep.json; assemble them first by running the same sweep with --resume")
+        }
+        throw .usage("\(dir) holds no Homeward results: expected summary.json (from run), compare.json (from compare) or sweep.json (from sweep)")
+    }
+
+    // MARK: Files
+
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// Reads and parses a results file; every failure is bad input.
+    static func load(_ path: String) throws(CommandFailure) -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("\(path): cannot be read") }
+        guard let text = String(data: data, encoding: .utf8) else { throw .usage("\(path): not UTF-8 text") }
+        do {
+            return try JSON5.parse(text)
+        } catch {
+            throw .usage("\(path): not valid JSON (\(error.description))")
+        }
+    }
+
+    // MARK: Names and numbers
+
+    /// Short names for the metrics a board reads most.
+    static let names: [String: String] = [
+        "nelAdmissions": "Non-elective admissions",
+        "nelAdmissionsPer1000PerYear": "NELs per 1,000 people a year",
+        "admissionsAvoided": "Admissions avoided by crisis response",
+        "readmissions": "Readmissions within 30 days",
+        "edWaitHours": "Mean ED wait for a bed",
+        "diversions": "Diversions out of area",
+        "acuteOccupancyMean": "Acute beds occupied at midnight",
+        "acuteOccupancyP95": "Acute beds occupied, 95th percentile",
+        "acuteDaysAbove92Percent": "Days above 92% acute occupancy",
+        "delayedBedDays": "Delayed bed days (exact time)",
+        "delayedBedDaysMidnight": "Delayed bed days (midnight census)",
+        "dtocPer100kPerMonth": "Delayed transfers of care per 100,000 adults",
+        "meanDelayDays": "Mean delay per delayed patient",
+        "delayedAtMonthEnd": "Patients delayed at month end",
+        "reablementAtHome91Rate": "At home 91 days after reablement (65+)",
+        "permanentCareHomeAdmissionsPer100k65": "Care-home admissions per 100,000 aged 65+",
+        "totalCost": "Total cost",
+        "delayedBedDaysWorstMonth": "Delayed bed days in the worst month",
+        "delayedBedDaysPerMonth": "Delayed bed days a month",
+    ]
+
+    /// DTOC reason codes and what they mean.
+    static let reasons: [(code: String, meaning: String)] = [
+        ("A", "completion of assessment"), ("B", "public funding"), ("C", "further non-acute NHS care"),
+        ("D(i)", "residential home placement"), ("D(ii)", "nursing home placement"), ("E", "care package at home"),
+        ("F", "equipment and adaptations"), ("G", "patient or family choice"), ("H", "disputes"), ("I", "housing"),
+        ("O", "other: awaiting a discharge slot"),
+    ]
+
+    static func name(of key: String) -> String {
+        if let n = names[key] { return n }
+        if let meaning = MetricCatalogue.info(of: key)?.meaning, !key.contains(".") { return meaning }
+        return key
+    }
+
+    static func isBCF(_ key: String) -> Bool { MetricCatalogue.info(of: key)?.bcf ?? false }
+
+    /// A number as people read it ("30,837", "609.7", "0.853"; "n/a" when undefined).
+    static func number(_ x: Double) -> String { x.isFinite ? TableRenderer.format(x) : "n/a" }
+
+    /// A whole number ("20", "1,000"); `number` for anything else.
+    static func count(_ x: Double) -> String { x.isFinite && x == x.rounded() ? ChartScale.format(x, decimals: 0) : number(x) }
+
+    /// A signed number ("+53", "-1,204").
+    static func signed(_ x: Double) -> String { x.isFinite && x > 0 ? "+" + number(x) : number(x) }
+
+    static func interval(_ low: Double, _ high: Double, withSign: Bool = false) -> String {
+        guard low.isFinite, high.isFinite else { return "n/a" }
+        let f: (Double) -> String = withSign ? { HTMLReport.signed($0) } : { HTMLReport.number($0) }
+        return "\(f(low)) to \(f(high))"
+    }
+
+    /// Pounds in millions or thousands ("£185.2m").
+    static func money(_ x: Double) -> String {
+        guard x.isFinite else { return "n/a" }
+        if abs(x) >= 1e6 { return "£" + ChartScale.format(x / 1e6, decimals: abs(x) >= 1e8 ? 0 : 1) + "m" }
+        if abs(x) >= 1e4 { return "£" + ChartScale.format(x / 1e3, decimals: 0) + "k" }
+        return "£" + ChartScale.format(x, decimals: 0)
+    }
+
+    /// A value in its unit as a board reads it: proportions as percentages, pounds in millions.
+    static func display(_ x: Double, unit: String) -> String {
+        switch unit {
+        case "proportion": return x.isFinite ? ChartScale.format(x * 100, decimals: 1) + "%" : "n/a"
+        case "GBP": return money(x)
+        default: return number(x)
+        }
+    }
+
+    /// "1 April 2016".
+    static func longDate(_ d: CivilDate) -> String {
+        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(d.day) \(names[max(0, min(11, d.month - 1))]) \(d.year)"
+    }
+
+    /// "Apr 2016" for "2016-04".
+    static func monthName(_ label: String) -> String {
+        guard let m = ReportCharts.month(label) else { return label }
+        return "\(m.name) \(m.year)"
+    }
+
+    /// A metric's name with its dotted key under it, marked when it is a BCF metric.
+    static func metricCell(_ key: String) -> String {
+        let badge = isBCF(key) ? " <span class=\"badge\" title=\"Better Care Fund metric\">BCF</span>" : ""
+        return "\(HTML.escape(name(of: key)))\(badge)<span class=\"key\">\(HTML.escape(key))</span>"
+    }
+
+    /// The table of headline metrics: mean, 95% CI and unit, BCF rows marked.
+    static func headlineTable(_ r: RunResults, keys: [String]) -> String {
+        let columns = [HTML.Column(title: "Metric"), HTML.Column(title: "Mean", numeric: true), HTML.Column(title: "95% CI", numeric: true), HTML.Column(title: "Unit")]
+        let rows = keys.compactMap { key -> HTML.Row? in
+            guard let m = r[key] else { return nil }
+            return HTML.Row(
+                cells: [metricCell(key), HTML.escape(number(m.mean)), HTML.escape(interval(m.low, m.high)), HTML.escape(m.unit)],
+                className: isBCF(key) ? "bcf" : nil)
+        }
+        return HTML.table(columns, rows, className: "headline")
+    }
+
+    /// The headline keys present in a run, in the terminal table's order, plus the monthly
+    /// delayed-days figures when present.
+    static func headlineKeys(_ r: RunResults) -> [String] {
+        var keys = MetricCatalogue.headline
+        if let i = keys.firstIndex(of: "delayedBedDaysMidnight") {
+            keys.insert(contentsOf: ["delayedBedDaysPerMonth", "delayedBedDaysWorstMonth"], at: i + 1)
+        }
+        return keys.filter { r[$0] != nil }
+    }
+
+    /// A key figure: name, value, unit and interval, marked when it is a BCF metric.
+    static func tile(_ key: String, _ m: MetricValue) -> String {
+        let bcf = isBCF(key)
+        let unit = m.unit == "proportion" || m.unit == "GBP" ? "" : m.unit
+        let ci =
+            !m.mean.isFinite ? "undefined in this run" : m.low.isFinite ? "95% CI \(display(m.low, unit: m.unit)) to \(display(m.high, unit: m.unit))" : "no interval (one replication)"
+        return "<div class=\"tile\(bcf ? " bcf" : "")\"><div class=\"label\">\(HTML.escape(name(of: key)))\(bcf ? " <span class=\"badge\">BCF</span>" : "")</div>"
+            + "<div class=\"value\">\(HTML.escape(display(m.mean, unit: m.unit)))</div><div class=\"unit\">\(HTML.escape(unit))</div><div class=\"ci\">\(HTML.escape(ci))</div></div>"
+    }
+
+    static func footer(_ source: String) -> String {
+        "<footer>Produced by Homeward \(HTML.escape(Homeward.version)) from <code>\(HTML.escape(source))</code>. Intervals are 95% Student t confidence intervals for the expected value across replications, not ranges for a single year's outcome. Full-precision figures are in the results files.</footer>"
+    }
+}

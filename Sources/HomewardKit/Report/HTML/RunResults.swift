@@ -1,0 +1,117 @@
+/// One metric as a results file gives it: mean, 95% interval, unit and per-replication values
+/// (NaN where undefined).
+struct MetricValue: Sendable {
+    var mean: Double
+    var low: Double
+    var high: Double
+    var unit: String
+    var values: [Double]
+}
+
+/// A monthly series: per month mean and 95% interval.
+struct MonthlySeries: Sendable {
+    var mean: [Double]
+    var low: [Double]
+    var high: [Double]
+}
+
+/// A daily series: per day quantiles across replications.
+struct DailyBand: Sendable {
+    var p5: [Double], p25: [Double], median: [Double], p75: [Double], p95: [Double]
+}
+
+/// What the report reads from a `summary.json` (of `run`, `replay`, `merge` or one scenario of
+/// `compare`).
+struct RunResults: Sendable {
+    var manifest: JSONObject
+    /// Metrics by dotted key, in file order.
+    var keys: [String]
+    var metrics: [String: MetricValue]
+    var months: [String]
+    var monthly: [String: MonthlySeries]
+    var dates: [String]
+    var daily: [String: DailyBand]
+    var dailyKeys: [String]
+    var scenarioName: String?
+    var scenarioDescription: String?
+    var assumptions: [(field: String, source: String)]
+
+    init(_ json: JSONValue, file: String) throws(CommandFailure) {
+        guard let top = json.objectValue, let metricsObject = top["metrics"]?.objectValue else {
+            throw .usage("\(file): not a Homeward summary (no 'metrics' object)")
+        }
+        manifest = top["manifest"]?.objectValue ?? JSONObject()
+        var keys: [String] = []
+        var metrics: [String: MetricValue] = [:]
+        RunResults.flatten(metricsObject, prefix: "", keys: &keys, into: &metrics)
+        self.keys = keys
+        self.metrics = metrics
+        let monthlyObject = top["monthly"]?.objectValue
+        months = monthlyObject?["months"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var monthly: [String: MonthlySeries] = [:]
+        for (key, value) in monthlyObject?["series"]?.objectValue ?? JSONObject() {
+            guard let o = value.objectValue else { continue }
+            monthly[key] = MonthlySeries(mean: RunResults.numbers(o["mean"]), low: RunResults.numbers(o["low"]), high: RunResults.numbers(o["high"]))
+        }
+        self.monthly = monthly
+        let dailyObject = top["daily"]?.objectValue
+        dates = dailyObject?["dates"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var daily: [String: DailyBand] = [:]
+        var dailyKeys: [String] = []
+        for (key, value) in dailyObject?["series"]?.objectValue ?? JSONObject() {
+            guard let o = value.objectValue else { continue }
+            dailyKeys.append(key)
+            daily[key] = DailyBand(
+                p5: RunResults.numbers(o["p5"]), p25: RunResults.numbers(o["p25"]), median: RunResults.numbers(o["median"]),
+                p75: RunResults.numbers(o["p75"]), p95: RunResults.numbers(o["p95"]))
+        }
+        self.daily = daily
+        self.dailyKeys = dailyKeys
+        let scenario = top["scenario"]?.objectValue
+        scenarioName = scenario?["name"]?.stringValue ?? manifest["scenario"]?.stringValue
+        scenarioDescription = scenario?["description"]?.stringValue
+        assumptions = (scenario?["assumptions"]?.arrayValue ?? []).compactMap { item in
+            guard let o = item.objectValue else { return nil }
+            return (o["field"]?.stringValue ?? "", o["source"]?.stringValue ?? "")
+        }
+    }
+
+    subscript(key: String) -> MetricValue? { metrics[key] }
+
+    /// Keys under a group prefix ("costByService.") in file order.
+    func keys(under prefix: String) -> [String] { keys.filter { $0.hasPrefix(prefix) } }
+
+    /// The service names, in file order.
+    var services: [String] {
+        var names: [String] = []
+        for key in keys(under: "services.") {
+            let parts = key.dropFirst("services.".count).split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 2 else { continue }
+            let name = parts.dropLast().joined(separator: ".")
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// Walks nested metrics; a leaf is an object with `mean` and `ci95`.
+    static func flatten(_ object: JSONObject, prefix: String, keys: inout [String], into out: inout [String: MetricValue]) {
+        for (key, value) in object {
+            guard let o = value.objectValue else { continue }
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if o["mean"] != nil && o["ci95"] != nil {
+                let ci = numbers(o["ci95"])
+                keys.append(path)
+                out[path] = MetricValue(
+                    mean: number(o["mean"]), low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan,
+                    unit: o["unit"]?.stringValue ?? MetricCatalogue.unit(of: path), values: numbers(o["values"]))
+            } else {
+                flatten(o, prefix: path, keys: &keys, into: &out)
+            }
+        }
+    }
+
+    /// A number, NaN for `null` or anything else.
+    static func number(_ v: JSONValue?) -> Double { v?.numberValue ?? .nan }
+
+    static func numbers(_ v: JSONValue?) -> [Double] { (v?.arrayValue ?? []).map { $0.numberValue ?? .nan } }
+}

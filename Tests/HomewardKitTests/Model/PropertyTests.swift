@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import HomewardKit
+
+/// Monotone effects on random scenarios, with common random numbers: more capacity never
+/// increases delays beyond noise; more demand never reduces admissions beyond noise.
+@Suite struct PropertyTests {
+    /// The 99% interval of the paired difference (variant minus base) of `key`.
+    func pairedDifference(_ base: Scenario, _ variant: Scenario, key: String, replications: Int) -> ConfidenceInterval {
+        let values = (0..<replications).map { rep -> Double in
+            let a = Runner.replicate(base, seed: base.seed, replication: rep)[key] ?? .nan
+            let b = Runner.replicate(variant, seed: base.seed, replication: rep)[key] ?? .nan
+            return b - a
+        }
+        return ConfidenceInterval(values: values.filter { !$0.isNaN }, level: 0.99)
+    }
+
+    /// Multiplies every number at the given paths (capacity calendars: their base and changes).
+    func scaled(_ text: String, _ paths: [[String]], by factor: Double, round: Bool) throws -> Scenario {
+        var root = try JSON5.parse(text)
+        func scale(_ v: JSONValue) -> JSONValue {
+            switch v {
+            case .number(let x): return .number(round ? (x * factor).rounded(.up) : x * factor)
+            case .object(var o):
+                if o["base"] != nil {
+                    o["base"] = o["base"].map(scale)
+                    o["changes"] = o["changes"].map { list in
+                        .array((list.arrayValue ?? []).map { change in
+                            guard case .object(var c) = change else { return change }
+                            c["capacity"] = c["capacity"].map(scale)
+                            return .object(c)
+                        })
+                    }
+                    return .object(o)
+                }
+                for key in o.keys where ["perYear", "perThousandPerYear", "perResidentPerYear"].contains(key) { o[key] = o[key].map(scale) }
+                return .object(o)
+            default: return v
+            }
+        }
+        func apply(_ node: inout JSONValue, _ path: [String]) {
+            guard case .object(var o) = node, let head = path.first, var child = o[head] else { return }
+            if path.count == 1 { child = scale(child) } else { apply(&child, Array(path.dropFirst())) }
+            o[head] = child
+            node = .object(o)
+        }
+        for p in paths { apply(&root, p) }
+        return try ScenarioReader.read(root, file: "property.json5")
+    }
+
+    @Test(arguments: [11, 12, 13, 14, 15] as [UInt64])
+    func moreCapacityNeverIncreasesDelayBeyondNoise(seed: UInt64) throws {
+        var g = RandomScenarioGenerator(seed: seed)
+        let text = g.scenario(name: "p\(seed)")
+        let base = try ScenarioReader.read(JSON5.parse(text), file: "property.json5")
+        let services = ["reablement", "beds", "community", "residentialHomes", "nursingHomes", "homeCare"]
+        let more = try scaled(text, services.map { ["services", $0, "capacity"] }, by: 1.5, round: true)
+        let d = pairedDifference(base, more, key: "delayedBedDays", replications: 6)
+        #expect(!(d.low > 0), "seed \(seed): 50% more downstream places increased delayed bed days by \(d.mean) [\(d.low), \(d.high)]")
+    }
+
+    @Test(arguments: [21, 22, 23, 24, 25] as [UInt64])
+    func moreDemandNeverReducesAdmissionsBeyondNoise(seed: UInt64) throws {
+        var g = RandomScenarioGenerator(seed: seed)
+        let text = g.scenario(name: "p\(seed)")
+        let base = try ScenarioReader.read(JSON5.parse(text), file: "property.json5")
+        let cohorts = ["adults", "older", "frail", "residents"].map { ["cohorts", $0, "crises"] }
+        let busier = try scaled(text, cohorts, by: 1.3, round: false)
+        let d = pairedDifference(base, busier, key: "nelAdmissions", replications: 6)
+        #expect(!(d.high < 0), "seed \(seed): 30% more crises reduced NELs by \(-d.mean) [\(d.low), \(d.high)]")
+        #expect(d.mean > 0, "seed \(seed): more demand should mean more NELs on average (\(d.mean))")
+    }
+}
+
+/// Runs that cannot give a meaningful result are stopped and explained, not reported.
+@Suite struct RunawayTests {
+    @Test func aQueueGrowingWithoutLimitIsAnInputError() throws {
+        // 2,000 crises a day into 10 beds for 10 years: the ED queue can only grow. (A
+        // 100-year horizon is refused before running: over 50 million crises expected.)
+        let text = """
+            { name: "runaway", start: "2020-01-06", horizonDays: 3650, replications: 1, seed: 1,
+              population: { bands: { "18-64": { people: 100000 } } },
+              cohorts: { all: { band: "18-64", crises: { perYear: 730000 }, lengthOfStayDays: { fixed: 5 }, pathways: { "1": 1 } } },
+              services: { acute: { kind: "acute", capacity: 10 } },
+              pathways: { "1": { service: null } } }
+            """
+        let loaded = try ScenarioLoader.load(text: text, file: "runaway.json5")
+        do {
+            // The product's limit is 2 million patients; a smaller one keeps the test quick.
+            var options = RunOptions(replications: 1, seed: 1)
+            options.patientLimit = 20_000
+            _ = try Runner.run(loaded, options: options)
+            Issue.record("expected the run to stop")
+        } catch let error as RunError {
+            #expect(error.description.contains("runaway.json5: replication 0 stopped at day"))
+            #expect(error.description.contains("are waiting for acute (capacity 10)"))
+            #expect(error.description.contains("Demand exceeds capacity for good"))
+        }
+    }
+}
+
+/// A golden summary for a fixed seed: any change to the numbers shows up here, and the file is
+/// only updated deliberately (HOMEWARD_UPDATE_GOLDEN=1 swift test --filter GoldenTests).
+/// Results are bit-for-bit reproducible on one platform; another C library's log and exp may
+/// differ in the last bits, so the golden file is for this project's CI platform (Linux).
+@Suite struct GoldenTests {
+    static let path = Fixtures.repositoryRoot + "/Tests/HomewardKitTests/Fixtures/golden-small-summary.json"
+
+    @Test func theSmallScenarioGivesTheGoldenSummary() throws {
+        let loaded = try ScenarioLoader.load(text: Fixtures.small, file: "small.json5")
+        let result = try Runner.run(loaded, options: RunOptions(replications: 3, seed: 11, threads: 2))
+        let summary = Summary(result.replications)
+        let text = JSONValue.object(JSONObject([("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON)])).jsonText(pretty: true) + "\n"
+        if ProcessInfo.processInfo.environment["HOMEWARD_UPDATE_GOLDEN"] == "1" {
+            try text.write(toFile: Self.path, atomically: true, encoding: .utf8)
+        }
+        let golden = try String(contentsOfFile: Self.path, encoding: .utf8)
+        #expect(text == golden, "the summary differs from \(Self.path); if the change is intended, rerun with HOMEWARD_UPDATE_GOLDEN=1")
+    }
+}
