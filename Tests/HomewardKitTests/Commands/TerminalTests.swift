@@ -1,5 +1,5 @@
 import Foundation
-import HomewardKit
+@testable import HomewardKit
 import Testing
 
 /// The terminal: colour only on a TTY and never with NO_COLOR; aligned tables with units.
@@ -40,5 +40,35 @@ import Testing
         let csv = try String(contentsOfFile: dir + "/out/check.csv", encoding: .utf8)
         #expect(csv.hasPrefix("scenario_file,scenario,target,metric,bound,value,confidence,achieved_mean,ci95_low,ci95_high,share_within,met\r\n"))
         #expect(csv.contains(",crises,>=,1,,"))
+    }
+}
+
+/// The progress bar: on standard error, with an ETA, only on a terminal and not with --quiet.
+@Suite struct ProgressBarTests {
+    final class Sink: @unchecked Sendable {
+        var text = ""
+        let lock = NSLock()
+        func console(interactive: Bool) -> Console {
+            Console(out: { _ in }, err: { s in self.lock.lock(); self.text += s; self.lock.unlock() }, interactive: interactive, color: false)
+        }
+    }
+
+    @Test func drawsWithAnETAOnATerminal() {
+        let sink = Sink()
+        let bar = ProgressBar(total: 4, label: "replications", console: sink.console(interactive: true), quiet: false)
+        for i in 1...4 { bar.update(i) }
+        #expect(sink.text.contains("replications ["))
+        #expect(sink.text.contains("ETA"))
+        #expect(sink.text.contains("4/4"))
+        #expect(sink.text.hasSuffix("\r"))  // cleared at the end
+    }
+
+    @Test func silentWhenNotATerminalOrQuiet() {
+        for (interactive, quiet) in [(false, false), (true, true)] {
+            let sink = Sink()
+            let bar = ProgressBar(total: 4, label: "x", console: sink.console(interactive: interactive), quiet: quiet)
+            for i in 1...4 { bar.update(i) }
+            #expect(sink.text.isEmpty)
+        }
     }
 }
