@@ -15,7 +15,9 @@ enum Help {
           warmup SCENARIO     Suggest a warm-up length (Welch's method)
           check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
           merge DIR...        Combine shards (run --shard I/N) into one result
-          replay LOG          Recompute the summary from a saved event log
+          replay LOG          Recompute the summary from a saved event log (any format; --salvage)
+          events convert|info Convert an event log between binary, JSON Lines and CSV; check it
+          trace LOG           Tell one patient's story from an event log
           report DIR --html F Write an HTML report of results (run, compare or sweep)
           help COMMAND        Show help for a command
 
@@ -36,7 +38,8 @@ enum Help {
           --seed S           Master seed (default: the scenario's)
           --threads N        Worker threads (default: all cores); results do not depend on it
           --out DIR          Where to write results (default: results/SCENARIO-NAME)
-          --events FILE      Also write the event log (JSON Lines, FILE must end in .jsonl)
+          --events FILE      Also write the event log: binary (.hwlog; any name not ending in
+                             .jsonl or .csv), JSON Lines (.jsonl) or CSV (.csv). See docs/event-log.md
           --format F         table (default), json or csv on standard output
           --precision P      Add replications until every headline metric's 95% CI half-width is
                              within P of its mean (e.g. 5% or 0.05); the summary says what was
@@ -163,13 +166,9 @@ enum Help {
 
         """
 
-    static let replay = """
-        USAGE: homeward replay LOG [--out DIR] [--format table|json]
-
-        Reads an event log written by `run --events` and recomputes every metric from the events
-        alone; the summary equals the run's to the last digit.
-
-        """
+    static let replay = EventLogReplayCommand.help
+    static let events = EventsCommand.help
+    static let trace = TraceCommand.help
 
     static let compare = """
         USAGE: homeward compare BASE VARIANT... [options]
@@ -190,5 +189,5 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage, "events": events, "trace": trace]
 }

@@ -13,7 +13,9 @@ public enum HomewardCLI {
             switch command {
             case "run": return try RunCommand.run(rest, console)
             case "validate": return try ValidateCommand.run(rest, console)
-            case "replay": return try ReplayCommand.run(rest, console)
+            case "replay": return try EventLogReplayCommand.run(rest, console)
+            case "events": return try EventsCommand.run(rest, console)
+            case "trace": return try TraceCommand.run(rest, console)
             case "compare": return try CompareCommand.run(rest, console)
             case "merge": return try MergeCommand.run(rest, console)
             case "check": return try CheckCommand.run(rest, console)
@@ -102,9 +104,6 @@ enum RunCommand {
         let maximum = try a.integer("max-replications", min: 2, max: ScenarioReader.maximumReplications) ?? 1000
         let format = a.value("format") ?? "table"
         guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
-        if let events = a.value("events"), !events.hasSuffix(".jsonl") {
-            throw CommandFailure.usage("--events: only JSON Lines logs ('.jsonl') are supported in this version, got '\(events)'")
-        }
         // Options are checked before the scenario is read, so usage errors come first.
         let requestedReplications = try a.integer("replications", min: 1, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
@@ -161,33 +160,6 @@ enum RunCommand {
         var name = (path as NSString).lastPathComponent
         for ext in [".json5", ".json"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
         return name
-    }
-}
-
-/// `homeward replay LOG [--out DIR]`
-enum ReplayCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("replay needs exactly one event log\n\n" + Help.replay) }
-        let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
-        let (header, replications) = try EventLogReader.replay(path: a.positional[0])
-        let summary = Summary(replications)
-        let manifest = JSONValue.object(
-            JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("replayOf", .string(a.positional[0])),
-                ("scenarioHash", .string(header.scenarioHash)), ("seed", .number(Double(header.seed))),
-                ("replications", .number(Double(header.replications))),
-            ]))
-        if let out = a.value("out") { try SummaryFiles.write(summary, manifest: manifest, to: out) }
-        if format == "json" {
-            console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
-        } else if format == "csv" {
-            console.out(SummaryFiles.summaryCSV(summary))
-        } else {
-            console.out(TableRenderer(color: console.color).summaryTable(summary, title: "Replay of \(a.positional[0]): \(header.replications) replications"))
-        }
-        return 0
     }
 }
 

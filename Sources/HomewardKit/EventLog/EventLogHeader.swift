@@ -29,16 +29,19 @@ public struct EventLogHeader: Sendable, Equatable {
             ]))
     }
 
-    public init(json: JSONValue) throws(LogError) {
+    /// Reads the header back. `location` says where it was, for messages ("line 1" in a JSON
+    /// Lines log, "header" in a binary one).
+    public init(json: JSONValue, location: String = "line 1") throws(LogError) {
         guard let o = json.objectValue, o["format"]?.stringValue == EventLogHeader.format else {
-            throw LogError.corrupt("line 1: not a Homeward event log (no \"format\": \"\(EventLogHeader.format)\" header)")
+            throw LogError.corrupt("\(location): not a Homeward event log (no \"format\": \"\(EventLogHeader.format)\" header)")
         }
-        guard let v = o["version"]?.numberValue, Int(v) == EventLogHeader.formatVersion else {
-            throw LogError.corrupt("line 1: unsupported log format version \(o["version"]?.jsonText() ?? "none")")
+        guard let v = o["version"]?.numberValue, v == Double(EventLogHeader.formatVersion) else {
+            throw LogError.corrupt("\(location): unsupported log format version \(o["version"]?.jsonText() ?? "none")")
         }
-        guard let seed = o["seed"]?.numberValue, seed >= 0, let reps = o["replications"]?.numberValue, reps >= 1,
+        guard let seed = o["seed"]?.numberValue, seed >= 0, seed < 0x1p64, seed == seed.rounded(),
+            let reps = o["replications"]?.numberValue, reps >= 1, reps < 2e9, reps == reps.rounded(),
             let hash = o["scenarioHash"]?.stringValue, let ctx = o["context"]
-        else { throw LogError.corrupt("line 1: header lacks seed, replications, scenarioHash or context") }
+        else { throw LogError.corrupt("\(location): header lacks seed, replications, scenarioHash or context") }
         self.context = try ProjectionContext(json: ctx)
         self.scenarioHash = hash
         self.seed = UInt64(seed)

@@ -13,7 +13,7 @@ public struct RunOptions: Sendable {
     public var replications: Int
     public var seed: UInt64
     public var threads: Int
-    /// Write the event log here (`.jsonl`).
+    /// Write the event log here: JSON Lines for `.jsonl`, CSV for `.csv`, else binary (`.hwlog`).
     public var eventsPath: String?
     /// Run only this slice of the replications (numbers keep their place in the whole run).
     public var shard: Shard?
@@ -109,19 +109,19 @@ public enum Runner {
         let indices = options.indices
         let n = indices.count
         let context = ProjectionContext(scenario: scenario)
-        var partPaths: [String] = []
-        if let path = options.eventsPath {
-            partPaths = (0..<n).map { "\(path).part\($0).tmp" }
-        }
         let results = ResultSlots(count: n)
         let failures = ResultSlots(count: n)
-        let parts = partPaths
-        let header = options.eventsPath.map { _ in
-            EventLogHeader(context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)
+        // The event log: each replication writes its own part, joined in replication order
+        // behind the header as soon as the replications before it are done (see EventLog/).
+        let log = try options.eventsPath.map { (path: String) throws(LogError) -> EventLogAssembler in
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            let header = EventLogHeader(context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)
+            return try EventLogAssembler(path: path, header: header, format: EventLogFormat.forPath(path), parts: n)
         }
         parallelFor(count: n, threads: options.threads) { slot in
             let rep = indices[slot]
-            if parts.isEmpty {
+            if log == nil {
                 var simulation = Simulation(
                     scenario: scenario, seed: options.seed, replication: rep,
                     sink: Projection(context: context, recordingDaily: options.recordDaily))
@@ -133,18 +133,17 @@ public enum Runner {
                 results.set(slot, simulation.sink.metrics())
             } else {
                 do {
-                    var writer = try JSONLinesWriter(path: parts[slot], context: context, replication: rep)
-                    var simulation = Simulation(
-                        scenario: scenario, seed: options.seed, replication: rep,
-                        sink: Tee(Projection(context: context, recordingDaily: options.recordDaily), writer))
-                    simulation.patientLimit = options.patientLimit
-                    simulation.run()
-                    if let runaway = simulation.runaway {
+                    let projection = Projection(context: context, recordingDaily: options.recordDaily)
+                    let (metrics, runaway) =
+                        switch log!.format {
+                        case .binary: try replicateLogging(BinaryEventLogWriter.self, scenario, options, rep, slot, projection, log!)
+                        case .jsonLines: try replicateLogging(JSONLinesWriter.self, scenario, options, rep, slot, projection, log!)
+                        case .csv: try replicateLogging(CSVEventLogWriter.self, scenario, options, rep, slot, projection, log!)
+                        }
+                    if let runaway {
                         failures.set(slot, RunError.runaway(file: loaded.file, replication: rep, explanation: runaway))
                     }
-                    writer = simulation.sink.second
-                    try writer.close()
-                    results.set(slot, simulation.sink.first.metrics())
+                    results.set(slot, metrics)
                 } catch {
                     failures.set(slot, error)
                 }
@@ -153,17 +152,32 @@ public enum Runner {
         }
         let problems = failures.values.compactMap { $0 as? Error }
         if let error = problems.first(where: { $0 is RunError }) ?? problems.first {
-            for p in parts { try? FileManager.default.removeItem(atPath: p) }
+            log?.abandon()
             throw error
         }
-        if let path = options.eventsPath, let header {
-            try JSONLinesWriter.concatenate(parts: parts, header: header, into: path)
-        }
+        try log?.finish()
         let manifest = RunManifest(
             scenarioName: scenario.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: options.seed,
             replications: n, start: scenario.start, horizonDays: scenario.days, warmupDays: scenario.warmupDays,
             threads: options.threads, wallSeconds: Date().timeIntervalSince(began), eventsFile: options.eventsPath)
         return RunResult(replications: results.values.map { $0 as! ReplicationMetrics }, indices: indices, manifest: manifest)
+    }
+
+    /// One replication folded into `projection` while its events are written, in the format of
+    /// `W`, to part `slot` of `log`. Returns the metrics and the simulation's runaway message.
+    static func replicateLogging<W: EventLogWriter>(
+        _: W.Type, _ scenario: Scenario, _ options: RunOptions, _ rep: Int, _ slot: Int, _ projection: Projection, _ log: EventLogAssembler
+    ) throws(LogError) -> (ReplicationMetrics, String?) {
+        let output = try EventLogOutput(creating: log.partPath(slot))
+        var simulation = Simulation(
+            scenario: scenario, seed: options.seed, replication: rep,
+            sink: Tee(projection, W(output: output, context: log.header.context, replication: rep)))
+        simulation.patientLimit = options.patientLimit
+        simulation.run()
+        simulation.sink.second.flush()
+        try output.close()
+        log.deliver(slot: slot, events: simulation.sink.second.eventsWritten, blocks: simulation.sink.second.blocksWritten)
+        return (simulation.sink.first.metrics(), simulation.runaway)
     }
 
     /// Calls `body(i)` for i in 0..<count on up to `threads` threads; each index once.

@@ -4,8 +4,8 @@ import Testing
 
 /// A saved event log replays to the same metrics, to the last bit.
 @Suite struct ReplayTests {
-    func runWithLog(_ loaded: LoadedScenario, replications: Int, threads: Int) throws -> (RunResult, String) {
-        let path = Fixtures.temporaryDirectory() + "/run.jsonl"
+    func runWithLog(_ loaded: LoadedScenario, replications: Int, threads: Int, format: EventLogFormat = .jsonLines) throws -> (RunResult, String) {
+        let path = Fixtures.temporaryDirectory() + "/run." + format.fileExtension
         let options = RunOptions(replications: replications, seed: 5, threads: threads, eventsPath: path)
         return (try Runner.run(loaded, options: options), path)
     }
@@ -26,15 +26,33 @@ import Testing
         #expect(plain.replications == result.replications)
     }
 
-    @Test func replayOfTheBaselineMatches() throws {
-        let (result, path) = try runWithLog(try Fixtures.baseline(), replications: 1, threads: 1)
+    @Test(arguments: EventLogFormat.allCases)
+    func replayEqualsTheRunToTheLastDigitInEveryFormat(_ format: EventLogFormat) throws {
+        let loaded = try ScenarioLoader.load(text: Fixtures.small, file: "small.json5")
+        let (result, path) = try runWithLog(loaded, replications: 3, threads: 2, format: format)
+        #expect(try EventLogFormat.detect(path: path) == format)
+        let replay = try EventLogReader.replay(path: path)
+        #expect(replay.header.replications == 3)
+        #expect(replay.header.scenarioHash == loaded.hash)
+        #expect(replay.replications == result.replications)
+        let manifest = JSONValue.object(JSONObject())
+        #expect(
+            SummaryFiles.summaryJSON(Summary(replay.replications), manifest: manifest)
+                == SummaryFiles.summaryJSON(result.summary, manifest: manifest))
+        #expect(SummaryFiles.monthlyCSV(Summary(replay.replications)) == SummaryFiles.monthlyCSV(result.summary))
+    }
+
+    @Test(arguments: [EventLogFormat.binary, .jsonLines])
+    func replayOfTheBaselineMatches(_ format: EventLogFormat) throws {
+        let (result, path) = try runWithLog(try Fixtures.baseline(), replications: 1, threads: 1, format: format)
         #expect(try EventLogReader.replay(path: path).replications == result.replications)
         #expect((result.replications[0]["nelAdmissions"] ?? 0) > 10_000)
     }
 
-    @Test func aTruncatedLogIsReportedNotAbsorbed() throws {
+    @Test(arguments: EventLogFormat.allCases)
+    func aTruncatedLogIsReportedNotAbsorbed(_ format: EventLogFormat) throws {
         let loaded = try ScenarioLoader.load(text: Fixtures.small, file: "small.json5")
-        let (_, path) = try runWithLog(loaded, replications: 2, threads: 1)
+        let (_, path) = try runWithLog(loaded, replications: 2, threads: 1, format: format)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         for fraction in [0.1, 0.5, 0.93, 0.999] {
             let cut = path + ".cut"

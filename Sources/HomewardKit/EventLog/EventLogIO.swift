@@ -1,0 +1,244 @@
+import Foundation
+
+/// A file being written with large writes (one per buffer flush). The first failure is kept
+/// and reported by `close()`, so the per-event path never has to handle errors.
+public final class EventLogOutput: @unchecked Sendable {
+    public let path: String
+    let fd: Int32
+    /// Bytes written so far.
+    public private(set) var bytesWritten: Int64 = 0
+    private(set) var failure: String?
+    private var closed = false
+
+    /// Creates (or truncates) the file at `path`.
+    public init(creating path: String) throws(LogError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LogError.io("cannot create event log '\(path)': \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { if !closed { _ = Foundation.close(fd) } }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil, var p = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Foundation.write(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
+                return
+            }
+            p += n
+            left -= n
+            bytesWritten += Int64(n)
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
+
+    /// Appends the whole file at `source` (in the kernel where it can, else through a buffer).
+    func append(contentsOf source: String) {
+        guard failure == nil else { return }
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            failure = "cannot read '\(source)': \(String(cString: strerror(errno)))"
+            return
+        }
+        defer { _ = Foundation.close(input) }
+        #if os(Linux)
+            // In the kernel, from page cache to page cache: no copy through user space.
+            var copied = false
+            while true {
+                let n = sendfile(fd, input, nil, 1 << 30)
+                if n > 0 {
+                    copied = true
+                    bytesWritten += Int64(n)
+                    continue
+                }
+                if n == 0 { return }
+                if errno == EINTR { continue }
+                if copied || (errno != EINVAL && errno != ENOSYS) {
+                    failure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
+                    return
+                }
+                break  // not supported here: copy through a buffer
+            }
+        #endif
+        let chunk = 4 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(input, buffer, chunk)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = "cannot read '\(source)': \(String(cString: strerror(errno)))"
+                return
+            }
+            if n == 0 { return }
+            write(UnsafeRawBufferPointer(start: buffer, count: n))
+            if failure != nil { return }
+        }
+    }
+
+    /// Closes the file; throws the first failure of any write.
+    public func close() throws(LogError) {
+        guard !closed else {
+            if let failure { throw LogError.io(failure) }
+            return
+        }
+        closed = true
+        if Foundation.close(fd) != 0 && failure == nil {
+            failure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
+        }
+        if let failure { throw LogError.io(failure) }
+    }
+}
+
+/// A file read in order through a reusable buffer: constant memory whatever its size.
+final class EventLogInput {
+    let path: String
+    let fd: Int32
+    /// Size of the file when opened.
+    let size: Int64
+    /// Bytes handed out so far (the offset of the next byte).
+    private(set) var offset: Int64 = 0
+
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+    private var atEOF = false
+
+    /// Opens `path` for reading from byte `offset`.
+    convenience init(path: String, offset: Int64) throws(LogError) {
+        try self.init(path: path)
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw LogError.io("\(path): cannot read the event log: \(String(cString: strerror(errno)))")
+        }
+        self.offset = offset
+    }
+
+    init(path: String, bufferSize: Int = 1 << 20) throws(LogError) {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        var info = stat()
+        guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else {
+            if fd >= 0 { _ = Foundation.close(fd) }
+            throw LogError.io("\(path): cannot read the event log (no such file or not readable)")
+        }
+        size = Int64(info.st_size)
+        capacity = bufferSize
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 16)
+    }
+
+    deinit {
+        buffer.deallocate()
+        _ = Foundation.close(fd)
+    }
+
+    /// Reads more bytes after those buffered, growing the buffer if it is full. False at the end.
+    private func fill() throws(LogError) -> Bool {
+        if atEOF { return false }
+        if start > 0 && start == end {
+            start = 0
+            end = 0
+        }
+        if end == capacity {
+            if start > 0 {
+                (buffer + 0).copyMemory(from: buffer + start, byteCount: end - start)
+                end -= start
+                start = 0
+            } else {
+                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                bigger.copyMemory(from: buffer, byteCount: end)
+                buffer.deallocate()
+                buffer = bigger
+                capacity *= 2
+            }
+        }
+        while true {
+            let n = read(fd, buffer + end, capacity - end)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LogError.io("\(path): cannot read the event log: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 {
+                atEOF = true
+                return false
+            }
+            end += n
+            return true
+        }
+    }
+
+    /// Makes at least `count` bytes available (fewer only at the end of the file) and returns
+    /// how many are available.
+    @discardableResult
+    func ensure(_ count: Int) throws(LogError) -> Int {
+        if end - start < count && capacity - start < count && start > 0 {
+            (buffer + 0).copyMemory(from: buffer + start, byteCount: end - start)
+            end -= start
+            start = 0
+        }
+        while end - start < count {
+            if capacity - start < count {
+                let bigger = UnsafeMutableRawPointer.allocate(byteCount: max(capacity * 2, count + start), alignment: 16)
+                bigger.copyMemory(from: buffer, byteCount: end)
+                buffer.deallocate()
+                buffer = bigger
+                capacity = max(capacity * 2, count + start)
+            }
+            if !(try fill()) { break }
+        }
+        return end - start
+    }
+
+    /// The bytes available (after `ensure`), valid until the next call.
+    var available: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer + start, count: end - start) }
+
+    /// Consumes `count` available bytes.
+    func consume(_ count: Int) {
+        precondition(count <= end - start)
+        start += count
+        offset += Int64(count)
+    }
+
+    /// Calls `body` with the next line (without its `\n`) and whether it ended with `\n` (false
+    /// only for a last line cut short). Nil at the end of the file.
+    func nextLine<R>(_ body: (UnsafeRawBufferPointer, Bool) throws(LogError) -> R) throws(LogError) -> R? {
+        var searched = 0
+        while true {
+            let n = end - start
+            if n > searched, let found = memchr(buffer + start + searched, 0x0A, n - searched) {
+                let length = buffer.distance(to: found) - start
+                let result = try body(UnsafeRawBufferPointer(start: buffer + start, count: length), true)
+                consume(length + 1)
+                return result
+            }
+            searched = n
+            if !(try fill()) {
+                guard end > start else { return nil }
+                let length = end - start
+                let result = try body(UnsafeRawBufferPointer(start: buffer + start, count: length), false)
+                consume(length)
+                return result
+            }
+        }
+    }
+
+    /// Skips to the end of the file and returns the number of lines passed (a last line without
+    /// its `\n` counts), for damage reports.
+    func countRemainingLines() throws(LogError) -> Int {
+        var lines = 0
+        var last: UInt8 = 0x0A
+        while true {
+            let bytes = available
+            for b in bytes where b == 0x0A { lines += 1 }
+            if let b = bytes.last { last = b }
+            consume(bytes.count)
+            if !(try fill()) { break }
+        }
+        return last == 0x0A ? lines : lines + 1
+    }
+}
