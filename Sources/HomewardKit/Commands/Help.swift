@@ -130,14 +130,15 @@ enum Help {
         """
 
     static let schemes = """
-        USAGE: homeward schemes SCENARIO [--replications N] [--seed S] [--out DIR] [--format table|csv]
+        USAGE: homeward schemes SCENARIO [--replications N] [--seed S] [--out DIR] [--format table|csv] [--html FILE]
 
         Evaluates each of the scenario's schemes alone, and all of them together, against the
         scenario without any, on common random numbers. For each: NELs avoided, acute bed days
         and delayed bed days saved, permanent care-home admissions avoided, the change in the
         91-day reablement rate, the schemes' cost, cost per NEL avoided, and net cost after the
         savings at the scenario's unit costs (the change in total cost); each with a 95% CI.
-        Writes DIR/schemes.json, DIR/schemes.csv and each option's summary.
+        Writes DIR/schemes.json, DIR/schemes.csv and each option's summary; --html FILE also
+        writes the HTML report (the same as 'homeward report DIR --html FILE').
 
         """
 

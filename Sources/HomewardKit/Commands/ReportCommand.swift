@@ -6,7 +6,8 @@ enum ReportCommand {
 
         Writes one self-contained HTML file (inline CSS and SVG charts, no scripts, no external
         resources; prints on A4) that reports the results in DIR: a forecast (summary.json, from
-        run, replay or merge), a comparison (compare.json) or a sweep (sweep.json).
+        run, replay or merge), a comparison (compare.json), a scheme evaluation (schemes.json)
+        or a sweep (sweep.json).
 
         OPTIONS:
           --html FILE   where to write the report

@@ -3,7 +3,7 @@ import Foundation
 /// `homeward schemes SCENARIO`: each scheme alone and all together against none.
 enum SchemesCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "format"], flags: ["quiet"])
+        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("schemes needs exactly one scenario file\n\n" + Help.schemes) }
         let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
@@ -41,6 +41,7 @@ enum SchemesCommand {
             let folder = out + "/" + name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             try SummaryFiles.write(Summary(run), manifest: manifest, to: folder, context: SummaryFiles.Context(scenario: s))
         }
+        try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(evaluation.csv)
             return 0

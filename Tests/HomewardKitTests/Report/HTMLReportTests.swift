@@ -160,6 +160,40 @@ import Testing
         #expect(forest.contains(">Non-elective admissions</text>"))
     }
 
+    @Test func schemesReportChartsEachOptionAndTabulatesEveryMeasure() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let plan = Fixtures.small.replacingOccurrences(
+            of: "name: \"small\",",
+            with: "name: \"small\", schemes: { \"Falls <team>\": { start: '2021-03-01', cost: { perYear: 100000 }, effects: { conveyance: { older: 0.5 } } }, beds: { start: '2021-03-01', effects: { capacity: { reablement: 4 } } } },")
+        try plan.write(toFile: dir + "/plan.json5", atomically: true, encoding: .utf8)
+        let out = dir + "/out"
+        let (status, _, err) = cli(["schemes", dir + "/plan.json5", "--replications", "4", "--threads", "2", "--out", out, "--html", dir + "/schemes.html", "--quiet"])
+        #expect(status == 0, "\(err)")
+        let html = try HTMLReport.build(resultsDirectory: out)
+        #expect(html == (try String(contentsOfFile: dir + "/schemes.html", encoding: .utf8)), "--html writes the same report as 'report'")
+        expectSelfContained(html)
+        #expect(html.contains("Homeward scheme evaluation"))
+        #expect(html.contains("Falls &lt;team&gt;"))
+        // Three forest charts (NELs avoided, delayed days saved, net cost), one row per option.
+        let charts = svgs(html)
+        #expect(charts.count == 3)
+        for chart in charts {
+            #expect(chart.contains(">Option</text>") && chart.contains(">Mean (95% CI)</text>"))
+            #expect(chart.contains(">Falls &lt;team&gt;</text>") && chart.contains(">beds</text>") && chart.contains(">all schemes together</text>"))
+        }
+        // A table per option with every measure the evaluation writes.
+        #expect(count("<table class=\"differences\">", in: html) == 3)
+        for measure in SchemeEvaluation.measureNames { #expect(count(">\(HTML.escape(measure.label))</td>", in: html) == 3, "\(measure.label)") }
+        // The summary counts the options whose NELs-avoided interval excludes zero, from the file.
+        let json = try JSON5.parse(String(contentsOfFile: out + "/schemes.json", encoding: .utf8))
+        let options = try #require(json.objectValue?["evaluation"]?.objectValue?["options"]?.arrayValue)
+        let avoiding = options.filter { o in
+            let ci = o.objectValue?["measures"]?.objectValue?["nelsAvoided"]?.objectValue?["ci95"]?.arrayValue?.compactMap(\.numberValue) ?? []
+            return ci.count == 2 && ci[0] > 0
+        }
+        #expect(html.contains("\(avoiding.count) of 3 options avoid non-elective admissions with 95% confidence"))
+    }
+
     @Test func sweepReportMarksTheTargetAndTheRecommendedPoint() throws {
         let out = Fixtures.temporaryDirectory() + "/sweep"
         let (status, _, err) = cli([

@@ -4,9 +4,10 @@ import Foundation
 /// scripts, no external resources) that tells the story of a forecast at a glance and prints
 /// cleanly on A4.
 public enum HTMLReport {
-    /// Builds the report of a results directory written by `run`, `compare` or `sweep`.
+    /// Builds the report of a results directory written by `run`, `compare`, `schemes` or `sweep`.
     ///
     /// A directory with `sweep.json` gives a sweep report, one with `compare.json` a comparison,
+    /// one with `schemes.json` a scheme evaluation,
     /// one with `summary.json` (from `run`, `replay` or `merge`) a forecast report.
     /// - Throws: `CommandFailure` (bad input, exit 2) when the directory is missing, holds no
     ///   recognisable results, or a results file cannot be read or parsed.
@@ -21,6 +22,7 @@ public enum HTMLReport {
         }
         if exists(dir + "/sweep.json") { return try sweepReport(try load(dir + "/sweep.json"), directory: dir) }
         if exists(dir + "/compare.json") { return try compareReport(try load(dir + "/compare.json"), directory: dir) }
+        if exists(dir + "/schemes.json") { return try schemesReport(try load(dir + "/schemes.json"), directory: dir) }
         if exists(dir + "/summary.json") {
             let results = try RunResults(try load(dir + "/summary.json"), file: dir + "/summary.json")
             return runReport(results, source: dir + "/summary.json")
@@ -31,7 +33,7 @@ public enum HTMLReport {
         if exists(dir + "/points") {
             throw .usage("\(dir) holds sweep points but no sweep.json; assemble them first by running the same sweep with --resume")
         }
-        throw .usage("\(dir) holds no Homeward results: expected summary.json (from run), compare.json (from compare) or sweep.json (from sweep)")
+        throw .usage("\(dir) holds no Homeward results: expected summary.json (from run), compare.json (from compare), schemes.json (from schemes) or sweep.json (from sweep)")
     }
 
     // MARK: Files

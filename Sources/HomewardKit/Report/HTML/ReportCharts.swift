@@ -185,7 +185,10 @@ enum ReportCharts {
 
     /// One row per metric: the estimate and its CI against a zero line; significant rows drawn
     /// as filled diamonds with bold labels, others as hollow circles.
-    static func forest(id: String, title: String, rows: [ForestRow], axisLabel: String, width: Double = fullWidth) -> String {
+    static func forest(
+        id: String, title: String, rows: [ForestRow], axisLabel: String, width: Double = fullWidth, rowHeading: String = "Metric",
+        valueHeading: String = "Difference (95% CI)"
+    ) -> String {
         let labelWidth = min(290, (rows.map { SVGChart.textWidth($0.label, size: SVGChart.tickFontSize) * ($0.significant ? 1.1 : 1) }.max() ?? 40) + 18)
         let textWidth = min(250, (rows.map { SVGChart.textWidth($0.text, size: SVGChart.tickFontSize) }.max() ?? 40) + 20)
         let legend: [(label: String, swatch: Swatch)] = [
@@ -198,8 +201,8 @@ enum ReportCharts {
         let plotTop = chart.top + 22
         let x = ChartScale(covering: rows.flatMap { [$0.low, $0.high, $0.estimate] }, from: chart.left, to: chart.right, ticks: 6, includeZero: true)
         chart.xAxis(x, label: axisLabel, format: { ($0 > 0 ? "+" : "") + x.label($0) })
-        chart.label(chart.left - 8, chart.top + 12, "Metric", anchor: "end", weight: "600", halo: false)
-        chart.label(chart.right + 12, chart.top + 12, "Difference (95% CI)", weight: "600", halo: false)
+        chart.label(chart.left - 8, chart.top + 12, rowHeading, anchor: "end", weight: "600", halo: false)
+        chart.label(chart.right + 12, chart.top + 12, valueHeading, weight: "600", halo: false)
         let y = BandScale(count: rows.count, from: plotTop, to: chart.bottom, padding: 0)
         for i in rows.indices where i % 2 == 1 {  // zebra stripes guide the eye along a row
             chart.raw("<rect x=\"0\" y=\"\(chart.n(y.start(i)))\" width=\"\(chart.n(width))\" height=\"\(chart.n(y.width))\" fill=\"#000\" fill-opacity=\"0.035\"/>")
