@@ -198,6 +198,10 @@ extension Simulation {
 
     /// Admission to an acute bed; the stay until medically optimised (or death) is drawn now.
     mutating func admit(_ p: Int32) {
+        patients[Int(p)].admissions &+= 1
+        if patients[Int(p)].admissions > Self.maximumAdmissionsPerPatient && runaway == nil {
+            runaway = admissionCycleExplanation(p)
+        }
         occupied[acute] += 1
         setLocation(p, .inService, place: acute)
         emit(.enter, patient: p, service: acute, detail: -1)

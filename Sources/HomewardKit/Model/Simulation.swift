@@ -122,6 +122,7 @@ public struct Simulation<Sink: EventSink> {
                 runaway = runawayExplanation()
                 break
             }
+            if runaway != nil { break }
         }
         now = horizon
         emit(.end, patient: nil, service: -1, detail: 0)
@@ -134,17 +135,33 @@ public struct Simulation<Sink: EventSink> {
     /// Events at a single instant beyond which the run cannot be advancing (a zero-time loop).
     public static var maximumEventsAtOneInstant: Int { 10_000_000 }
 
+    /// Hospital admissions of one patient beyond which the run cannot be describing people: a
+    /// cycle that sends every patient straight back to hospital (for example a service whose
+    /// only outcome is 'readmitted', with short stays). Nobody is admitted 1,000 times even in
+    /// the longest horizon allowed (100 years): that would be one admission every 36 days for
+    /// life, while a readmission chain of probability p reaches 1,000 links with p^1000.
+    public static var maximumAdmissionsPerPatient: UInt32 { 1_000 }
+
     /// The limit for this run (`maximumPatientsInSystem` unless a test sets a smaller one).
     public var patientLimit = Simulation.maximumPatientsInSystem
 
     /// Why the run stopped early, when it did (see `maximumPatientsInSystem`).
-    public private(set) var runaway: String?
+    public internal(set) var runaway: String?
 
     func runawayExplanation() -> String {
         let longest = queues.indices.max { queues[$0].count < queues[$1].count } ?? acute
         return "stopped at day \(Int(now)) of \(Int(horizon)): more than \(patientLimit) patients in the system; "
             + "\(queues[longest].count) are waiting for \(scenario.services[longest].name) (capacity \(capacity[longest])). "
             + "Demand exceeds capacity for good, so the queue grows without limit: add capacity or reduce demand."
+    }
+
+    func admissionCycleExplanation(_ p: Int32) -> String {
+        let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)].name
+        let readmitting = scenario.services.filter { ($0.outcomes.first { $0.outcome == .readmitted }?.probability ?? 0) > 0 }.map(\.name)
+        return "stopped at day \(Int(now)) of \(Int(horizon)): a patient of cohort '\(cohort)' has been admitted to hospital more than "
+            + "\(Self.maximumAdmissionsPerPatient) times, so patients are cycling between hospital and other services without end"
+            + (readmitting.isEmpty ? "" : " (services with a 'readmitted' outcome: \(readmitting.joined(separator: ", ")))")
+            + ". Check the readmission probabilities and outcomes, and that stays are not close to zero."
     }
 
     // MARK: - Set-up
@@ -357,6 +374,8 @@ struct PatientRecord {
     var pending: UInt32 = 0
     /// Current delay code (`DelayCode.packed`), -1 when not delayed.
     var delay: Int32 = -1
+    /// Hospital admissions so far (see `Simulation.maximumAdmissionsPerPatient`).
+    var admissions: UInt32 = 0
     var rng: RandomStream
 
     init(id: UInt32, cohort: Int16, rng: RandomStream) {

@@ -99,6 +99,47 @@ import Testing
     }
 }
 
+extension RunawayTests {
+    @Test func patientsCyclingThroughHospitalWithoutEndAreStopped() throws {
+        // Found by the fuzzer: near-zero stays and a reablement service whose only outcome is
+        // readmission. Time advances by a nanosecond per cycle, so neither the zero-time guard
+        // nor the patient limit fires; the admissions-per-patient limit does, at once.
+        let text = """
+            { name: "cycle", start: "2021-03-01", horizonDays: 60, replications: 1, seed: 1,
+              population: { bands: { "65-84": { people: 20000 } } },
+              cohorts: { a: { band: "65-84", crises: { perYear: 2000 }, lengthOfStayDays: { exponential: { mean: 1e-9 } }, pathways: { "2": 1 } } },
+              services: { acute: { kind: "acute", capacity: 100 },
+                          reab: { kind: "homeReablement", capacity: 100, durationDays: 0, outcomes: { readmitted: 1 }, acceptsWeekends: true } },
+              pathways: { "1": {}, "2": { service: "reab" } },
+              working: { hours: { from: 0, to: 24 }, sevenDayDischarge: true } }
+            """
+        let loaded = try ScenarioLoader.load(text: text, file: "cycle.json5")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = try #require(throws: RunError.self) { try Runner.run(loaded, options: RunOptions(replications: 1, seed: 1)) }
+        #expect(error.description.contains("cycle.json5: replication 0 stopped at day 0 of 60"))
+        #expect(error.description.contains("admitted to hospital more than 1000 times"))
+        #expect(error.description.contains("services with a 'readmitted' outcome: reab)"))
+        #expect(clock.now - started < .seconds(30), "stopped promptly, not after exhausting memory")
+    }
+
+    @Test func aChainOfLikelyReadmissionsIsNotMistakenForACycle() throws {
+        // 60% of reablement clients are readmitted: long chains are possible but finite; a
+        // year of this must run to the end.
+        let text = """
+            { name: "chain", start: "2021-03-01", horizonDays: 365, replications: 1, seed: 1,
+              population: { bands: { "65-84": { people: 20000 } } },
+              cohorts: { a: { band: "65-84", crises: { perYear: 500 }, lengthOfStayDays: { exponential: { mean: 2 } }, pathways: { "2": 1 } } },
+              services: { acute: { kind: "acute", capacity: 100 },
+                          reab: { kind: "homeReablement", capacity: 100, durationDays: 3, outcomes: { readmitted: 0.6, independent: 0.4 }, acceptsWeekends: true } },
+              pathways: { "1": {}, "2": { service: "reab" } },
+              working: { hours: { from: 0, to: 24 }, sevenDayDischarge: true } }
+            """
+        let result = try Runner.run(try ScenarioLoader.load(text: text, file: "chain.json5"), options: RunOptions(replications: 1, seed: 1))
+        #expect((result.replications[0]["nelAdmissions"] ?? 0) > 500)
+    }
+}
+
 /// A golden summary for a fixed seed: any change to the numbers shows up here, and the file is
 /// only updated deliberately (HOMEWARD_UPDATE_GOLDEN=1 swift test --filter GoldenTests).
 /// Results are bit-for-bit reproducible on one platform; another C library's log and exp may
