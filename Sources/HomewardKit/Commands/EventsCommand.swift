@@ -5,6 +5,7 @@ enum EventsCommand {
     static let help = """
         USAGE: homeward events convert IN OUT [--to hwlog|jsonl|csv] [--salvage]
                homeward events info LOG
+               homeward events activity LOG OUT.csv [--replication R]
 
         Event logs come in three formats holding the same information, bit for bit: binary
         (.hwlog, checksummed blocks: the default and the one to use for large logs and for
@@ -20,17 +21,31 @@ enum EventsCommand {
         info      Reads the whole log, checking every checksum, field and sequence number, and
                   prints its format, header and the events of each replication. Exit code 2 if
                   it is damaged (the message says where).
+        activity  Writes one replication of the log (default 0) as an activity file: one row
+                  per spell in the CSV format of real activity (docs/actuals.md), which
+                  `homeward actuals`, `compare-actuals`, `calibrate` and `--census-from` read.
 
         """
 
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        guard let sub = args.first else { throw CommandFailure.usage("events needs a subcommand: convert or info\n\n" + help) }
+        guard let sub = args.first else { throw CommandFailure.usage("events needs a subcommand: convert, info or activity\n\n" + help) }
         let rest = Array(args.dropFirst())
         switch sub {
         case "convert": return try convert(rest, console)
         case "info": return try info(rest, console)
-        default: throw CommandFailure.usage("unknown events subcommand '\(sub)' (convert or info)\n\n" + help)
+        case "activity": return try activity(rest, console)
+        default: throw CommandFailure.usage("unknown events subcommand '\(sub)' (convert, info or activity)\n\n" + help)
         }
+    }
+
+    static func activity(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["replication"], flags: ["quiet"])
+        guard a.positional.count == 2 else { throw CommandFailure.usage("events activity needs a log and an output file\n\n" + help) }
+        let replication = try a.integer("replication", min: 0, max: Int(Int32.max)) ?? 0
+        let csv = try ActivityExport.csv(path: a.positional[0], replication: replication)
+        try AtomicFile.write(csv, to: a.positional[1])
+        if !a.flag("quiet") { console.out("\(a.positional[1]): \(csv.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1) spells of replication \(replication)\n") }
+        return 0
     }
 
     static func convert(_ args: [String], _ console: Console) throws -> Int32 {

@@ -24,6 +24,8 @@ public enum HomewardCLI {
             case "schemes": return try SchemesCommand.run(rest, console)
             case "verify": return try VerifyCommand.run(rest, console)
             case "report": return try ReportCommand.run(rest, console)
+            case "actuals": return try ActualsCommand.run(rest, console)
+            case "compare-actuals": return try ActualsCommand.compare(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }
@@ -46,6 +48,9 @@ public enum HomewardCLI {
             return 2
         } catch let error as RunError {
             console.err("\(error.description)\n")
+            return 2
+        } catch let error as ActivityError {
+            console.err(error.description + "\n")
             return 2
         } catch let error as LogError {
             console.err("homeward: \(error.description)\n")

@@ -240,8 +240,16 @@ struct FieldReader {
         return String(x)
     }
 
-    /// The allowed key nearest to a misspelt one (edit distance at most 2, or a case change).
-    func closest(_ key: String, in allowed: [String]) -> String? {
+    /// The allowed key nearest to a misspelt one (see `Suggestion.closest`).
+    func closest(_ key: String, in allowed: [String]) -> String? { Suggestion.closest(to: key, among: allowed) }
+
+    func editDistance(_ a: String, _ b: String) -> Int { Suggestion.editDistance(a, b) }
+}
+
+/// "Did you mean ...?" for misspelt names in scenarios, activity files and options.
+enum Suggestion {
+    /// The candidate nearest to a misspelt name (edit distance at most 2, or a case change).
+    static func closest(to key: String, among allowed: [String]) -> String? {
         var best: (String, Int)?
         for candidate in allowed {
             let d = candidate.lowercased() == key.lowercased() ? 0 : editDistance(key, candidate)
@@ -250,7 +258,8 @@ struct FieldReader {
         return best?.0
     }
 
-    func editDistance(_ a: String, _ b: String) -> Int {
+    /// Levenshtein distance between the UTF-8 bytes of two strings.
+    static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8)
         let b = Array(b.utf8)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }

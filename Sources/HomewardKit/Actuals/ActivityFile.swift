@@ -1,0 +1,369 @@
+import Foundation
+
+/// One spell of real activity: a stay of one patient in one service (a hospital admission, an
+/// episode of reablement, a care-home placement...). The documented CSV format is in
+/// `docs/actuals.md`; `ActivityFile` reads it.
+public struct Spell: Sendable, Equatable {
+    /// The row's line number in its file (1 is the header), for messages.
+    public var line: Int
+    /// Pseudonymised patient identifier, as given.
+    public var patient: String
+    /// Informational: the age band as recorded (not used by the projections).
+    public var ageBand: String
+    public var cohort: Int
+    public var service: Int
+    /// Arrival at the front door (ED) for acute spells; equal to `admitted` when not given.
+    public var arrival: Double
+    /// Entry to the service; for a patient still waiting in ED at the end of the data (no
+    /// admission yet), equal to `arrival` with `waiting` set.
+    public var admitted: Double
+    public var waiting: Bool = false
+    /// Medically optimised (acute) or ready to leave (other services), if recorded.
+    public var optimised: Double?
+    /// Discharge; nil while the spell is open at the end of the data.
+    public var discharged: Double?
+    public var pathway: Int?
+    /// `Destination.home`, `Destination.died` or a service index; nil for open spells.
+    public var destination: Int32?
+    /// When the recorded delay started (`delayed_from`, or `optimised` when the file has no
+    /// such column); it lasts to `discharged` or, in an open spell, to the end of the data.
+    public var delayedFrom: Double?
+    public var delay: DelayCode?
+    public var readmission: Bool
+}
+
+/// An error in an activity file: the file, the line and the column, and what is wrong.
+public struct ActivityError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var messages: [String]
+    public var description: String { messages.joined(separator: "\n") }
+}
+
+/// Reads the activity CSV format against a scenario (whose names of cohorts, services and
+/// pathways the file uses). Times are read as days since `origin` (midnight).
+public struct ActivityFile: Sendable {
+    public var file: String
+    public var spells: [Spell]
+    /// Rows whose delay had no `delay_reason` (counted as O, "other") or no `responsible`
+    /// (counted as NHS): reported, never hidden.
+    public var delaysWithoutReason = 0
+    public var delaysWithoutResponsible = 0
+
+    /// The columns, in the order `homeward events activity` writes them.
+    public static let columns = [
+        "patient", "age_band", "cohort", "service", "arrival", "admitted", "optimised", "delayed_from", "discharged", "pathway", "destination",
+        "delay_reason", "responsible", "readmission",
+    ]
+    static let required = ["patient", "cohort", "admitted"]
+    /// Whether the file has the `delayed_from` column (else delays run from `optimised`).
+    public var hasDelayedFrom = false
+    /// Errors listed before reading stops (a wrong file would otherwise list every row).
+    static let maximumErrors = 20
+    /// Rows beyond this are refused (about 10 years of a large trust's spells, and a memory bound).
+    public static let maximumRows = 20_000_000
+
+    /// Parses `text` (the content of `file`).
+    /// - Parameters:
+    ///   - origin: the date whose midnight is time 0.
+    public init(text: String, file: String, scenario: Scenario, origin: CivilDate) throws(ActivityError) {
+        self.file = file
+        var errors: [String] = []
+        func fail(_ line: Int, _ column: String?, _ message: String) {
+            if errors.count < Self.maximumErrors {
+                errors.append("\(file): line \(line)" + (column.map { ", column \($0)" } ?? "") + ": \(message)")
+            }
+        }
+        let rows = CSVText.rows(text)
+        guard let header = rows.first, !(header.count == 1 && header[0].isEmpty) else {
+            throw ActivityError(messages: ["\(file): empty file: expected a header line with the columns \(Self.columns.joined(separator: ","))"])
+        }
+        guard rows.count - 1 <= Self.maximumRows else {
+            throw ActivityError(messages: ["\(file): \(rows.count - 1) rows, more than the \(Self.maximumRows) allowed: split the file by period"])
+        }
+        var index: [String: Int] = [:]
+        for (i, raw) in header.enumerated() {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            if !Self.columns.contains(name) {
+                let hint = Suggestion.closest(to: name, among: Self.columns).map { " (did you mean '\($0)'?)" } ?? ""
+                fail(1, name, "unknown column '\(raw)'\(hint); the columns are \(Self.columns.joined(separator: ", "))")
+            } else if index[name] != nil {
+                fail(1, name, "column '\(name)' appears twice")
+            } else {
+                index[name] = i
+            }
+        }
+        for name in Self.required where index[name] == nil { fail(1, nil, "missing the required column '\(name)'") }
+        hasDelayedFrom = index["delayed_from"] != nil
+        if !errors.isEmpty { throw ActivityError(messages: errors) }
+
+        let cohorts = Dictionary(scenario.cohorts.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let services = Dictionary(scenario.services.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let pathways = Dictionary(scenario.pathways.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var spells: [Spell] = []
+        spells.reserveCapacity(rows.count)
+        for (r, row) in rows.enumerated().dropFirst() {
+            let line = r + 1
+            if row.count == 1 && row[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }  // blank line
+            if row.count != header.count {
+                fail(line, nil, "has \(row.count) fields but the header has \(header.count)")
+                continue
+            }
+            func value(_ column: String) -> String? {
+                guard let i = index[column] else { return nil }
+                let v = row[i].trimmingCharacters(in: .whitespaces)
+                return v.isEmpty ? nil : v
+            }
+            func time(_ column: String) -> Double? {
+                guard let text = value(column) else { return nil }
+                guard let t = ActivityTime.parse(text, origin: origin) else {
+                    fail(line, column, "'\(text)' is not a date and time (use YYYY-MM-DD HH:MM, YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DD)")
+                    return nil
+                }
+                return t
+            }
+            func name(_ column: String, in names: [String: Int], what: String) -> Int? {
+                guard let text = value(column) else { return nil }
+                if let i = names[text] { return i }
+                let known = names.keys.sorted()
+                let hint = Suggestion.closest(to: text, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                fail(line, column, "unknown \(what) '\(text)'\(hint); the scenario's are \(known.joined(separator: ", "))")
+                return nil
+            }
+            let errorsBefore = errors.count
+            guard let patient = value("patient") else {
+                fail(line, "patient", "is empty")
+                continue
+            }
+            guard value("cohort") != nil else {
+                fail(line, "cohort", "is empty")
+                continue
+            }
+            let cohort = name("cohort", in: cohorts, what: "cohort")
+            let service = value("service") == nil ? scenario.acute : name("service", in: services, what: "service")
+            let arrival = time("arrival")
+            let optimised = time("optimised")
+            let delayedFrom = time("delayed_from")
+            let discharged = time("discharged")
+            // Empty `admitted` with an `arrival`: still waiting in ED at the end of the data.
+            let waiting = value("admitted") == nil && arrival != nil && discharged == nil && optimised == nil
+            let admitted = waiting ? arrival : time("admitted")
+            if value("admitted") == nil && !waiting {
+                fail(line, "admitted", "is empty (it may be empty only for a patient still waiting in ED: an arrival with no optimised or discharge time)")
+            }
+            let pathway = name("pathway", in: pathways, what: "pathway")
+            var destination: Int32?
+            if let d = value("destination") {
+                switch d.lowercased() {
+                case "home": destination = Destination.home
+                case "died", "death", "dead": destination = Destination.died
+                default: destination = name("destination", in: services, what: "destination (home, died or a service)").map(Int32.init)
+                }
+            }
+            var reason: DelayReason?
+            if let code = value("delay_reason") {
+                reason = DelayReason(code: code.uppercased().replacingOccurrences(of: "DI", with: "D(i)").replacingOccurrences(of: "D(II)", with: "D(ii)").replacingOccurrences(of: "D(I)", with: "D(i)"))
+                    ?? DelayReason(code: code)
+                if reason == nil {
+                    fail(line, "delay_reason", "'\(code)' is not a delay reason (\(DelayReason.allCases.map(\.code).joined(separator: ", ")))")
+                }
+            }
+            var responsible: Responsible?
+            if let who = value("responsible") {
+                responsible = Responsible.allCases.first { $0.key.lowercased() == who.lowercased() || $0.label.lowercased() == who.lowercased() }
+                if responsible == nil { fail(line, "responsible", "'\(who)' is not one of nhs, socialCare, both") }
+            }
+            var readmission = false
+            if let flag = value("readmission") {
+                switch flag.lowercased() {
+                case "1", "true", "yes", "y": readmission = true
+                case "0", "false", "no", "n": readmission = false
+                default: fail(line, "readmission", "'\(flag)' is not a flag (1/0, true/false, yes/no)")
+                }
+            }
+            guard errors.count == errorsBefore, let cohort, let service, let admitted else { continue }
+            // Order of the times.
+            let arrive = arrival ?? admitted
+            if arrive > admitted { fail(line, "arrival", "is after 'admitted'") }
+            if let o = optimised, o < admitted { fail(line, "optimised", "is before 'admitted'") }
+            if let f = delayedFrom, f < admitted { fail(line, "delayed_from", "is before 'admitted'") }
+            if let f = delayedFrom, let d = discharged, f > d { fail(line, "delayed_from", "is after 'discharged'") }
+            if waiting && service != scenario.acute { fail(line, "admitted", "is empty, which only a patient waiting for an acute bed may be") }
+            if let d = discharged {
+                if d < admitted { fail(line, "discharged", "is before 'admitted'") }
+                if let o = optimised, d < o { fail(line, "discharged", "is before 'optimised'") }
+                if destination == nil { fail(line, "destination", "is empty but the spell has a discharge (give home, died or a service)") }
+            } else if destination != nil {
+                fail(line, "destination", "is given but 'discharged' is empty")
+            }
+            if arrival != nil && service != scenario.acute { fail(line, "arrival", "applies only to the acute service (\(scenario.services[scenario.acute].name))") }
+            if pathway != nil && service != scenario.acute { fail(line, "pathway", "applies only to the acute service (\(scenario.services[scenario.acute].name))") }
+            if destination.map({ $0 >= 0 && Int($0) == service }) == true { fail(line, "destination", "is the spell's own service") }
+            guard errors.count == errorsBefore else { continue }
+            var delay: DelayCode?
+            let delayStart = hasDelayedFrom ? delayedFrom : optimised
+            if let o = delayStart, discharged.map({ $0 > o }) ?? true {
+                if reason == nil { delaysWithoutReason += 1 }
+                if responsible == nil { delaysWithoutResponsible += 1 }
+                delay = DelayCode(reason: reason ?? .o, responsible: responsible ?? .nhs)
+            }
+            spells.append(
+                Spell(
+                    line: line, patient: patient, ageBand: value("age_band") ?? "", cohort: cohort, service: service, arrival: arrive, admitted: admitted,
+                    waiting: waiting, optimised: optimised, discharged: discharged, pathway: pathway, destination: destination,
+                    delayedFrom: delay == nil ? nil : delayStart, delay: delay, readmission: readmission))
+        }
+        if !errors.isEmpty {
+            if errors.count == Self.maximumErrors { errors.append("\(file): (stopped after \(Self.maximumErrors) errors)") }
+            throw ActivityError(messages: errors)
+        }
+        guard !spells.isEmpty else { throw ActivityError(messages: ["\(file): no spells (only a header)"]) }
+        self.spells = spells
+        try checkOverlaps()
+    }
+
+    /// One patient cannot be in two places at once: spells of a patient must not overlap.
+    func checkOverlaps() throws(ActivityError) {
+        var byPatient: [String: [Int]] = [:]
+        for (i, s) in spells.enumerated() { byPatient[s.patient, default: []].append(i) }
+        var errors: [String] = []
+        for (patient, list) in byPatient.sorted(by: { $0.key < $1.key }) {
+            let ordered = list.sorted { (spells[$0].admitted, spells[$0].line) < (spells[$1].admitted, spells[$1].line) }
+            for (a, b) in zip(ordered, ordered.dropFirst()) {
+                let end = spells[a].discharged ?? .infinity
+                if end > spells[b].admitted {
+                    errors.append(
+                        "\(file): line \(spells[b].line), column admitted: patient '\(patient)' is admitted here before leaving the spell on line \(spells[a].line) (spells of a patient must not overlap)"
+                    )
+                }
+                if spells[a].destination == Destination.died {
+                    errors.append("\(file): line \(spells[b].line): patient '\(patient)' has a spell after dying (line \(spells[a].line))")
+                }
+                if errors.count >= Self.maximumErrors { break }
+            }
+            if errors.count >= Self.maximumErrors { break }
+        }
+        if !errors.isEmpty { throw ActivityError(messages: errors) }
+    }
+
+    /// Reads a file from disk; unreadable files are errors naming the file.
+    public static func load(path: String, scenario: Scenario, origin: CivilDate) throws(ActivityError) -> ActivityFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ActivityError(messages: ["\(path): cannot be read"]) }
+        guard let text = String(data: data, encoding: .utf8) else { throw ActivityError(messages: ["\(path): not UTF-8 text"]) }
+        return try ActivityFile(text: text, file: path, scenario: scenario, origin: origin)
+    }
+
+    /// The earliest date in a file's `arrival` and `admitted` columns, without a scenario
+    /// (to place the origin before reading); nil when none can be read.
+    public static func earliestDate(path: String) -> CivilDate? {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
+        let rows = CSVText.rows(text)
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else { return nil }
+        let columns = ["arrival", "admitted"].compactMap { header.firstIndex(of: $0) }
+        var earliest: CivilDate?
+        for row in rows.dropFirst() where row.count == header.count {
+            for c in columns {
+                let text = row[c].trimmingCharacters(in: .whitespaces)
+                guard text.count >= 10, let d = CivilDate(iso: String(text.prefix(10))) else { continue }
+                if earliest.map({ d < $0 }) ?? true { earliest = d }
+            }
+        }
+        return earliest
+    }
+}
+
+/// Timestamps in activity files.
+enum ActivityTime {
+    /// Days since `origin` midnight: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM`, each
+    /// optionally with `:SS`.
+    static func parse(_ text: String, origin: CivilDate) -> Double? {
+        let chars = Array(text.utf8)
+        guard chars.count >= 10, let date = CivilDate(iso: String(decoding: chars[0..<10], as: UTF8.self)) else { return nil }
+        var seconds = 0
+        if chars.count > 10 {
+            guard chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T") else { return nil }
+            let rest = String(decoding: chars[11...], as: UTF8.self).split(separator: ":", omittingEmptySubsequences: false)
+            guard rest.count == 2 || rest.count == 3, rest.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                let h = Int(rest[0]), let m = Int(rest[1]), h < 24, m < 60
+            else { return nil }
+            let s = rest.count == 3 ? Int(rest[2]) ?? 60 : 0
+            guard s < 60 else { return nil }
+            seconds = h * 3600 + m * 60 + s
+        }
+        return Double(date.daysSinceEpoch - origin.daysSinceEpoch) + Double(seconds) / 86_400
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` of a time in days since `origin`, to the nearest second.
+    static func format(_ t: Double, origin: CivilDate) -> String {
+        let totalSeconds = Int((t * 86_400).rounded())
+        let day = Int((Double(totalSeconds) / 86_400).rounded(.down))
+        let s = totalSeconds - day * 86_400
+        let date = origin.adding(days: day)
+        func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
+        return "\(date) \(two(s / 3600)):\(two(s % 3600 / 60)):\(two(s % 60))"
+    }
+}
+
+/// RFC 4180 CSV: fields separated by commas, optionally quoted with doubled quotes inside;
+/// CRLF or LF line ends; a UTF-8 byte-order mark is ignored.
+enum CSVText {
+    static func rows(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var afterQuote = false
+        var scalars = Substring(text).unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        var iterator = scalars.makeIterator()
+        var pending: Unicode.Scalar?
+        func next() -> Unicode.Scalar? {
+            if let p = pending {
+                pending = nil
+                return p
+            }
+            return iterator.next()
+        }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            afterQuote = true
+                            pending = n
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty && !afterQuote:
+                quoted = true
+            case ",":
+                row.append(field)
+                field = ""
+                afterQuote = false
+            case "\r":
+                break
+            case "\n":
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+                afterQuote = false
+            default:
+                field.unicodeScalars.append(c)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty || afterQuote {
+            row.append(field)
+            rows.append(row)
+        }
+        return rows
+    }
+}

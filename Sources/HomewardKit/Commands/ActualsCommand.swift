@@ -1,0 +1,280 @@
+import Foundation
+
+/// `homeward actuals ACTIVITY.csv --population SCENARIO` and
+/// `homeward compare-actuals RESULTS_DIR ACTIVITY.csv`: real activity measured with the
+/// projections that measure a forecast.
+enum ActualsCommand {
+    static let help = """
+        USAGE: homeward actuals ACTIVITY.csv --population SCENARIO [--from DATE] [--to DATE]
+                                [--out DIR] [--format table|json|csv] [--events FILE]
+
+        Turns historic activity (one row per spell; the CSV format is in docs/actuals.md) into
+        Homeward's events and computes every metric a forecast reports, with the same code. The
+        scenario (--population) names the cohorts, services and pathways the file uses and gives
+        the population, capacities and unit costs that rates, occupancy and costs need.
+
+        OPTIONS
+          --population FILE  The scenario describing the area (required)
+          --from DATE        First measured day (default: the first admission's date); spells
+                             before it are the warm-up, as in a simulation
+          --to DATE          Day after the last measured day (default: the day after the last
+                             time in the file)
+          --out DIR          Write DIR/summary.json, summary.csv, monthly.csv (default
+                             results/actuals-NAME)
+          --format F         table (default), json or csv on standard output
+          --events FILE      Also write the events (.hwlog, .jsonl or .csv), for trace and replay
+
+        Exit codes: 0 done, 2 a malformed activity file or scenario (every message names the
+        file, line and column), 3 cannot write.
+
+        """
+
+    static let compareHelp = """
+        USAGE: homeward compare-actuals RESULTS_DIR ACTIVITY.csv [--population SCENARIO]
+                                        [--out DIR] [--format table|csv]
+
+        Puts a forecast (the folder `homeward run` wrote) and real activity side by side, per
+        metric and per month, over the forecast's measured period. The actuals go through the
+        same projections as the forecast (see `homeward actuals`). For each metric: the
+        forecast's mean, its 95% CI, the range of 95% of its replications (where one year's
+        actual value should fall if the model is right), the actual, and whether the actual is
+        inside that range.
+
+        OPTIONS
+          --population FILE  The scenario (default: the forecast's scenario file, from its manifest)
+          --out DIR          Write DIR/compare-actuals.csv and compare-actuals-monthly.csv
+                             (default: RESULTS_DIR/actuals)
+          --format F         table (default) or csv on standard output
+
+        """
+
+    static func date(_ a: Arguments, _ name: String) throws(CommandFailure) -> CivilDate? {
+        guard let text = a.value(name) else { return nil }
+        guard let d = CivilDate(iso: text) else { throw .usage("--\(name) must be a date YYYY-MM-DD, got '\(text)'") }
+        return d
+    }
+
+    /// Reads the activity over [from, from + days), with the origin early enough for every spell.
+    static func project(
+        activityPath: String, scenario: Scenario, from requestedFrom: CivilDate?, to requestedTo: CivilDate?
+    ) throws -> (events: ActivityEvents, activity: ActivityFile, from: CivilDate, to: CivilDate) {
+        guard FileManager.default.isReadableFile(atPath: activityPath) else { throw CommandFailure.usage("\(activityPath): no such activity file") }
+        let earliest = ActivityFile.earliestDate(path: activityPath) ?? requestedFrom ?? scenario.start
+        let origin = min(earliest, requestedFrom ?? earliest)
+        let activity = try ActivityFile.load(path: activityPath, scenario: scenario, origin: origin)
+        let from = requestedFrom ?? origin.adding(days: Int(activity.spells.map(\.admitted).min()!.rounded(.down)))
+        let latest = activity.spells.map { max($0.admitted, $0.discharged ?? $0.admitted, $0.optimised ?? $0.admitted) }.max()!
+        let to = requestedTo ?? origin.adding(days: Int(latest.rounded(.down)) + 1)
+        guard from < to else { throw CommandFailure.usage("the measured period is empty: --from \(from) is not before --to \(to)") }
+        guard to.daysSinceEpoch - origin.daysSinceEpoch <= ScenarioReader.maximumHorizonDays else {
+            throw CommandFailure.usage("the activity spans more than \(ScenarioReader.maximumHorizonDays) days from \(origin): give --from and --to")
+        }
+        let events = ActivityEvents(activity: activity, scenario: scenario, origin: origin, from: from, days: to.daysSinceEpoch - from.daysSinceEpoch)
+        return (events, activity, from, to)
+    }
+
+    static func warnings(_ activity: ActivityFile, _ console: Console) {
+        if activity.delaysWithoutReason > 0 {
+            console.err("warning: \(activity.file): \(activity.delaysWithoutReason) delayed spells have no delay_reason; their days count as O (other)\n")
+        }
+        if activity.delaysWithoutResponsible > 0 {
+            console.err("warning: \(activity.file): \(activity.delaysWithoutResponsible) delayed spells have no 'responsible'; their days count as NHS\n")
+        }
+    }
+
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["population", "scenario", "from", "to", "out", "format", "events"], flags: ["quiet"])
+        guard a.positional.count == 1 else { throw CommandFailure.usage("actuals needs exactly one activity file\n\n" + help) }
+        guard let scenarioPath = a.value("population") ?? a.value("scenario") else {
+            throw CommandFailure.usage("actuals needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n" + help)
+        }
+        let format = a.value("format") ?? "table"
+        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
+        let from = try date(a, "from")
+        let to = try date(a, "to")
+        let loaded = try ScenarioLoader.load(path: scenarioPath)
+        let path = a.positional[0]
+        let (events, activity, start, end) = try project(activityPath: path, scenario: loaded.scenario, from: from, to: to)
+        warnings(activity, console)
+        if let eventsPath = a.value("events") {
+            let header = EventLogHeader(context: events.context, scenarioHash: loaded.hash, seed: 0, replications: 1)
+            let writer = try EventLogFileWriter(path: eventsPath, header: header)
+            for e in events.events { writer.append(replication: 0, e) }
+            try writer.finish()
+        }
+        let metrics = events.metrics()
+        let summary = Summary([metrics])
+        let manifest = JSONValue.object(
+            JSONObject([
+                ("homewardVersion", .string(Homeward.version)), ("actualsOf", .string(path)), ("scenarioFile", .string(loaded.file)),
+                ("scenarioHash", .string(loaded.hash)), ("start", .string(start.description)), ("horizonDays", .number(Double(events.context.days))),
+                ("warmupDays", .number(Double(events.context.warmupDays))), ("spells", .number(Double(events.spells))),
+                ("patients", .number(Double(events.patients))), ("delaysWithoutReason", .number(Double(activity.delaysWithoutReason))),
+                ("replications", .number(1)),
+            ]))
+        let out = a.value("out") ?? "results/actuals-\(RunCommand.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
+        try SummaryFiles.write(summary, manifest: manifest, to: out)
+        switch format {
+        case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
+        case "csv": console.out(SummaryFiles.summaryCSV(summary))
+        default:
+            let title = "Actuals from \(path): \(events.spells) spells of \(events.patients) patients, \(start) to \(end.adding(days: -1)) (measured with \(loaded.scenario.name))"
+            console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
+            console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
+        }
+        return 0
+    }
+
+    // MARK: compare-actuals
+
+    static func compare(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["population", "scenario", "out", "format"], flags: ["quiet"])
+        guard a.positional.count == 2 else { throw CommandFailure.usage("compare-actuals needs a results folder and an activity file\n\n" + compareHelp) }
+        let format = a.value("format") ?? "table"
+        guard ["table", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table or csv, got '\(format)'") }
+        let directory = a.positional[0]
+        let summaryPath = directory + "/summary.json"
+        guard HTMLReport.exists(summaryPath) else {
+            throw CommandFailure.usage("\(directory): no summary.json (give the folder that 'homeward run' wrote)")
+        }
+        let forecast = try RunResults(try HTMLReport.load(summaryPath), file: summaryPath)
+        guard let scenarioPath = a.value("population") ?? a.value("scenario") ?? forecast.manifest["scenarioFile"]?.stringValue else {
+            throw CommandFailure.usage("\(summaryPath) does not name its scenario file: give --population SCENARIO")
+        }
+        guard let startText = forecast.manifest["start"]?.stringValue, let start = CivilDate(iso: startText),
+            let days = forecast.manifest["horizonDays"]?.numberValue, days >= 1, days <= Double(ScenarioReader.maximumHorizonDays)
+        else {
+            throw CommandFailure.usage("\(summaryPath): the manifest lacks the measured period ('start' and 'horizonDays')")
+        }
+        let loaded = try ScenarioLoader.load(path: scenarioPath)
+        let to = start.adding(days: Int(days))
+        let (events, activity, _, _) = try project(activityPath: a.positional[1], scenario: loaded.scenario, from: start, to: to)
+        warnings(activity, console)
+        let actual = events.metrics()
+        let comparison = ActualsComparison(forecast: forecast, actual: actual)
+        let out = a.value("out") ?? directory + "/actuals"
+        try AtomicFile.makeDirectory(out)
+        try AtomicFile.write(comparison.csv, to: out + "/compare-actuals.csv")
+        try AtomicFile.write(comparison.monthlyCSV, to: out + "/compare-actuals-monthly.csv")
+        try SummaryFiles.write(
+            Summary([actual]),
+            manifest: .object(JSONObject([("actualsOf", .string(a.positional[1])), ("start", .string(start.description)), ("horizonDays", .number(days))])),
+            to: out)
+        if format == "csv" {
+            console.out(comparison.csv)
+            return 0
+        }
+        let title = "Forecast (\(forecast.scenarioName ?? directory), \(forecast.metrics["nelAdmissions"]?.values.count ?? 0) replications) against actuals (\(a.positional[1])), \(start) to \(to.adding(days: -1))"
+        console.out(comparison.table(color: console.color, title: title))
+        console.out("Written to \(out)/ (compare-actuals.csv, compare-actuals-monthly.csv, and the actuals' summary)\n")
+        return 0
+    }
+}
+
+/// A forecast and actuals, metric by metric and month by month.
+struct ActualsComparison {
+    struct Row {
+        var key: String
+        var unit: String
+        var forecast: Double
+        var low: Double
+        var high: Double
+        /// The central 95% of the replications' values: where a single period's actual should fall.
+        var rangeLow: Double
+        var rangeHigh: Double
+        var actual: Double
+
+        var verdict: String {
+            guard actual.isFinite, rangeLow.isFinite, rangeHigh.isFinite else { return "n/a" }
+            if actual < rangeLow { return "below" }
+            if actual > rangeHigh { return "above" }
+            return "inside"
+        }
+    }
+
+    var rows: [Row]
+    var months: [String]
+    var monthly: [(key: String, forecast: [Double], low: [Double], high: [Double], actual: [Double])]
+
+    static let monthlyKeys = ["nelAdmissions", "delayedBedDays", "delayedBedDaysMidnight", "acuteOccupancyMean"]
+
+    init(forecast: RunResults, actual: ReplicationMetrics) {
+        rows = actual.values.compactMap { pair -> Row? in
+            guard let f = forecast.metrics[pair.key] else { return nil }
+            let values = f.values.filter { $0.isFinite }
+            return Row(
+                key: pair.key, unit: f.unit, forecast: f.mean, low: f.low, high: f.high,
+                rangeLow: values.count >= 2 ? Statistics.quantile(values, 0.025) : .nan, rangeHigh: values.count >= 2 ? Statistics.quantile(values, 0.975) : .nan,
+                actual: pair.value)
+        }
+        months = forecast.months
+        var monthly: [(String, [Double], [Double], [Double], [Double])] = []
+        for key in Self.monthlyKeys {
+            guard let f = forecast.monthly[key], let a = actual.monthly.first(where: { $0.key == key }), a.values.count == f.mean.count,
+                actual.monthLabels == forecast.months
+            else { continue }
+            monthly.append((key, f.mean, f.low, f.high, a.values))
+        }
+        self.monthly = monthly
+    }
+
+    var csv: String {
+        var out = CSV.row(["metric", "unit", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "replications_p2.5", "replications_p97.5", "actual", "actual_vs_range"])
+        for r in rows {
+            out += CSV.row([
+                r.key, r.unit, CSV.number(r.forecast), CSV.number(r.low), CSV.number(r.high), CSV.number(r.rangeLow), CSV.number(r.rangeHigh),
+                CSV.number(r.actual), r.verdict,
+            ])
+        }
+        return out
+    }
+
+    var monthlyCSV: String {
+        var out = CSV.row(["metric", "month", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "actual"])
+        for series in monthly {
+            for (m, label) in months.enumerated() {
+                out += CSV.row([series.key, label, CSV.number(series.forecast[m]), CSV.number(series.low[m]), CSV.number(series.high[m]), CSV.number(series.actual[m])])
+            }
+        }
+        return out
+    }
+
+    static func interval(_ mean: Double, _ low: Double, _ high: Double) -> ConfidenceInterval {
+        var ci = ConfidenceInterval(values: [])
+        ci.mean = mean
+        ci.low = low
+        ci.high = high
+        return ci
+    }
+
+    func table(color: Bool, title: String) -> String {
+        let renderer = TableRenderer(color: color)
+        let byKey = Dictionary(rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let headline = MetricCatalogue.headline.compactMap { byKey[$0] }
+        var text = renderer.render(
+            title: title, header: ["metric", "forecast", "95% CI", "95% of replications", "actual", "actual is"],
+            rows: headline.map {
+                [
+                    $0.key, TableRenderer.format($0.forecast), TableRenderer.interval(Self.interval($0.forecast, $0.low, $0.high)),
+                    $0.rangeLow.isFinite ? "\(TableRenderer.format($0.rangeLow)) to \(TableRenderer.format($0.rangeHigh))" : "n/a", TableRenderer.format($0.actual),
+                    $0.verdict,
+                ]
+            }, rightAligned: [1, 2, 3, 4])
+        let outside = headline.filter { $0.verdict == "above" || $0.verdict == "below" }
+        text += "  \(outside.count) of \(headline.count) headline metrics fall outside the central 95% of the forecast's replications"
+        text += outside.isEmpty ? ".\n" : ": \(outside.map { "\($0.key) (\($0.verdict))" }.joined(separator: ", ")).\n"
+        for series in monthly where series.key == "nelAdmissions" || series.key == "delayedBedDays" {
+            text += "\n"
+            text += renderer.render(
+                title: "  \(series.key) by month", header: ["month", "forecast", "95% CI", "actual", "difference"],
+                rows: months.indices.map { m in
+                    [
+                        months[m], TableRenderer.format(series.forecast[m]),
+                        TableRenderer.interval(Self.interval(series.forecast[m], series.low[m], series.high[m])),
+                        TableRenderer.format(series.actual[m]), TableRenderer.format(series.actual[m] - series.forecast[m]),
+                    ]
+                }, rightAligned: [1, 2, 3, 4])
+        }
+        return text
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+
+@testable import HomewardKit
+
+/// Real activity through the same projections as a forecast: a simulated replication written as
+/// an activity file and read back gives the run's own metrics.
+@Suite struct ActualsTests {
+    /// The small scenario with room everywhere (no diversion, short queues), so that its
+    /// activity is like a real hospital's.
+    static let roomy = Fixtures.small
+        .replacingOccurrences(of: #"capacity: { base: 40, changes: [{ from: "2021-04-10", to: "2021-05-10", capacity: 44 }] }, costPerDay: 400, divertAfterHours: 8"#,
+            with: #"capacity: { base: 120, changes: [{ from: "2021-04-10", to: "2021-05-10", capacity: 124 }] }, costPerDay: 400"#)
+        .replacingOccurrences(of: #"kind: "homeReablement", capacity: 8"#, with: #"kind: "homeReablement", capacity: 40"#)
+        .replacingOccurrences(of: #"kind: "bedBased", capacity: 4"#, with: #"kind: "bedBased", capacity: 12"#)
+        .replacingOccurrences(of: #"kind: "homeCare", capacity: 20"#, with: #"kind: "homeCare", capacity: 100"#)
+        .replacingOccurrences(of: "capacity: 120, initialResidents: 110", with: "capacity: 200, initialResidents: 110")
+
+    /// Runs one replication with a log, exports it as activity; returns the run's metrics, the
+    /// activity file's path and the scenario.
+    static func simulatedActivity(seed: UInt64 = 3) throws -> (run: ReplicationMetrics, activity: String, scenario: Scenario, directory: String) {
+        let dir = Fixtures.temporaryDirectory()
+        let loaded = try ScenarioLoader.load(text: roomy, file: "roomy.json5")
+        #expect(loaded.scenario.services[0].capacity.initial == 120, "the fixture's substitutions applied")
+        var options = RunOptions(replications: 1, seed: seed, threads: 1)
+        options.eventsPath = dir + "/run.hwlog"
+        let run = try Runner.run(loaded, options: options).replications[0]
+        let csv = try ActivityExport.csv(path: dir + "/run.hwlog", replication: 0)
+        try csv.write(toFile: dir + "/activity.csv", atomically: true, encoding: .utf8)
+        return (run, dir + "/activity.csv", loaded.scenario, dir)
+    }
+
+    static func actuals(_ path: String, _ s: Scenario) throws -> ActivityEvents {
+        let activity = try ActivityFile.load(path: path, scenario: s, origin: s.origin)
+        return ActivityEvents(activity: activity, scenario: s, origin: s.origin, from: s.start, days: s.days)
+    }
+
+    @Test func aSimulatedReplicationWrittenAsActivityGivesTheRunsMetrics() throws {
+        let (run, path, s, _) = try Self.simulatedActivity()
+        let actual = try Self.actuals(path, s).metrics()
+        // Counts are exact; durations agree to the second the activity file records times in.
+        let counts = [
+            "crises", "nelAdmissions", "admissionsAvoided", "readmissions", "readmissions91", "permanentCareHomeAdmissions",
+            "permanentCareHomeAdmissions65", "delayedBedDaysMidnight", "reablementAtHome91Rate", "acuteOccupancyMean", "acuteOccupancyP95",
+        ]
+        for key in counts {
+            let expected = try #require(run[key], "\(key)")
+            #expect(actual[key] == expected, "\(key): run \(expected), actuals \(actual[key] ?? .nan)")
+        }
+        var durations = ["delayedBedDays", "edWaitHours", "totalCost", "meanDelayDays"]
+        durations += s.services.map { "services.\($0.name).occupiedDays" }
+        for key in durations {
+            let expected = try #require(run[key], "\(key)")
+            let got = try #require(actual[key], "\(key)")
+            #expect(abs(got - expected) <= 1e-5 * max(1, abs(expected)), "\(key): run \(expected), actuals \(got)")
+        }
+        #expect((run["nelAdmissions"] ?? 0) > 1000, "a real amount of activity")
+        #expect((run["delayedBedDays"] ?? 0) > 100)
+        // Monthly NELs too.
+        let m = try #require(run.monthly.first { $0.key == "nelAdmissions" })
+        #expect(actual.monthly.first { $0.key == "nelAdmissions" }?.values == m.values)
+    }
+
+    @Test func theActivityFileHasOneRowPerSpellWithTheDocumentedColumns() throws {
+        let (_, path, s, _) = try Self.simulatedActivity()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let rows = CSVText.rows(text)
+        #expect(rows[0] == ActivityFile.columns)
+        let activity = try ActivityFile.load(path: path, scenario: s, origin: s.origin)
+        #expect(activity.spells.count == rows.count - 1)
+        #expect(activity.delaysWithoutReason == 0, "every simulated delay has its reason")
+        // Every service appears, and spells of acute carry a pathway when optimised.
+        #expect(Set(activity.spells.map(\.service)) == Set(s.services.indices))
+        #expect(activity.spells.filter { $0.service == s.acute && $0.optimised != nil }.allSatisfy { $0.pathway != nil })
+    }
+
+    // MARK: Malformed files
+
+    func errors(_ text: String) throws -> [String] {
+        let s = try Fixtures.smallScenario()
+        do {
+            _ = try ActivityFile(text: text, file: "a.csv", scenario: s, origin: CivilDate(iso: "2021-01-01")!)
+            return []
+        } catch {
+            return error.messages
+        }
+    }
+
+    @Test func malformedActivityNamesTheFileLineColumnAndProblem() throws {
+        let header = "patient,cohort,admitted,optimised,discharged,pathway,destination\n"
+        #expect(try errors("") == ["a.csv: empty file: expected a header line with the columns " + ActivityFile.columns.joined(separator: ",")])
+        #expect(
+            try errors("patient,cohort,admited\n")[0]
+                == "a.csv: line 1, column admited: unknown column 'admited' (did you mean 'admitted'?); the columns are " + ActivityFile.columns.joined(separator: ", "))
+        #expect(try errors("patient,admitted\n") == ["a.csv: line 1: missing the required column 'cohort'"])
+        #expect(try errors(header + "p1,older,2021-02-30 10:00,,,,\n") == [
+            "a.csv: line 2, column admitted: '2021-02-30 10:00' is not a date and time (use YYYY-MM-DD HH:MM, YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DD)"
+        ])
+        #expect(try errors(header + "p1,olde,2021-02-01,,,,\n") == [
+            "a.csv: line 2, column cohort: unknown cohort 'olde' (did you mean 'older'?); the scenario's are adults, older, residents"
+        ])
+        #expect(try errors(header + "p1,older,2021-02-05,,2021-02-01,,home\n") == ["a.csv: line 2, column discharged: is before 'admitted'"])
+        #expect(try errors(header + "p1,older,2021-02-01,,2021-02-05,,\n") == [
+            "a.csv: line 2, column destination: is empty but the spell has a discharge (give home, died or a service)"
+        ])
+        #expect(try errors(header + "p1,older,2021-02-01,,2021-02-05,9,home\n")[0].hasPrefix("a.csv: line 2, column pathway: unknown pathway '9'"))
+        #expect(try errors(header + "p1,older,2021-02-01,,2021-02-05,,home,extra\n") == ["a.csv: line 2: has 8 fields but the header has 7"])
+        #expect(
+            try errors(header + "p1,older,2021-02-01 10:00,,2021-02-05,,home\np1,older,2021-02-03,,2021-02-08,,home\n") == [
+                "a.csv: line 3, column admitted: patient 'p1' is admitted here before leaving the spell on line 2 (spells of a patient must not overlap)"
+            ])
+        #expect(try errors(header + "p1,older,2021-02-01,,2021-02-05,,died\np1,older,2021-03-03,,,,\n") == [
+            "a.csv: line 3: patient 'p1' has a spell after dying (line 2)"
+        ])
+        #expect(try errors("patient,cohort,admitted,readmission\np1,older,2021-02-01,maybe\n") == [
+            "a.csv: line 2, column readmission: 'maybe' is not a flag (1/0, true/false, yes/no)"
+        ])
+        #expect(try errors(header) == ["a.csv: no spells (only a header)"])
+        // Quoted fields with commas, CRLF line ends and a byte-order mark are read.
+        #expect(try errors("\u{FEFF}patient,cohort,admitted\r\n\"p,1\",older,2021-02-01\r\n").isEmpty)
+    }
+
+    @Test func delaysWithoutAReasonAreCountedAsOtherAndReported() throws {
+        let s = try Fixtures.smallScenario()
+        let text = "patient,cohort,admitted,optimised,discharged,destination\np1,older,2021-02-01,2021-02-03,2021-02-05 12:00,home\n"
+        let file = try ActivityFile(text: text, file: "a.csv", scenario: s, origin: CivilDate(iso: "2021-01-01")!)
+        #expect(file.delaysWithoutReason == 1 && file.delaysWithoutResponsible == 1)
+        #expect(file.spells[0].delay == DelayCode(reason: .o, responsible: .nhs))
+        #expect(file.spells[0].delayedFrom == 33)
+        let c = CLITests.Captured()
+        let dir = Fixtures.temporaryDirectory()
+        try text.write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+        try Fixtures.small.write(toFile: dir + "/small.json5", atomically: true, encoding: .utf8)
+        let status = HomewardCLI.main(["actuals", dir + "/a.csv", "--population", dir + "/small.json5", "--out", dir + "/out"], console: c.console)
+        #expect(status == 0, "\(c.err)")
+        #expect(c.err.contains("1 delayed spells have no delay_reason; their days count as O (other)"))
+        let summary = try JSON5.parse(String(contentsOfFile: dir + "/out/summary.json", encoding: .utf8))
+        // 2.5 days of delay, from the 3rd to midday on the 5th.
+        #expect(summary.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue?["mean"]?.numberValue == 2.5)
+    }
+
+    // MARK: Commands
+
+    @Test func actualsAndCompareActualsFromTheCommandLine() throws {
+        let (_, activity, _, dir) = try Self.simulatedActivity(seed: 5)
+        try Self.roomy.write(toFile: dir + "/roomy.json5", atomically: true, encoding: .utf8)
+        // A forecast of the same scenario (other seeds) and the activity of one more replication.
+        let c = CLITests.Captured()
+        #expect(HomewardCLI.main(["run", dir + "/roomy.json5", "--replications", "8", "--out", dir + "/forecast", "--quiet"], console: c.console) == 0, "\(c.err)")
+        let c2 = CLITests.Captured()
+        let status = HomewardCLI.main(["compare-actuals", dir + "/forecast", activity, "--out", dir + "/cmp"], console: c2.console)
+        #expect(status == 0, "\(c2.err)")
+        #expect(c2.out.contains("95% of replications"))
+        #expect(c2.out.contains("nelAdmissions by month"))
+        let csv = CSVText.rows(try String(contentsOfFile: dir + "/cmp/compare-actuals.csv", encoding: .utf8))
+        #expect(csv[0] == ["metric", "unit", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "replications_p2.5", "replications_p97.5", "actual", "actual_vs_range"])
+        let nel = try #require(csv.first { $0.first == "nelAdmissions" })
+        let (low, high, actual) = (Double(nel[5])!, Double(nel[6])!, Double(nel[7])!)
+        #expect(nel[8] == (actual < low ? "below" : actual > high ? "above" : "inside"))
+        #expect(abs(actual - Double(nel[2])!) < 0.1 * actual, "the same model's activity is near its forecast")
+        let monthly = CSVText.rows(try String(contentsOfFile: dir + "/cmp/compare-actuals-monthly.csv", encoding: .utf8))
+        #expect(monthly.count == 1 + 4 * 4, "4 series x 4 months")
+        // Bad input: exit 2 with the file named.
+        try "patient,cohort\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        let c3 = CLITests.Captured()
+        #expect(HomewardCLI.main(["compare-actuals", dir + "/forecast", dir + "/bad.csv"], console: c3.console) == 2)
+        #expect(c3.err.contains("bad.csv: line 1: missing the required column 'admitted'"))
+        let c4 = CLITests.Captured()
+        #expect(HomewardCLI.main(["actuals", activity], console: c4.console) == 2)
+        #expect(c4.err.contains("actuals needs --population SCENARIO"))
+    }
+}
