@@ -26,6 +26,7 @@ public enum HomewardCLI {
             case "report": return try ReportCommand.run(rest, console)
             case "actuals": return try ActualsCommand.run(rest, console)
             case "compare-actuals": return try ActualsCommand.compare(rest, console)
+            case "calibrate": return try CalibrateCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
                     guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }

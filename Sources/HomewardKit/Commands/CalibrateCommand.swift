@@ -1,0 +1,87 @@
+import Foundation
+
+/// `homeward calibrate ACTIVITY.csv --population SCENARIO [--out FRAGMENT.json5]`
+enum CalibrateCommand {
+    static let help = """
+        USAGE: homeward calibrate ACTIVITY.csv --population SCENARIO [--from DATE] [--to DATE]
+                                  [--out FRAGMENT.json5]
+
+        Fits scenario parameters to real activity (the CSV format of docs/actuals.md): for each
+        cohort the crisis rate with its day-of-week, hour-of-day and (with a year of data) month
+        profiles, the length of stay (exponential, gamma, lognormal and Weibull fitted by
+        maximum likelihood, the lowest AIC chosen, with the Kolmogorov-Smirnov distance),
+        in-hospital mortality and the pathway mix; for each community service the episode
+        length. Writes a scenario fragment that `extends` SCENARIO, in which every fitted value
+        says where it came from; observed delays are reported in comments (in Homeward they are
+        an output, not an input).
+
+        OPTIONS
+          --population FILE  The scenario whose cohorts, services and pathways the file names
+          --from DATE        First day of the fitting window (default: the first admission)
+          --to DATE          Day after the window (default: the day after the last time)
+          --out FILE         Write the fragment here (default: standard output)
+
+        Check the fragment with `homeward validate FILE` and compare a run of it with the
+        actuals using `homeward compare-actuals`.
+
+        """
+
+    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+        let a = try Arguments(args, valued: ["population", "scenario", "from", "to", "out"], flags: ["quiet"])
+        guard a.positional.count == 1 else { throw CommandFailure.usage("calibrate needs exactly one activity file\n\n" + help) }
+        guard let scenarioPath = a.value("population") ?? a.value("scenario") else {
+            throw CommandFailure.usage("calibrate needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n" + help)
+        }
+        let loaded = try ScenarioLoader.load(path: scenarioPath)
+        let (events, activity, from, to) = try ActualsCommand.project(
+            activityPath: a.positional[0], scenario: loaded.scenario, from: try ActualsCommand.date(a, "from"), to: try ActualsCommand.date(a, "to"))
+        ActualsCommand.warnings(activity, console)
+        let calibration = Calibration(
+            activity: activity, scenario: loaded.scenario, scenarioFile: scenarioPath, origin: events.context.origin, from: from, to: to)
+        guard let out = a.value("out") else {
+            console.out(calibration.fragment(extends: scenarioPath))
+            return 0
+        }
+        let fragment = calibration.fragment(extends: relativePath(of: scenarioPath, from: (out as NSString).deletingLastPathComponent))
+        let parent = (out as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try AtomicFile.makeDirectory(parent) }
+        try AtomicFile.write(fragment, to: out)
+        if !a.flag("quiet") {
+            var rows: [[String]] = []
+            for c in calibration.cohorts {
+                let best = c.stays.best
+                rows.append([
+                    c.name, "\(c.admissions + c.crisisResponseEpisodes)", c.rate.map { "\(TableRenderer.format($0.value)) \($0.key)" } ?? "n/a",
+                    best.map { "\($0.family.rawValue), mean \(TableRenderer.format($0.mean))" } ?? "n/a",
+                    best.map { TableRenderer.format($0.ksStatistic) + ($0.ksStatistic <= $0.ksCriticalValue05 ? "" : " (poor)") } ?? "",
+                ])
+            }
+            console.out(
+                TableRenderer(color: console.color).render(
+                    title: "Calibration from \(a.positional[0]), \(from) to \(to.adding(days: -1))", header: ["cohort", "crises seen", "rate", "length of stay", "KS D"],
+                    rows: rows, rightAligned: [1, 2]))
+            console.out("Fragment written to \(out) (check it with: homeward validate \(out))\n")
+        }
+        return 0
+    }
+
+    /// `target` as a path relative to the folder `base` (both as given, made absolute).
+    static func relativePath(of target: String, from base: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        func absolute(_ p: String) -> [String] {
+            let full = p.hasPrefix("/") ? p : cwd + "/" + p
+            var parts: [String] = []
+            for part in full.split(separator: "/") {
+                if part == "." || part.isEmpty { continue }
+                if part == ".." { if !parts.isEmpty { parts.removeLast() } } else { parts.append(String(part)) }
+            }
+            return parts
+        }
+        let t = absolute(target)
+        let b = absolute(base.isEmpty ? "." : base)
+        var common = 0
+        while common < min(t.count, b.count) && t[common] == b[common] { common += 1 }
+        let up = Array(repeating: "..", count: b.count - common)
+        return (up + t[common...]).joined(separator: "/")
+    }
+}
