@@ -89,7 +89,8 @@ enum ValidateCommand {
 enum RunCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(
-            args, valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications", "html"],
+            args,
+            valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications", "html", "census-from", "at"],
             flags: ["quiet", "daily"])
         guard a.positional.count == 1 else { throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run) }
         let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
@@ -114,7 +115,14 @@ enum RunCommand {
         let requestedReplications = try a.integer("replications", min: 1, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let loaded = try ScenarioLoader.load(path: a.positional[0])
+        guard (a.value("census-from") == nil) == (a.value("at") == nil) else {
+            throw CommandFailure.usage("--census-from ACTIVITY.csv and --at DATE go together")
+        }
+        let at = try ActualsCommand.date(a, "at")
+        var loaded = try ScenarioLoader.load(path: a.positional[0])
+        if let censusPath = a.value("census-from"), let at {
+            loaded = try censusFromActivity(censusPath, at: at, loaded, console, quiet: a.flag("quiet"))
+        }
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
         var options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
@@ -160,6 +168,26 @@ enum RunCommand {
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
         return 0
+    }
+
+    /// The scenario restarted at `at` from the patients the activity has in each service then.
+    static func censusFromActivity(_ path: String, at: CivilDate, _ loaded: LoadedScenario, _ console: Console, quiet: Bool) throws -> LoadedScenario {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw CommandFailure.usage("\(path): no such activity file") }
+        let origin = min(ActivityFile.earliestDate(path: path) ?? at, at)
+        let activity = try ActivityFile.load(path: path, scenario: loaded.scenario, origin: origin)
+        let (json, census) = ActivityCensus.apply(activity: activity, scenario: loaded.scenario, origin: origin, at: at, to: loaded.merged)
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioReader.read(json, file: loaded.file)
+        } catch {
+            throw ScenarioError(issues: error.issues.map {
+                var issue = $0
+                issue.message += " (with the census taken from \(path) on \(at))"
+                return issue
+            })
+        }
+        if !quiet { console.err("census from \(path) at \(at): \(census.description)\n") }
+        return LoadedScenario(scenario: scenario, file: loaded.file, merged: json, hash: ScenarioLoader.hash(json))
     }
 
     static func baseName(_ path: String) -> String {

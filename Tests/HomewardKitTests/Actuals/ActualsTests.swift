@@ -169,4 +169,48 @@ import Testing
         #expect(HomewardCLI.main(["actuals", activity], console: c4.console) == 2)
         #expect(c4.err.contains("actuals needs --population SCENARIO"))
     }
+
+    // MARK: Census from activity
+
+    @Test func aRunStartsFromThePatientsTheActivityHasInEachServiceOnTheDate() throws {
+        let (_, activity, s, dir) = try Self.simulatedActivity(seed: 9)
+        try Self.roomy.write(toFile: dir + "/roomy.json5", atomically: true, encoding: .utf8)
+        // Expected: spells open at midnight on 2021-05-01, counted straight from the file.
+        let file = try ActivityFile.load(path: activity, scenario: s, origin: s.origin)
+        let t = Double(CivilDate(iso: "2021-05-01")!.daysSinceEpoch - s.origin.daysSinceEpoch)
+        let open = file.spells.filter { !$0.waiting && $0.admitted < t && ($0.discharged.map { $0 > t } ?? true) }
+        let c = CLITests.Captured()
+        let status = HomewardCLI.main(
+            ["run", dir + "/roomy.json5", "--census-from", activity, "--at", "2021-05-01", "--replications", "1", "--events", dir + "/cf.jsonl", "--out", dir + "/cf"],
+            console: c.console)
+        #expect(status == 0, "\(c.err)")
+        #expect(c.err.contains("census from \(activity) at 2021-05-01: acute "))
+        // The run starts on the date, with no warm-up, and its first events place the census.
+        let stream = try EventLogStream(path: dir + "/cf.jsonl")
+        #expect(stream.header.context.origin == CivilDate(iso: "2021-05-01")!)
+        #expect(stream.header.context.warmupDays == 0)
+        var entered = [Int](repeating: 0, count: s.services.count)
+        var optimisedAtZero = 0
+        while let (_, e) = try stream.next(), e.time == 0 {
+            if e.kind == .enter { entered[Int(e.service)] += 1 }
+            if e.kind == .medicallyOptimised { optimisedAtZero += 1 }
+        }
+        for (i, service) in s.services.enumerated() where service.kind != .crisisResponse {
+            #expect(entered[i] == open.filter { $0.service == i }.count, "\(service.name)")
+        }
+        #expect(entered[s.acute] > 50)
+        #expect(optimisedAtZero == open.filter { $0.service == s.acute && $0.pathway != nil && ($0.optimised ?? .infinity) <= t }.count)
+        #expect(optimisedAtZero > 0, "patients already delayed start delayed")
+        // A census that does not fit the scenario's capacity is bad input, and says where it came from.
+        let tight = Self.roomy.replacingOccurrences(
+            of: #"capacity: { base: 120, changes: [{ from: "2021-04-10", to: "2021-05-10", capacity: 124 }] }"#, with: "capacity: 20")
+        #expect(tight != Self.roomy)
+        try tight.write(toFile: dir + "/tight.json5", atomically: true, encoding: .utf8)
+        let c2 = CLITests.Captured()
+        #expect(HomewardCLI.main(["run", dir + "/tight.json5", "--census-from", activity, "--at", "2021-05-01", "--replications", "1", "--quiet"], console: c2.console) == 2)
+        #expect(c2.err.contains("tight.json5: census.acute: has \(entered[s.acute]) patients but the capacity at the start is 20 (with the census taken from \(activity) on 2021-05-01)"))
+        let c3 = CLITests.Captured()
+        #expect(HomewardCLI.main(["run", dir + "/roomy.json5", "--census-from", activity], console: c3.console) == 2)
+        #expect(c3.err.contains("--census-from ACTIVITY.csv and --at DATE go together"))
+    }
 }
