@@ -160,8 +160,7 @@ public struct ActivityFile: Sendable {
             }
             var reason: DelayReason?
             if let code = value("delay_reason") {
-                reason = DelayReason(code: code.uppercased().replacingOccurrences(of: "DI", with: "D(i)").replacingOccurrences(of: "D(II)", with: "D(ii)").replacingOccurrences(of: "D(I)", with: "D(i)"))
-                    ?? DelayReason(code: code)
+                reason = Self.delayReason(code)
                 if reason == nil {
                     fail(line, "delay_reason", "'\(code)' is not a delay reason (\(DelayReason.allCases.map(\.code).joined(separator: ", ")))")
                 }
@@ -218,6 +217,16 @@ public struct ActivityFile: Sendable {
         guard !spells.isEmpty else { throw ActivityError(messages: ["\(file): no spells (only a header)"]) }
         self.spells = spells
         try checkOverlaps()
+    }
+
+    /// A sitrep code as extracts spell it: `A`, `d(i)`, `Dii`...
+    static func delayReason(_ code: String) -> DelayReason? {
+        let bare = code.uppercased().filter { $0 != "(" && $0 != ")" && $0 != " " }
+        switch bare {
+        case "DI": return .di
+        case "DII": return .dii
+        default: return DelayReason.allCases.first { $0.code == bare }
+        }
     }
 
     /// One patient cannot be in two places at once: spells of a patient must not overlap.

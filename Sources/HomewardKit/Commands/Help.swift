@@ -16,9 +16,12 @@ enum Help {
           check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
           merge DIR...        Combine shards (run --shard I/N) into one result
           replay LOG          Recompute the summary from a saved event log (any format; --salvage)
-          events convert|info Convert an event log between binary, JSON Lines and CSV; check it
+          events convert|info|activity  Convert or check an event log; write it as activity
+          actuals ACTIVITY    Measure real activity (one row per spell) with the forecast's metrics
+          compare-actuals DIR ACTIVITY   A forecast and actuals side by side, per metric and month
+          calibrate ACTIVITY  Fit rates, stays and mixes to activity; write a scenario fragment
           trace LOG           Tell one patient's story from an event log
-          report DIR --html F Write an HTML report of results (run, compare or sweep)
+          report DIR --html F Write an HTML report of results (run, compare, schemes or sweep)
           help COMMAND        Show help for a command
 
         Exit codes: 0 success, 1 a target missed (check), 2 bad input or usage, 3 I/O or
@@ -50,6 +53,11 @@ enum Help {
                              JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX
                              and N from auto/N, HOMEWARD_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT
           --html FILE        Also write an HTML report of the results (implies --daily)
+          --census-from ACTIVITY.csv --at DATE
+                             Start on DATE, with no warm-up, from the patients the activity
+                             (docs/actuals.md) has in hospital and in each service at midnight
+                             starting DATE; patients already medically optimised with a pathway
+                             start delayed on it
           --daily            Also keep per-day occupancy of every service (5th-95th percentiles
                              across replications, for fan charts): DIR/daily.csv and summary.json
           --quiet            No progress bar
@@ -190,5 +198,7 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage, "events": events, "trace": trace]
+    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage, "events": events, "trace": trace, "actuals": ActualsCommand.help,
+        "compare-actuals": ActualsCommand.compareHelp, "calibrate": CalibrateCommand.help,
+    ]
 }

@@ -120,6 +120,14 @@ import Testing
         #expect(try errors("\u{FEFF}patient,cohort,admitted\r\n\"p,1\",older,2021-02-01\r\n").isEmpty)
     }
 
+    @Test func delayReasonsAreReadAsExtractsSpellThem() {
+        #expect(ActivityFile.delayReason("A") == .a)
+        #expect(ActivityFile.delayReason("c") == .c)
+        #expect(ActivityFile.delayReason("D(i)") == .di && ActivityFile.delayReason("Di") == .di && ActivityFile.delayReason("d(I)") == .di)
+        #expect(ActivityFile.delayReason("D(ii)") == .dii && ActivityFile.delayReason("Dii") == .dii && ActivityFile.delayReason("DII") == .dii)
+        #expect(ActivityFile.delayReason("D") == nil && ActivityFile.delayReason("Z") == nil && ActivityFile.delayReason("") == nil)
+    }
+
     @Test func delaysWithoutAReasonAreCountedAsOtherAndReported() throws {
         let s = try Fixtures.smallScenario()
         let text = "patient,cohort,admitted,optimised,discharged,destination\np1,older,2021-02-01,2021-02-03,2021-02-05 12:00,home\n"
