@@ -147,6 +147,60 @@ import Testing
         #expect(summary.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue?["mean"]?.numberValue == 2.5)
     }
 
+    @Test func mutatedActivityFilesGiveAResultOrAClearErrorNeverACrash() throws {
+        // 3,000 mutations of a small valid file: characters replaced, fields dropped or
+        // doubled, rows repeated or shuffled, extreme dates and text. Every one is either read
+        // (and then measured and calibrated without trouble) or refused with messages naming
+        // the file and a line.
+        let s = try Fixtures.smallScenario()
+        let (_, path, _, _) = try Self.simulatedActivity()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        let base = Array(lines.prefix(40))
+        var rng = RandomStream(seed: 2026)
+        let junk = ["", ",", "\"", "\"\"", "9999-12-31 23:59", "0001-01-01", "2021-13-01", "2021-02-29 10:00", "-1", "1e308", "NaN", "acute", "died", "home",
+            "D(ii)", "x\u{0}y", String(repeating: "9", count: 400), "2021-03-01T25:00", "2021-03-01 10:00:60", "P1", "older", "\n"]
+        var read = 0
+        var refused = 0
+        for _ in 0..<3000 {
+            var rows = base
+            for _ in 0..<(rng.uniform() < 0.6 ? 1 : 2) {
+                let r = 1 + Int(rng.uniform() * Double(rows.count - 1))
+                var fields = rows[r].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                switch Int(rng.uniform() * 8) {
+                case 6, 7:
+                    // A valid time in a random time column: the format holds, the order may not.
+                    let columns = [4, 5, 6, 7, 8].filter { $0 < fields.count && !fields[$0].isEmpty }
+                    guard let c = columns.randomElement(using: &rng) else { break }
+                    let day = 1 + Int(rng.uniform() * 28)
+                    fields[c] = "2021-0\(2 + Int(rng.uniform() * 3))-\(day < 10 ? "0" : "")\(day) \(10 + Int(rng.uniform() * 10)):00"
+                case 0: fields[Int(rng.uniform() * Double(fields.count))] = junk[Int(rng.uniform() * Double(junk.count))]
+                case 1: fields.remove(at: Int(rng.uniform() * Double(fields.count)))
+                case 2: fields.append(junk[Int(rng.uniform() * Double(junk.count))])
+                case 3: rows.append(rows[r])
+                case 4: rows.swapAt(r, 1 + Int(rng.uniform() * Double(rows.count - 1)))
+                default: rows[0] = rows[0].replacingOccurrences(of: ["admitted", "patient", "cohort", "discharged"][Int(rng.uniform() * 4)], with: "x")
+                }
+                if !fields.isEmpty { rows[r] = fields.joined(separator: ",") }
+            }
+            let text = rows.joined(separator: "\n")
+            do {
+                let origin = CivilDate(iso: "2021-01-01")!
+                let activity = try ActivityFile(text: text, file: "a.csv", scenario: s, origin: origin)
+                read += 1
+                let events = ActivityEvents(activity: activity, scenario: s, origin: origin, from: CivilDate(iso: "2021-02-01")!, days: 60)
+                #expect(events.metrics()["nelAdmissions"] != nil)
+                _ = Calibration(activity: activity, scenario: s, scenarioFile: "s", origin: origin, from: CivilDate(iso: "2021-02-01")!, to: CivilDate(iso: "2021-04-01")!)
+                    .fragment(extends: "s.json5")
+            } catch {
+                refused += 1
+                #expect(!error.messages.isEmpty)
+                for m in error.messages { #expect(m.hasPrefix("a.csv: "), "\(m)") }
+            }
+        }
+        #expect(read > 150, "\(read) read, \(refused) refused")
+        #expect(refused > 100, "\(read) read, \(refused) refused")
+    }
+
     // MARK: Commands
 
     @Test func actualsAndCompareActualsFromTheCommandLine() throws {
