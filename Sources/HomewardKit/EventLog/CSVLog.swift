@@ -19,20 +19,14 @@ public struct CSVEventLogWriter: EventLogWriter {
     public let output: EventLogOutput
     var replication: Int
     var buffer: [UInt8] = []
-    let serviceNames: [[UInt8]]
-    let cohortNames: [[UInt8]]
-    let kindNames: [[UInt8]]
+    let names: EncodedNames
     public private(set) var eventsWritten: UInt64 = 0
     public var blocksWritten: UInt64 { 0 }
 
     public init(output: EventLogOutput, context: ProjectionContext, replication: Int) {
         self.output = output
         self.replication = replication
-        serviceNames = context.services.map { Array(CSVEventLogWriter.field($0.name).utf8) }
-        cohortNames = context.cohorts.map { Array(CSVEventLogWriter.field($0.name).utf8) }
-        var kinds = [[UInt8]](repeating: [], count: 256)
-        for k in EventKind.allCases { kinds[Int(k.rawValue)] = Array(k.name.utf8) }
-        kindNames = kinds
+        names = EncodedNames(context, name: { CSVEventLogWriter.field($0) }, kind: { $0 })
         buffer.reserveCapacity(1 << 20 + 4096)
     }
 
@@ -55,13 +49,13 @@ public struct CSVEventLogWriter: EventLogWriter {
         buffer.append(UInt8(ascii: ","))
         buffer.append(contentsOf: e.time.description.utf8)
         buffer.append(UInt8(ascii: ","))
-        buffer.append(contentsOf: kindNames[Int(e.kind.rawValue)])
+        buffer.append(contentsOf: names.kinds[Int(e.kind.rawValue)])
         buffer.append(UInt8(ascii: ","))
         if e.patient != Event.noPatient { appendDecimal(UInt64(e.patient), to: &buffer) }
         buffer.append(UInt8(ascii: ","))
-        if e.cohort >= 0 { buffer.append(contentsOf: cohortNames[Int(e.cohort)]) }
+        if e.cohort >= 0 { buffer.append(contentsOf: names.cohorts[Int(e.cohort)]) }
         buffer.append(UInt8(ascii: ","))
-        if e.service >= 0 { buffer.append(contentsOf: serviceNames[Int(e.service)]) }
+        if e.service >= 0 { buffer.append(contentsOf: names.services[Int(e.service)]) }
         buffer.append(UInt8(ascii: ","))
         appendDecimal(e.detail, to: &buffer)
         buffer.append(UInt8(ascii: "\n"))

@@ -242,3 +242,20 @@ final class EventLogInput {
         return last == 0x0A ? lines : lines + 1
     }
 }
+
+/// Service, cohort and event-kind names as the bytes a text log writes for them (quoted or
+/// escaped once, not per event).
+struct EncodedNames {
+    let services: [[UInt8]]
+    let cohorts: [[UInt8]]
+    /// Indexed by `EventKind.rawValue`.
+    let kinds: [[UInt8]]
+
+    init(_ context: ProjectionContext, name: (String) -> String, kind: (String) -> String) {
+        services = context.services.map { Array(name($0.name).utf8) }
+        cohorts = context.cohorts.map { Array(name($0.name).utf8) }
+        var kinds = [[UInt8]](repeating: [], count: 256)
+        for k in EventKind.allCases { kinds[Int(k.rawValue)] = Array(kind(k.name).utf8) }
+        self.kinds = kinds
+    }
+}

@@ -10,20 +10,14 @@ public struct JSONLinesWriter: EventLogWriter {
     public let output: EventLogOutput
     var replication: Int
     var buffer: [UInt8] = []
-    let serviceNames: [[UInt8]]
-    let cohortNames: [[UInt8]]
-    let kindNames: [[UInt8]]
+    let names: EncodedNames
     public private(set) var eventsWritten: UInt64 = 0
     public var blocksWritten: UInt64 { 0 }
 
     public init(output: EventLogOutput, context: ProjectionContext, replication: Int) {
         self.output = output
         self.replication = replication
-        serviceNames = context.services.map { Array(escapeJSONString($0.name).utf8) }
-        cohortNames = context.cohorts.map { Array(escapeJSONString($0.name).utf8) }
-        var kinds = [[UInt8]](repeating: [], count: 256)
-        for k in EventKind.allCases { kinds[Int(k.rawValue)] = Array("\"\(k.name)\"".utf8) }
-        kindNames = kinds
+        names = EncodedNames(context, name: { escapeJSONString($0) }, kind: { "\"\($0)\"" })
         buffer.reserveCapacity(1 << 20 + 4096)
     }
 
@@ -35,13 +29,13 @@ public struct JSONLinesWriter: EventLogWriter {
         buffer.append(contentsOf: #","t":"#.utf8)
         buffer.append(contentsOf: e.time.description.utf8)
         buffer.append(contentsOf: #","kind":"#.utf8)
-        buffer.append(contentsOf: kindNames[Int(e.kind.rawValue)])
+        buffer.append(contentsOf: names.kinds[Int(e.kind.rawValue)])
         buffer.append(contentsOf: #","patient":"#.utf8)
         if e.patient == Event.noPatient { buffer.append(contentsOf: "null".utf8) } else { appendDecimal(UInt64(e.patient), to: &buffer) }
         buffer.append(contentsOf: #","cohort":"#.utf8)
-        if e.cohort >= 0 { buffer.append(contentsOf: cohortNames[Int(e.cohort)]) } else { buffer.append(contentsOf: "null".utf8) }
+        if e.cohort >= 0 { buffer.append(contentsOf: names.cohorts[Int(e.cohort)]) } else { buffer.append(contentsOf: "null".utf8) }
         buffer.append(contentsOf: #","service":"#.utf8)
-        if e.service >= 0 { buffer.append(contentsOf: serviceNames[Int(e.service)]) } else { buffer.append(contentsOf: "null".utf8) }
+        if e.service >= 0 { buffer.append(contentsOf: names.services[Int(e.service)]) } else { buffer.append(contentsOf: "null".utf8) }
         buffer.append(contentsOf: #","detail":"#.utf8)
         appendDecimal(e.detail, to: &buffer)
         buffer.append(contentsOf: "}\n".utf8)

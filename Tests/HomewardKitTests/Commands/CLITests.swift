@@ -4,16 +4,7 @@ import Testing
 
 /// The command line as a user meets it: output, files and exit codes.
 @Suite struct CLITests {
-    final class Captured: @unchecked Sendable {
-        var out = ""
-        var err = ""
-        let lock = NSLock()
-        var console: Console {
-            Console(
-                out: { s in self.lock.lock(); self.out += s; self.lock.unlock() },
-                err: { s in self.lock.lock(); self.err += s; self.lock.unlock() }, interactive: false, color: false)
-        }
-    }
+    typealias Captured = CapturedConsole
 
     /// The small fixture scenario written to a file (quick to run in debug builds).
     static let smallPath: String = {

@@ -5,16 +5,7 @@ import Testing
 /// `homeward events`, `homeward trace` and `homeward replay` (any format, `--salvage`), called
 /// as the dispatcher will call them.
 @Suite struct EventLogCommandTests {
-    final class Captured: @unchecked Sendable {
-        var out = ""
-        var err = ""
-        let lock = NSLock()
-        var console: Console {
-            Console(
-                out: { s in self.lock.lock(); self.out += s; self.lock.unlock() },
-                err: { s in self.lock.lock(); self.err += s; self.lock.unlock() }, interactive: false, color: false)
-        }
-    }
+    typealias Captured = CapturedConsole
 
     /// Runs a command as `HomewardCLI.main` would, mapping errors to exit codes the same way.
     func run(_ command: ([String], Console) throws -> Int32, _ args: [String]) -> (Int32, String, String) {

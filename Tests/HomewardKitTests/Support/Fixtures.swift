@@ -65,3 +65,16 @@ struct EventCollector: EventSink {
     var events: [Event] = []
     mutating func append(_ event: Event) { events.append(event) }
 }
+
+/// A console whose output and errors are kept for the test to read (thread-safe: progress and
+/// results may be written from worker threads). Not a terminal, no colour.
+final class CapturedConsole: @unchecked Sendable {
+    var out = ""
+    var err = ""
+    let lock = NSLock()
+    var console: Console {
+        Console(
+            out: { s in self.lock.lock(); self.out += s; self.lock.unlock() },
+            err: { s in self.lock.lock(); self.err += s; self.lock.unlock() }, interactive: false, color: false)
+    }
+}
