@@ -76,7 +76,7 @@ import Testing
 @Suite struct RunawayTests {
     @Test func aQueueGrowingWithoutLimitIsAnInputError() throws {
         // 2,000 crises a day into 10 beds for 10 years: the ED queue can only grow. (A
-        // 100-year horizon is refused before running: over 50 million crises expected.)
+        // 100-year horizon is refused before running: over 10 million crises expected.)
         let text = """
             { name: "runaway", start: "2020-01-06", horizonDays: 3650, replications: 1, seed: 1,
               population: { bands: { "18-64": { people: 100000 } } },
@@ -121,6 +121,22 @@ extension RunawayTests {
         #expect(error.description.contains("admitted to hospital more than 1000 times"))
         #expect(error.description.contains("services with a 'readmitted' outcome: reab)"))
         #expect(clock.now - started < .seconds(30), "stopped promptly, not after exhausting memory")
+    }
+
+    @Test func aWorkloadThatCannotFinishInReasonableTimeIsRefusedBeforeRunning() throws {
+        // Found by the fuzzer: 10,000,000 per 1,000 people a year was accepted and took a
+        // minute. The limit is 10 million expected crises in one replication.
+        func text(_ perYear: Int) -> String {
+            """
+            { name: "load", start: "2021-03-01", horizonDays: 365, population: { bands: { "18-64": { people: 1000 } } },
+              cohorts: { a: { band: "18-64", crises: { perYear: \(perYear) }, lengthOfStayDays: 1, pathways: { "1": 1 } } },
+              services: { acute: { kind: "acute", capacity: 10 } }, pathways: { "1": {} } }
+            """
+        }
+        #expect(throws: Never.self) { try ScenarioLoader.load(text: text(9_000_000), file: "load.json5") }
+        let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.load(text: text(11_000_000), file: "load.json5") }
+        #expect(error.description.hasPrefix("load.json5: cohorts: about 10992470 crises in one replication (365 days)"))
+        #expect(error.description.contains("more than 10000000 cannot run in reasonable time"))
     }
 
     @Test func aChainOfLikelyReadmissionsIsNotMistakenForACycle() throws {
