@@ -88,11 +88,30 @@ class Raw:
 
 
 def clone(v):
-    if isinstance(v, Obj):
-        return Obj([(k, clone(x)) for k, x in v.items])
-    if isinstance(v, list):
-        return [clone(x) for x in v]
-    return v
+    """A deep copy, without recursion (generated trees can nest deeper than Python's stack)."""
+    def shell(x):
+        if isinstance(x, Obj):
+            return Obj([(k, c) for k, c in x.items])
+        if isinstance(x, list):
+            return list(x)
+        return x
+    root = shell(v)
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Obj):
+            for i, (k, c) in enumerate(node.items):
+                copy = shell(c)
+                node.items[i] = (k, copy)
+                if copy is not c:
+                    stack.append(copy)
+        elif isinstance(node, list):
+            for i, c in enumerate(node):
+                copy = shell(c)
+                node[i] = copy
+                if copy is not c:
+                    stack.append(copy)
+    return root
 
 
 class JSON5Error(ValueError):

@@ -251,11 +251,18 @@ enum Suggestion {
     /// The candidate nearest to a misspelt name (edit distance at most 2, or a case change).
     static func closest(to key: String, among allowed: [String]) -> String? {
         var best: (String, Int)?
-        for candidate in allowed {
+        let length = key.utf8.count
+        for candidate in allowed where abs(candidate.utf8.count - length) <= 2 {
             let d = candidate.lowercased() == key.lowercased() ? 0 : editDistance(key, candidate)
             if d <= 2, best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0
+    }
+
+    /// Whether two strings are within `limit` edits; cheap when their lengths alone say no
+    /// (a 4-million-character name must not cost 4 million steps per candidate).
+    static func isNear(_ a: String, _ b: String, within limit: Int) -> Bool {
+        abs(a.utf8.count - b.utf8.count) <= limit && editDistance(a, b) <= limit
     }
 
     /// Levenshtein distance between the UTF-8 bytes of two strings.

@@ -105,8 +105,11 @@ public enum ScenarioReader {
         if !targets.isEmpty {
             let keys = Set(metricKeys(scenario))
             for (i, t) in targets.enumerated() where !keys.contains(t.metric) {
-                let near = keys.filter { $0.lowercased().contains(t.metric.lowercased()) || r.editDistance($0, t.metric) <= 3 }.sorted().prefix(3)
-                r.fail("targets[\(i)].metric", "unknown metric '\(t.metric)'" + (near.isEmpty ? " (see docs/metrics.md)" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)"))
+                // Metric names are short: a long one is contained in none and near none.
+                let wanted = t.metric.utf8.count <= 200 ? t.metric.lowercased() : ""
+                let near = wanted.isEmpty ? [] : keys.filter { $0.lowercased().contains(wanted) || Suggestion.isNear($0, t.metric, within: 3) }.sorted().prefix(3)
+                let shown = t.metric.count <= 200 ? t.metric : String(t.metric.prefix(60)) + "... (\(t.metric.count) characters)"
+                r.fail("targets[\(i)].metric", "unknown metric '\(shown)'" + (near.isEmpty ? " (see docs/metrics.md)" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)"))
             }
         }
         return r.issues.isEmpty ? scenario : nil

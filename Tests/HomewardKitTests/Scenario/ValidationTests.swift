@@ -184,3 +184,18 @@ import Testing
         }
     }
 }
+
+extension ValidationTests {
+    @Test func aHugeUnknownNameIsRefusedQuicklyAndShownShortened() throws {
+        // Found by the fuzzer: a 4-million-character target metric took over 30 s, spent on
+        // "did you mean" edit distances and lower-casing it once per known metric.
+        let long = String(repeating: "x", count: 1_000_000)
+        let text = Fixtures.small.replacingOccurrences(of: "name: \"small\",", with: "name: \"small\", targets: [{ metric: \"\(long)\", atMost: 1 }],")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.load(text: text, file: "s.json5") }
+        #expect(clock.now - started < .seconds(10))
+        #expect(error.description.contains("s.json5: targets[0].metric: unknown metric 'xxxxxxxxxx"))
+        #expect(error.description.contains("... (1000000 characters)' (see docs/metrics.md)"))
+    }
+}
