@@ -32,8 +32,9 @@ public struct Projection: EventSink {
     var edWaitCount = 0.0
     var edWaitsOver4h = 0.0
     var deaths = 0.0
-    var conveyedAt: [UInt32: Double] = [:]
-    var lastAcuteDischarge: [UInt32: Double] = [:]
+    /// Everything the projection remembers about individual patients (conveyed, waiting,
+    /// in a service, delayed, recently discharged), in one table keyed by patient id.
+    var patients = PatientTable()
     var lastPrune = 0.0
 
     // Occupancy per service.
@@ -48,23 +49,12 @@ public struct Projection: EventSink {
     var acuteCensusHistogram: [Double] = []
     var acuteDaysAbove92 = 0.0
     var acuteDaysAbove95 = 0.0
-    var waitStart: [UInt32: (service: Int16, time: Double)] = [:]
-    var enteredAt: [UInt32: Double] = [:]
     var staySum: [Double]
     var departures: [Double]
     var waitSum: [Double]
     var waitCount: [Double]
 
     // Delays.
-    struct OpenDelay {
-        var start: Double
-        var code: DelayCode
-        var service: Int
-        var pathway: Int
-    }
-    var openDelays: [UInt32: OpenDelay] = [:]
-    var pathwayOf: [UInt32: Int] = [:]
-    var delayedTotalOf: [UInt32: Double] = [:]
     var delayExact = 0.0
     var delayMidnight = 0.0
     var delayExactByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
@@ -165,12 +155,16 @@ public struct Projection: EventSink {
         case .notConveyed:
             if measured(e.time) { notConveyed += 1 }
         case .conveyance:
-            conveyedAt[e.patient] = e.time
+            let i = patients.slot(for: e.patient)
+            let p = patients.state(i)
+            p.pointee.conveyedAt = e.time
+            p.pointee.flags.insert(.conveyed)
             if measured(e.time) {
                 nel += 1
                 if e.cohort >= 0 { nelByCohort[Int(e.cohort)] += 1 }
                 monthlyNEL[month(e.time)] += 1
-                if let last = lastAcuteDischarge[e.patient] {
+                if p.pointee.flags.contains(.discharged) {
+                    let last = p.pointee.lastAcuteDischarge
                     if e.time - last <= 30 { readmissions30 += 1 }
                     if e.time - last <= 91 { readmissions91 += 1 }
                 }
@@ -178,24 +172,41 @@ public struct Projection: EventSink {
         case .edWait:
             break
         case .diversion:
-            conveyedAt[e.patient] = nil
+            let i = patients.findForUpdate(e.patient)
+            if i >= 0 {
+                patients.state(i).pointee.flags.remove(.conveyed)
+                patients.removeIfEmpty(at: i)
+            }
             if measured(e.time) { diversions += 1 }
         case .enter:
             enter(e)
         case .leave:
             leave(e)
         case .medicallyOptimised:
-            pathwayOf[e.patient] = Int(e.detail)
+            let i = patients.slot(for: e.patient)
+            let p = patients.state(i)
+            p.pointee.pathway = e.detail
+            p.pointee.flags.insert(.onPathway)
         case .assessmentStart, .assessmentEnd:
             break
         case .delay:
-            closeDelay(e.patient, at: e.time)
+            let i = patients.slot(for: e.patient)
+            closeDelay(i, at: e.time)
             if let code = DelayCode(packed: e.detail) {
-                openDelays[e.patient] = OpenDelay(
-                    start: e.time, code: code, service: Int(e.service), pathway: pathwayOf[e.patient] ?? -1)
+                let p = patients.state(i)
+                p.pointee.delayStart = e.time
+                p.pointee.delayCode = code
+                p.pointee.delayService = e.service
+                p.pointee.delayPathway = p.pointee.flags.contains(.onPathway) ? p.pointee.pathway : -1
+                p.pointee.flags.insert(.delayed)
             }
+            patients.removeIfEmpty(at: i)
         case .transferWait:
-            waitStart[e.patient] = (e.service, e.time)
+            let i = patients.slot(for: e.patient)
+            let p = patients.state(i)
+            p.pointee.waitService = e.service
+            p.pointee.waitTime = e.time
+            p.pointee.flags.insert(.waiting)
         case .serviceEnd:
             if e.detail == Outcome.avoided.rawValue && measured(e.time) {
                 avoided += 1
@@ -232,13 +243,21 @@ public struct Projection: EventSink {
         let s = Int(e.service)
         advance(s, to: e.time)
         occupancy[s] += 1
-        enteredAt[e.patient] = e.time
+        let i = patients.slot(for: e.patient)
+        let p = patients.state(i)
+        p.pointee.enteredAt = e.time
+        p.pointee.flags.insert(.entered)
         let wait: Double
         if s == context.acute {
-            wait = conveyedAt.removeValue(forKey: e.patient).map { e.time - $0 } ?? 0
-        } else if let w = waitStart[e.patient], Int(w.service) == s {
-            waitStart[e.patient] = nil
-            wait = e.time - w.time
+            if p.pointee.flags.contains(.conveyed) {
+                p.pointee.flags.remove(.conveyed)
+                wait = e.time - p.pointee.conveyedAt
+            } else {
+                wait = 0
+            }
+        } else if p.pointee.flags.contains(.waiting), Int(p.pointee.waitService) == s {
+            p.pointee.flags.remove(.waiting)
+            wait = e.time - p.pointee.waitTime
         } else {
             wait = 0
         }
@@ -257,23 +276,35 @@ public struct Projection: EventSink {
         let s = Int(e.service)
         advance(s, to: e.time)
         occupancy[s] -= 1
-        closeDelay(e.patient, at: e.time)
-        if let entered = enteredAt.removeValue(forKey: e.patient), measured(e.time) {
-            staySum[s] += e.time - entered
-            departures[s] += 1
+        let i = patients.slot(for: e.patient)
+        closeDelay(i, at: e.time)
+        let p = patients.state(i)
+        if p.pointee.flags.contains(.entered) {
+            p.pointee.flags.remove(.entered)
+            if measured(e.time) {
+                staySum[s] += e.time - p.pointee.enteredAt
+                departures[s] += 1
+            }
         }
         if s == context.acute {
-            pathwayOf[e.patient] = nil
-            if let total = delayedTotalOf.removeValue(forKey: e.patient), total > 0, measured(e.time) {
-                delayedPatients += 1
-                delayedPatientDays += total
+            p.pointee.flags.remove(.onPathway)
+            if p.pointee.flags.contains(.delayTotal) {
+                p.pointee.flags.remove(.delayTotal)
+                let total = p.pointee.delayedTotal
+                if total > 0, measured(e.time) {
+                    delayedPatients += 1
+                    delayedPatientDays += total
+                }
             }
-            if e.detail != Destination.died { lastAcuteDischarge[e.patient] = e.time }
+            if e.detail != Destination.died {
+                p.pointee.lastAcuteDischarge = e.time
+                p.pointee.flags.insert(.discharged)
+            }
         }
         if e.detail == Destination.died {
-            lastAcuteDischarge[e.patient] = nil
-            waitStart[e.patient] = nil
+            p.pointee.flags.remove([.discharged, .waiting])
         }
+        patients.removeIfEmpty(at: i)
     }
 
     /// Integrates occupancy of service `s` up to `t` and takes the midnight census before `t`.
@@ -291,10 +322,7 @@ public struct Projection: EventSink {
             guard Double(k) >= warmup + 1 else { continue }
             let census = Double(occupancy[s])
             censusSum[s] += census
-            if recordsDaily {
-                dailyCensus[s][k - 1 - Int(warmup)] = census
-                dailyCapacity[s][k - 1 - Int(warmup)] = Double(capacity[s])
-            }
+            if recordsDaily { recordDaily(s, day: k - 1 - Int(warmup), census: census) }
             if s == context.acute {
                 let m = monthOfDay[k - 1 - Int(warmup)]
                 monthlyAcuteCensus[m] += census
@@ -313,16 +341,33 @@ public struct Projection: EventSink {
         }
     }
 
-    /// Ends the patient's open delay interval at `t`, adding it to the totals.
-    mutating func closeDelay(_ patient: UInt32, at t: Double) {
-        guard let d = openDelays.removeValue(forKey: patient) else { return }
+    /// Keeps the midnight census of one day (`recordingDaily`). Out of line on purpose: inlined,
+    /// the optimiser hoists the copy-on-write check of `dailyCensus` and `dailyCapacity` out of
+    /// `advance`'s loop, where, on the empty arrays of a projection not recording, it made a new
+    /// (empty) buffer on every call.
+    @inline(never)
+    mutating func recordDaily(_ s: Int, day: Int, census: Double) {
+        dailyCensus[s][day] = census
+        dailyCapacity[s][day] = Double(capacity[s])
+    }
+
+    /// Ends the open delay interval (if any) of the patient in table slot `i` at `t`, adding it
+    /// to the totals. The slot must come from a mutating look-up in the same event.
+    mutating func closeDelay(_ i: Int, at t: Double) {
+        let p = patients.state(i)
+        guard p.pointee.flags.contains(.delayed) else { return }
+        p.pointee.flags.remove(.delayed)
+        let d = (start: p.pointee.delayStart, code: p.pointee.delayCode,
+                 service: Int(p.pointee.delayService), pathway: Int(p.pointee.delayPathway))
         let a = max(d.start, warmup)
         let b = min(t, horizon)
         if d.service != context.acute {
             if b > a { downstreamDelay[d.service] += b - a }
             return
         }
-        delayedTotalOf[patient, default: 0] += max(t - d.start, 0)
+        let previous = p.pointee.flags.contains(.delayTotal) ? p.pointee.delayedTotal : 0
+        p.pointee.delayedTotal = previous + max(t - d.start, 0)
+        p.pointee.flags.insert(.delayTotal)
         if b > a {
             let length = b - a
             delayExact += length
@@ -354,12 +399,248 @@ public struct Projection: EventSink {
 
     mutating func finishAll(at t: Double) {
         for s in occupancy.indices { advance(s, to: t, includingMidnightAtT: true) }
-        for patient in openDelays.keys.sorted() { closeDelay(patient, at: t) }
+        // In patient order, so that the sums are added in the same order whatever the table's.
+        for patient in patients.keys(where: { $0.flags.contains(.delayed) }).sorted() {
+            let i = patients.findForUpdate(patient)
+            closeDelay(i, at: t)
+            patients.removeIfEmpty(at: i)
+        }
     }
 
     /// Forgets discharges older than 91 days (they can no longer make a readmission count).
     mutating func prune(at t: Double) {
         lastPrune = t
-        lastAcuteDischarge = lastAcuteDischarge.filter { $0.value >= t - 92 }
+        let keepFrom = t - 92
+        patients.removeAll { p in
+            if p.flags.contains(.discharged) && !(p.lastAcuteDischarge >= keepFrom) { p.flags.remove(.discharged) }
+        }
+    }
+}
+
+// MARK: - Per-patient state
+
+/// The projection's state of one patient, kept while any part of it is set (see `flags`),
+/// stored in a `PatientTable` slot.
+struct PatientState {
+    /// Which fields hold a value (the rest are meaningless).
+    struct Flags: OptionSet {
+        let rawValue: UInt8
+        /// Conveyed at `conveyedAt`, not yet admitted or diverted.
+        static let conveyed = Flags(rawValue: 1 << 0)
+        /// Last left the acute hospital alive at `lastAcuteDischarge` (kept 91+ days).
+        static let discharged = Flags(rawValue: 1 << 1)
+        /// Waiting for service `waitService` since `waitTime`.
+        static let waiting = Flags(rawValue: 1 << 2)
+        /// In a service since `enteredAt`.
+        static let entered = Flags(rawValue: 1 << 3)
+        /// Delayed since `delayStart` (`delayCode`, `delayService`, `delayPathway`).
+        static let delayed = Flags(rawValue: 1 << 4)
+        /// Medically optimised on `pathway`, still in the acute hospital.
+        static let onPathway = Flags(rawValue: 1 << 5)
+        /// Delayed for `delayedTotal` days in all during the current acute stay.
+        static let delayTotal = Flags(rawValue: 1 << 6)
+        /// The table slot holds `key` (set even while no field is).
+        static let present = Flags(rawValue: 1 << 7)
+        /// Every field flag (all but `present`).
+        static let fields = Flags(rawValue: 0x7F)
+    }
+
+    var conveyedAt = 0.0
+    var lastAcuteDischarge = 0.0
+    var waitTime = 0.0
+    var enteredAt = 0.0
+    var delayStart = 0.0
+    var delayedTotal = 0.0
+    var pathway: Int32 = 0
+    var delayPathway: Int32 = 0
+    var waitService: Int16 = 0
+    var delayService: Int16 = 0
+    var delayCode = DelayCode(reason: .a, responsible: .nhs)
+    var flags: Flags = []
+    /// The patient id (when `flags` contains `present`).
+    var key: UInt32 = 0
+
+    /// Whether no field is set (the patient can be forgotten).
+    var isEmpty: Bool { flags.isDisjoint(with: .fields) }
+}
+
+/// Per-patient state keyed by patient id: one open-addressing hash table (linear probing,
+/// deletion by backward shift, so no tombstones), growing and shrinking geometrically.
+///
+/// It replaces seven `Dictionary<UInt32, …>`, so an event costs one probe sequence with a
+/// multiplicative hash instead of several SipHash look-ups, and no allocation once the table
+/// has reached the size of the patients present. Any `UInt32` is a valid key (ids in a log
+/// read from a file are arbitrary), and memory follows the number of keys present, never
+/// their values. The hash is keyed with a random seed per table, so that ids chosen to
+/// collide cannot be written into a log; nothing observable depends on the order of slots
+/// (`Projection.finishAll` sorts the ids it visits).
+///
+/// Value semantics: copies share storage until one of them is changed (copy on write). The
+/// `mutating` look-ups make the storage unique; `state(_:)` may be used to change a slot
+/// only after one of them, in the same event.
+struct PatientTable {
+    final class Storage {
+        let capacity: Int
+        let slots: UnsafeMutablePointer<PatientState>
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: PatientState(), count: capacity)
+        }
+
+        deinit { slots.deallocate() }  // `PatientState` is trivial: nothing to deinitialise
+
+        func copy() -> Storage {
+            let s = Storage(capacity: capacity)
+            s.slots.update(from: slots, count: capacity)
+            return s
+        }
+    }
+
+    static let minimumCapacity = 64
+
+    private(set) var storage: Storage
+    /// Keys present.
+    private(set) var count = 0
+    /// 64 - log2(capacity): the hash's top bits index the table.
+    private var shift: UInt64
+    private let seed: UInt64
+
+    init(seed: UInt64 = UInt64.random(in: .min ... .max)) {
+        storage = Storage(capacity: Self.minimumCapacity)
+        shift = UInt64(64 - Self.minimumCapacity.trailingZeroBitCount)
+        self.seed = seed
+    }
+
+    var capacity: Int { storage.capacity }
+
+    @inline(__always)
+    func home(_ key: UInt32) -> Int {
+        // A keyed multiply-xorshift-multiply mix; the top bits are the best mixed.
+        var h = (UInt64(key) ^ seed) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h &>> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: h &>> shift)
+    }
+
+    /// The slot holding `key`, or -1. Read-only.
+    @inline(__always)
+    func find(_ key: UInt32) -> Int {
+        let slots = storage.slots
+        let mask = storage.capacity &- 1
+        var i = home(key)
+        while slots[i].flags.contains(.present) {
+            if slots[i].key == key { return i }
+            i = (i &+ 1) & mask
+        }
+        return -1
+    }
+
+    @inline(__always)
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// The slot holding `key`, or -1; the storage is made unique, so the slot may be changed.
+    @inline(__always)
+    mutating func findForUpdate(_ key: UInt32) -> Int {
+        makeUnique()
+        return find(key)
+    }
+
+    /// The slot holding `key`, inserted with no fields set if absent; the storage is made
+    /// unique, so the slot may be changed. A slot left with no fields set must be given back
+    /// with `removeIfEmpty`.
+    @inline(__always)
+    mutating func slot(for key: UInt32) -> Int {
+        makeUnique()
+        let found = find(key)
+        if found >= 0 { return found }
+        if (count &+ 1) &* 2 > storage.capacity { resize(to: storage.capacity &* 2) }
+        let slots = storage.slots
+        let mask = storage.capacity &- 1
+        var i = home(key)
+        while slots[i].flags.contains(.present) { i = (i &+ 1) & mask }
+        slots[i] = PatientState(flags: .present, key: key)
+        count &+= 1
+        return i
+    }
+
+    /// The state in slot `i` (see the type's note on changing it).
+    @inline(__always)
+    func state(_ i: Int) -> UnsafeMutablePointer<PatientState> { storage.slots + i }
+
+    /// Removes the key in slot `i` if none of its fields is set (after a mutating look-up).
+    @inline(__always)
+    mutating func removeIfEmpty(at i: Int) {
+        if storage.slots[i].isEmpty { remove(at: i) }
+    }
+
+    /// Removes the key in slot `i`, shifting later keys of its probe run back into the hole.
+    mutating func remove(at i: Int) {
+        let slots = storage.slots
+        let mask = storage.capacity &- 1
+        var hole = i
+        var j = (i &+ 1) & mask
+        while slots[j].flags.contains(.present) {
+            // The key at j may fill the hole if the hole lies between its home and j.
+            let h = home(slots[j].key)
+            if (j &- h) & mask >= (j &- hole) & mask {
+                slots[hole] = slots[j]
+                hole = j
+            }
+            j = (j &+ 1) & mask
+        }
+        slots[hole] = PatientState()
+        count &-= 1
+    }
+
+    /// Rehashes every key into a table of `newCapacity` slots (a power of two, at least twice
+    /// the count).
+    mutating func resize(to newCapacity: Int) {
+        let old = storage
+        let fresh = Storage(capacity: newCapacity)
+        shift = UInt64(64 - newCapacity.trailingZeroBitCount)
+        let mask = newCapacity &- 1
+        for k in 0..<old.capacity where old.slots[k].flags.contains(.present) {
+            var i = home(old.slots[k].key)
+            while fresh.slots[i].flags.contains(.present) { i = (i &+ 1) & mask }
+            fresh.slots[i] = old.slots[k]
+        }
+        storage = fresh
+    }
+
+    /// Calls `body` with each slot's state (in slot order) and removes the keys it leaves with
+    /// no field set. `body` must not depend on the order.
+    mutating func removeAll(where body: (inout PatientState) -> Void) {
+        makeUnique()
+        let slots = storage.slots
+        var i = 0
+        while i < storage.capacity {
+            if slots[i].flags.contains(.present) {
+                body(&slots[i])
+                if slots[i].isEmpty {
+                    // Backward shift only moves keys not yet visited into slots >= i (and keys
+                    // already visited, which `body` sees again harmlessly), so look at i again.
+                    remove(at: i)
+                    continue
+                }
+            }
+            i += 1
+        }
+        // Shrink when mostly empty, so memory follows the patients present.
+        var target = storage.capacity
+        while target > Self.minimumCapacity && count &* 8 < target { target /= 2 }
+        if target != storage.capacity { resize(to: max(target, Self.minimumCapacity)) }
+    }
+
+    /// The keys whose state satisfies `predicate`, in slot order.
+    func keys(where predicate: (PatientState) -> Bool) -> [UInt32] {
+        var result: [UInt32] = []
+        for i in 0..<storage.capacity where storage.slots[i].flags.contains(.present) && predicate(storage.slots[i]) {
+            result.append(storage.slots[i].key)
+        }
+        return result
     }
 }
