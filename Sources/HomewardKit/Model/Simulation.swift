@@ -40,7 +40,6 @@ public struct Simulation<Sink: EventSink> {
     var referralOrdinal: [UInt64]
     let referralStreamIDs: [UInt64]
     var lambdaMax: [Double]
-    var cohortServices: [[Int]]  // crisis-response services each cohort is eligible for
     let crisisResponseServices: [Int]
     let cohortStreamIDs: [UInt64]
     var referralStreams: [RandomStream]
@@ -52,6 +51,8 @@ public struct Simulation<Sink: EventSink> {
     let effects: SchemeEffects
     /// Capacity calendars with the schemes' capacity changes applied.
     let capacitySchedules: [CapacitySchedule]
+    /// The scenario's per-event parameters as plain values (no reference counting to read them).
+    let parameters: ModelParameters
 
     /// Creates replication `replication` of `scenario`, with streams derived from `seed`.
     public init(scenario: Scenario, seed: UInt64, replication: Int, sink: Sink) {
@@ -89,12 +90,13 @@ public struct Simulation<Sink: EventSink> {
         crisisResponseServices = scenario.services.indices.filter {
             scenario.services[$0].kind == .crisisResponse
         }
-        cohortServices = scenario.cohorts.indices.map { c in
+        let eligible = scenario.cohorts.indices.map { c in
             scenario.services.indices.filter { s in
                 scenario.services[s].kind == .crisisResponse
                     && (scenario.services[s].eligibility[c] > 0 || effects.eligibility[s].contains { $0.cohort == c && $0.share > 0 })
             }
         }
+        parameters = ModelParameters(scenario, cohortServices: eligible)
         let w = scenario.working
         dischargeHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayDischarge)
         assessmentHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayAssessment)
