@@ -96,15 +96,10 @@ public struct Projection: EventSink {
         self.context = context
         warmup = context.warmup
         horizon = context.horizon
-        let months = context.measuredMonths()
-        monthOfDay = months.monthOfDay
-        monthLabels = months.labels
-        var ends = [Bool](repeating: false, count: context.days)
-        for d in 0..<context.days {
-            let date = context.start.adding(days: d)
-            ends[d] = date.day == CivilDate.daysInMonth(year: date.year, month: date.month)
-        }
-        isMonthEnd = ends
+        let calendar = Self.measuredCalendar(context)
+        monthOfDay = calendar.monthOfDay
+        monthLabels = calendar.labels
+        isMonthEnd = calendar.isMonthEnd
         let n = context.services.count
         occupancy = Array(repeating: 0, count: n)
         capacity = Array(repeating: 0, count: n)
@@ -135,6 +130,32 @@ public struct Projection: EventSink {
             dailyDelayed = Array(repeating: 0, count: context.days)
             dailyCapacity = dailyCensus
         }
+    }
+
+    /// `context.measuredMonths()` and, for each measured day, whether it ends its calendar
+    /// month. The same values, built without formatting a label for every day: a label is made
+    /// only when the (year, month) changes (within one month the label is the same), and is
+    /// appended, as there, only when it differs from the last one. Formatting 365 labels was
+    /// 2% of a one-year replication.
+    static func measuredCalendar(_ context: ProjectionContext) -> (labels: [String], monthOfDay: [Int], isMonthEnd: [Bool]) {
+        var labels: [String] = []
+        var monthOfDay: [Int] = []
+        var isMonthEnd: [Bool] = []
+        monthOfDay.reserveCapacity(max(context.days, 0))
+        isMonthEnd.reserveCapacity(max(context.days, 0))
+        var date = context.start
+        var month = (year: Int.min, month: Int.min)
+        for _ in 0..<context.days {
+            if date.year != month.year || date.month != month.month {
+                month = (date.year, date.month)
+                let label = date.monthLabel
+                if labels.last != label { labels.append(label) }
+            }
+            monthOfDay.append(labels.count - 1)
+            isMonthEnd.append(date.day == CivilDate.daysInMonth(year: date.year, month: date.month))
+            date = date.adding(days: 1)
+        }
+        return (labels, monthOfDay, isMonthEnd)
     }
 
     @inline(__always) func measured(_ t: Double) -> Bool { t >= warmup && t < horizon }
@@ -411,8 +432,8 @@ public struct Projection: EventSink {
     mutating func prune(at t: Double) {
         lastPrune = t
         let keepFrom = t - 92
-        patients.removeAll { p in
-            if p.flags.contains(.discharged) && !(p.lastAcuteDischarge >= keepFrom) { p.flags.remove(.discharged) }
+        patients.removeAll(having: .discharged) { p in
+            if !(p.lastAcuteDischarge >= keepFrom) { p.flags.remove(.discharged) }
         }
     }
 }
@@ -611,14 +632,16 @@ struct PatientTable {
         storage = fresh
     }
 
-    /// Calls `body` with each slot's state (in slot order) and removes the keys it leaves with
-    /// no field set. `body` must not depend on the order.
-    mutating func removeAll(where body: (inout PatientState) -> Void) {
+    /// Calls `body` with the state of each slot whose flags include all of `having` (in slot
+    /// order) and removes the keys it leaves with no field set. `body` must not depend on the
+    /// order.
+    mutating func removeAll(having: PatientState.Flags = [], where body: (inout PatientState) -> Void) {
         makeUnique()
         let slots = storage.slots
+        let wanted = having.union(.present)
         var i = 0
         while i < storage.capacity {
-            if slots[i].flags.contains(.present) {
+            if slots[i].flags.isSuperset(of: wanted) {
                 body(&slots[i])
                 if slots[i].isEmpty {
                     // Backward shift only moves keys not yet visited into slots >= i (and keys
