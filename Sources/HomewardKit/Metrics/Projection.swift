@@ -37,22 +37,13 @@ public struct Projection: EventSink {
     var patients = PatientTable()
     var lastPrune = 0.0
 
-    // Occupancy per service.
-    var occupancy: [Int]
-    var capacity: [Int]
-    var lastChange: [Double]
-    var occupancyIntegral: [Double]
-    var nextMidnight: [Int]
-    var entries: [Double]
-    var censusSum: [Double]
+    // Occupancy per service: `perService` holds each service's running totals (occupancy,
+    // capacity, occupied days, admissions, waits, stays, midnight censuses, downstream delay).
+    var perService: ServiceTotalsBuffer
     var censusCount = 0.0  // measured midnights (the same for all services)
     var acuteCensusHistogram: [Double] = []
     var acuteDaysAbove92 = 0.0
     var acuteDaysAbove95 = 0.0
-    var staySum: [Double]
-    var departures: [Double]
-    var waitSum: [Double]
-    var waitCount: [Double]
 
     // Delays.
     var delayExact = 0.0
@@ -61,7 +52,6 @@ public struct Projection: EventSink {
     var delayMidnightByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
     var delayExactByResponsible = [Double](repeating: 0, count: Responsible.allCases.count)
     var delayExactByPathway: [Double]
-    var downstreamDelay: [Double]
     var delayedPatients = 0.0
     var delayedPatientDays = 0.0
 
@@ -101,18 +91,7 @@ public struct Projection: EventSink {
         monthLabels = calendar.labels
         isMonthEnd = calendar.isMonthEnd
         let n = context.services.count
-        occupancy = Array(repeating: 0, count: n)
-        capacity = Array(repeating: 0, count: n)
-        lastChange = Array(repeating: 0, count: n)
-        occupancyIntegral = Array(repeating: 0, count: n)
-        nextMidnight = Array(repeating: 1, count: n)
-        entries = Array(repeating: 0, count: n)
-        censusSum = Array(repeating: 0, count: n)
-        waitSum = Array(repeating: 0, count: n)
-        staySum = Array(repeating: 0, count: n)
-        departures = Array(repeating: 0, count: n)
-        waitCount = Array(repeating: 0, count: n)
-        downstreamDelay = Array(repeating: 0, count: n)
+        perService = ServiceTotalsBuffer(count: n)
         nelByCohort = Array(repeating: 0, count: context.cohorts.count)
         delayExactByPathway = Array(repeating: 0, count: context.pathways.count)
         let m = monthLabels.count
@@ -157,6 +136,20 @@ public struct Projection: EventSink {
         }
         return (labels, monthOfDay, isMonthEnd)
     }
+
+    // The per-service totals as arrays, for `metrics()` and tests.
+    var occupancy: [Int] { perService.map(\.occupancy) }
+    var capacity: [Int] { perService.map(\.capacity) }
+    var lastChange: [Double] { perService.map(\.lastChange) }
+    var occupancyIntegral: [Double] { perService.map(\.occupancyIntegral) }
+    var nextMidnight: [Int] { perService.map(\.nextMidnight) }
+    var entries: [Double] { perService.map(\.entries) }
+    var censusSum: [Double] { perService.map(\.censusSum) }
+    var staySum: [Double] { perService.map(\.staySum) }
+    var departures: [Double] { perService.map(\.departures) }
+    var waitSum: [Double] { perService.map(\.waitSum) }
+    var waitCount: [Double] { perService.map(\.waitCount) }
+    var downstreamDelay: [Double] { perService.map(\.downstreamDelay) }
 
     @inline(__always) func measured(_ t: Double) -> Bool { t >= warmup && t < horizon }
 
@@ -251,9 +244,9 @@ public struct Projection: EventSink {
                 if e.detail == FollowUpStatus.atHome.rawValue { atHome65 += 1 }
             }
         case .capacity:
-            let s = Int(e.service)
-            advance(s, to: e.time)
-            capacity[s] = Int(e.detail)
+            let service = perService.element(Int(e.service))
+            advance(service, Int(e.service), to: e.time)
+            service.pointee.capacity = Int(e.detail)
         case .end:
             finishAll(at: e.time)
         }
@@ -262,8 +255,9 @@ public struct Projection: EventSink {
 
     mutating func enter(_ e: Event) {
         let s = Int(e.service)
-        advance(s, to: e.time)
-        occupancy[s] += 1
+        let service = perService.element(s)
+        advance(service, s, to: e.time)
+        service.pointee.occupancy += 1
         let i = patients.slot(for: e.patient)
         let p = patients.state(i)
         p.pointee.enteredAt = e.time
@@ -283,9 +277,9 @@ public struct Projection: EventSink {
             wait = 0
         }
         guard measured(e.time) else { return }
-        entries[s] += 1
-        waitSum[s] += wait
-        waitCount[s] += 1
+        service.pointee.entries += 1
+        service.pointee.waitSum += wait
+        service.pointee.waitCount += 1
         if s == context.acute {
             edWaitSum += wait
             edWaitCount += 1
@@ -295,16 +289,17 @@ public struct Projection: EventSink {
 
     mutating func leave(_ e: Event) {
         let s = Int(e.service)
-        advance(s, to: e.time)
-        occupancy[s] -= 1
+        let service = perService.element(s)
+        advance(service, s, to: e.time)
+        service.pointee.occupancy -= 1
         let i = patients.slot(for: e.patient)
         closeDelay(i, at: e.time)
         let p = patients.state(i)
         if p.pointee.flags.contains(.entered) {
             p.pointee.flags.remove(.entered)
             if measured(e.time) {
-                staySum[s] += e.time - p.pointee.enteredAt
-                departures[s] += 1
+                service.pointee.staySum += e.time - p.pointee.enteredAt
+                service.pointee.departures += 1
             }
         }
         if s == context.acute {
@@ -329,34 +324,37 @@ public struct Projection: EventSink {
     }
 
     /// Integrates occupancy of service `s` up to `t` and takes the midnight census before `t`.
-    mutating func advance(_ s: Int, to t: Double, includingMidnightAtT: Bool = false) {
-        let a = max(lastChange[s], warmup)
+    /// `service` is `perService.element(s)`, taken in the same event.
+    mutating func advance(_ service: UnsafeMutablePointer<ServiceTotals>, _ s: Int, to t: Double, includingMidnightAtT: Bool = false) {
+        let a = max(service.pointee.lastChange, warmup)
         let b = min(t, horizon)
-        if b > a { occupancyIntegral[s] += Double(occupancy[s]) * (b - a) }
-        lastChange[s] = t
+        if b > a { service.pointee.occupancyIntegral += Double(service.pointee.occupancy) * (b - a) }
+        service.pointee.lastChange = t
         let last = Int(horizon)
-        while nextMidnight[s] <= last
-            && (Double(nextMidnight[s]) < t || (includingMidnightAtT && Double(nextMidnight[s]) == t))
+        while service.pointee.nextMidnight <= last
+            && (Double(service.pointee.nextMidnight) < t || (includingMidnightAtT && Double(service.pointee.nextMidnight) == t))
         {
-            let k = nextMidnight[s]
-            nextMidnight[s] += 1
+            let k = service.pointee.nextMidnight
+            service.pointee.nextMidnight += 1
             guard Double(k) >= warmup + 1 else { continue }
-            let census = Double(occupancy[s])
-            censusSum[s] += census
-            if recordsDaily { recordDaily(s, day: k - 1 - Int(warmup), census: census) }
+            let occupancy = service.pointee.occupancy
+            let capacity = service.pointee.capacity
+            let census = Double(occupancy)
+            service.pointee.censusSum += census
+            if recordsDaily { recordDaily(s, day: k - 1 - Int(warmup), census: census, capacity: capacity) }
             if s == context.acute {
                 let m = monthOfDay[k - 1 - Int(warmup)]
                 monthlyAcuteCensus[m] += census
                 monthlyMidnights[m] += 1
                 censusCount += 1
-                let o = max(occupancy[s], 0)
+                let o = max(occupancy, 0)
                 if o >= acuteCensusHistogram.count {
                     acuteCensusHistogram.append(contentsOf: repeatElement(0, count: o + 1 - acuteCensusHistogram.count))
                 }
                 acuteCensusHistogram[o] += 1
-                if capacity[s] > 0 {
-                    if census > 0.92 * Double(capacity[s]) { acuteDaysAbove92 += 1 }
-                    if census > 0.95 * Double(capacity[s]) { acuteDaysAbove95 += 1 }
+                if capacity > 0 {
+                    if census > 0.92 * Double(capacity) { acuteDaysAbove92 += 1 }
+                    if census > 0.95 * Double(capacity) { acuteDaysAbove95 += 1 }
                 }
             }
         }
@@ -367,9 +365,9 @@ public struct Projection: EventSink {
     /// `advance`'s loop, where, on the empty arrays of a projection not recording, it made a new
     /// (empty) buffer on every call.
     @inline(never)
-    mutating func recordDaily(_ s: Int, day: Int, census: Double) {
+    mutating func recordDaily(_ s: Int, day: Int, census: Double, capacity: Int) {
         dailyCensus[s][day] = census
-        dailyCapacity[s][day] = Double(capacity[s])
+        dailyCapacity[s][day] = Double(capacity)
     }
 
     /// Ends the open delay interval (if any) of the patient in table slot `i` at `t`, adding it
@@ -383,7 +381,7 @@ public struct Projection: EventSink {
         let a = max(d.start, warmup)
         let b = min(t, horizon)
         if d.service != context.acute {
-            if b > a { downstreamDelay[d.service] += b - a }
+            if b > a { perService.element(d.service).pointee.downstreamDelay += b - a }
             return
         }
         let previous = p.pointee.flags.contains(.delayTotal) ? p.pointee.delayedTotal : 0
@@ -419,7 +417,7 @@ public struct Projection: EventSink {
     }
 
     mutating func finishAll(at t: Double) {
-        for s in occupancy.indices { advance(s, to: t, includingMidnightAtT: true) }
+        for s in 0..<perService.count { advance(perService.element(s), s, to: t, includingMidnightAtT: true) }
         // In patient order, so that the sums are added in the same order whatever the table's.
         for patient in patients.keys(where: { $0.flags.contains(.delayed) }).sorted() {
             let i = patients.findForUpdate(patient)
@@ -435,6 +433,73 @@ public struct Projection: EventSink {
         patients.removeAll(having: .discharged) { p in
             if !(p.lastAcuteDischarge >= keepFrom) { p.flags.remove(.discharged) }
         }
+    }
+}
+
+// MARK: - Per-service totals
+
+/// The projection's running totals for one service.
+struct ServiceTotals {
+    var occupancy = 0
+    var capacity = 0
+    /// The next midnight (day number) whose census is still to be taken.
+    var nextMidnight = 1
+    /// When occupancy last changed (the integral is up to date to here).
+    var lastChange = 0.0
+    var occupancyIntegral = 0.0
+    var entries = 0.0
+    var censusSum = 0.0
+    var staySum = 0.0
+    var departures = 0.0
+    var waitSum = 0.0
+    var waitCount = 0.0
+    /// Delayed days of patients waiting in this (non-acute) service for another.
+    var downstreamDelay = 0.0
+}
+
+/// A fixed number of `ServiceTotals`, with copy on write, changed in place through pointers.
+///
+/// With a plain array per total, every `occupancy[s] += 1` did its own uniqueness check (a
+/// runtime call): about eight per event. Here `element(_:)` does one check per event and
+/// hands out a pointer to the service's totals; the pointer is valid until the projection is
+/// copied or the event ends.
+struct ServiceTotalsBuffer {
+    final class Storage {
+        let count: Int
+        let base: UnsafeMutablePointer<ServiceTotals>
+
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: max(count, 1))
+            base.initialize(repeating: ServiceTotals(), count: count)
+        }
+
+        deinit { base.deallocate() }  // `ServiceTotals` is trivial
+
+        func copy() -> Storage {
+            let s = Storage(count: count)
+            s.base.update(from: base, count: count)
+            return s
+        }
+    }
+
+    private var storage: Storage
+
+    init(count: Int) { storage = Storage(count: count) }
+
+    var count: Int { storage.count }
+
+    /// The totals of service `s`, to change in place (traps when `s` is out of range, as an
+    /// array index would).
+    @inline(__always)
+    mutating func element(_ s: Int) -> UnsafeMutablePointer<ServiceTotals> {
+        precondition(s >= 0 && s < storage.count, "Index out of range")
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage.base + s
+    }
+
+    func map<T>(_ transform: (ServiceTotals) -> T) -> [T] {
+        (0..<storage.count).map { transform(storage.base[$0]) }
     }
 }
 
