@@ -23,7 +23,7 @@ import Testing
     /// A random event stream over `context`: patient ids from a small pool (so that their
     /// states interact), a larger pool (so that the table grows, is pruned and shrinks) and
     /// hostile values (0, UInt32.max, anything); times in [0, horizon] ending with `.end`.
-    static func events(_ context: ProjectionContext, seed: UInt64, count: Int) -> [Event] {
+    static func events(_ context: ProjectionContext, seed: UInt64, count: Int, backwards: Bool = false) -> [Event] {
         var r = Mix(state: seed)
         let horizon = context.horizon
         let services = context.services.count
@@ -36,6 +36,8 @@ import Testing
         ]
         for k in 0..<count {
             if r.below(4) != 0 { t = min(horizon, t + r.unit() * 3 * horizon / Double(count)) }
+            // A log out of time order (only from a file): now and then, back by up to a day.
+            if backwards && r.below(200) == 0 { t = max(0, t - r.unit()) }
             let patient: UInt32
             switch r.below(10) {
             case 0..<6: patient = UInt32(r.below(40))
@@ -217,12 +219,12 @@ import Testing
         return f
     }
 
-    @Test(arguments: [false, true])
-    func sameFoldAsTheDictionariesItReplaced(recordingDaily: Bool) throws {
+    @Test(arguments: [(false, false), (true, false), (false, true)])
+    func sameFoldAsTheDictionariesItReplaced(recordingDaily: Bool, backwards: Bool) throws {
         var context = ProjectionContext(scenario: try Fixtures.smallScenario())
         for (seed, warmup) in [(1, 30), (2, 0), (3, 30), (4, 7), (5, 30), (6, 0)] as [(UInt64, Int)] {
             context.warmupDays = warmup
-            let events = Self.events(context, seed: seed, count: 30_000)
+            let events = Self.events(context, seed: seed, count: 30_000, backwards: backwards)
             var new = Projection(context: context, recordingDaily: recordingDaily)
             var old = LegacyProjection(context: context, recordingDaily: recordingDaily)
             for (k, e) in events.enumerated() {
