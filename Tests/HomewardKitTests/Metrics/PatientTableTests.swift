@@ -243,6 +243,39 @@ import Testing
         }
     }
 
+    /// Many discharges over years (about 50 prunes): the fold still matches the dictionaries.
+    @Test func longRunsOfDischarges() throws {
+        var context = ProjectionContext(scenario: try Fixtures.smallScenario())
+        context.warmupDays = 0
+        context.days = 1_500
+        let acute = Int16(context.acute)
+        var events: [Event] = []
+        var r = Mix(state: 42)
+        var t = 0.0
+        for k in 0..<40_000 {
+            t += r.unit() * 0.07
+            let patient = UInt32(r.below(2_500))
+            for kind in [EventKind.conveyance, .enter, .leave] {
+                events.append(Event(time: t, sequence: UInt64(events.count), patient: patient, kind: kind, cohort: 1, service: acute, detail: kind == .leave ? Destination.home : 0))
+                if kind == .enter && k % 3 == 0 { t += r.unit() * 0.02 }
+            }
+        }
+        events.append(Event(time: context.horizon, sequence: UInt64(events.count), patient: Event.noPatient, kind: .end, cohort: -1, service: -1, detail: 0))
+        var new = Projection(context: context)
+        var old = LegacyProjection(context: context)
+        for (k, e) in events.enumerated() {
+            new.append(e)
+            old.append(e)
+            if k % 9_973 == 0 {
+                let same = Self.dictionaries(new) == Self.dictionaries(old)
+                try #require(same, "per-patient state differs after event \(k)")
+            }
+        }
+        let sameFields = Self.fields(new) == Self.fields(old)
+        #expect(sameFields)
+        #expect(new.readmissions30 > 0 && new.readmissions91 > new.readmissions30)
+    }
+
     /// The real model's events, folded both ways.
     @Test func sameFoldOnTheSmallScenario() throws {
         let scenario = try Fixtures.smallScenario()
