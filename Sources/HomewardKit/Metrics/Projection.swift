@@ -32,9 +32,11 @@ public struct Projection: EventSink {
     var edWaitCount = 0.0
     var edWaitsOver4h = 0.0
     var deaths = 0.0
-    /// Everything the projection remembers about individual patients (conveyed, waiting,
-    /// in a service, delayed, recently discharged), in one table keyed by patient id.
+    /// What the projection remembers about individual patients in the system (conveyed,
+    /// waiting, in a service, delayed), in one table keyed by patient id, and their last
+    /// discharges from the acute hospital (for readmissions) in another.
     var patients = PatientTable()
+    var lastAcuteDischarge = OpenTable<DischargeEntry>()
     var lastPrune = 0.0
 
     // Occupancy per service: `perService` holds each service's running totals (occupancy,
@@ -177,8 +179,9 @@ public struct Projection: EventSink {
                 nel += 1
                 if e.cohort >= 0 { nelByCohort[Int(e.cohort)] += 1 }
                 monthlyNEL[month(e.time)] += 1
-                if p.pointee.flags.contains(.discharged) {
-                    let last = p.pointee.lastAcuteDischarge
+                let j = lastAcuteDischarge.find(e.patient)
+                if j >= 0 {
+                    let last = lastAcuteDischarge.state(j).pointee.time
                     if e.time - last <= 30 { readmissions30 += 1 }
                     if e.time - last <= 91 { readmissions91 += 1 }
                 }
@@ -313,12 +316,14 @@ public struct Projection: EventSink {
                 }
             }
             if e.detail != Destination.died {
-                p.pointee.lastAcuteDischarge = e.time
-                p.pointee.flags.insert(.discharged)
+                let j = lastAcuteDischarge.slot(for: e.patient)
+                lastAcuteDischarge.state(j).pointee.time = e.time
             }
         }
         if e.detail == Destination.died {
-            p.pointee.flags.remove([.discharged, .waiting])
+            p.pointee.flags.remove(.waiting)
+            let j = lastAcuteDischarge.findForUpdate(e.patient)
+            if j >= 0 { lastAcuteDischarge.remove(at: j) }
         }
         patients.removeIfEmpty(at: i)
     }
@@ -430,9 +435,7 @@ public struct Projection: EventSink {
     mutating func prune(at t: Double) {
         lastPrune = t
         let keepFrom = t - 92
-        patients.removeAll(having: .discharged) { p in
-            if !(p.lastAcuteDischarge >= keepFrom) { p.flags.remove(.discharged) }
-        }
+        lastAcuteDischarge.removeAll { !($0.time >= keepFrom) }
     }
 }
 
@@ -505,16 +508,24 @@ struct ServiceTotalsBuffer {
 
 // MARK: - Per-patient state
 
-/// The projection's state of one patient, kept while any part of it is set (see `flags`),
-/// stored in a `PatientTable` slot.
-struct PatientState {
+/// What an `OpenTable` slot holds: a key and whether the slot is in use, plus the state.
+protocol TableEntry {
+    /// An unused slot.
+    init()
+    /// A used slot for `key`, with no state set.
+    init(key: UInt32)
+    var key: UInt32 { get }
+    var isPresent: Bool { get }
+}
+
+/// The projection's state of one patient while in the system (conveyed, waiting, in a
+/// service, delayed), kept while any part of it is set (see `flags`); an `OpenTable` entry.
+struct PatientState: TableEntry {
     /// Which fields hold a value (the rest are meaningless).
     struct Flags: OptionSet {
         let rawValue: UInt8
         /// Conveyed at `conveyedAt`, not yet admitted or diverted.
         static let conveyed = Flags(rawValue: 1 << 0)
-        /// Last left the acute hospital alive at `lastAcuteDischarge` (kept 91+ days).
-        static let discharged = Flags(rawValue: 1 << 1)
         /// Waiting for service `waitService` since `waitTime`.
         static let waiting = Flags(rawValue: 1 << 2)
         /// In a service since `enteredAt`.
@@ -532,7 +543,6 @@ struct PatientState {
     }
 
     var conveyedAt = 0.0
-    var lastAcuteDischarge = 0.0
     var waitTime = 0.0
     var enteredAt = 0.0
     var delayStart = 0.0
@@ -546,36 +556,61 @@ struct PatientState {
     /// The patient id (when `flags` contains `present`).
     var key: UInt32 = 0
 
+    init() {}
+    init(key: UInt32) {
+        flags = .present
+        self.key = key
+    }
+
+    var isPresent: Bool { flags.contains(.present) }
     /// Whether no field is set (the patient can be forgotten).
     var isEmpty: Bool { flags.isDisjoint(with: .fields) }
 }
 
-/// Per-patient state keyed by patient id: one open-addressing hash table (linear probing,
+/// A patient's last discharge from the acute hospital alive, kept for 91+ days (readmissions):
+/// an `OpenTable` entry of 16 bytes. Discharges are most of the patients the projection
+/// remembers, so they have a table of their own rather than a field of `PatientState`.
+struct DischargeEntry: TableEntry {
+    var time = 0.0
+    var key: UInt32 = 0
+    var isPresent = false
+
+    init() {}
+    init(key: UInt32) {
+        self.key = key
+        isPresent = true
+    }
+}
+
+typealias PatientTable = OpenTable<PatientState>
+
+/// Per-patient state keyed by patient id: an open-addressing hash table (linear probing,
 /// deletion by backward shift, so no tombstones), growing and shrinking geometrically.
 ///
-/// It replaces seven `Dictionary<UInt32, …>`, so an event costs one probe sequence with a
-/// multiplicative hash instead of several SipHash look-ups, and no allocation once the table
-/// has reached the size of the patients present. Any `UInt32` is a valid key (ids in a log
-/// read from a file are arbitrary), and memory follows the number of keys present, never
-/// their values. The hash is keyed with a random seed per table, so that ids chosen to
+/// Two of them replace seven `Dictionary<UInt32, …>`, so an event costs one probe sequence
+/// with a multiplicative hash instead of several SipHash look-ups, and no allocation once
+/// the table has reached the size of the patients present. Any `UInt32` is a valid key (ids
+/// in a log read from a file are arbitrary), and memory follows the number of keys present,
+/// never their values. The hash is keyed with a random seed per table, so that ids chosen to
 /// collide cannot be written into a log; nothing observable depends on the order of slots
 /// (`Projection.finishAll` sorts the ids it visits).
 ///
 /// Value semantics: copies share storage until one of them is changed (copy on write). The
 /// `mutating` look-ups make the storage unique; `state(_:)` may be used to change a slot
 /// only after one of them, in the same event.
-struct PatientTable {
+struct OpenTable<Entry: TableEntry> {
     final class Storage {
         let capacity: Int
-        let slots: UnsafeMutablePointer<PatientState>
+        let slots: UnsafeMutablePointer<Entry>
 
         init(capacity: Int) {
+            precondition(_isPOD(Entry.self), "OpenTable holds plain values only")
             self.capacity = capacity
             slots = .allocate(capacity: capacity)
-            slots.initialize(repeating: PatientState(), count: capacity)
+            slots.initialize(repeating: Entry(), count: capacity)
         }
 
-        deinit { slots.deallocate() }  // `PatientState` is trivial: nothing to deinitialise
+        deinit { slots.deallocate() }  // plain values: nothing to deinitialise
 
         func copy() -> Storage {
             let s = Storage(capacity: capacity)
@@ -584,7 +619,7 @@ struct PatientTable {
         }
     }
 
-    static let minimumCapacity = 64
+    static var minimumCapacity: Int { 64 }
 
     private(set) var storage: Storage
     /// Keys present.
@@ -616,7 +651,7 @@ struct PatientTable {
         let slots = storage.slots
         let mask = storage.capacity &- 1
         var i = home(key)
-        while slots[i].flags.contains(.present) {
+        while slots[i].isPresent {
             if slots[i].key == key { return i }
             i = (i &+ 1) & mask
         }
@@ -635,9 +670,9 @@ struct PatientTable {
         return find(key)
     }
 
-    /// The slot holding `key`, inserted with no fields set if absent; the storage is made
-    /// unique, so the slot may be changed. A slot left with no fields set must be given back
-    /// with `removeIfEmpty`.
+    /// The slot holding `key`, inserted with no state set if absent; the storage is made
+    /// unique, so the slot may be changed. (A `PatientState` left with no field set must be
+    /// given back with `removeIfEmpty`.)
     @inline(__always)
     mutating func slot(for key: UInt32) -> Int {
         makeUnique()
@@ -647,29 +682,24 @@ struct PatientTable {
         let slots = storage.slots
         let mask = storage.capacity &- 1
         var i = home(key)
-        while slots[i].flags.contains(.present) { i = (i &+ 1) & mask }
-        slots[i] = PatientState(flags: .present, key: key)
+        while slots[i].isPresent { i = (i &+ 1) & mask }
+        slots[i] = Entry(key: key)
         count &+= 1
         return i
     }
 
-    /// The state in slot `i` (see the type's note on changing it).
+    /// The entry in slot `i` (see the type's note on changing it).
     @inline(__always)
-    func state(_ i: Int) -> UnsafeMutablePointer<PatientState> { storage.slots + i }
+    func state(_ i: Int) -> UnsafeMutablePointer<Entry> { storage.slots + i }
 
-    /// Removes the key in slot `i` if none of its fields is set (after a mutating look-up).
-    @inline(__always)
-    mutating func removeIfEmpty(at i: Int) {
-        if storage.slots[i].isEmpty { remove(at: i) }
-    }
-
-    /// Removes the key in slot `i`, shifting later keys of its probe run back into the hole.
+    /// Removes the key in slot `i` (after a mutating look-up), shifting later keys of its
+    /// probe run back into the hole.
     mutating func remove(at i: Int) {
         let slots = storage.slots
         let mask = storage.capacity &- 1
         var hole = i
         var j = (i &+ 1) & mask
-        while slots[j].flags.contains(.present) {
+        while slots[j].isPresent {
             // The key at j may fill the hole if the hole lies between its home and j.
             let h = home(slots[j].key)
             if (j &- h) & mask >= (j &- hole) & mask {
@@ -678,7 +708,7 @@ struct PatientTable {
             }
             j = (j &+ 1) & mask
         }
-        slots[hole] = PatientState()
+        slots[hole] = Entry()
         count &-= 1
     }
 
@@ -689,46 +719,54 @@ struct PatientTable {
         let fresh = Storage(capacity: newCapacity)
         shift = UInt64(64 - newCapacity.trailingZeroBitCount)
         let mask = newCapacity &- 1
-        for k in 0..<old.capacity where old.slots[k].flags.contains(.present) {
+        for k in 0..<old.capacity where old.slots[k].isPresent {
             var i = home(old.slots[k].key)
-            while fresh.slots[i].flags.contains(.present) { i = (i &+ 1) & mask }
+            while fresh.slots[i].isPresent { i = (i &+ 1) & mask }
             fresh.slots[i] = old.slots[k]
         }
         storage = fresh
     }
 
-    /// Calls `body` with the state of each slot whose flags include all of `having` (in slot
-    /// order) and removes the keys it leaves with no field set. `body` must not depend on the
-    /// order.
-    mutating func removeAll(having: PatientState.Flags = [], where body: (inout PatientState) -> Void) {
+    /// Removes every entry for which `shouldRemove` is true (it must not depend on the order of
+    /// the slots), then shrinks the table if it is mostly empty.
+    mutating func removeAll(where shouldRemove: (Entry) -> Bool) {
         makeUnique()
         let slots = storage.slots
-        let wanted = having.union(.present)
         var i = 0
         while i < storage.capacity {
-            if slots[i].flags.isSuperset(of: wanted) {
-                body(&slots[i])
-                if slots[i].isEmpty {
-                    // Backward shift only moves keys not yet visited into slots >= i (and keys
-                    // already visited, which `body` sees again harmlessly), so look at i again.
-                    remove(at: i)
-                    continue
-                }
+            if slots[i].isPresent && shouldRemove(slots[i]) {
+                // Backward shift only moves keys not yet visited into slots >= i (and keys
+                // already visited, which are tested again harmlessly), so look at i again.
+                remove(at: i)
+                continue
             }
             i += 1
         }
-        // Shrink when mostly empty, so memory follows the patients present.
+        shrinkIfSparse()
+    }
+
+    /// Halves the table while fewer than 1/8 of its slots are used, so that memory follows
+    /// the patients present.
+    mutating func shrinkIfSparse() {
         var target = storage.capacity
         while target > Self.minimumCapacity && count &* 8 < target { target /= 2 }
         if target != storage.capacity { resize(to: max(target, Self.minimumCapacity)) }
     }
 
-    /// The keys whose state satisfies `predicate`, in slot order.
-    func keys(where predicate: (PatientState) -> Bool) -> [UInt32] {
+    /// The keys whose entry satisfies `predicate`, in slot order.
+    func keys(where predicate: (Entry) -> Bool) -> [UInt32] {
         var result: [UInt32] = []
-        for i in 0..<storage.capacity where storage.slots[i].flags.contains(.present) && predicate(storage.slots[i]) {
+        for i in 0..<storage.capacity where storage.slots[i].isPresent && predicate(storage.slots[i]) {
             result.append(storage.slots[i].key)
         }
         return result
+    }
+}
+
+extension OpenTable where Entry == PatientState {
+    /// Removes the patient in slot `i` if none of its fields is set (after a mutating look-up).
+    @inline(__always)
+    mutating func removeIfEmpty(at i: Int) {
+        if storage.slots[i].isEmpty { remove(at: i) }
     }
 }
