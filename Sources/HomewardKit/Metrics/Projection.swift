@@ -599,25 +599,7 @@ typealias PatientTable = OpenTable<PatientState>
 /// `mutating` look-ups make the storage unique; `state(_:)` may be used to change a slot
 /// only after one of them, in the same event.
 struct OpenTable<Entry: TableEntry> {
-    final class Storage {
-        let capacity: Int
-        let slots: UnsafeMutablePointer<Entry>
-
-        init(capacity: Int) {
-            precondition(_isPOD(Entry.self), "OpenTable holds plain values only")
-            self.capacity = capacity
-            slots = .allocate(capacity: capacity)
-            slots.initialize(repeating: Entry(), count: capacity)
-        }
-
-        deinit { slots.deallocate() }  // plain values: nothing to deinitialise
-
-        func copy() -> Storage {
-            let s = Storage(capacity: capacity)
-            s.slots.update(from: slots, count: capacity)
-            return s
-        }
-    }
+    typealias Storage = OpenTableStorage<Entry>
 
     static var minimumCapacity: Int { 64 }
 
@@ -629,7 +611,7 @@ struct OpenTable<Entry: TableEntry> {
     private let seed: UInt64
 
     init(seed: UInt64 = UInt64.random(in: .min ... .max)) {
-        storage = Storage(capacity: Self.minimumCapacity)
+        storage = Storage(capacity: Self.minimumCapacity, empty: Entry())
         shift = UInt64(64 - Self.minimumCapacity.trailingZeroBitCount)
         self.seed = seed
     }
@@ -716,7 +698,7 @@ struct OpenTable<Entry: TableEntry> {
     /// the count).
     mutating func resize(to newCapacity: Int) {
         let old = storage
-        let fresh = Storage(capacity: newCapacity)
+        let fresh = Storage(capacity: newCapacity, empty: Entry())
         shift = UInt64(64 - newCapacity.trailingZeroBitCount)
         let mask = newCapacity &- 1
         for k in 0..<old.capacity where old.slots[k].isPresent {
@@ -760,6 +742,29 @@ struct OpenTable<Entry: TableEntry> {
             result.append(storage.slots[i].key)
         }
         return result
+    }
+}
+
+/// The slots of an `OpenTable`. Not constrained to `TableEntry` on purpose: the metadata of a
+/// generic class with a protocol requirement is checked against the protocol's conformances
+/// when first made, a one-off search that cost 640,000 instructions per process.
+final class OpenTableStorage<Entry> {
+    let capacity: Int
+    let slots: UnsafeMutablePointer<Entry>
+
+    init(capacity: Int, empty: Entry) {
+        precondition(_isPOD(Entry.self), "OpenTable holds plain values only")
+        self.capacity = capacity
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: empty, count: capacity)
+    }
+
+    deinit { slots.deallocate() }  // plain values: nothing to deinitialise
+
+    func copy() -> OpenTableStorage {
+        let s = OpenTableStorage(capacity: capacity, empty: slots[0])
+        s.slots.update(from: slots, count: capacity)
+        return s
     }
 }
 
