@@ -6,6 +6,7 @@
 #   Benchmarks/compare-simpy.sh [--replications N] [--seed S]     (default 10 replications, seed 1)
 #
 # Homeward runs single-threaded (--threads 1) with its normal projections (every metric) on.
+# HOMEWARD_BIN=PATH uses that homeward binary instead of building this tree's.
 # SimPy lives only in Benchmarks/.venv (created here when missing; git-ignored): it is never
 # a dependency of Homeward.
 #
@@ -46,10 +47,16 @@ if ! "$venv/bin/python" -c 'import sys, simpy; sys.exit(simpy.__version__ != "4.
     "$venv/bin/pip" install --quiet --disable-pip-version-check "simpy==4.1.2" || die "pip install simpy==4.1.2 failed"
 fi
 
-# 2. Homeward in release.
-step "building homeward (release)"
-(cd "$root" && swift build -c release --product homeward >&2) || die "swift build failed"
-homeward="$(cd "$root" && swift build -c release --show-bin-path)/homeward"
+# 2. Homeward in release (or the binary named by HOMEWARD_BIN, e.g. one built at an earlier
+#    commit, for before/after comparisons).
+if [ -n "${HOMEWARD_BIN:-}" ]; then
+    homeward="$HOMEWARD_BIN"
+    step "using $homeward (HOMEWARD_BIN)"
+else
+    step "building homeward (release)"
+    (cd "$root" && swift build -c release --product homeward >&2) || die "swift build failed"
+    homeward="$(cd "$root" && swift build -c release --show-bin-path)/homeward"
+fi
 [ -x "$homeward" ] || die "no binary at $homeward"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/homeward-compare.XXXXXX")"

@@ -599,40 +599,121 @@ rows.append(
         status: memRatio <= 1.10 ? "met" : "MISSED by \(formatNumber((memRatio - 1.10) * 100)) points",
         note: "growth after loading: \(formatNumber((mem1.hwmAfterKB - mem1.hwmBeforeKB) / 1024)) MB vs \(formatNumber((mem10.hwmAfterKB - mem10.hwmBeforeKB) / 1024)) MB"))
 
-// 3. The event log.
+// 3. The event log: the run with no log, with the binary log (.hwlog) and with JSON Lines,
+// interleaved in rounds; then the binary writer alone.
 let logReps = quick ? 1 : 2
 let logRuns = quick ? 1 : 5
-let logPath = "\(tmp)/bench-events.jsonl"
-var withoutTimes: [Double] = [], withTimes: [Double] = [], logOthers: [Double] = []
+let binaryPath = "\(tmp)/bench-events.hwlog"
+let jsonPath = "\(tmp)/bench-events.jsonl"
+var withoutTimes: [Double] = [], binaryTimes: [Double] = [], jsonTimes: [Double] = [], logOthers: [Double] = []
+var binaryCPU: [Double] = []
+func fileBytes(_ path: String) -> Double {
+    Double(((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0)
+}
 for round in 0..<logRuns {
-    progress("event log, round \(round + 1) of \(logRuns): without, then with JSON Lines")
+    progress("event log, round \(round + 1) of \(logRuns): without, then with the binary log, then with JSON Lines")
     _ = waitForQuiet("event log round \(round + 1)", limit: quietLimit)
+    // An untimed replication first: the first timing after the wait for a quiet machine came
+    // out slower (a cold start), which made the runs with a log look faster than without.
+    _ = runnerSeconds(loaded, replications: 1, threads: 1, runs: 1)
     let (_, others) = othersCores { () -> Int in
         withoutTimes.append(runnerSeconds(loaded, replications: logReps, threads: 1, runs: 1))
-        withTimes.append(runnerSeconds(loaded, replications: logReps, threads: 1, runs: 1, eventsPath: logPath))
+        let binary = runnerTimes(loaded, replications: logReps, threads: 1, runs: 1, eventsPath: binaryPath)
+        binaryTimes.append(binary.wall)
+        binaryCPU.append(binary.cpu)
+        jsonTimes.append(runnerSeconds(loaded, replications: logReps, threads: 1, runs: 1, eventsPath: jsonPath))
         return 0
     }
     logOthers.append(others)
 }
 let without = median(withoutTimes)
-let with = median(withTimes)
-let logBytes = Double(((try? FileManager.default.attributesOfItem(atPath: logPath))?[.size] as? NSNumber)?.intValue ?? 0)
-try? FileManager.default.removeItem(atPath: logPath)
+let withBinary = median(binaryTimes)
+let withJSON = median(jsonTimes)
+let binaryBytes = fileBytes(binaryPath)
+let jsonBytes = fileBytes(jsonPath)
+try? FileManager.default.removeItem(atPath: binaryPath)
+try? FileManager.default.removeItem(atPath: jsonPath)
+
+/// The binary writer alone: one replication's events, recorded in memory first, written with
+/// `BinaryEventLogWriter` (the writer `Runner.run` uses for .hwlog) to a file and closed.
+struct RecordingSink: EventSink {
+    var events: [Event] = []
+    mutating func append(_ event: Event) { events.append(event) }
+}
+var recording = Simulation(scenario: scenario, seed: scenario.seed, replication: 0, sink: RecordingSink())
+recording.run()
+let recorded = recording.sink.events
+let writerPath = "\(tmp)/bench-writer.hwlog"
+let writerContext = ProjectionContext(scenario: scenario)
+var writerRates: [Double] = []
+var writerCPURates: [Double] = []
+var writerBytes = 0.0
+progress("binary writer alone, \(timedRuns) runs of \(recorded.count) events")
+_ = waitForQuiet("binary writer", limit: quietLimit)
+let (_, writerOthers) = othersCores { () -> Int in
+    for _ in 0..<timedRuns {
+        let c0 = threadCPUSeconds()
+        let t0 = now()
+        do {
+            var writer = try BinaryEventLogWriter(path: writerPath, context: writerContext, replication: 0)
+            for e in recorded { writer.append(e) }
+            try writer.close()
+        } catch {
+            fail("binary writer failed: \(error)")
+        }
+        let dt = now() - t0
+        let cpu = threadCPUSeconds() - c0
+        writerBytes = fileBytes(writerPath)
+        writerRates.append(writerBytes / 1e6 / dt)
+        writerCPURates.append(writerBytes / 1e6 / cpu)
+    }
+    return 0
+}
+try? FileManager.default.removeItem(atPath: writerPath)
+
+/// MB per second of the time a log adds; n/a when the run with the log was not slower (the
+/// writer's cost is then below the noise of the timings).
+func extraRate(_ bytes: Double, with: Double, without: Double) -> (value: Double, note: String) {
+    with > without
+        ? (bytes / 1e6 / (with - without), "bytes / (time with log - time without)")
+        : (.nan, "n/a: the run with the log was not slower than without (\(formatNumber(with)) vs \(formatNumber(without)) s); the writer's cost is below the noise")
+}
+let binaryExtra = extraRate(binaryBytes, with: withBinary, without: without)
+let jsonExtra = extraRate(jsonBytes, with: withJSON, without: without)
+
 let logSection = "event log (\(logReps) replications, 1 thread, file in \(tmp))"
-let mbps = logBytes / 1e6 / with
+let binaryMBps = binaryBytes / 1e6 / withBinary
 rows.append(
     Row(
-        section: logSection, name: "JSON Lines written, MB per second of run", value: mbps, unit: "MB/s",
-        target: ">= 100 (binary log)", status: "n/a",
-        note: "binary log not implemented yet; \(formatNumber(logBytes / 1e6)) MB, \(formatNumber(logBytes / m.eventsPerReplication / Double(logReps))) bytes/event"))
+        section: logSection, name: "binary log (.hwlog) written, MB per second of run", value: binaryMBps, unit: "MB/s",
+        target: ">= 100", status: binaryMBps >= 100 ? "met" : "MISSED by \(formatNumber((1 - binaryMBps / 100) * 100))%",
+        note: "Runner.run with eventsPath .hwlog; \(formatNumber(binaryBytes / 1e6)) MB, \(formatNumber(binaryBytes / m.eventsPerReplication / Double(logReps))) bytes/event; \(formatNumber(binaryBytes / 1e6 / median(binaryCPU))) MB per CPU-second of the run; other processes \(formatNumber(median(logOthers))) cores"))
 rows.append(
     Row(
-        section: logSection, name: "JSON Lines, MB per second of extra time", value: logBytes / 1e6 / max(with - without, 1e-9),
-        unit: "MB/s", target: "-", status: "-", note: "bytes / (time with log - time without)"))
+        section: logSection, name: "binary log, MB per second of extra time", value: binaryExtra.value,
+        unit: "MB/s", target: "-", status: "-", note: binaryExtra.note))
 rows.append(
     Row(
-        section: logSection, name: "slow-down with JSON Lines log", value: with / without, unit: "x", target: "-", status: "-",
-        note: "\(formatNumber(with)) s with vs \(formatNumber(without)) s without, medians of \(logRuns) paired rounds; other processes \(formatNumber(median(logOthers))) cores"))
+        section: logSection, name: "slow-down with the binary log", value: withBinary / without, unit: "x", target: "-", status: "-",
+        note: "\(formatNumber(withBinary)) s with vs \(formatNumber(without)) s without, medians of \(logRuns) paired rounds"))
+rows.append(
+    Row(
+        section: logSection, name: "binary writer alone, MB per second", value: median(writerRates), unit: "MB/s", target: "-", status: "-",
+        note: "BinaryEventLogWriter, \(formatInteger(recorded.count)) events from memory to a file (\(formatNumber(writerBytes / 1e6)) MB), median of \(timedRuns); \(formatNumber(median(writerCPURates))) MB per CPU-second; other processes \(formatNumber(writerOthers)) cores"))
+let jsonMBps = jsonBytes / 1e6 / withJSON
+rows.append(
+    Row(
+        section: logSection, name: "JSON Lines written, MB per second of run", value: jsonMBps, unit: "MB/s",
+        target: "-", status: "-",
+        note: "for comparison (the target is for the binary log); \(formatNumber(jsonBytes / 1e6)) MB, \(formatNumber(jsonBytes / m.eventsPerReplication / Double(logReps))) bytes/event"))
+rows.append(
+    Row(
+        section: logSection, name: "JSON Lines, MB per second of extra time", value: jsonExtra.value,
+        unit: "MB/s", target: "-", status: "-", note: jsonExtra.note))
+rows.append(
+    Row(
+        section: logSection, name: "slow-down with JSON Lines log", value: withJSON / without, unit: "x", target: "-", status: "-",
+        note: "\(formatNumber(withJSON)) s with vs \(formatNumber(without)) s without, medians of \(logRuns) paired rounds"))
 
 let meta: [(String, String)] = [
     ("scenario", absolutePath(baselinePath)), ("homewardVersion", Homeward.version),

@@ -32,46 +32,28 @@ public struct Projection: EventSink {
     var edWaitCount = 0.0
     var edWaitsOver4h = 0.0
     var deaths = 0.0
-    var conveyedAt: [UInt32: Double] = [:]
-    var lastAcuteDischarge: [UInt32: Double] = [:]
+    /// What the projection remembers about individual patients in the system (conveyed,
+    /// waiting, in a service, delayed), in one table keyed by patient id, and their last
+    /// discharges from the acute hospital (for readmissions) in another.
+    var patients = PatientTable()
+    var lastAcuteDischarge = OpenTable<DischargeEntry>()
     var lastPrune = 0.0
 
-    // Occupancy per service.
-    var occupancy: [Int]
-    var capacity: [Int]
-    var lastChange: [Double]
-    var occupancyIntegral: [Double]
-    var nextMidnight: [Int]
-    var entries: [Double]
-    var censusSum: [Double]
+    // Occupancy per service: `perService` holds each service's running totals (occupancy,
+    // capacity, occupied days, admissions, waits, stays, midnight censuses, downstream delay).
+    var perService: ServiceTotalsBuffer
     var censusCount = 0.0  // measured midnights (the same for all services)
     var acuteCensusHistogram: [Double] = []
     var acuteDaysAbove92 = 0.0
     var acuteDaysAbove95 = 0.0
-    var waitStart: [UInt32: (service: Int16, time: Double)] = [:]
-    var enteredAt: [UInt32: Double] = [:]
-    var staySum: [Double]
-    var departures: [Double]
-    var waitSum: [Double]
-    var waitCount: [Double]
 
     // Delays.
-    struct OpenDelay {
-        var start: Double
-        var code: DelayCode
-        var service: Int
-        var pathway: Int
-    }
-    var openDelays: [UInt32: OpenDelay] = [:]
-    var pathwayOf: [UInt32: Int] = [:]
-    var delayedTotalOf: [UInt32: Double] = [:]
     var delayExact = 0.0
     var delayMidnight = 0.0
     var delayExactByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
     var delayMidnightByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
     var delayExactByResponsible = [Double](repeating: 0, count: Responsible.allCases.count)
     var delayExactByPathway: [Double]
-    var downstreamDelay: [Double]
     var delayedPatients = 0.0
     var delayedPatientDays = 0.0
 
@@ -106,28 +88,12 @@ public struct Projection: EventSink {
         self.context = context
         warmup = context.warmup
         horizon = context.horizon
-        let months = context.measuredMonths()
-        monthOfDay = months.monthOfDay
-        monthLabels = months.labels
-        var ends = [Bool](repeating: false, count: context.days)
-        for d in 0..<context.days {
-            let date = context.start.adding(days: d)
-            ends[d] = date.day == CivilDate.daysInMonth(year: date.year, month: date.month)
-        }
-        isMonthEnd = ends
+        let calendar = Self.measuredCalendar(context)
+        monthOfDay = calendar.monthOfDay
+        monthLabels = calendar.labels
+        isMonthEnd = calendar.isMonthEnd
         let n = context.services.count
-        occupancy = Array(repeating: 0, count: n)
-        capacity = Array(repeating: 0, count: n)
-        lastChange = Array(repeating: 0, count: n)
-        occupancyIntegral = Array(repeating: 0, count: n)
-        nextMidnight = Array(repeating: 1, count: n)
-        entries = Array(repeating: 0, count: n)
-        censusSum = Array(repeating: 0, count: n)
-        waitSum = Array(repeating: 0, count: n)
-        staySum = Array(repeating: 0, count: n)
-        departures = Array(repeating: 0, count: n)
-        waitCount = Array(repeating: 0, count: n)
-        downstreamDelay = Array(repeating: 0, count: n)
+        perService = ServiceTotalsBuffer(count: n)
         nelByCohort = Array(repeating: 0, count: context.cohorts.count)
         delayExactByPathway = Array(repeating: 0, count: context.pathways.count)
         let m = monthLabels.count
@@ -147,6 +113,46 @@ public struct Projection: EventSink {
         }
     }
 
+    /// `context.measuredMonths()` and, for each measured day, whether it ends its calendar
+    /// month. The same values, built without formatting a label for every day: a label is made
+    /// only when the (year, month) changes (within one month the label is the same), and is
+    /// appended, as there, only when it differs from the last one. Formatting 365 labels was
+    /// 2% of a one-year replication.
+    static func measuredCalendar(_ context: ProjectionContext) -> (labels: [String], monthOfDay: [Int], isMonthEnd: [Bool]) {
+        var labels: [String] = []
+        var monthOfDay: [Int] = []
+        var isMonthEnd: [Bool] = []
+        monthOfDay.reserveCapacity(max(context.days, 0))
+        isMonthEnd.reserveCapacity(max(context.days, 0))
+        var date = context.start
+        var month = (year: Int.min, month: Int.min)
+        for _ in 0..<context.days {
+            if date.year != month.year || date.month != month.month {
+                month = (date.year, date.month)
+                let label = date.monthLabel
+                if labels.last != label { labels.append(label) }
+            }
+            monthOfDay.append(labels.count - 1)
+            isMonthEnd.append(date.day == CivilDate.daysInMonth(year: date.year, month: date.month))
+            date = date.adding(days: 1)
+        }
+        return (labels, monthOfDay, isMonthEnd)
+    }
+
+    // The per-service totals as arrays, for `metrics()` and tests.
+    var occupancy: [Int] { perService.map(\.occupancy) }
+    var capacity: [Int] { perService.map(\.capacity) }
+    var lastChange: [Double] { perService.map(\.lastChange) }
+    var occupancyIntegral: [Double] { perService.map(\.occupancyIntegral) }
+    var nextMidnight: [Int] { perService.map(\.nextMidnight) }
+    var entries: [Double] { perService.map(\.entries) }
+    var censusSum: [Double] { perService.map(\.censusSum) }
+    var staySum: [Double] { perService.map(\.staySum) }
+    var departures: [Double] { perService.map(\.departures) }
+    var waitSum: [Double] { perService.map(\.waitSum) }
+    var waitCount: [Double] { perService.map(\.waitCount) }
+    var downstreamDelay: [Double] { perService.map(\.downstreamDelay) }
+
     @inline(__always) func measured(_ t: Double) -> Bool { t >= warmup && t < horizon }
 
     /// Month index of a measured time.
@@ -165,12 +171,17 @@ public struct Projection: EventSink {
         case .notConveyed:
             if measured(e.time) { notConveyed += 1 }
         case .conveyance:
-            conveyedAt[e.patient] = e.time
+            let i = patients.slot(for: e.patient)
+            let p = patients.state(i)
+            p.pointee.conveyedAt = e.time
+            p.pointee.flags.insert(.conveyed)
             if measured(e.time) {
                 nel += 1
                 if e.cohort >= 0 { nelByCohort[Int(e.cohort)] += 1 }
                 monthlyNEL[month(e.time)] += 1
-                if let last = lastAcuteDischarge[e.patient] {
+                let j = lastAcuteDischarge.find(e.patient)
+                if j >= 0 {
+                    let last = lastAcuteDischarge.state(j).pointee.time
                     if e.time - last <= 30 { readmissions30 += 1 }
                     if e.time - last <= 91 { readmissions91 += 1 }
                 }
@@ -178,24 +189,41 @@ public struct Projection: EventSink {
         case .edWait:
             break
         case .diversion:
-            conveyedAt[e.patient] = nil
+            let i = patients.findForUpdate(e.patient)
+            if i >= 0 {
+                patients.state(i).pointee.flags.remove(.conveyed)
+                patients.removeIfEmpty(at: i)
+            }
             if measured(e.time) { diversions += 1 }
         case .enter:
             enter(e)
         case .leave:
             leave(e)
         case .medicallyOptimised:
-            pathwayOf[e.patient] = Int(e.detail)
+            let i = patients.slot(for: e.patient)
+            let p = patients.state(i)
+            p.pointee.pathway = e.detail
+            p.pointee.flags.insert(.onPathway)
         case .assessmentStart, .assessmentEnd:
             break
         case .delay:
-            closeDelay(e.patient, at: e.time)
+            let i = patients.slot(for: e.patient)
+            closeDelay(i, at: e.time)
             if let code = DelayCode(packed: e.detail) {
-                openDelays[e.patient] = OpenDelay(
-                    start: e.time, code: code, service: Int(e.service), pathway: pathwayOf[e.patient] ?? -1)
+                let p = patients.state(i)
+                p.pointee.delayStart = e.time
+                p.pointee.delayCode = code
+                p.pointee.delayService = e.service
+                p.pointee.delayPathway = p.pointee.flags.contains(.onPathway) ? p.pointee.pathway : -1
+                p.pointee.flags.insert(.delayed)
             }
+            patients.removeIfEmpty(at: i)
         case .transferWait:
-            waitStart[e.patient] = (e.service, e.time)
+            let i = patients.slot(for: e.patient)
+            let p = patients.state(i)
+            p.pointee.waitService = e.service
+            p.pointee.waitTime = e.time
+            p.pointee.flags.insert(.waiting)
         case .serviceEnd:
             if e.detail == Outcome.avoided.rawValue && measured(e.time) {
                 avoided += 1
@@ -219,9 +247,9 @@ public struct Projection: EventSink {
                 if e.detail == FollowUpStatus.atHome.rawValue { atHome65 += 1 }
             }
         case .capacity:
-            let s = Int(e.service)
-            advance(s, to: e.time)
-            capacity[s] = Int(e.detail)
+            let service = perService.element(Int(e.service))
+            advance(service, Int(e.service), to: e.time)
+            service.pointee.capacity = Int(e.detail)
         case .end:
             finishAll(at: e.time)
         }
@@ -230,22 +258,31 @@ public struct Projection: EventSink {
 
     mutating func enter(_ e: Event) {
         let s = Int(e.service)
-        advance(s, to: e.time)
-        occupancy[s] += 1
-        enteredAt[e.patient] = e.time
+        let service = perService.element(s)
+        advance(service, s, to: e.time)
+        service.pointee.occupancy += 1
+        let i = patients.slot(for: e.patient)
+        let p = patients.state(i)
+        p.pointee.enteredAt = e.time
+        p.pointee.flags.insert(.entered)
         let wait: Double
         if s == context.acute {
-            wait = conveyedAt.removeValue(forKey: e.patient).map { e.time - $0 } ?? 0
-        } else if let w = waitStart[e.patient], Int(w.service) == s {
-            waitStart[e.patient] = nil
-            wait = e.time - w.time
+            if p.pointee.flags.contains(.conveyed) {
+                p.pointee.flags.remove(.conveyed)
+                wait = e.time - p.pointee.conveyedAt
+            } else {
+                wait = 0
+            }
+        } else if p.pointee.flags.contains(.waiting), Int(p.pointee.waitService) == s {
+            p.pointee.flags.remove(.waiting)
+            wait = e.time - p.pointee.waitTime
         } else {
             wait = 0
         }
         guard measured(e.time) else { return }
-        entries[s] += 1
-        waitSum[s] += wait
-        waitCount[s] += 1
+        service.pointee.entries += 1
+        service.pointee.waitSum += wait
+        service.pointee.waitCount += 1
         if s == context.acute {
             edWaitSum += wait
             edWaitCount += 1
@@ -255,74 +292,106 @@ public struct Projection: EventSink {
 
     mutating func leave(_ e: Event) {
         let s = Int(e.service)
-        advance(s, to: e.time)
-        occupancy[s] -= 1
-        closeDelay(e.patient, at: e.time)
-        if let entered = enteredAt.removeValue(forKey: e.patient), measured(e.time) {
-            staySum[s] += e.time - entered
-            departures[s] += 1
+        let service = perService.element(s)
+        advance(service, s, to: e.time)
+        service.pointee.occupancy -= 1
+        let i = patients.slot(for: e.patient)
+        closeDelay(i, at: e.time)
+        let p = patients.state(i)
+        if p.pointee.flags.contains(.entered) {
+            p.pointee.flags.remove(.entered)
+            if measured(e.time) {
+                service.pointee.staySum += e.time - p.pointee.enteredAt
+                service.pointee.departures += 1
+            }
         }
         if s == context.acute {
-            pathwayOf[e.patient] = nil
-            if let total = delayedTotalOf.removeValue(forKey: e.patient), total > 0, measured(e.time) {
-                delayedPatients += 1
-                delayedPatientDays += total
+            p.pointee.flags.remove(.onPathway)
+            if p.pointee.flags.contains(.delayTotal) {
+                p.pointee.flags.remove(.delayTotal)
+                let total = p.pointee.delayedTotal
+                if total > 0, measured(e.time) {
+                    delayedPatients += 1
+                    delayedPatientDays += total
+                }
             }
-            if e.detail != Destination.died { lastAcuteDischarge[e.patient] = e.time }
+            if e.detail != Destination.died {
+                let j = lastAcuteDischarge.slot(for: e.patient)
+                lastAcuteDischarge.state(j).pointee.time = e.time
+            }
         }
         if e.detail == Destination.died {
-            lastAcuteDischarge[e.patient] = nil
-            waitStart[e.patient] = nil
+            p.pointee.flags.remove(.waiting)
+            let j = lastAcuteDischarge.findForUpdate(e.patient)
+            if j >= 0 { lastAcuteDischarge.remove(at: j) }
         }
+        patients.removeIfEmpty(at: i)
     }
 
     /// Integrates occupancy of service `s` up to `t` and takes the midnight census before `t`.
-    mutating func advance(_ s: Int, to t: Double, includingMidnightAtT: Bool = false) {
-        let a = max(lastChange[s], warmup)
+    /// `service` is `perService.element(s)`, taken in the same event.
+    mutating func advance(_ service: UnsafeMutablePointer<ServiceTotals>, _ s: Int, to t: Double, includingMidnightAtT: Bool = false) {
+        let a = max(service.pointee.lastChange, warmup)
         let b = min(t, horizon)
-        if b > a { occupancyIntegral[s] += Double(occupancy[s]) * (b - a) }
-        lastChange[s] = t
+        if b > a { service.pointee.occupancyIntegral += Double(service.pointee.occupancy) * (b - a) }
+        service.pointee.lastChange = t
         let last = Int(horizon)
-        while nextMidnight[s] <= last
-            && (Double(nextMidnight[s]) < t || (includingMidnightAtT && Double(nextMidnight[s]) == t))
+        while service.pointee.nextMidnight <= last
+            && (Double(service.pointee.nextMidnight) < t || (includingMidnightAtT && Double(service.pointee.nextMidnight) == t))
         {
-            let k = nextMidnight[s]
-            nextMidnight[s] += 1
+            let k = service.pointee.nextMidnight
+            service.pointee.nextMidnight += 1
             guard Double(k) >= warmup + 1 else { continue }
-            let census = Double(occupancy[s])
-            censusSum[s] += census
-            if recordsDaily {
-                dailyCensus[s][k - 1 - Int(warmup)] = census
-                dailyCapacity[s][k - 1 - Int(warmup)] = Double(capacity[s])
-            }
+            let occupancy = service.pointee.occupancy
+            let capacity = service.pointee.capacity
+            let census = Double(occupancy)
+            service.pointee.censusSum += census
+            if recordsDaily { recordDaily(s, day: k - 1 - Int(warmup), census: census, capacity: capacity) }
             if s == context.acute {
                 let m = monthOfDay[k - 1 - Int(warmup)]
                 monthlyAcuteCensus[m] += census
                 monthlyMidnights[m] += 1
                 censusCount += 1
-                let o = max(occupancy[s], 0)
+                let o = max(occupancy, 0)
                 if o >= acuteCensusHistogram.count {
                     acuteCensusHistogram.append(contentsOf: repeatElement(0, count: o + 1 - acuteCensusHistogram.count))
                 }
                 acuteCensusHistogram[o] += 1
-                if capacity[s] > 0 {
-                    if census > 0.92 * Double(capacity[s]) { acuteDaysAbove92 += 1 }
-                    if census > 0.95 * Double(capacity[s]) { acuteDaysAbove95 += 1 }
+                if capacity > 0 {
+                    if census > 0.92 * Double(capacity) { acuteDaysAbove92 += 1 }
+                    if census > 0.95 * Double(capacity) { acuteDaysAbove95 += 1 }
                 }
             }
         }
     }
 
-    /// Ends the patient's open delay interval at `t`, adding it to the totals.
-    mutating func closeDelay(_ patient: UInt32, at t: Double) {
-        guard let d = openDelays.removeValue(forKey: patient) else { return }
+    /// Keeps the midnight census of one day (`recordingDaily`). Out of line on purpose: inlined,
+    /// the optimiser hoists the copy-on-write check of `dailyCensus` and `dailyCapacity` out of
+    /// `advance`'s loop, where, on the empty arrays of a projection not recording, it made a new
+    /// (empty) buffer on every call.
+    @inline(never)
+    mutating func recordDaily(_ s: Int, day: Int, census: Double, capacity: Int) {
+        dailyCensus[s][day] = census
+        dailyCapacity[s][day] = Double(capacity)
+    }
+
+    /// Ends the open delay interval (if any) of the patient in table slot `i` at `t`, adding it
+    /// to the totals. The slot must come from a mutating look-up in the same event.
+    mutating func closeDelay(_ i: Int, at t: Double) {
+        let p = patients.state(i)
+        guard p.pointee.flags.contains(.delayed) else { return }
+        p.pointee.flags.remove(.delayed)
+        let d = (start: p.pointee.delayStart, code: p.pointee.delayCode,
+                 service: Int(p.pointee.delayService), pathway: Int(p.pointee.delayPathway))
         let a = max(d.start, warmup)
         let b = min(t, horizon)
         if d.service != context.acute {
-            if b > a { downstreamDelay[d.service] += b - a }
+            if b > a { perService.element(d.service).pointee.downstreamDelay += b - a }
             return
         }
-        delayedTotalOf[patient, default: 0] += max(t - d.start, 0)
+        let previous = p.pointee.flags.contains(.delayTotal) ? p.pointee.delayedTotal : 0
+        p.pointee.delayedTotal = previous + max(t - d.start, 0)
+        p.pointee.flags.insert(.delayTotal)
         if b > a {
             let length = b - a
             delayExact += length
@@ -353,13 +422,356 @@ public struct Projection: EventSink {
     }
 
     mutating func finishAll(at t: Double) {
-        for s in occupancy.indices { advance(s, to: t, includingMidnightAtT: true) }
-        for patient in openDelays.keys.sorted() { closeDelay(patient, at: t) }
+        for s in 0..<perService.count { advance(perService.element(s), s, to: t, includingMidnightAtT: true) }
+        // In patient order, so that the sums are added in the same order whatever the table's.
+        for patient in patients.keys(where: { $0.flags.contains(.delayed) }).sorted() {
+            let i = patients.findForUpdate(patient)
+            closeDelay(i, at: t)
+            patients.removeIfEmpty(at: i)
+        }
     }
 
     /// Forgets discharges older than 91 days (they can no longer make a readmission count).
     mutating func prune(at t: Double) {
         lastPrune = t
-        lastAcuteDischarge = lastAcuteDischarge.filter { $0.value >= t - 92 }
+        let keepFrom = t - 92
+        lastAcuteDischarge.removeAll { !($0.time >= keepFrom) }
+    }
+}
+
+// MARK: - Per-service totals
+
+/// The projection's running totals for one service.
+struct ServiceTotals {
+    var occupancy = 0
+    var capacity = 0
+    /// The next midnight (day number) whose census is still to be taken.
+    var nextMidnight = 1
+    /// When occupancy last changed (the integral is up to date to here).
+    var lastChange = 0.0
+    var occupancyIntegral = 0.0
+    var entries = 0.0
+    var censusSum = 0.0
+    var staySum = 0.0
+    var departures = 0.0
+    var waitSum = 0.0
+    var waitCount = 0.0
+    /// Delayed days of patients waiting in this (non-acute) service for another.
+    var downstreamDelay = 0.0
+}
+
+/// A fixed number of `ServiceTotals`, with copy on write, changed in place through pointers.
+///
+/// With a plain array per total, every `occupancy[s] += 1` did its own uniqueness check (a
+/// runtime call): about eight per event. Here `element(_:)` does one check per event and
+/// hands out a pointer to the service's totals; the pointer is valid until the projection is
+/// copied or the event ends.
+struct ServiceTotalsBuffer {
+    final class Storage {
+        let count: Int
+        let base: UnsafeMutablePointer<ServiceTotals>
+
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: max(count, 1))
+            base.initialize(repeating: ServiceTotals(), count: count)
+        }
+
+        deinit { base.deallocate() }  // `ServiceTotals` is trivial
+
+        func copy() -> Storage {
+            let s = Storage(count: count)
+            s.base.update(from: base, count: count)
+            return s
+        }
+    }
+
+    private var storage: Storage
+
+    init(count: Int) { storage = Storage(count: count) }
+
+    var count: Int { storage.count }
+
+    /// The totals of service `s`, to change in place (traps when `s` is out of range, as an
+    /// array index would).
+    @inline(__always)
+    mutating func element(_ s: Int) -> UnsafeMutablePointer<ServiceTotals> {
+        precondition(s >= 0 && s < storage.count, "Index out of range")
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage.base + s
+    }
+
+    func map<T>(_ transform: (ServiceTotals) -> T) -> [T] {
+        (0..<storage.count).map { transform(storage.base[$0]) }
+    }
+}
+
+// MARK: - Per-patient state
+
+/// What an `OpenTable` slot holds: a key and whether the slot is in use, plus the state.
+protocol TableEntry {
+    /// An unused slot.
+    init()
+    /// A used slot for `key`, with no state set.
+    init(key: UInt32)
+    var key: UInt32 { get }
+    var isPresent: Bool { get }
+}
+
+/// The projection's state of one patient while in the system (conveyed, waiting, in a
+/// service, delayed), kept while any part of it is set (see `flags`); an `OpenTable` entry.
+struct PatientState: TableEntry {
+    /// Which fields hold a value (the rest are meaningless).
+    struct Flags: OptionSet {
+        let rawValue: UInt8
+        /// Conveyed at `conveyedAt`, not yet admitted or diverted.
+        static let conveyed = Flags(rawValue: 1 << 0)
+        /// Waiting for service `waitService` since `waitTime`.
+        static let waiting = Flags(rawValue: 1 << 2)
+        /// In a service since `enteredAt`.
+        static let entered = Flags(rawValue: 1 << 3)
+        /// Delayed since `delayStart` (`delayCode`, `delayService`, `delayPathway`).
+        static let delayed = Flags(rawValue: 1 << 4)
+        /// Medically optimised on `pathway`, still in the acute hospital.
+        static let onPathway = Flags(rawValue: 1 << 5)
+        /// Delayed for `delayedTotal` days in all during the current acute stay.
+        static let delayTotal = Flags(rawValue: 1 << 6)
+        /// The table slot holds `key` (set even while no field is).
+        static let present = Flags(rawValue: 1 << 7)
+        /// Every field flag (all but `present`).
+        static let fields = Flags(rawValue: 0x7F)
+    }
+
+    var conveyedAt = 0.0
+    var waitTime = 0.0
+    var enteredAt = 0.0
+    var delayStart = 0.0
+    var delayedTotal = 0.0
+    var pathway: Int32 = 0
+    var delayPathway: Int32 = 0
+    var waitService: Int16 = 0
+    var delayService: Int16 = 0
+    var delayCode = DelayCode(reason: .a, responsible: .nhs)
+    var flags: Flags = []
+    /// The patient id (when `flags` contains `present`).
+    var key: UInt32 = 0
+
+    init() {}
+    init(key: UInt32) {
+        flags = .present
+        self.key = key
+    }
+
+    var isPresent: Bool { flags.contains(.present) }
+    /// Whether no field is set (the patient can be forgotten).
+    var isEmpty: Bool { flags.isDisjoint(with: .fields) }
+}
+
+/// A patient's last discharge from the acute hospital alive, kept for 91+ days (readmissions):
+/// an `OpenTable` entry of 16 bytes. Discharges are most of the patients the projection
+/// remembers, so they have a table of their own rather than a field of `PatientState`.
+struct DischargeEntry: TableEntry {
+    var time = 0.0
+    var key: UInt32 = 0
+    var isPresent = false
+
+    init() {}
+    init(key: UInt32) {
+        self.key = key
+        isPresent = true
+    }
+}
+
+typealias PatientTable = OpenTable<PatientState>
+
+/// Per-patient state keyed by patient id: an open-addressing hash table (linear probing,
+/// deletion by backward shift, so no tombstones), growing and shrinking geometrically.
+///
+/// Two of them replace seven `Dictionary<UInt32, …>`, so an event costs one probe sequence
+/// with a multiplicative hash instead of several SipHash look-ups, and no allocation once
+/// the table has reached the size of the patients present. Any `UInt32` is a valid key (ids
+/// in a log read from a file are arbitrary), and memory follows the number of keys present,
+/// never their values. The hash is keyed with a random seed per table, so that ids chosen to
+/// collide cannot be written into a log; nothing observable depends on the order of slots
+/// (`Projection.finishAll` sorts the ids it visits).
+///
+/// Value semantics: copies share storage until one of them is changed (copy on write). The
+/// `mutating` look-ups make the storage unique; `state(_:)` may be used to change a slot
+/// only after one of them, in the same event.
+struct OpenTable<Entry: TableEntry> {
+    typealias Storage = OpenTableStorage<Entry>
+
+    static var minimumCapacity: Int { 64 }
+
+    private(set) var storage: Storage
+    /// Keys present.
+    private(set) var count = 0
+    /// 64 - log2(capacity): the hash's top bits index the table.
+    private var shift: UInt64
+    private let seed: UInt64
+
+    init(seed: UInt64 = UInt64.random(in: .min ... .max)) {
+        storage = Storage(capacity: Self.minimumCapacity, empty: Entry())
+        shift = UInt64(64 - Self.minimumCapacity.trailingZeroBitCount)
+        self.seed = seed
+    }
+
+    var capacity: Int { storage.capacity }
+
+    @inline(__always)
+    func home(_ key: UInt32) -> Int {
+        // A keyed multiply-xorshift-multiply mix; the top bits are the best mixed.
+        var h = (UInt64(key) ^ seed) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h &>> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: h &>> shift)
+    }
+
+    /// The slot holding `key`, or -1. Read-only.
+    @inline(__always)
+    func find(_ key: UInt32) -> Int {
+        let slots = storage.slots
+        let mask = storage.capacity &- 1
+        var i = home(key)
+        while slots[i].isPresent {
+            if slots[i].key == key { return i }
+            i = (i &+ 1) & mask
+        }
+        return -1
+    }
+
+    @inline(__always)
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// The slot holding `key`, or -1; the storage is made unique, so the slot may be changed.
+    @inline(__always)
+    mutating func findForUpdate(_ key: UInt32) -> Int {
+        makeUnique()
+        return find(key)
+    }
+
+    /// The slot holding `key`, inserted with no state set if absent; the storage is made
+    /// unique, so the slot may be changed. (A `PatientState` left with no field set must be
+    /// given back with `removeIfEmpty`.)
+    @inline(__always)
+    mutating func slot(for key: UInt32) -> Int {
+        makeUnique()
+        let found = find(key)
+        if found >= 0 { return found }
+        if (count &+ 1) &* 2 > storage.capacity { resize(to: storage.capacity &* 2) }
+        let slots = storage.slots
+        let mask = storage.capacity &- 1
+        var i = home(key)
+        while slots[i].isPresent { i = (i &+ 1) & mask }
+        slots[i] = Entry(key: key)
+        count &+= 1
+        return i
+    }
+
+    /// The entry in slot `i` (see the type's note on changing it).
+    @inline(__always)
+    func state(_ i: Int) -> UnsafeMutablePointer<Entry> { storage.slots + i }
+
+    /// Removes the key in slot `i` (after a mutating look-up), shifting later keys of its
+    /// probe run back into the hole.
+    mutating func remove(at i: Int) {
+        let slots = storage.slots
+        let mask = storage.capacity &- 1
+        var hole = i
+        var j = (i &+ 1) & mask
+        while slots[j].isPresent {
+            // The key at j may fill the hole if the hole lies between its home and j.
+            let h = home(slots[j].key)
+            if (j &- h) & mask >= (j &- hole) & mask {
+                slots[hole] = slots[j]
+                hole = j
+            }
+            j = (j &+ 1) & mask
+        }
+        slots[hole] = Entry()
+        count &-= 1
+    }
+
+    /// Rehashes every key into a table of `newCapacity` slots (a power of two, at least twice
+    /// the count).
+    mutating func resize(to newCapacity: Int) {
+        let old = storage
+        let fresh = Storage(capacity: newCapacity, empty: Entry())
+        shift = UInt64(64 - newCapacity.trailingZeroBitCount)
+        let mask = newCapacity &- 1
+        for k in 0..<old.capacity where old.slots[k].isPresent {
+            var i = home(old.slots[k].key)
+            while fresh.slots[i].isPresent { i = (i &+ 1) & mask }
+            fresh.slots[i] = old.slots[k]
+        }
+        storage = fresh
+    }
+
+    /// Removes every entry for which `shouldRemove` is true (it must not depend on the order of
+    /// the slots), then shrinks the table if it is mostly empty.
+    mutating func removeAll(where shouldRemove: (Entry) -> Bool) {
+        makeUnique()
+        let slots = storage.slots
+        var i = 0
+        while i < storage.capacity {
+            if slots[i].isPresent && shouldRemove(slots[i]) {
+                // Backward shift only moves keys not yet visited into slots >= i (and keys
+                // already visited, which are tested again harmlessly), so look at i again.
+                remove(at: i)
+                continue
+            }
+            i += 1
+        }
+        shrinkIfSparse()
+    }
+
+    /// Halves the table while fewer than 1/8 of its slots are used, so that memory follows
+    /// the patients present.
+    mutating func shrinkIfSparse() {
+        var target = storage.capacity
+        while target > Self.minimumCapacity && count &* 8 < target { target /= 2 }
+        if target != storage.capacity { resize(to: max(target, Self.minimumCapacity)) }
+    }
+
+    /// The keys whose entry satisfies `predicate`, in slot order.
+    func keys(where predicate: (Entry) -> Bool) -> [UInt32] {
+        var result: [UInt32] = []
+        for i in 0..<storage.capacity where storage.slots[i].isPresent && predicate(storage.slots[i]) {
+            result.append(storage.slots[i].key)
+        }
+        return result
+    }
+}
+
+/// The slots of an `OpenTable`. Not constrained to `TableEntry` on purpose: the metadata of a
+/// generic class with a protocol requirement is checked against the protocol's conformances
+/// when first made, a one-off search that cost 640,000 instructions per process.
+final class OpenTableStorage<Entry> {
+    let capacity: Int
+    let slots: UnsafeMutablePointer<Entry>
+
+    init(capacity: Int, empty: Entry) {
+        precondition(_isPOD(Entry.self), "OpenTable holds plain values only")
+        self.capacity = capacity
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: empty, count: capacity)
+    }
+
+    deinit { slots.deallocate() }  // plain values: nothing to deinitialise
+
+    func copy() -> OpenTableStorage {
+        let s = OpenTableStorage(capacity: capacity, empty: slots[0])
+        s.slots.update(from: slots, count: capacity)
+        return s
+    }
+}
+
+extension OpenTable where Entry == PatientState {
+    /// Removes the patient in slot `i` if none of its fields is set (after a mutating look-up).
+    @inline(__always)
+    mutating func removeIfEmpty(at i: Int) {
+        if storage.slots[i].isEmpty { remove(at: i) }
     }
 }

@@ -8,29 +8,34 @@ extension Simulation {
     ///
     /// base rate x population growth x trend x day-of-week x hour-of-day x month weights, and
     /// for care-home residents x the number of residents present now.
+    // Inlined on purpose, like the other non-mutating helpers called from mutating methods
+    // (`baseRate`, `durationFactor`, `acceptanceHours`, `pick`): called out of line, each call
+    // copied the whole `Simulation` (about 1.5 KB, with the projection) to pass `self`.
+    @inline(__always)
     func rate(cohort c: Int, at t: Double) -> Double {
-        let cohort = scenario.cohorts[c]
+        // Fields are read one by one: binding the whole record would copy it (memcpy).
         let day = clock.dayIndex(t)
         let hour = min(Int((t - Double(Int(t))) * 24), 23)
         let profile =
-            cohort.dayOfWeek[Int(clock.weekday[day]) - 1] * cohort.hourOfDay[hour]
-            * cohort.month[Int(clock.monthOfYear[day]) - 1]
+            parameters.dayOfWeek(cohort: c, Int(clock.weekday[day]) - 1) * parameters.hourOfDay(cohort: c, hour)
+            * parameters.month(cohort: c, Int(clock.monthOfYear[day]) - 1)
         let rate = baseRate(cohort: c, at: t) * profile
         return effects.isEmpty ? rate : rate * effects.factor(effects.crisisRate[c], at: t)
     }
 
     /// The rate without the within-year profiles, per day.
+    @inline(__always)
     func baseRate(cohort c: Int, at t: Double) -> Double {
-        let cohort = scenario.cohorts[c]
         let years = t / 365.25
-        let trend = pow(1 + cohort.trendPerYear, years)
-        switch cohort.rate {
-        case .perYear(let r):
+        let trend = parameters.trend(cohort: c, years: years)
+        let r = parameters.cohorts[c].rate
+        switch parameters.cohorts[c].rateKind {
+        case .perYear:
             return r / 365.25 * trend
-        case .perThousandPerYear(let r):
-            let people = scenario.population[cohort.band].people(atYears: years - Double(scenario.warmupDays) / 365.25)
+        case .perThousandPerYear:
+            let people = parameters.people(band: parameters.cohorts[c].band, atYears: years - parameters.warmupYears)
             return r * people / 1000 / 365.25 * trend
-        case .perResidentPerYear(let r):
+        case .perResidentPerYear:
             return r / 365.25 * trend * Double(residents[c].count)
         }
     }
@@ -73,10 +78,10 @@ extension Simulation {
         scheduleNextArrival(cohort: c)
         let u = arrivalStreams[c].uniform()
         guard u * lambdaMax[c] <= rate(cohort: c, at: now) else { return }
-        if case .perResidentPerYear = scenario.cohorts[c].rate {
-            let present = residents[c]
-            guard !present.isEmpty else { return }
-            let p = present[arrivalStreams[c].index(below: present.count)]
+        if parameters.cohorts[c].rateKind == .perResidentPerYear {
+            let present = residents[c].count
+            guard present > 0 else { return }
+            let p = residents[c][arrivalStreams[c].index(below: present)]
             crisis(p, readmission: false)
         } else {
             crisis(newCohortPatient(cohort: c), readmission: false)
@@ -84,6 +89,7 @@ extension Simulation {
     }
 
     /// A service's duration factor at the current time (schemes that lengthen or shorten it).
+    @inline(__always)
     func durationFactor(_ s: Int) -> Double { effects.isEmpty ? 1 : effects.factor(effects.duration[s], at: now) }
 
     // MARK: - Crisis and crisis response
@@ -97,9 +103,11 @@ extension Simulation {
         emit(.crisis, patient: p, service: -1, detail: readmission ? 1 : 0)
         let c = Int(patients[Int(p)].cohort)
         var chosen = -1
-        for s in cohortServices[c] {
-            var share = scenario.services[s].eligibility[c]
-            var hours = scenario.services[s].hours
+        let first = parameters.cohorts[c].servicesStart
+        for k in first..<(first + parameters.cohorts[c].servicesCount) {
+            let s = parameters.cohortServices[k]
+            var share = parameters.cohortServiceShare[k]
+            var hours = parameters.services[s].hours
             if !effects.isEmpty {
                 share = effects.blended(share, effects.eligibility[s].filter { $0.cohort == c }.map { ($0.scheme, $0.share) }, at: now)
                 for h in effects.hours[s] where effects.schemes[h.scheme].isOn(at: now) { hours = h.hours }
@@ -112,20 +120,20 @@ extension Simulation {
         let successDraw = uniform(p)
         let conveyDraw = uniform(p)
         if chosen >= 0 {
-            let service = scenario.services[chosen]
             leaveCareHomeIfResident(p, to: chosen)
             occupied[chosen] += 1
             setLocation(p, .inCrisisResponse, place: chosen)
             emit(.enter, patient: p, service: chosen, detail: -1)
-            let successRate = effects.isEmpty ? service.successRate : effects.blended(service.successRate, effects.successRate[chosen].map { ($0.scheme, $0.rate) }, at: now)
+            let base = parameters.services[chosen].successRate
+            let successRate = effects.isEmpty ? base : effects.blended(base, effects.successRate[chosen].map { ($0.scheme, $0.rate) }, at: now)
             let success = successDraw < successRate
-            let duration = (service.duration.map { sample($0, p) } ?? 0) * durationFactor(chosen)
+            let duration = (parameters.services[chosen].hasDuration ? sample(parameters.serviceDuration[chosen], p) : 0) * durationFactor(chosen)
             calendar.schedule(
                 at: now + duration,
                 Action(kind: .crisisResponseEnd, flag: success, subject: p, token: patients[Int(p)].token))
             return
         }
-        let conveyance = min(1, scenario.cohorts[c].conveyance * (effects.isEmpty ? 1 : effects.factor(effects.conveyance[c], at: now)))
+        let conveyance = min(1, parameters.cohorts[c].conveyance * (effects.isEmpty ? 1 : effects.factor(effects.conveyance[c], at: now)))
         if conveyDraw < conveyance {
             convey(p)
         } else {
@@ -166,7 +174,7 @@ extension Simulation {
             admit(p)
             return
         }
-        let limit = scenario.services[acute].divertAfterHours
+        let limit = parameters.services[acute].divertAfterHours
         if limit == 0 {
             divert(p)
             return
@@ -205,10 +213,9 @@ extension Simulation {
         occupied[acute] += 1
         setLocation(p, .inService, place: acute)
         emit(.enter, patient: p, service: acute, detail: -1)
-        let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)]
         let c = Int(patients[Int(p)].cohort)
-        let stay = sample(cohort.lengthOfStay, p) * (effects.isEmpty ? 1 : effects.factor(effects.lengthOfStay[c], at: now))
-        let dies = uniform(p) < cohort.inHospitalMortality
+        let stay = sample(parameters.lengthOfStay[c], p) * (effects.isEmpty ? 1 : effects.factor(effects.lengthOfStay[c], at: now))
+        let dies = uniform(p) < parameters.cohorts[c].inHospitalMortality
         calendar.schedule(at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
     }
 }

@@ -8,22 +8,24 @@ extension Simulation {
             return
         }
         let c = Int(patients[Int(p)].cohort)
-        var mix = scenario.cohorts[c].pathwayMix
-        if !effects.isEmpty {
+        let pathway: Int
+        if effects.isEmpty {
+            pathway = pick(parameters.pathwayMix, from: parameters.cohorts[c].mixStart, count: parameters.cohorts[c].mixCount, uniform(p))
+        } else {
+            var mix = scenario.cohorts[c].pathwayMix
             // Schemes move the mix towards theirs as they phase in (a mixture: one draw as before).
             for x in effects.pathwayMix[c] {
                 let s = effects.schemes[x.scheme].strength(at: now)
                 if s > 0 { for i in mix.indices { mix[i] += (x.mix[i] - mix[i]) * s } }
             }
+            pathway = pick(mix, uniform(p))
         }
-        let pathway = pick(mix, uniform(p))
         patients[Int(p)].pathway = Int16(pathway)
         emit(.medicallyOptimised, patient: p, service: acute, detail: Int32(pathway))
-        let rules = scenario.pathways[pathway]
-        if rules.needsAssessment {
-            setDelay(p, DelayCode(reason: .a, responsible: rules.assessmentResponsible))
+        if parameters.pathways[pathway].needsAssessment {
+            setDelay(p, DelayCode(reason: .a, responsible: parameters.pathways[pathway].assessmentResponsible))
             emit(.assessmentStart, patient: p, service: acute, detail: Int32(pathway))
-            let work = sample(rules.assessmentHours, p) * (effects.isEmpty ? 1 : effects.factor(effects.assessmentTime[pathway], at: now))
+            let work = sample(parameters.assessmentHours[pathway], p) * (effects.isEmpty ? 1 : effects.factor(effects.assessmentTime[pathway], at: now))
             var window = assessmentHours
             if effects.switchedOn(effects.sevenDayAssessment, at: now) { window.allDays = true }
             let done = clock.addingWorkingTime(work, to: now, hours: window)
@@ -40,13 +42,13 @@ extension Simulation {
 
     /// Equipment (reason F) may be needed before the patient can go.
     mutating func afterAssessment(_ p: Int32) {
-        let rules = scenario.pathways[Int(patients[Int(p)].pathway)]
-        let needsEquipment = uniform(p) < rules.equipmentProbability
+        let pathway = Int(patients[Int(p)].pathway)
+        let needsEquipment = uniform(p) < parameters.pathways[pathway].equipmentProbability
         if needsEquipment {
-            setDelay(p, DelayCode(reason: .f, responsible: rules.assessmentResponsible))
+            setDelay(p, DelayCode(reason: .f, responsible: parameters.pathways[pathway].assessmentResponsible))
             var window = equipmentHours
             if effects.switchedOn(effects.sevenDayEquipment, at: now) { window.allDays = true }
-            let ready = clock.nextOpen(now + sample(rules.equipmentDays, p), hours: window)
+            let ready = clock.nextOpen(now + sample(parameters.equipmentDays[pathway], p), hours: window)
             calendar.schedule(at: ready, Action(kind: .equipmentEnd, subject: p, token: patients[Int(p)].token))
         } else {
             seekPlace(p)
@@ -61,23 +63,25 @@ extension Simulation {
         if home >= 0 {
             // A care-home resident returns to the bed held for them.
             patients[Int(p)].target = Int16(home)
-            scheduleDeparture(p, window: acceptanceHours(home), reason: scenario.services[home].delay)
+            scheduleDeparture(p, window: acceptanceHours(home), reason: parameters.services[home].delay)
             return
         }
-        let rules = scenario.pathways[Int(patients[Int(p)].pathway)]
+        let pathway = Int(patients[Int(p)].pathway)
         let draw = uniform(p)
-        guard !rules.destinations.isEmpty else {
+        guard parameters.pathways[pathway].destinationsCount > 0 else {
             patients[Int(p)].target = -1
-            let window = rules.needsAssessment ? dischargeHours : scenario.working.simpleDischargeHours
-            scheduleDeparture(p, window: window, reason: rules.dischargeDelay)
+            let window = parameters.pathways[pathway].needsAssessment ? dischargeHours : parameters.simpleDischargeHours
+            scheduleDeparture(p, window: window, reason: parameters.pathways[pathway].dischargeDelay)
             return
         }
-        var s = rules.destinations[rules.destinations.count - 1].service
+        let first = parameters.pathways[pathway].destinationsStart
+        let end = first + parameters.pathways[pathway].destinationsCount
+        var s = parameters.destinationService[end - 1]
         var cumulative = 0.0
-        for d in rules.destinations {
-            cumulative += d.share
+        for k in first..<end {
+            cumulative += parameters.destinationShare[k]
             if draw < cumulative {
-                s = d.service
+                s = parameters.destinationService[k]
                 break
             }
         }
@@ -91,7 +95,7 @@ extension Simulation {
         } else {
             emit(.transferWait, patient: p, service: s, detail: 0)
             if patients[Int(p)].location == .inService {
-                setDelay(p, scenario.services[s].delay)
+                setDelay(p, parameters.services[s].delay)
             }
             patients[Int(p)].target = Int16(s)
             queues[s].push(Waiting(patient: p, token: patients[Int(p)].token))
@@ -102,7 +106,7 @@ extension Simulation {
     mutating func reserve(_ p: Int32, in s: Int) {
         occupied[s] += 1
         patients[Int(p)].target = Int16(s)
-        scheduleDeparture(p, window: acceptanceHours(s), reason: scenario.services[s].delay)
+        scheduleDeparture(p, window: acceptanceHours(s), reason: parameters.services[s].delay)
     }
 
     /// Departs now if the window is open, or at its next opening (delayed meanwhile).
@@ -119,14 +123,16 @@ extension Simulation {
     }
 
     /// The hours in which `s` takes new patients.
+    @inline(__always)
     func acceptanceHours(_ s: Int) -> Hours {
-        let w = scenario.working
-        var allDays = scenario.services[s].acceptsAllDays ?? w.sevenDayDischarge
+        let accepts = parameters.services[s].acceptsAllDays
+        var allDays = accepts ?? parameters.sevenDayDischarge
         if !allDays && !effects.isEmpty {
-            allDays = (scenario.services[s].acceptsAllDays == nil && effects.switchedOn(effects.sevenDayDischarge, at: now))
+            allDays = (accepts == nil && effects.switchedOn(effects.sevenDayDischarge, at: now))
                 || effects.switchedOn(effects.acceptsWeekends[s], at: now)
         }
-        return Hours(from: w.hours.from, to: w.hours.to, allDays: allDays)
+        let hours = parameters.workingHours
+        return Hours(from: hours.from, to: hours.to, allDays: allDays)
     }
 
     /// Records that the patient is delayed (for a new reason) where they are.
@@ -147,12 +153,12 @@ extension Simulation {
         }
         guard target >= 0 else { return }
         patients[Int(p)].target = -1
-        if fromAcute && scenario.services[target].countsAsReablement {
+        if fromAcute && parameters.services[target].countsAsReablement {
             patients[Int(p)].pending += 1
             // The follow-up is reported under the cohort (age band) the patient has now.
             calendar.schedule(at: now + 91, Action(kind: .followUp, subject: p, token: UInt32(patients[Int(p)].cohort)))
         }
-        if scenario.services[target].kind == .careHome {
+        if parameters.services[target].kind == .careHome {
             if Int(patients[Int(p)].heldHome) == target {
                 returnToCareHome(p)
             } else {
@@ -183,6 +189,20 @@ extension Simulation {
             setLocation(p, .atHome, place: -1)  // in transit; the caller places them
         }
         pull(s)
+    }
+
+    /// `pick` over `count` probabilities stored from `start` in `list` (the same sums in the
+    /// same order); returns an index from 0.
+    @inline(__always)
+    func pick(_ list: [Double], from start: Int, count: Int, _ u: Double) -> Int {
+        var cumulative = 0.0
+        for i in 0..<count {
+            cumulative += list[start + i]
+            if u < cumulative { return i }
+        }
+        var i = count - 1
+        while i >= 0 && !(list[start + i] > 0) { i -= 1 }
+        return max(i, 0)
     }
 
     /// Picks an index from probabilities that sum to one.

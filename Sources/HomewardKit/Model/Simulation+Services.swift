@@ -6,11 +6,11 @@ extension Simulation {
     /// Starts the service's duration; `residualFraction` draws the remaining time of someone
     /// already part-way through it (the census at time 0).
     mutating func startServiceClock(_ p: Int32, service s: Int, residualFraction: Bool) {
-        let service = scenario.services[s]
-        switch service.kind {
+        switch parameters.services[s].kind {
         case .homeReablement, .bedBased, .homeCare, .crisisResponse:
             let length: Double
-            if let d = service.duration {
+            if parameters.services[s].hasDuration {
+                let d = parameters.serviceDuration[s]
                 length = (residualFraction ? remainingTime(d, p) : sample(d, p)) * durationFactor(s)
             } else {
                 length = 0
@@ -23,19 +23,21 @@ extension Simulation {
 
     mutating func serviceEnd(_ p: Int32) {
         let s = Int(patients[Int(p)].place)
-        let service = scenario.services[s]
-        if service.kind == .homeCare || service.outcomes.isEmpty {
+        let outcomes = (start: parameters.services[s].outcomesStart, count: parameters.services[s].outcomesCount)
+        if parameters.services[s].kind == .homeCare || outcomes.count == 0 {
             emit(.serviceEnd, patient: p, service: s, detail: Outcome.independent.rawValue)
             leave(p, to: Destination.home, thenHome: true)
             return
         }
-        let rule = service.outcomes[pick(service.outcomes.map(\.probability), uniform(p))]
-        emit(.serviceEnd, patient: p, service: s, detail: rule.outcome.rawValue)
-        switch rule.outcome {
+        let k = outcomes.start + pick(parameters.outcomeProbability, from: outcomes.start, count: outcomes.count, uniform(p))
+        let outcome = parameters.outcome[k]
+        emit(.serviceEnd, patient: p, service: s, detail: outcome.rawValue)
+        switch outcome {
         case .independent, .avoided, .conveyed:
             leave(p, to: Destination.home, thenHome: true)
         case .homeCare, .careHome:
-            requestPlace(p, in: rule.next ?? s)
+            let next = parameters.outcomeNext[k]
+            requestPlace(p, in: next >= 0 ? next : s)
         case .readmitted:
             leave(p, to: Destination.home)
             setLocation(p, .atHome, place: -1)
@@ -51,14 +53,13 @@ extension Simulation {
     mutating func goHome(_ p: Int32, fromAcute: Bool) {
         setLocation(p, .atHome, place: -1)
         let c = Int(patients[Int(p)].cohort)
-        let cohort = scenario.cohorts[c]
         let risk = effects.isEmpty ? 1 : effects.factor(effects.readmission[c], at: now)
         let u = uniform(p)
         let v = uniform(p)
         var at = -1.0
-        if u < min(1, cohort.readmissionWithin30 * risk) {
+        if u < min(1, parameters.cohorts[c].readmissionWithin30 * risk) {
             at = now + 30 * v
-        } else if u < min(1, cohort.readmissionWithin91 * risk) {
+        } else if u < min(1, parameters.cohorts[c].readmissionWithin91 * risk) {
             at = now + 30 + 61 * v
         }
         if at >= 0 {
@@ -90,7 +91,7 @@ extension Simulation {
         case .dead:
             status = .dead
         case .inService:
-            switch scenario.services[Int(r.place)].kind {
+            switch parameters.services[Int(r.place)].kind {
             case .acute: status = .inHospital
             case .careHome: status = .inCareHome
             case .bedBased: status = .inBedBasedCare
@@ -115,7 +116,7 @@ extension Simulation {
         // are those of the home's resident cohort.
         emit(.enter, patient: p, service: s, detail: -1)
         emit(.careHomeAdmission, patient: p, service: s, detail: source.rawValue)
-        if let cohort = scenario.services[s].residentCohort {
+        if let cohort = parameters.services[s].residentCohort {
             patients[Int(p)].cohort = Int16(cohort)
         }
         becomePresent(p, home: s)
@@ -130,13 +131,13 @@ extension Simulation {
     }
 
     mutating func becomePresent(_ p: Int32, home s: Int) {
-        let service = scenario.services[s]
-        if let c = service.residentCohort {
+        if let c = parameters.services[s].residentCohort {
             patients[Int(p)].residentIndex = Int32(residents[c].count)
             residents[c].append(p)
         }
-        if service.annualMortality > 0 {
-            let life = patients[Int(p)].rng.exponential(mean: 365.25 / service.annualMortality)
+        let mortality = parameters.services[s].annualMortality
+        if mortality > 0 {
+            let life = patients[Int(p)].rng.exponential(mean: 365.25 / mortality)
             calendar.schedule(
                 at: now + life, Action(kind: .residentDeath, subject: p, token: patients[Int(p)].token))
         }
@@ -154,7 +155,7 @@ extension Simulation {
 
     mutating func removeFromPresent(_ p: Int32) {
         let r = patients[Int(p)]
-        guard r.residentIndex >= 0, let c = scenario.services[Int(r.heldHome)].residentCohort else { return }
+        guard r.residentIndex >= 0, let c = parameters.services[Int(r.heldHome)].residentCohort else { return }
         let i = Int(r.residentIndex)
         let last = residents[c].removeLast()
         if i < residents[c].count {
@@ -184,14 +185,14 @@ extension Simulation {
 
     /// New residents from the community: a Poisson stream per care home.
     mutating func scheduleNextReferral(careHome s: Int) {
-        let perDay = scenario.services[s].communityAdmissionsPerYear / 365.25
+        let perDay = parameters.services[s].communityAdmissionsPerYear / 365.25
         let t = now + referralStreams[s].exponential(mean: 1 / perDay)
         if t < horizon { calendar.schedule(at: t, Action(kind: .referral, subject: Int32(s), token: 0)) }
     }
 
     mutating func referral(careHome s: Int) {
         scheduleNextReferral(careHome: s)
-        guard let cohort = scenario.services[s].residentCohort else { return }
+        guard let cohort = parameters.services[s].residentCohort else { return }
         let ordinal = referralOrdinal[s]
         referralOrdinal[s] += 1
         let p = newPatient(cohort: cohort, stream: StreamID.combine(referralStreamIDs[s], ordinal))

@@ -22,25 +22,24 @@ public struct Simulation<Sink: EventSink> {
     let horizon: Double
 
     // Patients: a slab of records reused through a free list; ids are never reused.
-    var patients: [PatientRecord] = []
+    var patients = RunBuffer<PatientRecord>()
     var freeSlots: [Int32] = []
     var nextPatientID: UInt32 = 0
 
     // Services.
-    var occupied: [Int]
-    var capacity: [Int]
+    var occupied: RunBuffer<Int>
+    var capacity: RunBuffer<Int>
     var queues: [FIFOQueue<Waiting>]
     /// Present residents by resident cohort (for picking whose crisis it is).
     var residents: [[Int32]]
 
     // Cohorts.
-    var arrivalStreams: [RandomStream]
-    var patientOrdinal: [UInt64]
+    var arrivalStreams: RunBuffer<RandomStream>
+    var patientOrdinal: RunBuffer<UInt64>
     /// Community admissions so far, per care home (their streams are named by home and ordinal).
     var referralOrdinal: [UInt64]
     let referralStreamIDs: [UInt64]
     var lambdaMax: [Double]
-    var cohortServices: [[Int]]  // crisis-response services each cohort is eligible for
     let crisisResponseServices: [Int]
     let cohortStreamIDs: [UInt64]
     var referralStreams: [RandomStream]
@@ -52,6 +51,8 @@ public struct Simulation<Sink: EventSink> {
     let effects: SchemeEffects
     /// Capacity calendars with the schemes' capacity changes applied.
     let capacitySchedules: [CapacitySchedule]
+    /// The scenario's per-event parameters as plain values (no reference counting to read them).
+    let parameters: ModelParameters
 
     /// Creates replication `replication` of `scenario`, with streams derived from `seed`.
     public init(scenario: Scenario, seed: UInt64, replication: Int, sink: Sink) {
@@ -70,31 +71,32 @@ public struct Simulation<Sink: EventSink> {
         let totalDays = scenario.warmupDays + scenario.days
         let schedules = (0..<n).map { effects.capacity(scenario, service: $0, horizon: totalDays) }
         capacitySchedules = schedules
-        occupied = Array(repeating: 0, count: n)
-        capacity = schedules.map(\.initial)
+        occupied = RunBuffer(repeating: 0, count: n)
+        capacity = RunBuffer(schedules.map(\.initial))
         queues = (0..<n).map { _ in FIFOQueue<Waiting>() }
         residents = Array(repeating: [], count: scenario.cohorts.count)
         let rep = UInt64(replication)
         cohortStreamIDs = scenario.cohorts.map { StreamID.named("cohort/" + $0.name) }
-        arrivalStreams = scenario.cohorts.map {
+        arrivalStreams = RunBuffer(scenario.cohorts.map {
             RandomStream(master: seed, replication: rep, stream: StreamID.named("arrivals/" + $0.name))
-        }
+        })
         referralStreams = scenario.services.map {
             RandomStream(master: seed, replication: rep, stream: StreamID.named("referrals/" + $0.name))
         }
-        patientOrdinal = Array(repeating: 0, count: scenario.cohorts.count)
+        patientOrdinal = RunBuffer(repeating: 0, count: scenario.cohorts.count)
         referralOrdinal = Array(repeating: 0, count: scenario.services.count)
         referralStreamIDs = scenario.services.map { StreamID.named("referral/" + $0.name) }
         lambdaMax = Array(repeating: 0, count: scenario.cohorts.count)
         crisisResponseServices = scenario.services.indices.filter {
             scenario.services[$0].kind == .crisisResponse
         }
-        cohortServices = scenario.cohorts.indices.map { c in
+        let eligible = scenario.cohorts.indices.map { c in
             scenario.services.indices.filter { s in
                 scenario.services[s].kind == .crisisResponse
                     && (scenario.services[s].eligibility[c] > 0 || effects.eligibility[s].contains { $0.cohort == c && $0.share > 0 })
             }
         }
+        parameters = ModelParameters(scenario, cohortServices: eligible)
         let w = scenario.working
         dischargeHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayDischarge)
         assessmentHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayAssessment)
@@ -106,6 +108,12 @@ public struct Simulation<Sink: EventSink> {
 
     /// Runs the replication to the horizon, appending every event to `sink`.
     public mutating func run() {
+        // The per-event state changes in place from here on (see `RunBuffer`).
+        patients.makeUnique()
+        occupied.makeUnique()
+        capacity.makeUnique()
+        arrivalStreams.makeUnique()
+        patientOrdinal.makeUnique()
         start()
         var sameInstant = 0
         while let next = calendar.popNext() {
