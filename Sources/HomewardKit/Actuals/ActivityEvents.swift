@@ -47,18 +47,12 @@ public struct ActivityEvents: Sendable {
             }
         }
 
-        var byPatient: [String: [Int]] = [:]
-        var firstSeen: [String] = []
-        for (i, s) in activity.spells.enumerated() {
-            if byPatient[s.patient] == nil { firstSeen.append(s.patient) }
-            byPatient[s.patient, default: []].append(i)
-        }
-        patients = firstSeen.count
+        let byPatient = activity.spellsByPatient()
+        patients = byPatient.count
         spells = activity.spells.count
         let acute = scenario.acute
-        for (p, name) in firstSeen.enumerated() {
+        for (p, (_, list)) in byPatient.enumerated() {
             let id = UInt32(p)
-            let list = byPatient[name]!.map { activity.spells[$0] }.sorted { ($0.admitted, $0.line) < ($1.admitted, $1.line) }
             var order = 0
             // The care home whose bed is held while its resident is in hospital: coming back
             // to it is a return, not a new admission.

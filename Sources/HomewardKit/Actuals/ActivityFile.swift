@@ -229,22 +229,36 @@ public struct ActivityFile: Sendable {
         }
     }
 
+    /// Each patient's spells in time order (admission, then line in the file), patients in the
+    /// order they first appear in the file.
+    public func spellsByPatient() -> [(patient: String, spells: [Spell])] {
+        var index: [String: Int] = [:]
+        var groups: [(patient: String, spells: [Spell])] = []
+        for s in spells {
+            if let i = index[s.patient] {
+                groups[i].spells.append(s)
+            } else {
+                index[s.patient] = groups.count
+                groups.append((s.patient, [s]))
+            }
+        }
+        for i in groups.indices { groups[i].spells.sort { ($0.admitted, $0.line) < ($1.admitted, $1.line) } }
+        return groups
+    }
+
     /// One patient cannot be in two places at once: spells of a patient must not overlap.
     func checkOverlaps() throws(ActivityError) {
-        var byPatient: [String: [Int]] = [:]
-        for (i, s) in spells.enumerated() { byPatient[s.patient, default: []].append(i) }
         var errors: [String] = []
-        for (patient, list) in byPatient.sorted(by: { $0.key < $1.key }) {
-            let ordered = list.sorted { (spells[$0].admitted, spells[$0].line) < (spells[$1].admitted, spells[$1].line) }
+        for (patient, ordered) in spellsByPatient().sorted(by: { $0.patient < $1.patient }) {
             for (a, b) in zip(ordered, ordered.dropFirst()) {
-                let end = spells[a].discharged ?? .infinity
-                if end > spells[b].admitted {
+                let end = a.discharged ?? .infinity
+                if end > b.admitted {
                     errors.append(
-                        "\(file): line \(spells[b].line), column admitted: patient '\(patient)' is admitted here before leaving the spell on line \(spells[a].line) (spells of a patient must not overlap)"
+                        "\(file): line \(b.line), column admitted: patient '\(patient)' is admitted here before leaving the spell on line \(a.line) (spells of a patient must not overlap)"
                     )
                 }
-                if spells[a].destination == Destination.died {
-                    errors.append("\(file): line \(spells[b].line): patient '\(patient)' has a spell after dying (line \(spells[a].line))")
+                if a.destination == Destination.died {
+                    errors.append("\(file): line \(b.line): patient '\(patient)' has a spell after dying (line \(a.line))")
                 }
                 if errors.count >= Self.maximumErrors { break }
             }

@@ -102,10 +102,8 @@ public struct Calibration: Sendable {
         // Which acute spells came from a crisis response that failed (their crisis is that
         // episode's): the patient's spell before ended in a conveyance from crisis response.
         var viaCrisisResponse = Set<Int>()
-        var byPatient: [String: [Spell]] = [:]
-        for s in activity.spells { byPatient[s.patient, default: []].append(s) }
-        for (_, list) in byPatient {
-            let ordered = list.sorted { ($0.admitted, $0.line) < ($1.admitted, $1.line) }
+        let byPatient = activity.spellsByPatient()
+        for (_, ordered) in byPatient {
             for (a, b) in zip(ordered, ordered.dropFirst())
             where scenario.services[a.service].kind == .crisisResponse && a.destination == Int32(scenario.acute) && b.service == scenario.acute {
                 viaCrisisResponse.insert(b.line)
@@ -184,8 +182,8 @@ public struct Calibration: Sendable {
             var homecomings = 0
             var seen30 = 0
             var seen91 = 0
-            for (_, list) in byPatient where list.first?.cohort == c {
-                let ordered = list.sorted { ($0.admitted, $0.line) < ($1.admitted, $1.line) }
+            // A patient counts under the cohort of their first row in the file.
+            for (_, ordered) in byPatient where ordered.min(by: { $0.line < $1.line })?.cohort == c {
                 for (k, s) in ordered.enumerated() {
                     guard s.destination == Destination.home, scenario.services[s.service].kind != .careHome, let home = s.discharged,
                         home >= lo, home + 91 <= hi
