@@ -17,9 +17,9 @@ import Foundation
 import HomewardKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 // MARK: - Utilities
@@ -176,7 +176,8 @@ func printTable(_ rows: [Row], header: String) {
     let w1 = 16
     let w2 = max(10, rows.map { $0.unit.count }.max() ?? 0)
     let w3 = max(18, rows.map { $0.target.count }.max() ?? 0)
-    let line = padded("measurement", w0) + "  " + padded("value", w1, right: true) + "  " + padded("unit", w2) + "  "
+    let line =
+        padded("measurement", w0) + "  " + padded("value", w1, right: true) + "  " + padded("unit", w2) + "  "
         + padded("target", w3) + "  status"
     print(line)
     print(String(repeating: "-", count: line.count + 10))
@@ -186,7 +187,8 @@ func printTable(_ rows: [Row], header: String) {
             section = r.section
             print("[\(section)]")
         }
-        var text = padded(r.name, w0) + "  " + padded(formatNumber(r.value), w1, right: true) + "  " + padded(r.unit, w2)
+        var text =
+            padded(r.name, w0) + "  " + padded(formatNumber(r.value), w1, right: true) + "  " + padded(r.unit, w2)
             + "  " + padded(r.target, w3) + "  " + r.status
         if !r.note.isEmpty { text += "  (\(r.note))" }
         print(text)
@@ -237,7 +239,9 @@ func hold(_ calendar: inout EventCalendar<HoldPayload>, _ rng: inout RandomStrea
     for _ in 0..<ops {
         guard let e = calendar.popNext() else { fail("calendar emptied during the hold model") }
         checksum &+= UInt64(truncatingIfNeeded: e.payload.subject) &+ e.sequence
-        calendar.schedule(at: e.time + rng.exponential(mean: 1.0), HoldPayload(subject: e.payload.subject, token: e.payload.token &+ 1, kind: 0))
+        calendar.schedule(
+            at: e.time + rng.exponential(mean: 1.0),
+            HoldPayload(subject: e.payload.subject, token: e.payload.token &+ 1, kind: 0))
     }
     return checksum
 }
@@ -248,7 +252,8 @@ func calendarRate(pending: Int, runs: Int, seconds: Double) -> (rate: Double, cp
     var rng = RandomStream(seed: 20_240_601 &+ UInt64(pending))
     var calendar = EventCalendar<HoldPayload>(reservingCapacity: pending)
     for i in 0..<pending {
-        calendar.schedule(at: rng.exponential(mean: 1.0), HoldPayload(subject: Int32(truncatingIfNeeded: i), token: 0, kind: 0))
+        calendar.schedule(
+            at: rng.exponential(mean: 1.0), HoldPayload(subject: Int32(truncatingIfNeeded: i), token: 0, kind: 0))
     }
     // Warm up (and bring the time distribution to its steady state), then calibrate.
     blackHole(hold(&calendar, &rng, ops: max(10 * pending, 200_000)))
@@ -287,7 +292,9 @@ struct CountingSink: EventSink {
         case .crisis:
             crises &+= 1
             let id = Int(event.patient)
-            if id >= seen.count { seen.append(contentsOf: repeatElement(false, count: max(id + 1 - seen.count, seen.count))) }
+            if id >= seen.count {
+                seen.append(contentsOf: repeatElement(false, count: max(id + 1 - seen.count, seen.count)))
+            }
             if !seen[id] {
                 seen[id] = true
                 patients &+= 1
@@ -350,17 +357,22 @@ func modelRate(_ scenario: Scenario, seed: UInt64, replications: Int) -> ModelRa
 }
 
 /// Wall seconds of `Runner.run` (projections on), median of `runs`.
-func runnerSeconds(_ loaded: LoadedScenario, replications: Int, threads: Int, runs: Int, eventsPath: String? = nil) -> Double {
+func runnerSeconds(_ loaded: LoadedScenario, replications: Int, threads: Int, runs: Int, eventsPath: String? = nil)
+    -> Double
+{
     runnerTimes(loaded, replications: replications, threads: threads, runs: runs, eventsPath: eventsPath).wall
 }
 
 /// Wall seconds of `Runner.run` (projections on) and the CPU seconds it used, medians of `runs`.
-func runnerTimes(_ loaded: LoadedScenario, replications: Int, threads: Int, runs: Int, eventsPath: String? = nil) -> (wall: Double, cpu: Double) {
+func runnerTimes(_ loaded: LoadedScenario, replications: Int, threads: Int, runs: Int, eventsPath: String? = nil) -> (
+    wall: Double, cpu: Double
+) {
     var times: [Double] = []
     var cpus: [Double] = []
     for _ in 0..<runs {
         let c0 = cpuSeconds()
-        let options = RunOptions(replications: replications, seed: loaded.scenario.seed, threads: threads, eventsPath: eventsPath)
+        let options = RunOptions(
+            replications: replications, seed: loaded.scenario.seed, threads: threads, eventsPath: eventsPath)
         let t0 = now()
         do {
             let result = try Runner.run(loaded, options: options)
@@ -405,7 +417,8 @@ func childMemory(_ path: String) -> Never {
     let before = procStatusKB("VmHWM")
     let t0 = now()
     do {
-        let result = try Runner.run(loaded, options: RunOptions(replications: 1, seed: loaded.scenario.seed, threads: 1))
+        let result = try Runner.run(
+            loaded, options: RunOptions(replications: 1, seed: loaded.scenario.seed, threads: 1))
         blackHole(result.replications.count)
     } catch {
         fail("run failed: \(error)")
@@ -433,7 +446,9 @@ func measureMemory(baseline: String, horizonDays: Int, tmp: String) -> MemoryRes
         { extends: \(jsonString(absolutePath(baseline))), horizonDays: \(horizonDays) }
 
         """
-    do { try text.write(toFile: file, atomically: true, encoding: .utf8) } catch { fail("cannot write \(file): \(error)") }
+    do { try text.write(toFile: file, atomically: true, encoding: .utf8) } catch {
+        fail("cannot write \(file): \(error)")
+    }
     defer { try? FileManager.default.removeItem(atPath: file) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executablePath())
@@ -444,7 +459,9 @@ func measureMemory(baseline: String, horizonDays: Int, tmp: String) -> MemoryRes
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { fail("memory child failed (\(process.terminationStatus))") }
-    let fields = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
+    let fields = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap {
+        Double($0)
+    }
     guard fields.count == 4 else { fail("memory child printed '\(String(decoding: data, as: UTF8.self))'") }
     return MemoryResult(hwmBeforeKB: fields[0], hwmAfterKB: fields[1], seconds: fields[3])
 }
@@ -464,14 +481,19 @@ func option(_ name: String) -> String? {
 let asJSON = arguments.contains("--json")
 let quick = arguments.contains("--quick")
 let baselinePath = option("--baseline") ?? "../Scenarios/baseline.json5"
+let referencePath = option("--reference") ?? "peers/reference.json5"
 let quietLimit = Double(option("--wait-quiet") ?? (quick ? "0" : "120")) ?? 120
 let tmp = absolutePath(option("--tmp") ?? ".build/bench-tmp")
 for a in arguments where a.hasPrefix("--") {
-    guard ["--json", "--quick", "--baseline", "--tmp", "--wait-quiet"].contains(a) else {
-        fail("unknown option \(a); usage: homeward-bench [--json] [--quick] [--baseline PATH] [--tmp DIR] [--wait-quiet SECONDS]")
+    guard ["--json", "--quick", "--baseline", "--reference", "--tmp", "--wait-quiet"].contains(a) else {
+        fail(
+            "unknown option \(a); usage: homeward-bench [--json] [--quick] [--baseline PATH] [--reference PATH] [--tmp DIR] [--wait-quiet SECONDS]"
+        )
     }
 }
-do { try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true) } catch { fail("cannot create \(tmp)") }
+do { try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true) } catch {
+    fail("cannot create \(tmp)")
+}
 
 func progress(_ s: String) {
     FileHandle.standardError.write(Data("  ... \(s)\n".utf8))
@@ -480,7 +502,9 @@ func progress(_ s: String) {
 let loadBefore = loadAverage()
 if loadBefore > 0.5 {
     FileHandle.standardError.write(
-        Data("homeward-bench: warning: the 1-minute load average is \(loadBefore); other processes will distort the timings\n".utf8))
+        Data(
+            "homeward-bench: warning: the 1-minute load average is \(loadBefore); other processes will distort the timings\n"
+                .utf8))
 }
 var rows: [Row] = []
 let timedRuns = quick ? 3 : 7
@@ -497,7 +521,9 @@ for pending in [16, 1_000, 100_000] {
             name: "\(formatInteger(pending)) pending: events per second", value: r.rate, unit: "events/s",
             target: isTarget ? ">= 10,000,000" : "-",
             status: isTarget ? (r.rate >= 10e6 ? "met" : "MISSED by \(formatNumber((1 - r.rate / 10e6) * 100))%") : "-",
-            note: "median of \(timedRuns) runs of \(formatInteger(r.opsPerRun)) events; \(formatNumber(r.cpuRate)) per CPU-second; other processes \(formatNumber(others)) cores"))
+            note:
+                "median of \(timedRuns) runs of \(formatInteger(r.opsPerRun)) events; \(formatNumber(r.cpuRate)) per CPU-second; other processes \(formatNumber(others)) cores"
+        ))
 }
 
 // 2. The whole model.
@@ -512,12 +538,16 @@ rows.append(
     Row(
         section: modelSection, name: "events per second (simulation + counting sink)", value: m.eventsPerSecond,
         unit: "events/s", target: "-", status: "-",
-        note: "\(formatNumber(m.eventsPerReplication)) events per replication, median of \(modelReps) replications; \(formatNumber(m.eventsPerCPUSecond)) per CPU-second; other processes \(formatNumber(othersModel)) cores"))
+        note:
+            "\(formatNumber(m.eventsPerReplication)) events per replication, median of \(modelReps) replications; \(formatNumber(m.eventsPerCPUSecond)) per CPU-second; other processes \(formatNumber(othersModel)) cores"
+    ))
 rows.append(
     Row(
         section: modelSection, name: "patients per second (simulation + counting sink)", value: m.patientsPerSecond,
         unit: "patients/s", target: "-", status: "-",
-        note: "patient = distinct id in .crisis events; \(formatNumber(m.patientsPerReplication)) per replication (\(formatNumber(m.conveyancesPerReplication)) conveyances); \(formatNumber(m.patientsPerCPUSecond)) per CPU-second"))
+        note:
+            "patient = distinct id in .crisis events; \(formatNumber(m.patientsPerReplication)) per replication (\(formatNumber(m.conveyancesPerReplication)) conveyances); \(formatNumber(m.patientsPerCPUSecond)) per CPU-second"
+    ))
 
 let runnerReps = quick ? 4 : 10
 let runnerRuns = quick ? 1 : 5
@@ -525,8 +555,14 @@ let perThread = max(runnerReps / 2, 1)
 // The 1- and 2-thread runs are interleaved (1, 2, shared, private; 1, 2, ...) and each
 // speed-up is taken within one round, so that a change in the machine's load between rounds
 // does not turn into a false speed-up or slow-down.
-var wall1: [Double] = [], wall2: [Double] = [], cpuPer1: [Double] = [], cpuPer2: [Double] = []
-var ratios: [Double] = [], sharedRatios: [Double] = [], privateRatios: [Double] = [], roundOthers: [Double] = []
+var wall1: [Double] = []
+var wall2: [Double] = []
+var cpuPer1: [Double] = []
+var cpuPer2: [Double] = []
+var ratios: [Double] = []
+var sharedRatios: [Double] = []
+var privateRatios: [Double] = []
+var roundOthers: [Double] = []
 for round in 0..<runnerRuns {
     progress("threads, round \(round + 1) of \(runnerRuns): Runner.run on 1 and 2 threads, then the diagnostics")
     _ = waitForQuiet("thread round \(round + 1)", limit: quietLimit)
@@ -552,16 +588,21 @@ let t2 = median(wall2)
 let rps1 = Double(runnerReps) / t1
 let rps2 = Double(runnerReps) / t2
 let ratio = median(ratios)
-let othersNote = "other processes \(formatNumber(median(roundOthers))) cores (median of rounds; max \(formatNumber(roundOthers.max() ?? .nan)))"
+let othersNote =
+    "other processes \(formatNumber(median(roundOthers))) cores (median of rounds; max \(formatNumber(roundOthers.max() ?? .nan)))"
 let runnerNote = "Runner.run, \(runnerReps) replications, projections on, median of \(runnerRuns)"
 rows.append(
     Row(
-        section: modelSection, name: "replications per second, 1 thread", value: rps1, unit: "reps/s", target: "-", status: "-",
+        section: modelSection, name: "replications per second, 1 thread", value: rps1, unit: "reps/s", target: "-",
+        status: "-",
         note: runnerNote + "; \(formatNumber(1 / median(cpuPer1))) per CPU-second"))
 rows.append(
     Row(
-        section: modelSection, name: "replications per second, 2 threads", value: rps2, unit: "reps/s", target: "-", status: "-",
-        note: runnerNote + "; \(formatNumber(1 / median(cpuPer2))) per CPU-second; CPU/wall \(formatNumber(median(cpuPer2) * Double(runnerReps) / t2))"))
+        section: modelSection, name: "replications per second, 2 threads", value: rps2, unit: "reps/s", target: "-",
+        status: "-",
+        note: runnerNote
+            + "; \(formatNumber(1 / median(cpuPer2))) per CPU-second; CPU/wall \(formatNumber(median(cpuPer2) * Double(runnerReps) / t2))"
+    ))
 rows.append(
     Row(
         section: modelSection, name: "speed-up, 2 threads over 1", value: ratio, unit: "x", target: ">= 1.8x",
@@ -579,7 +620,8 @@ rows.append(
         note: "speed-up over 1 thread in the same round; each thread loads its own copy of the file"))
 rows.append(
     Row(
-        section: modelSection, name: "events per second with projections, 1 thread", value: m.eventsPerReplication * rps1,
+        section: modelSection, name: "events per second with projections, 1 thread",
+        value: m.eventsPerReplication * rps1,
         unit: "events/s", target: "-", status: "-", note: "events per replication x replications per second"))
 
 progress("peak memory, 1 year (child process)")
@@ -588,16 +630,25 @@ progress("peak memory, 10 years (child process)")
 let mem10 = measureMemory(baseline: baselinePath, horizonDays: 3650, tmp: tmp)
 let memRatio = mem10.hwmAfterKB / mem1.hwmAfterKB
 let memNote = "VmHWM after 1 replication; \(formatNumber(mem1.hwmBeforeKB / 1024)) MB after loading"
-rows.append(Row(section: modelSection, name: "peak memory, 1-year horizon", value: mem1.hwmAfterKB / 1024, unit: "MB", target: "-", status: "-", note: memNote))
 rows.append(
     Row(
-        section: modelSection, name: "peak memory, 10-year horizon", value: mem10.hwmAfterKB / 1024, unit: "MB", target: "-", status: "-",
-        note: "VmHWM after 1 replication (\(formatNumber(mem10.seconds)) s); \(formatNumber(mem10.hwmBeforeKB / 1024)) MB after loading"))
+        section: modelSection, name: "peak memory, 1-year horizon", value: mem1.hwmAfterKB / 1024, unit: "MB",
+        target: "-", status: "-", note: memNote))
 rows.append(
     Row(
-        section: modelSection, name: "peak memory, 10 years over 1 year", value: memRatio, unit: "x", target: "<= 1.10x",
+        section: modelSection, name: "peak memory, 10-year horizon", value: mem10.hwmAfterKB / 1024, unit: "MB",
+        target: "-", status: "-",
+        note:
+            "VmHWM after 1 replication (\(formatNumber(mem10.seconds)) s); \(formatNumber(mem10.hwmBeforeKB / 1024)) MB after loading"
+    ))
+rows.append(
+    Row(
+        section: modelSection, name: "peak memory, 10 years over 1 year", value: memRatio, unit: "x",
+        target: "<= 1.10x",
         status: memRatio <= 1.10 ? "met" : "MISSED by \(formatNumber((memRatio - 1.10) * 100)) points",
-        note: "growth after loading: \(formatNumber((mem1.hwmAfterKB - mem1.hwmBeforeKB) / 1024)) MB vs \(formatNumber((mem10.hwmAfterKB - mem10.hwmBeforeKB) / 1024)) MB"))
+        note:
+            "growth after loading: \(formatNumber((mem1.hwmAfterKB - mem1.hwmBeforeKB) / 1024)) MB vs \(formatNumber((mem10.hwmAfterKB - mem10.hwmBeforeKB) / 1024)) MB"
+    ))
 
 // 3. The event log: the run with no log, with the binary log (.hwlog) and with JSON Lines,
 // interleaved in rounds; then the binary writer alone.
@@ -605,7 +656,10 @@ let logReps = quick ? 1 : 2
 let logRuns = quick ? 1 : 5
 let binaryPath = "\(tmp)/bench-events.hwlog"
 let jsonPath = "\(tmp)/bench-events.jsonl"
-var withoutTimes: [Double] = [], binaryTimes: [Double] = [], jsonTimes: [Double] = [], logOthers: [Double] = []
+var withoutTimes: [Double] = []
+var binaryTimes: [Double] = []
+var jsonTimes: [Double] = []
+var logOthers: [Double] = []
 var binaryCPU: [Double] = []
 func fileBytes(_ path: String) -> Double {
     Double(((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0)
@@ -676,7 +730,10 @@ try? FileManager.default.removeItem(atPath: writerPath)
 func extraRate(_ bytes: Double, with: Double, without: Double) -> (value: Double, note: String) {
     with > without
         ? (bytes / 1e6 / (with - without), "bytes / (time with log - time without)")
-        : (.nan, "n/a: the run with the log was not slower than without (\(formatNumber(with)) vs \(formatNumber(without)) s); the writer's cost is below the noise")
+        : (
+            .nan,
+            "n/a: the run with the log was not slower than without (\(formatNumber(with)) vs \(formatNumber(without)) s); the writer's cost is below the noise"
+        )
 }
 let binaryExtra = extraRate(binaryBytes, with: withBinary, without: without)
 let jsonExtra = extraRate(jsonBytes, with: withJSON, without: without)
@@ -686,34 +743,116 @@ let binaryMBps = binaryBytes / 1e6 / withBinary
 rows.append(
     Row(
         section: logSection, name: "binary log (.hwlog) written, MB per second of run", value: binaryMBps, unit: "MB/s",
-        target: ">= 100", status: binaryMBps >= 100 ? "met" : "MISSED by \(formatNumber((1 - binaryMBps / 100) * 100))%",
-        note: "Runner.run with eventsPath .hwlog; \(formatNumber(binaryBytes / 1e6)) MB, \(formatNumber(binaryBytes / m.eventsPerReplication / Double(logReps))) bytes/event; \(formatNumber(binaryBytes / 1e6 / median(binaryCPU))) MB per CPU-second of the run; other processes \(formatNumber(median(logOthers))) cores"))
+        target: ">= 100",
+        status: binaryMBps >= 100 ? "met" : "MISSED by \(formatNumber((1 - binaryMBps / 100) * 100))%",
+        note:
+            "Runner.run with eventsPath .hwlog; \(formatNumber(binaryBytes / 1e6)) MB, \(formatNumber(binaryBytes / m.eventsPerReplication / Double(logReps))) bytes/event; \(formatNumber(binaryBytes / 1e6 / median(binaryCPU))) MB per CPU-second of the run; other processes \(formatNumber(median(logOthers))) cores"
+    ))
 rows.append(
     Row(
         section: logSection, name: "binary log, MB per second of extra time", value: binaryExtra.value,
         unit: "MB/s", target: "-", status: "-", note: binaryExtra.note))
 rows.append(
     Row(
-        section: logSection, name: "slow-down with the binary log", value: withBinary / without, unit: "x", target: "-", status: "-",
-        note: "\(formatNumber(withBinary)) s with vs \(formatNumber(without)) s without, medians of \(logRuns) paired rounds"))
+        section: logSection, name: "slow-down with the binary log", value: withBinary / without, unit: "x", target: "-",
+        status: "-",
+        note:
+            "\(formatNumber(withBinary)) s with vs \(formatNumber(without)) s without, medians of \(logRuns) paired rounds"
+    ))
 rows.append(
     Row(
-        section: logSection, name: "binary writer alone, MB per second", value: median(writerRates), unit: "MB/s", target: "-", status: "-",
-        note: "BinaryEventLogWriter, \(formatInteger(recorded.count)) events from memory to a file (\(formatNumber(writerBytes / 1e6)) MB), median of \(timedRuns); \(formatNumber(median(writerCPURates))) MB per CPU-second; other processes \(formatNumber(writerOthers)) cores"))
+        section: logSection, name: "binary writer alone, MB per second", value: median(writerRates), unit: "MB/s",
+        target: "-", status: "-",
+        note:
+            "BinaryEventLogWriter, \(formatInteger(recorded.count)) events from memory to a file (\(formatNumber(writerBytes / 1e6)) MB), median of \(timedRuns); \(formatNumber(median(writerCPURates))) MB per CPU-second; other processes \(formatNumber(writerOthers)) cores"
+    ))
 let jsonMBps = jsonBytes / 1e6 / withJSON
 rows.append(
     Row(
         section: logSection, name: "JSON Lines written, MB per second of run", value: jsonMBps, unit: "MB/s",
         target: "-", status: "-",
-        note: "for comparison (the target is for the binary log); \(formatNumber(jsonBytes / 1e6)) MB, \(formatNumber(jsonBytes / m.eventsPerReplication / Double(logReps))) bytes/event"))
+        note:
+            "for comparison (the target is for the binary log); \(formatNumber(jsonBytes / 1e6)) MB, \(formatNumber(jsonBytes / m.eventsPerReplication / Double(logReps))) bytes/event"
+    ))
 rows.append(
     Row(
         section: logSection, name: "JSON Lines, MB per second of extra time", value: jsonExtra.value,
         unit: "MB/s", target: "-", status: "-", note: jsonExtra.note))
 rows.append(
     Row(
-        section: logSection, name: "slow-down with JSON Lines log", value: withJSON / without, unit: "x", target: "-", status: "-",
-        note: "\(formatNumber(withJSON)) s with vs \(formatNumber(without)) s without, medians of \(logRuns) paired rounds"))
+        section: logSection, name: "slow-down with JSON Lines log", value: withJSON / without, unit: "x", target: "-",
+        status: "-",
+        note:
+            "\(formatNumber(withJSON)) s with vs \(formatNumber(without)) s without, medians of \(logRuns) paired rounds"
+    ))
+
+// 4. The peer reference model: Homeward (Runner.run, 1 thread, every projection on) against
+// the same model as a bare loop (BareReference.swift), interleaved in rounds.
+let referenceReps = quick ? 2 : 10
+let referenceRuns = quick ? 1 : 3
+let referenceLoaded = loadScenario(referencePath)
+var homewardRef: [Double] = []
+var bareRef: [Double] = []
+var refRatios: [Double] = []
+var refOthers: [Double] = []
+var homewardArrivals = 0.0
+var homewardDelayed = 0.0
+var bareArrivals = 0
+var bareDelayed = 0.0
+var bareEvents = 0
+for round in 0..<referenceRuns {
+    progress("reference model, round \(round + 1) of \(referenceRuns): Homeward, then the bare loop")
+    _ = waitForQuiet("reference round \(round + 1)", limit: quietLimit)
+    let (_, others) = othersCores { () -> Int in
+        let options = RunOptions(replications: referenceReps, seed: referenceLoaded.scenario.seed, threads: 1)
+        var t0 = now()
+        let run: RunResult
+        do { run = try Runner.run(referenceLoaded, options: options) } catch { fail("reference run failed: \(error)") }
+        let homewardSeconds = now() - t0
+        homewardArrivals = run.replications.reduce(0) { $0 + ($1["crises"] ?? .nan) }
+        homewardDelayed = run.replications.reduce(0) { $0 + ($1["delayedBedDays"] ?? .nan) } / Double(referenceReps)
+        t0 = now()
+        var arrivals = 0
+        var delayed = 0.0
+        var events = 0
+        for rep in 0..<referenceReps {
+            let r = bareReference(seed: referenceLoaded.scenario.seed, replication: UInt64(rep))
+            arrivals += r.arrivals
+            delayed += r.delayedBedDays
+            events += r.events
+        }
+        let bareSeconds = now() - t0
+        (bareArrivals, bareDelayed, bareEvents) = (arrivals, delayed / Double(referenceReps), events)
+        homewardRef.append(homewardArrivals / homewardSeconds)
+        bareRef.append(Double(arrivals) / bareSeconds)
+        refRatios.append((Double(arrivals) / bareSeconds) / (homewardArrivals / homewardSeconds))
+        return 0
+    }
+    refOthers.append(others)
+}
+let refSection =
+    "peer reference model (Benchmarks/peers/reference.json5), \(referenceReps) replications x 10 years, 1 thread"
+rows.append(
+    Row(
+        section: refSection, name: "Homeward: patients per second", value: median(homewardRef), unit: "patients/s",
+        target: "-", status: "-",
+        note:
+            "Runner.run, every projection on, median of \(referenceRuns) rounds; \(formatNumber(homewardArrivals)) patients; mean delayed bed days \(formatNumber(homewardDelayed)); other processes \(formatNumber(median(refOthers))) cores"
+    ))
+rows.append(
+    Row(
+        section: refSection, name: "bare loop: patients per second", value: median(bareRef), unit: "patients/s",
+        target: "-", status: "-",
+        note:
+            "the same model hand-written with EventCalendar and RandomStream, counters only (BareReference.swift); \(formatInteger(bareArrivals)) patients, \(formatInteger(bareEvents)) events; mean delayed bed days \(formatNumber(bareDelayed))"
+    ))
+rows.append(
+    Row(
+        section: refSection, name: "bare loop over Homeward", value: median(refRatios), unit: "x", target: "-",
+        status: "-",
+        note:
+            "median of the within-round ratios: the price of Homeward's generality, per-patient streams, event stream and metrics"
+    ))
 
 let meta: [(String, String)] = [
     ("scenario", absolutePath(baselinePath)), ("homewardVersion", Homeward.version),
