@@ -10,13 +10,13 @@ let package = Package(
     name: "HomewardBenchmarks",
     platforms: [.macOS(.v13)],
     dependencies: [
-        .package(name: "Homeward", path: ".."),
+        .package(name: "Homeward", path: "..")
     ],
     targets: [
         .executableTarget(
             name: "homeward-bench",
             dependencies: [.product(name: "HomewardKit", package: "Homeward")],
             path: "Sources/homeward-bench"
-        ),
+        )
     ]
 )

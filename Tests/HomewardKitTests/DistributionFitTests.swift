@@ -1,12 +1,13 @@
 import Testing
+
 @testable import HomewardKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// ln f(x) written out naively, independently of `DistributionFitting`'s closed forms.
@@ -110,7 +111,7 @@ private func close(_ x: Double, _ y: Double, rel: Double) -> Bool {
 
     static func draw(_ d: Distribution, _ count: Int, _ stream: String) -> [Double] {
         var rng = RandomStream(master: 2024, replication: 0, stream: StreamID.named(stream))
-        return (0 ..< count).map { _ in d.sample(&rng) }
+        return (0..<count).map { _ in d.sample(&rng) }
     }
 
     // MARK: Recovery of known parameters
@@ -251,7 +252,7 @@ private func close(_ x: Double, _ y: Double, rel: Double) -> Bool {
     /// Zero, negative, NaN and infinite values are reported with the index of the first one.
     @Test(arguments: [0.0, -2.5, Double.nan, Double.infinity, -0.0])
     func notPositiveReportsTheIndex(_ bad: Double) {
-        var xs = (1 ... 12).map { Double($0) }
+        var xs = (1...12).map { Double($0) }
         xs[7] = bad
         xs[9] = -1  // a later offender is not the one reported
         for family in FitFamily.allCases {
@@ -336,7 +337,7 @@ private func close(_ x: Double, _ y: Double, rel: Double) -> Bool {
             ("near-equal at 1", [Double](repeating: one, count: 9) + [one.nextUp]),
             ("near-equal at 1e-300", [Double](repeating: 1e-300, count: 9) + [(1e-300).nextUp]),
             ("near-equal at 1e300", [Double](repeating: 1e300, count: 9) + [(1e300).nextUp]),
-            ("spread 1e-300 to 1e300", (0 ... 20).map { pow(10, -300 + 30 * Double($0)) }),
+            ("spread 1e-300 to 1e300", (0...20).map { pow(10, -300 + 30 * Double($0)) }),
             ("subnormal and huge", [tiny, tiny * 1e13, 1, 2, 3, 4, 5, 6, 1e300, 1.7e308]),
             ("whole days with ties", [1, 1, 1, 1, 2, 2, 2, 3, 3, 5, 8, 13, 21, 1, 1, 2]),
             ("two points", [Double](repeating: 1, count: 10) + [Double](repeating: 2, count: 10)),

@@ -34,7 +34,8 @@ public struct ActivityCensus: Sendable {
         let t = Double(at.daysSinceEpoch - origin.daysSinceEpoch)
         let present = activity.spells.filter { $0.admitted < t && ($0.discharged.map { $0 > t } ?? true) }
         let servicesWithSpells = Set(activity.spells.map(\.service))
-        var census = ActivityCensus(counts: [], replaced: [], waitingInED: 0, inCrisisResponse: 0, optimisedWithoutPathway: 0)
+        var census = ActivityCensus(
+            counts: [], replaced: [], waitingInED: 0, inCrisisResponse: 0, optimisedWithoutPathway: 0)
         guard case .object(var top) = root else { return (root, census) }
         top["start"] = .string(at.description)
         top["warmupDays"] = .number(0)
@@ -71,8 +72,11 @@ public struct ActivityCensus: Sendable {
                     let key = "\(spell.cohort)/\(pathway ?? -1)"
                     groups[key, default: (spell.cohort, pathway, 0)].patients += 1
                 }
-                let entries = groups.values.sorted { ($0.cohort, $0.pathway ?? -1) < ($1.cohort, $1.pathway ?? -1) }.map { g -> JSONValue in
-                    var pairs: [(String, JSONValue)] = [("cohort", .string(scenario.cohorts[g.cohort].name)), ("patients", .number(Double(g.patients)))]
+                let entries = groups.values.sorted { ($0.cohort, $0.pathway ?? -1) < ($1.cohort, $1.pathway ?? -1) }.map
+                { g -> JSONValue in
+                    var pairs: [(String, JSONValue)] = [
+                        ("cohort", .string(scenario.cohorts[g.cohort].name)), ("patients", .number(Double(g.patients))),
+                    ]
                     if let p = g.pathway { pairs.append(("delayedOnPathway", .string(scenario.pathways[p].name))) }
                     return .object(JSONObject(pairs))
                 }
@@ -91,7 +95,9 @@ public struct ActivityCensus: Sendable {
         var parts = counts.map { "\($0.service) \($0.patients)" + ($0.delayed > 0 ? " (\($0.delayed) delayed)" : "") }
         if waitingInED > 0 { parts.append("\(waitingInED) waiting in ED left out") }
         if inCrisisResponse > 0 { parts.append("\(inCrisisResponse) in crisis response left out") }
-        if optimisedWithoutPathway > 0 { parts.append("\(optimisedWithoutPathway) optimised without a pathway placed as not yet optimised") }
+        if optimisedWithoutPathway > 0 {
+            parts.append("\(optimisedWithoutPathway) optimised without a pathway placed as not yet optimised")
+        }
         return parts.joined(separator: "; ")
     }
 }

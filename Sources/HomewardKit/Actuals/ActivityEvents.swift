@@ -32,18 +32,30 @@ public struct ActivityEvents: Sendable {
         // Each event with its sort key: time, then patient, then order within the patient.
         var keyed: [(time: Double, group: Int, order: Int, event: Event)] = []
         keyed.reserveCapacity(activity.spells.count * 6 + scenario.services.count * 4)
-        func add(_ time: Double, _ group: Int, _ order: inout Int, _ kind: EventKind, patient: UInt32, cohort: Int, service: Int, detail: Int32) {
+        func add(
+            _ time: Double, _ group: Int, _ order: inout Int, _ kind: EventKind, patient: UInt32, cohort: Int,
+            service: Int, detail: Int32
+        ) {
             guard time < horizon else { return }
             keyed.append(
-                (time, group, order, Event(time: time, sequence: 0, patient: patient, kind: kind, cohort: Int16(cohort), service: Int16(service), detail: detail)))
+                (
+                    time, group, order,
+                    Event(
+                        time: time, sequence: 0, patient: patient, kind: kind, cohort: Int16(cohort),
+                        service: Int16(service), detail: detail)
+                ))
             order += 1
         }
         // Capacities from the scenario: the initial one at time 0, then its dated changes.
         for (s, service) in scenario.services.enumerated() {
             var order = 0
-            add(0, -1, &order, .capacity, patient: Event.noPatient, cohort: -1, service: s, detail: Int32(service.capacity.initial))
+            add(
+                0, -1, &order, .capacity, patient: Event.noPatient, cohort: -1, service: s,
+                detail: Int32(service.capacity.initial))
             for change in service.capacity.changes {
-                add(max(Double(change.day + shift), 0), -1, &order, .capacity, patient: Event.noPatient, cohort: -1, service: s, detail: Int32(change.capacity))
+                add(
+                    max(Double(change.day + shift), 0), -1, &order, .capacity, patient: Event.noPatient, cohort: -1,
+                    service: s, detail: Int32(change.capacity))
             }
         }
 
@@ -64,51 +76,79 @@ public struct ActivityEvents: Sendable {
                 let cameFromHere = previous.map { $0.destination == Int32(s) } ?? false
                 let kind = scenario.services[s].kind
                 if kind == .crisisResponse {
-                    add(spell.admitted, p, &order, .crisis, patient: id, cohort: c, service: -1, detail: spell.readmission ? 1 : 0)
+                    add(
+                        spell.admitted, p, &order, .crisis, patient: id, cohort: c, service: -1,
+                        detail: spell.readmission ? 1 : 0)
                 }
                 if s == acute {
                     // A crisis response that failed has already counted the crisis.
-                    let fromCrisisResponse = previous.map { scenario.services[$0.service].kind == .crisisResponse && $0.destination == Int32(acute) } ?? false
+                    let fromCrisisResponse =
+                        previous.map {
+                            scenario.services[$0.service].kind == .crisisResponse && $0.destination == Int32(acute)
+                        } ?? false
                     if !fromCrisisResponse {
-                        add(spell.arrival, p, &order, .crisis, patient: id, cohort: c, service: -1, detail: spell.readmission ? 1 : 0)
+                        add(
+                            spell.arrival, p, &order, .crisis, patient: id, cohort: c, service: -1,
+                            detail: spell.readmission ? 1 : 0)
                     }
                     add(spell.arrival, p, &order, .conveyance, patient: id, cohort: c, service: acute, detail: 0)
-                    if spell.admitted > spell.arrival { add(spell.arrival, p, &order, .edWait, patient: id, cohort: c, service: acute, detail: 0) }
+                    if spell.admitted > spell.arrival {
+                        add(spell.arrival, p, &order, .edWait, patient: id, cohort: c, service: acute, detail: 0)
+                    }
                 } else if cameFromHere, let previous {
                     // The wait for this place runs from when the patient was ready to leave the
                     // spell before (the activity does not record when the referral was made).
-                    add(previous.optimised ?? previous.discharged ?? spell.admitted, p, &order, .transferWait, patient: id, cohort: c, service: s, detail: 0)
+                    add(
+                        previous.optimised ?? previous.discharged ?? spell.admitted, p, &order, .transferWait,
+                        patient: id, cohort: c, service: s, detail: 0)
                 }
                 if spell.waiting { continue }  // in ED at the end of the data: conveyed, not admitted
                 add(spell.admitted, p, &order, .enter, patient: id, cohort: c, service: s, detail: -1)
-                if scenario.services[s].kind == .careHome && heldHome == s { heldHome = nil } else if scenario.services[s].kind == .careHome {
+                if scenario.services[s].kind == .careHome && heldHome == s {
+                    heldHome = nil
+                } else if scenario.services[s].kind == .careHome {
                     let source: AdmissionSource =
                         cameFromHere ? (previous!.service == acute ? .hospital : .intermediateCare) : .community
-                    add(spell.admitted, p, &order, .careHomeAdmission, patient: id, cohort: c, service: s, detail: source.rawValue)
+                    add(
+                        spell.admitted, p, &order, .careHomeAdmission, patient: id, cohort: c, service: s,
+                        detail: source.rawValue)
                 }
                 if let optimised = spell.optimised, s == acute {
-                    add(optimised, p, &order, .medicallyOptimised, patient: id, cohort: c, service: acute, detail: Int32(spell.pathway ?? -1))
+                    add(
+                        optimised, p, &order, .medicallyOptimised, patient: id, cohort: c, service: acute,
+                        detail: Int32(spell.pathway ?? -1))
                 }
                 if let delay = spell.delay, let from = spell.delayedFrom {
                     add(from, p, &order, .delay, patient: id, cohort: c, service: s, detail: delay.packed)
                 }
                 guard let discharged = spell.discharged, let destination = spell.destination else { continue }
                 // A resident leaving for hospital (or crisis response) keeps the bed.
-                if scenario.services[s].kind == .careHome && destination >= 0 && scenario.services[Int(destination)].kind != .careHome { heldHome = s }
-                if s != acute && scenario.services[s].kind != .careHome {
-                    add(discharged, p, &order, .serviceEnd, patient: id, cohort: c, service: s, detail: Self.outcome(destination, from: s, scenario).rawValue)
+                if scenario.services[s].kind == .careHome && destination >= 0
+                    && scenario.services[Int(destination)].kind != .careHome
+                {
+                    heldHome = s
                 }
-                if destination == Destination.died { add(discharged, p, &order, .death, patient: id, cohort: c, service: s, detail: 0) }
+                if s != acute && scenario.services[s].kind != .careHome {
+                    add(
+                        discharged, p, &order, .serviceEnd, patient: id, cohort: c, service: s,
+                        detail: Self.outcome(destination, from: s, scenario).rawValue)
+                }
+                if destination == Destination.died {
+                    add(discharged, p, &order, .death, patient: id, cohort: c, service: s, detail: 0)
+                }
                 add(discharged, p, &order, .leave, patient: id, cohort: c, service: s, detail: destination)
                 if s == acute, destination >= 0, scenario.services[Int(destination)].countsAsReablement {
                     let status = Self.followUpStatus(at: discharged + 91, of: list, scenario)
-                    add(discharged + 91, p, &order, .followUp91, patient: id, cohort: c, service: -1, detail: status.rawValue)
+                    add(
+                        discharged + 91, p, &order, .followUp91, patient: id, cohort: c, service: -1,
+                        detail: status.rawValue)
                 }
             }
         }
         keyed.sort { ($0.time, $0.group, $0.order) < ($1.time, $1.group, $1.order) }
         var events = keyed.map(\.event)
-        events.append(Event(time: horizon, sequence: 0, patient: Event.noPatient, kind: .end, cohort: -1, service: -1, detail: 0))
+        events.append(
+            Event(time: horizon, sequence: 0, patient: Event.noPatient, kind: .end, cohort: -1, service: -1, detail: 0))
         for i in events.indices { events[i].sequence = UInt64(i) }
         self.events = events
     }
@@ -116,7 +156,9 @@ public struct ActivityEvents: Sendable {
     /// The outcome a spell's destination implies, as the simulation records it.
     static func outcome(_ destination: Int32, from service: Int, _ scenario: Scenario) -> Outcome {
         if destination == Destination.died { return .died }
-        if scenario.services[service].kind == .crisisResponse { return destination == Int32(scenario.acute) ? .conveyed : .avoided }
+        if scenario.services[service].kind == .crisisResponse {
+            return destination == Int32(scenario.acute) ? .conveyed : .avoided
+        }
         if destination < 0 { return .independent }
         switch scenario.services[Int(destination)].kind {
         case .acute: return .readmitted

@@ -24,7 +24,9 @@ public enum ActivityExport {
         let stream = try EventLogStream(path: path)
         let context = stream.header.context
         guard replication >= 0 && replication < stream.header.replications else {
-            throw LogError.corrupt("\(path): no replication \(replication) (the log has \(stream.header.replications): 0 to \(stream.header.replications - 1))")
+            throw LogError.corrupt(
+                "\(path): no replication \(replication) (the log has \(stream.header.replications): 0 to \(stream.header.replications - 1))"
+            )
         }
         var rows = CSV.row(ActivityFile.columns)
         var open: [UInt32: OpenSpell] = [:]
@@ -35,7 +37,9 @@ public enum ActivityExport {
         func write(_ patient: UInt32, _ s: OpenSpell, discharged: Double?, destination: Int32?) {
             var reason = ""
             var responsible = ""
-            if let main = s.delays.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), let code = DelayCode(packed: main.key) {
+            if let main = s.delays.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
+                let code = DelayCode(packed: main.key)
+            {
                 reason = code.reason.code
                 responsible = code.responsible.key
             }
@@ -50,8 +54,10 @@ public enum ActivityExport {
                 }
             let cohort = context.cohorts[s.cohort]
             rows += CSV.row([
-                "P\(patient)", "\(cohort.minimumAge)+", cohort.name, context.services[s.service].name, time(s.arrival), admitted, time(ready),
-                time(s.delayStart), time(discharged), s.pathway.map { context.pathways[$0] } ?? "", dest, reason, responsible, s.readmission ? "1" : "0",
+                "P\(patient)", "\(cohort.minimumAge)+", cohort.name, context.services[s.service].name, time(s.arrival),
+                admitted, time(ready),
+                time(s.delayStart), time(discharged), s.pathway.map { context.pathways[$0] } ?? "", dest, reason,
+                responsible, s.readmission ? "1" : "0",
             ])
         }
         var lastCohort: [UInt32: Int] = [:]
@@ -96,7 +102,9 @@ public enum ActivityExport {
                 }
                 for (patient, arrival) in arrivals.sorted(by: { $0.key < $1.key }) {
                     guard let cohort = lastCohort[patient] else { continue }
-                    var s = OpenSpell(cohort: cohort, service: context.acute, arrival: arrival.time, admitted: arrival.time, readmission: arrival.readmission)
+                    var s = OpenSpell(
+                        cohort: cohort, service: context.acute, arrival: arrival.time, admitted: arrival.time,
+                        readmission: arrival.readmission)
                     s.waiting = true
                     write(patient, s, discharged: nil, destination: nil)
                 }

@@ -50,7 +50,8 @@ public struct ActivityFile: Sendable {
 
     /// The columns, in the order `homeward events activity` writes them.
     public static let columns = [
-        "patient", "age_band", "cohort", "service", "arrival", "admitted", "optimised", "delayed_from", "discharged", "pathway", "destination",
+        "patient", "age_band", "cohort", "service", "arrival", "admitted", "optimised", "delayed_from", "discharged",
+        "pathway", "destination",
         "delay_reason", "responsible", "readmission",
     ]
     static let required = ["patient", "cohort", "admitted"]
@@ -74,10 +75,14 @@ public struct ActivityFile: Sendable {
         }
         let rows = CSVText.rows(text)
         guard let header = rows.first, !(header.count == 1 && header[0].isEmpty) else {
-            throw ActivityError(messages: ["\(file): empty file: expected a header line with the columns \(Self.columns.joined(separator: ","))"])
+            throw ActivityError(messages: [
+                "\(file): empty file: expected a header line with the columns \(Self.columns.joined(separator: ","))"
+            ])
         }
         guard rows.count - 1 <= Self.maximumRows else {
-            throw ActivityError(messages: ["\(file): \(rows.count - 1) rows, more than the \(Self.maximumRows) allowed: split the file by period"])
+            throw ActivityError(messages: [
+                "\(file): \(rows.count - 1) rows, more than the \(Self.maximumRows) allowed: split the file by period"
+            ])
         }
         var index: [String: Int] = [:]
         for (i, raw) in header.enumerated() {
@@ -115,7 +120,9 @@ public struct ActivityFile: Sendable {
             func time(_ column: String) -> Double? {
                 guard let text = value(column) else { return nil }
                 guard let t = ActivityTime.parse(text, origin: origin) else {
-                    fail(line, column, "'\(text)' is not a date and time (use YYYY-MM-DD HH:MM, YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DD)")
+                    fail(
+                        line, column,
+                        "'\(text)' is not a date and time (use YYYY-MM-DD HH:MM, YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DD)")
                     return nil
                 }
                 return t
@@ -125,7 +132,9 @@ public struct ActivityFile: Sendable {
                 if let i = names[text] { return i }
                 let known = names.keys.sorted()
                 let hint = Suggestion.closest(to: text, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-                fail(line, column, "unknown \(what) '\(text)'\(hint); the scenario's are \(known.joined(separator: ", "))")
+                fail(
+                    line, column,
+                    "unknown \(what) '\(text)'\(hint); the scenario's are \(known.joined(separator: ", "))")
                 return nil
             }
             let errorsBefore = errors.count
@@ -147,7 +156,10 @@ public struct ActivityFile: Sendable {
             let waiting = value("admitted") == nil && arrival != nil && discharged == nil && optimised == nil
             let admitted = waiting ? arrival : time("admitted")
             if value("admitted") == nil && !waiting {
-                fail(line, "admitted", "is empty (it may be empty only for a patient still waiting in ED: an arrival with no optimised or discharge time)")
+                fail(
+                    line, "admitted",
+                    "is empty (it may be empty only for a patient still waiting in ED: an arrival with no optimised or discharge time)"
+                )
             }
             let pathway = name("pathway", in: pathways, what: "pathway")
             var destination: Int32?
@@ -155,19 +167,25 @@ public struct ActivityFile: Sendable {
                 switch d.lowercased() {
                 case "home": destination = Destination.home
                 case "died", "death", "dead": destination = Destination.died
-                default: destination = name("destination", in: services, what: "destination (home, died or a service)").map(Int32.init)
+                default:
+                    destination = name("destination", in: services, what: "destination (home, died or a service)").map(
+                        Int32.init)
                 }
             }
             var reason: DelayReason?
             if let code = value("delay_reason") {
                 reason = Self.delayReason(code)
                 if reason == nil {
-                    fail(line, "delay_reason", "'\(code)' is not a delay reason (\(DelayReason.allCases.map(\.code).joined(separator: ", ")))")
+                    fail(
+                        line, "delay_reason",
+                        "'\(code)' is not a delay reason (\(DelayReason.allCases.map(\.code).joined(separator: ", ")))")
                 }
             }
             var responsible: Responsible?
             if let who = value("responsible") {
-                responsible = Responsible.allCases.first { $0.key.lowercased() == who.lowercased() || $0.label.lowercased() == who.lowercased() }
+                responsible = Responsible.allCases.first {
+                    $0.key.lowercased() == who.lowercased() || $0.label.lowercased() == who.lowercased()
+                }
                 if responsible == nil { fail(line, "responsible", "'\(who)' is not one of nhs, socialCare, both") }
             }
             var readmission = false
@@ -185,17 +203,27 @@ public struct ActivityFile: Sendable {
             if let o = optimised, o < admitted { fail(line, "optimised", "is before 'admitted'") }
             if let f = delayedFrom, f < admitted { fail(line, "delayed_from", "is before 'admitted'") }
             if let f = delayedFrom, let d = discharged, f > d { fail(line, "delayed_from", "is after 'discharged'") }
-            if waiting && service != scenario.acute { fail(line, "admitted", "is empty, which only a patient waiting for an acute bed may be") }
+            if waiting && service != scenario.acute {
+                fail(line, "admitted", "is empty, which only a patient waiting for an acute bed may be")
+            }
             if let d = discharged {
                 if d < admitted { fail(line, "discharged", "is before 'admitted'") }
                 if let o = optimised, d < o { fail(line, "discharged", "is before 'optimised'") }
-                if destination == nil { fail(line, "destination", "is empty but the spell has a discharge (give home, died or a service)") }
+                if destination == nil {
+                    fail(line, "destination", "is empty but the spell has a discharge (give home, died or a service)")
+                }
             } else if destination != nil {
                 fail(line, "destination", "is given but 'discharged' is empty")
             }
-            if arrival != nil && service != scenario.acute { fail(line, "arrival", "applies only to the acute service (\(scenario.services[scenario.acute].name))") }
-            if pathway != nil && service != scenario.acute { fail(line, "pathway", "applies only to the acute service (\(scenario.services[scenario.acute].name))") }
-            if destination.map({ $0 >= 0 && Int($0) == service }) == true { fail(line, "destination", "is the spell's own service") }
+            if arrival != nil && service != scenario.acute {
+                fail(line, "arrival", "applies only to the acute service (\(scenario.services[scenario.acute].name))")
+            }
+            if pathway != nil && service != scenario.acute {
+                fail(line, "pathway", "applies only to the acute service (\(scenario.services[scenario.acute].name))")
+            }
+            if destination.map({ $0 >= 0 && Int($0) == service }) == true {
+                fail(line, "destination", "is the spell's own service")
+            }
             guard errors.count == errorsBefore else { continue }
             var delay: DelayCode?
             let delayStart = hasDelayedFrom ? delayedFrom : optimised
@@ -206,12 +234,16 @@ public struct ActivityFile: Sendable {
             }
             spells.append(
                 Spell(
-                    line: line, patient: patient, ageBand: value("age_band") ?? "", cohort: cohort, service: service, arrival: arrive, admitted: admitted,
-                    waiting: waiting, optimised: optimised, discharged: discharged, pathway: pathway, destination: destination,
+                    line: line, patient: patient, ageBand: value("age_band") ?? "", cohort: cohort, service: service,
+                    arrival: arrive, admitted: admitted,
+                    waiting: waiting, optimised: optimised, discharged: discharged, pathway: pathway,
+                    destination: destination,
                     delayedFrom: delay == nil ? nil : delayStart, delay: delay, readmission: readmission))
         }
         if !errors.isEmpty {
-            if errors.count == Self.maximumErrors { errors.append("\(file): (stopped after \(Self.maximumErrors) errors)") }
+            if errors.count == Self.maximumErrors {
+                errors.append("\(file): (stopped after \(Self.maximumErrors) errors)")
+            }
             throw ActivityError(messages: errors)
         }
         guard !spells.isEmpty else { throw ActivityError(messages: ["\(file): no spells (only a header)"]) }
@@ -258,7 +290,8 @@ public struct ActivityFile: Sendable {
                     )
                 }
                 if a.destination == Destination.died {
-                    errors.append("\(file): line \(b.line): patient '\(patient)' has a spell after dying (line \(a.line))")
+                    errors.append(
+                        "\(file): line \(b.line): patient '\(patient)' has a spell after dying (line \(a.line))")
                 }
                 if errors.count >= Self.maximumErrors { break }
             }
@@ -269,15 +302,20 @@ public struct ActivityFile: Sendable {
 
     /// Reads a file from disk; unreadable files are errors naming the file.
     public static func load(path: String, scenario: Scenario, origin: CivilDate) throws(ActivityError) -> ActivityFile {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ActivityError(messages: ["\(path): cannot be read"]) }
-        guard let text = String(data: data, encoding: .utf8) else { throw ActivityError(messages: ["\(path): not UTF-8 text"]) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ActivityError(messages: ["\(path): cannot be read"])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ActivityError(messages: ["\(path): not UTF-8 text"])
+        }
         return try ActivityFile(text: text, file: path, scenario: scenario, origin: origin)
     }
 
     /// The earliest date in a file's `arrival` and `admitted` columns, without a scenario
     /// (to place the origin before reading); nil when none can be read.
     public static func earliestDate(path: String) -> CivilDate? {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else { return nil }
         let rows = CSVText.rows(text)
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else { return nil }
         let columns = ["arrival", "admitted"].compactMap { header.firstIndex(of: $0) }
@@ -299,12 +337,16 @@ enum ActivityTime {
     /// optionally with `:SS`.
     static func parse(_ text: String, origin: CivilDate) -> Double? {
         let chars = Array(text.utf8)
-        guard chars.count >= 10, let date = CivilDate(iso: String(decoding: chars[0..<10], as: UTF8.self)) else { return nil }
+        guard chars.count >= 10, let date = CivilDate(iso: String(decoding: chars[0..<10], as: UTF8.self)) else {
+            return nil
+        }
         var seconds = 0
         if chars.count > 10 {
             guard chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T") else { return nil }
-            let rest = String(decoding: chars[11...], as: UTF8.self).split(separator: ":", omittingEmptySubsequences: false)
-            guard rest.count == 2 || rest.count == 3, rest.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let rest = String(decoding: chars[11...], as: UTF8.self).split(
+                separator: ":", omittingEmptySubsequences: false)
+            guard rest.count == 2 || rest.count == 3,
+                rest.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
                 let h = Int(rest[0]), let m = Int(rest[1]), h < 24, m < 60
             else { return nil }
             let s = rest.count == 3 ? Int(rest[2]) ?? 60 : 0

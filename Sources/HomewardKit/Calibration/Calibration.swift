@@ -89,7 +89,10 @@ public struct Calibration: Sendable {
     public var days: Int { to.daysSinceEpoch - from.daysSinceEpoch }
 
     /// Fits the activity admitted in [from, to) (times in `activity` are days since `origin`).
-    public init(activity: ActivityFile, scenario: Scenario, scenarioFile: String, origin: CivilDate, from: CivilDate, to: CivilDate) {
+    public init(
+        activity: ActivityFile, scenario: Scenario, scenarioFile: String, origin: CivilDate, from: CivilDate,
+        to: CivilDate
+    ) {
         file = activity.file
         self.scenarioFile = scenarioFile
         self.from = from
@@ -105,7 +108,9 @@ public struct Calibration: Sendable {
         let byPatient = activity.spellsByPatient()
         for (_, ordered) in byPatient {
             for (a, b) in zip(ordered, ordered.dropFirst())
-            where scenario.services[a.service].kind == .crisisResponse && a.destination == Int32(scenario.acute) && b.service == scenario.acute {
+            where scenario.services[a.service].kind == .crisisResponse && a.destination == Int32(scenario.acute)
+                && b.service == scenario.acute
+            {
                 viaCrisisResponse.insert(b.line)
             }
         }
@@ -131,7 +136,8 @@ public struct Calibration: Sendable {
             let crises = conveyance > 0 ? Double(firstResponses) + Double(firstAdmissions) / conveyance : .nan
             let perYear = crises / windowDays * 365.25
             var rate: (String, Double, String)?
-            let derivation = "\(firstAdmissions) admissions not via crisis response and not readmissions / conveyance \(Calibration.number(conveyance)) + \(firstResponses) crisis-response episodes, over \(Int(windowDays)) days = \(Calibration.number(perYear)) crises a year"
+            let derivation =
+                "\(firstAdmissions) admissions not via crisis response and not readmissions / conveyance \(Calibration.number(conveyance)) + \(firstResponses) crisis-response episodes, over \(Int(windowDays)) days = \(Calibration.number(perYear)) crises a year"
             if perYear.isFinite {
                 switch cohort.rate {
                 case .perYear:
@@ -139,7 +145,11 @@ public struct Calibration: Sendable {
                 case .perThousandPerYear:
                     let band = scenario.population[cohort.band]
                     if band.people > 0 {
-                        rate = ("perThousandPerYear", perYear / (band.people / 1000), derivation + ", per 1,000 of the \(Calibration.number(band.people)) people of band \(band.name) at the scenario's start")
+                        rate = (
+                            "perThousandPerYear", perYear / (band.people / 1000),
+                            derivation
+                                + ", per 1,000 of the \(Calibration.number(band.people)) people of band \(band.name) at the scenario's start"
+                        )
                     }
                 case .perResidentPerYear:
                     // Residents present: the time-average number of the window's days spent in
@@ -148,12 +158,22 @@ public struct Calibration: Sendable {
                     let residentDays = activity.spells.filter { homes.contains($0.service) }.reduce(0.0) { sum, s in
                         sum + max(0, min(s.discharged ?? hi, hi) - max(s.admitted, lo))
                     }
-                    let initial = scenario.services.filter { $0.residentCohort == c }.reduce(0) { $0 + $1.initialResidents }
+                    let initial = scenario.services.filter { $0.residentCohort == c }.reduce(0) {
+                        $0 + $1.initialResidents
+                    }
                     if residentDays > 0 {
                         let present = residentDays / windowDays
-                        rate = ("perResidentPerYear", perYear / present, derivation + ", per resident present (\(Calibration.number(present)) on average, from the care-home spells)")
+                        rate = (
+                            "perResidentPerYear", perYear / present,
+                            derivation
+                                + ", per resident present (\(Calibration.number(present)) on average, from the care-home spells)"
+                        )
                     } else if initial > 0 {
-                        rate = ("perResidentPerYear", perYear / Double(initial), derivation + ", per resident of the scenario's \(initial) initial residents (the file has no care-home spells)")
+                        rate = (
+                            "perResidentPerYear", perYear / Double(initial),
+                            derivation
+                                + ", per resident of the scenario's \(initial) initial residents (the file has no care-home spells)"
+                        )
                     }
                 }
             }
@@ -165,17 +185,26 @@ public struct Calibration: Sendable {
                 let mean = rates.reduce(0, +) / Double(count)
                 return mean > 0 ? rates.map { $0 / mean } : nil
             }
-            let dayOfWeek = profile({ origin.adding(days: Int($0.rounded(.down))).isoWeekday - 1 }, count: 7, exposure: weekdayDays)
-            let hourOfDay = profile({ min(Int(($0 - $0.rounded(.down)) * 24), 23) }, count: 24, exposure: Array(repeating: windowDays, count: 24))
+            let dayOfWeek = profile(
+                { origin.adding(days: Int($0.rounded(.down))).isoWeekday - 1 }, count: 7, exposure: weekdayDays)
+            let hourOfDay = profile(
+                { min(Int(($0 - $0.rounded(.down)) * 24), 23) }, count: 24,
+                exposure: Array(repeating: windowDays, count: 24))
             // Months only when every calendar month has at least four weeks in the window.
-            let month = monthDays.allSatisfy { $0 >= 28 } ? profile({ origin.adding(days: Int($0.rounded(.down))).month - 1 }, count: 12, exposure: monthDays) : nil
+            let month =
+                monthDays.allSatisfy { $0 >= 28 }
+                ? profile({ origin.adding(days: Int($0.rounded(.down))).month - 1 }, count: 12, exposure: monthDays)
+                : nil
 
             let closed = acute.filter { $0.discharged != nil }
             let stays = closed.map { ($0.optimised ?? $0.discharged!) - $0.admitted }
             let deaths = closed.filter { $0.destination == Destination.died }.count
             let withPathway = acute.compactMap(\.pathway)
             let mix = scenario.pathways.indices.map { p in
-                (scenario.pathways[p].name, withPathway.isEmpty ? 0 : Double(withPathway.filter { $0 == p }.count) / Double(withPathway.count))
+                (
+                    scenario.pathways[p].name,
+                    withPathway.isEmpty ? 0 : Double(withPathway.filter { $0 == p }.count) / Double(withPathway.count)
+                )
             }
             let delays = closed.compactMap { s -> Double? in s.delayedFrom.map { s.discharged! - $0 } }
             // Homecomings: leaving any service but a care home for home, with 91 days to watch.
@@ -185,11 +214,15 @@ public struct Calibration: Sendable {
             // A patient counts under the cohort of their first row in the file.
             for (_, ordered) in byPatient where ordered.min(by: { $0.line < $1.line })?.cohort == c {
                 for (k, s) in ordered.enumerated() {
-                    guard s.destination == Destination.home, scenario.services[s.service].kind != .careHome, let home = s.discharged,
+                    guard s.destination == Destination.home, scenario.services[s.service].kind != .careHome,
+                        let home = s.discharged,
                         home >= lo, home + 91 <= hi
                     else { continue }
                     homecomings += 1
-                    let next = ordered[(k + 1)...].first { scenario.services[$0.service].kind == .crisisResponse || ($0.service == scenario.acute && !viaCrisisResponse.contains($0.line)) }
+                    let next = ordered[(k + 1)...].first {
+                        scenario.services[$0.service].kind == .crisisResponse
+                            || ($0.service == scenario.acute && !viaCrisisResponse.contains($0.line))
+                    }
                     if let t = next.map({ $0.service == scenario.acute ? $0.arrival : $0.admitted }) {
                         if t - home <= 30 { seen30 += 1 }
                         if t - home <= 91 { seen91 += 1 }
@@ -199,20 +232,31 @@ public struct Calibration: Sendable {
             var readmission: (Double, Double, Int, Int, Int)?
             if homecomings >= 20 && conveyance > 0 {
                 let p30 = min(1, Double(seen30) / Double(homecomings) / conveyance)
-                readmission = (p30, max(p30, min(1, Double(seen91) / Double(homecomings) / conveyance)), homecomings, seen30, seen91)
+                readmission = (
+                    p30, max(p30, min(1, Double(seen91) / Double(homecomings) / conveyance)), homecomings, seen30,
+                    seen91
+                )
             }
             return CohortFit(
-                name: cohort.name, admissions: admissions.count, crisisResponseEpisodes: responses.count, crisesPerYear: perYear, conveyance: conveyance,
+                name: cohort.name, admissions: admissions.count, crisisResponseEpisodes: responses.count,
+                crisesPerYear: perYear, conveyance: conveyance,
                 rate: rate, dayOfWeek: dayOfWeek, hourOfDay: hourOfDay, month: month,
-                stays: Durations("stays (admission to medically optimised, or to discharge when not recorded)", values: stays), deaths: deaths,
+                stays: Durations(
+                    "stays (admission to medically optimised, or to discharge when not recorded)", values: stays),
+                deaths: deaths,
                 closedStays: closed.count, pathwayMix: mix, staysWithPathway: withPathway.count,
-                delays: Durations("delays (delayed_from, or optimised, to discharge)", values: delays), readmission: readmission,
+                delays: Durations("delays (delayed_from, or optimised, to discharge)", values: delays),
+                readmission: readmission,
                 readmissions: admissions.count + responses.count - firstAdmissions - firstResponses)
         }
         services = scenario.services.enumerated().compactMap { s, service in
             guard [.crisisResponse, .homeReablement, .bedBased, .homeCare].contains(service.kind) else { return nil }
-            let durations = inWindow.filter { $0.service == s && $0.discharged != nil }.map { ($0.delayedFrom ?? $0.discharged!) - $0.admitted }
-            return ServiceFit(name: service.name, durations: Durations("episodes (entry to ready to leave, or to discharge)", values: durations))
+            let durations = inWindow.filter { $0.service == s && $0.discharged != nil }.map {
+                ($0.delayedFrom ?? $0.discharged!) - $0.admitted
+            }
+            return ServiceFit(
+                name: service.name,
+                durations: Durations("episodes (entry to ready to leave, or to discharge)", values: durations))
         }
     }
 
@@ -226,7 +270,9 @@ public struct Calibration: Sendable {
     }
 
     static func json5String(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: " ") + "\""
+        "\""
+            + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: " ") + "\""
     }
 
     static func law(_ d: Distribution) -> String {
@@ -247,8 +293,10 @@ public struct Calibration: Sendable {
         guard let best = d.best else { return "\(d.what): not fitted (\(d.failure ?? "no values"))" }
         let others = d.fits.map { "\($0.family.rawValue) \(number($0.aic))" }.joined(separator: ", ")
         let verdict = best.ksStatistic <= best.ksCriticalValue05 ? "within" : "ABOVE"
-        var text = "\(best.family.rawValue) by maximum likelihood from \(best.sampleSize) \(d.what); mean \(number(best.mean)) days, sd \(number(best.sd)); "
-        text += "AIC \(others); Kolmogorov-Smirnov D \(number(best.ksStatistic)), \(verdict) the 5% critical value \(number(best.ksCriticalValue05))"
+        var text =
+            "\(best.family.rawValue) by maximum likelihood from \(best.sampleSize) \(d.what); mean \(number(best.mean)) days, sd \(number(best.sd)); "
+        text +=
+            "AIC \(others); Kolmogorov-Smirnov D \(number(best.ksStatistic)), \(verdict) the 5% critical value \(number(best.ksCriticalValue05))"
         if d.droppedNonPositive > 0 { text += "; \(d.droppedNonPositive) of zero length left out" }
         return text
     }
@@ -266,54 +314,80 @@ public struct Calibration: Sendable {
             var notes: [String] = []
             var fields: [String] = []
             if let rate = c.rate {
-                fields.append("    // crises: \(rate.explanation)\n      crises: { \(rate.key): \(Self.number(rate.value)) },")
+                fields.append(
+                    "    // crises: \(rate.explanation)\n      crises: { \(rate.key): \(Self.number(rate.value)) },")
                 notes.append("crises.\(rate.key) = \(rate.explanation)")
             } else if c.admissions + c.crisisResponseEpisodes > 0 {
-                notes.append("crises not set: the rate cannot be derived (conveyance 0, or no people or residents in the scenario)")
+                notes.append(
+                    "crises not set: the rate cannot be derived (conveyance 0, or no people or residents in the scenario)"
+                )
             }
-            func list(_ xs: [Double]) -> String { "[" + xs.map { Self.number(($0 * 1000).rounded() / 1000) }.joined(separator: ", ") + "]" }
+            func list(_ xs: [Double]) -> String {
+                "[" + xs.map { Self.number(($0 * 1000).rounded() / 1000) }.joined(separator: ", ") + "]"
+            }
             if let d = c.dayOfWeek {
-                fields.append("    // arrivals per day of each weekday (Monday first), normalised to average 1\n      dayOfWeek: \(list(d)),")
+                fields.append(
+                    "    // arrivals per day of each weekday (Monday first), normalised to average 1\n      dayOfWeek: \(list(d)),"
+                )
                 notes.append("dayOfWeek from arrivals per weekday")
             }
             if let h = c.hourOfDay {
-                fields.append("    // arrivals per clock hour (00-01 first), normalised to average 1\n      hourOfDay: \(list(h)),")
+                fields.append(
+                    "    // arrivals per clock hour (00-01 first), normalised to average 1\n      hourOfDay: \(list(h)),"
+                )
                 notes.append("hourOfDay from arrivals per clock hour")
             }
             if let m = c.month {
-                fields.append("    // arrivals per day of each calendar month (January first), normalised to average 1\n      month: \(list(m)),")
+                fields.append(
+                    "    // arrivals per day of each calendar month (January first), normalised to average 1\n      month: \(list(m)),"
+                )
                 notes.append("month from arrivals per day of each calendar month")
             } else {
-                notes.append("month not set: the window does not hold four weeks of every calendar month, so a seasonal profile cannot be told from a trend")
+                notes.append(
+                    "month not set: the window does not hold four weeks of every calendar month, so a seasonal profile cannot be told from a trend"
+                )
             }
             if let fixed = c.stays.fixed {
-                fields.append("    // \(Self.describe(c.stays))\n      lengthOfStayDays: { fixed: \(Self.number(fixed)) },")
+                fields.append(
+                    "    // \(Self.describe(c.stays))\n      lengthOfStayDays: { fixed: \(Self.number(fixed)) },")
                 notes.append("lengthOfStayDays = \(Self.describe(c.stays))")
             } else if let best = c.stays.best {
-                fields.append("    // \(Self.describe(c.stays))\n      lengthOfStayDays: \(Self.law(best.distribution)),")
+                fields.append(
+                    "    // \(Self.describe(c.stays))\n      lengthOfStayDays: \(Self.law(best.distribution)),")
                 notes.append("lengthOfStayDays = \(Self.describe(c.stays))")
             } else {
                 notes.append(Self.describe(c.stays))
             }
             if c.closedStays > 0 {
                 let m = Double(c.deaths) / Double(c.closedStays)
-                fields.append("    // \(c.deaths) of \(c.closedStays) finished stays ended in death\n      inHospitalMortality: \(Self.number(m)),")
+                fields.append(
+                    "    // \(c.deaths) of \(c.closedStays) finished stays ended in death\n      inHospitalMortality: \(Self.number(m)),"
+                )
                 notes.append("inHospitalMortality = \(c.deaths) deaths / \(c.closedStays) finished stays")
             }
             if c.staysWithPathway > 0 {
-                let mix = c.pathwayMix.map { "\(Self.json5String($0.name)): \($0.share == 0 ? "0" : String($0.share))" }.joined(separator: ", ")
-                fields.append("    // shares of the \(c.staysWithPathway) stays with a recorded pathway\n      pathways: { \(mix) },")
+                let mix = c.pathwayMix.map { "\(Self.json5String($0.name)): \($0.share == 0 ? "0" : String($0.share))" }
+                    .joined(separator: ", ")
+                fields.append(
+                    "    // shares of the \(c.staysWithPathway) stays with a recorded pathway\n      pathways: { \(mix) },"
+                )
                 notes.append("pathways = shares of \(c.staysWithPathway) stays with a pathway")
             }
             if let r = c.readmission {
-                let text = "\(r.seen30) and \(r.seen91) of \(r.homecomings) homecomings were followed by a crisis within 30 and 91 days, / conveyance \(Self.number(c.conveyance))"
-                fields.append("    // \(text)\n      readmission: { within30Days: \(Self.number(r.within30)), within91Days: \(Self.number(r.within91)) },")
+                let text =
+                    "\(r.seen30) and \(r.seen91) of \(r.homecomings) homecomings were followed by a crisis within 30 and 91 days, / conveyance \(Self.number(c.conveyance))"
+                fields.append(
+                    "    // \(text)\n      readmission: { within30Days: \(Self.number(r.within30)), within91Days: \(Self.number(r.within91)) },"
+                )
                 notes.append("readmission: \(text)")
             }
-            if c.delays.best != nil { fields.append("    // observed delays (not an input): \(Self.describe(c.delays))") }
+            if c.delays.best != nil {
+                fields.append("    // observed delays (not an input): \(Self.describe(c.delays))")
+            }
             guard !fields.isEmpty else { continue }
             out += "    \(Self.json5String(c.name)): {\n"
-            out += "      source: \(Self.json5String("homeward calibrate, \(period): " + notes.joined(separator: "; "))),\n"
+            out +=
+                "      source: \(Self.json5String("homeward calibrate, \(period): " + notes.joined(separator: "; "))),\n"
             for f in fields { out += "  " + f + "\n" }
             out += "    },\n"
         }
@@ -321,7 +395,8 @@ public struct Calibration: Sendable {
         for s in services {
             if let fixed = s.durations.fixed {
                 out += "    \(Self.json5String(s.name)): {\n"
-                out += "      source: \(Self.json5String("homeward calibrate, \(period): durationDays = \(Self.describe(s.durations))")),\n"
+                out +=
+                    "      source: \(Self.json5String("homeward calibrate, \(period): durationDays = \(Self.describe(s.durations))")),\n"
                 out += "      durationDays: { fixed: \(Self.number(fixed)) },\n    },\n"
                 continue
             }
@@ -330,7 +405,8 @@ public struct Calibration: Sendable {
                 continue
             }
             out += "    \(Self.json5String(s.name)): {\n"
-            out += "      source: \(Self.json5String("homeward calibrate, \(period): durationDays = \(Self.describe(s.durations))")),\n"
+            out +=
+                "      source: \(Self.json5String("homeward calibrate, \(period): durationDays = \(Self.describe(s.durations))")),\n"
             out += "      durationDays: \(Self.law(best.distribution)),\n"
             out += "    },\n"
         }

@@ -9,13 +9,13 @@
 // are sorted before any sum, so a fit does not depend on the order of its input.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A family of duration laws that `DistributionFitting` can fit.
@@ -334,7 +334,7 @@ public enum DistributionFitting {
         var hi = 0.0
         var bracketed = false
         var factor = 2.0
-        for _ in 0 ..< 64 {
+        for _ in 0..<64 {
             let next = value < 0 ? k * factor : k / factor
             guard next.isFinite, next > 0 else { return nil }
             let (v, s) = f(next)
@@ -350,7 +350,7 @@ public enum DistributionFitting {
         }
         guard bracketed else { return nil }
 
-        for _ in 0 ..< 200 {
+        for _ in 0..<200 {
             var next = k - value / slope
             if !(next > lo && next < hi) { next = lo * (hi / lo).squareRoot() }
             let (v, s) = f(next)

@@ -58,43 +58,64 @@ enum ActualsCommand {
     static func project(
         activityPath: String, scenario: Scenario, from requestedFrom: CivilDate?, to requestedTo: CivilDate?
     ) throws -> (events: ActivityEvents, activity: ActivityFile, from: CivilDate, to: CivilDate) {
-        guard FileManager.default.isReadableFile(atPath: activityPath) else { throw CommandFailure.usage("\(activityPath): no such activity file") }
+        guard FileManager.default.isReadableFile(atPath: activityPath) else {
+            throw CommandFailure.usage("\(activityPath): no such activity file")
+        }
         let earliest = ActivityFile.earliestDate(path: activityPath) ?? requestedFrom ?? scenario.start
         let origin = min(earliest, requestedFrom ?? earliest)
         let activity = try ActivityFile.load(path: activityPath, scenario: scenario, origin: origin)
         let from = requestedFrom ?? origin.adding(days: Int(activity.spells.map(\.admitted).min()!.rounded(.down)))
-        let latest = activity.spells.map { max($0.admitted, $0.discharged ?? $0.admitted, $0.optimised ?? $0.admitted) }.max()!
+        let latest = activity.spells.map { max($0.admitted, $0.discharged ?? $0.admitted, $0.optimised ?? $0.admitted) }
+            .max()!
         let to = requestedTo ?? origin.adding(days: Int(latest.rounded(.down)) + 1)
-        guard from < to else { throw CommandFailure.usage("the measured period is empty: --from \(from) is not before --to \(to)") }
-        guard to.daysSinceEpoch - origin.daysSinceEpoch <= ScenarioReader.maximumHorizonDays else {
-            throw CommandFailure.usage("the activity spans more than \(ScenarioReader.maximumHorizonDays) days from \(origin): give --from and --to")
+        guard from < to else {
+            throw CommandFailure.usage("the measured period is empty: --from \(from) is not before --to \(to)")
         }
-        let events = ActivityEvents(activity: activity, scenario: scenario, origin: origin, from: from, days: to.daysSinceEpoch - from.daysSinceEpoch)
+        guard to.daysSinceEpoch - origin.daysSinceEpoch <= ScenarioReader.maximumHorizonDays else {
+            throw CommandFailure.usage(
+                "the activity spans more than \(ScenarioReader.maximumHorizonDays) days from \(origin): give --from and --to"
+            )
+        }
+        let events = ActivityEvents(
+            activity: activity, scenario: scenario, origin: origin, from: from,
+            days: to.daysSinceEpoch - from.daysSinceEpoch)
         return (events, activity, from, to)
     }
 
     static func warnings(_ activity: ActivityFile, _ console: Console) {
         if activity.delaysWithoutReason > 0 {
-            console.err("warning: \(activity.file): \(activity.delaysWithoutReason) delayed spells have no delay_reason; their days count as O (other)\n")
+            console.err(
+                "warning: \(activity.file): \(activity.delaysWithoutReason) delayed spells have no delay_reason; their days count as O (other)\n"
+            )
         }
         if activity.delaysWithoutResponsible > 0 {
-            console.err("warning: \(activity.file): \(activity.delaysWithoutResponsible) delayed spells have no 'responsible'; their days count as NHS\n")
+            console.err(
+                "warning: \(activity.file): \(activity.delaysWithoutResponsible) delayed spells have no 'responsible'; their days count as NHS\n"
+            )
         }
     }
 
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["population", "scenario", "from", "to", "out", "format", "events"], flags: ["quiet"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("actuals needs exactly one activity file\n\n" + help) }
+        let a = try Arguments(
+            args, valued: ["population", "scenario", "from", "to", "out", "format", "events"], flags: ["quiet"])
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("actuals needs exactly one activity file\n\n" + help)
+        }
         guard let scenarioPath = a.value("population") ?? a.value("scenario") else {
-            throw CommandFailure.usage("actuals needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n" + help)
+            throw CommandFailure.usage(
+                "actuals needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n"
+                    + help)
         }
         let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
+        guard ["table", "json", "csv"].contains(format) else {
+            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
+        }
         let from = try date(a, "from")
         let to = try date(a, "to")
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let path = a.positional[0]
-        let (events, activity, start, end) = try project(activityPath: path, scenario: loaded.scenario, from: from, to: to)
+        let (events, activity, start, end) = try project(
+            activityPath: path, scenario: loaded.scenario, from: from, to: to)
         warnings(activity, console)
         if let eventsPath = a.value("events") {
             let header = EventLogHeader(context: events.context, scenarioHash: loaded.hash, seed: 0, replications: 1)
@@ -106,19 +127,24 @@ enum ActualsCommand {
         let summary = Summary([metrics])
         let manifest = JSONValue.object(
             JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("actualsOf", .string(path)), ("scenarioFile", .string(loaded.file)),
-                ("scenarioHash", .string(loaded.hash)), ("start", .string(start.description)), ("horizonDays", .number(Double(events.context.days))),
+                ("homewardVersion", .string(Homeward.version)), ("actualsOf", .string(path)),
+                ("scenarioFile", .string(loaded.file)),
+                ("scenarioHash", .string(loaded.hash)), ("start", .string(start.description)),
+                ("horizonDays", .number(Double(events.context.days))),
                 ("warmupDays", .number(Double(events.context.warmupDays))), ("spells", .number(Double(events.spells))),
-                ("patients", .number(Double(events.patients))), ("delaysWithoutReason", .number(Double(activity.delaysWithoutReason))),
+                ("patients", .number(Double(events.patients))),
+                ("delaysWithoutReason", .number(Double(activity.delaysWithoutReason))),
                 ("replications", .number(1)),
             ]))
-        let out = a.value("out") ?? "results/actuals-\(RunCommand.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
+        let out =
+            a.value("out") ?? "results/actuals-\(RunCommand.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
         try SummaryFiles.write(summary, manifest: manifest, to: out)
         switch format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
         default:
-            let title = "Actuals from \(path): \(events.spells) spells of \(events.patients) patients, \(start) to \(end.adding(days: -1)) (measured with \(loaded.scenario.name))"
+            let title =
+                "Actuals from \(path): \(events.spells) spells of \(events.patients) patients, \(start) to \(end.adding(days: -1)) (measured with \(loaded.scenario.name))"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
@@ -129,26 +155,36 @@ enum ActualsCommand {
 
     static func compare(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["population", "scenario", "out", "format"], flags: ["quiet"])
-        guard a.positional.count == 2 else { throw CommandFailure.usage("compare-actuals needs a results folder and an activity file\n\n" + compareHelp) }
+        guard a.positional.count == 2 else {
+            throw CommandFailure.usage("compare-actuals needs a results folder and an activity file\n\n" + compareHelp)
+        }
         let format = a.value("format") ?? "table"
-        guard ["table", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table or csv, got '\(format)'") }
+        guard ["table", "csv"].contains(format) else {
+            throw CommandFailure.usage("--format must be table or csv, got '\(format)'")
+        }
         let directory = a.positional[0]
         let summaryPath = directory + "/summary.json"
         guard HTMLReport.exists(summaryPath) else {
             throw CommandFailure.usage("\(directory): no summary.json (give the folder that 'homeward run' wrote)")
         }
         let forecast = try RunResults(try HTMLReport.load(summaryPath), file: summaryPath)
-        guard let scenarioPath = a.value("population") ?? a.value("scenario") ?? forecast.manifest["scenarioFile"]?.stringValue else {
+        guard
+            let scenarioPath = a.value("population") ?? a.value("scenario")
+                ?? forecast.manifest["scenarioFile"]?.stringValue
+        else {
             throw CommandFailure.usage("\(summaryPath) does not name its scenario file: give --population SCENARIO")
         }
         guard let startText = forecast.manifest["start"]?.stringValue, let start = CivilDate(iso: startText),
-            let days = forecast.manifest["horizonDays"]?.numberValue, days >= 1, days <= Double(ScenarioReader.maximumHorizonDays)
+            let days = forecast.manifest["horizonDays"]?.numberValue, days >= 1,
+            days <= Double(ScenarioReader.maximumHorizonDays)
         else {
-            throw CommandFailure.usage("\(summaryPath): the manifest lacks the measured period ('start' and 'horizonDays')")
+            throw CommandFailure.usage(
+                "\(summaryPath): the manifest lacks the measured period ('start' and 'horizonDays')")
         }
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let to = start.adding(days: Int(days))
-        let (events, activity, _, _) = try project(activityPath: a.positional[1], scenario: loaded.scenario, from: start, to: to)
+        let (events, activity, _, _) = try project(
+            activityPath: a.positional[1], scenario: loaded.scenario, from: start, to: to)
         warnings(activity, console)
         let actual = events.metrics()
         let comparison = ActualsComparison(forecast: forecast, actual: actual)
@@ -158,13 +194,18 @@ enum ActualsCommand {
         try AtomicFile.write(comparison.monthlyCSV, to: out + "/compare-actuals-monthly.csv")
         try SummaryFiles.write(
             Summary([actual]),
-            manifest: .object(JSONObject([("actualsOf", .string(a.positional[1])), ("start", .string(start.description)), ("horizonDays", .number(days))])),
+            manifest: .object(
+                JSONObject([
+                    ("actualsOf", .string(a.positional[1])), ("start", .string(start.description)),
+                    ("horizonDays", .number(days)),
+                ])),
             to: out)
         if format == "csv" {
             console.out(comparison.csv)
             return 0
         }
-        let title = "Forecast (\(forecast.scenarioName ?? directory), \(forecast.metrics["nelAdmissions"]?.values.count ?? 0) replications) against actuals (\(a.positional[1])), \(start) to \(to.adding(days: -1))"
+        let title =
+            "Forecast (\(forecast.scenarioName ?? directory), \(forecast.metrics["nelAdmissions"]?.values.count ?? 0) replications) against actuals (\(a.positional[1])), \(start) to \(to.adding(days: -1))"
         console.out(comparison.table(color: console.color, title: title))
         console.out("Written to \(out)/ (compare-actuals.csv, compare-actuals-monthly.csv, and the actuals' summary)\n")
         return 0
@@ -204,13 +245,15 @@ struct ActualsComparison {
             let values = f.values.filter { $0.isFinite }
             return Row(
                 key: pair.key, unit: f.unit, forecast: f.mean, low: f.low, high: f.high,
-                rangeLow: values.count >= 2 ? Statistics.quantile(values, 0.025) : .nan, rangeHigh: values.count >= 2 ? Statistics.quantile(values, 0.975) : .nan,
+                rangeLow: values.count >= 2 ? Statistics.quantile(values, 0.025) : .nan,
+                rangeHigh: values.count >= 2 ? Statistics.quantile(values, 0.975) : .nan,
                 actual: pair.value)
         }
         months = forecast.months
         var monthly: [(String, [Double], [Double], [Double], [Double])] = []
         for key in Self.monthlyKeys {
-            guard let f = forecast.monthly[key], let a = actual.monthly.first(where: { $0.key == key }), a.values.count == f.mean.count,
+            guard let f = forecast.monthly[key], let a = actual.monthly.first(where: { $0.key == key }),
+                a.values.count == f.mean.count,
                 actual.monthLabels == forecast.months
             else { continue }
             monthly.append((key, f.mean, f.low, f.high, a.values))
@@ -219,10 +262,14 @@ struct ActualsComparison {
     }
 
     var csv: String {
-        var out = CSV.row(["metric", "unit", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "replications_p2.5", "replications_p97.5", "actual", "actual_vs_range"])
+        var out = CSV.row([
+            "metric", "unit", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "replications_p2.5",
+            "replications_p97.5", "actual", "actual_vs_range",
+        ])
         for r in rows {
             out += CSV.row([
-                r.key, r.unit, CSV.number(r.forecast), CSV.number(r.low), CSV.number(r.high), CSV.number(r.rangeLow), CSV.number(r.rangeHigh),
+                r.key, r.unit, CSV.number(r.forecast), CSV.number(r.low), CSV.number(r.high), CSV.number(r.rangeLow),
+                CSV.number(r.rangeHigh),
                 CSV.number(r.actual), r.verdict,
             ])
         }
@@ -233,7 +280,10 @@ struct ActualsComparison {
         var out = CSV.row(["metric", "month", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "actual"])
         for series in monthly {
             for (m, label) in months.enumerated() {
-                out += CSV.row([series.key, label, CSV.number(series.forecast[m]), CSV.number(series.low[m]), CSV.number(series.high[m]), CSV.number(series.actual[m])])
+                out += CSV.row([
+                    series.key, label, CSV.number(series.forecast[m]), CSV.number(series.low[m]),
+                    CSV.number(series.high[m]), CSV.number(series.actual[m]),
+                ])
             }
         }
         return out
@@ -255,13 +305,17 @@ struct ActualsComparison {
             title: title, header: ["metric", "forecast", "95% CI", "95% of replications", "actual", "actual is"],
             rows: headline.map {
                 [
-                    $0.key, TableRenderer.format($0.forecast), TableRenderer.interval(Self.interval($0.forecast, $0.low, $0.high)),
-                    $0.rangeLow.isFinite ? "\(TableRenderer.format($0.rangeLow)) to \(TableRenderer.format($0.rangeHigh))" : "n/a", TableRenderer.format($0.actual),
+                    $0.key, TableRenderer.format($0.forecast),
+                    TableRenderer.interval(Self.interval($0.forecast, $0.low, $0.high)),
+                    $0.rangeLow.isFinite
+                        ? "\(TableRenderer.format($0.rangeLow)) to \(TableRenderer.format($0.rangeHigh))" : "n/a",
+                    TableRenderer.format($0.actual),
                     $0.verdict,
                 ]
             }, rightAligned: [1, 2, 3, 4])
         let outside = headline.filter { $0.verdict == "above" || $0.verdict == "below" }
-        text += "  \(outside.count) of \(headline.count) headline metrics fall outside the central 95% of the forecast's replications"
+        text +=
+            "  \(outside.count) of \(headline.count) headline metrics fall outside the central 95% of the forecast's replications"
         text += outside.isEmpty ? ".\n" : ": \(outside.map { "\($0.key) (\($0.verdict))" }.joined(separator: ", ")).\n"
         for series in monthly where series.key == "nelAdmissions" || series.key == "delayedBedDays" {
             text += "\n"
@@ -271,7 +325,8 @@ struct ActualsComparison {
                     [
                         months[m], TableRenderer.format(series.forecast[m]),
                         TableRenderer.interval(Self.interval(series.forecast[m], series.low[m], series.high[m])),
-                        TableRenderer.format(series.actual[m]), TableRenderer.format(series.actual[m] - series.forecast[m]),
+                        TableRenderer.format(series.actual[m]),
+                        TableRenderer.format(series.actual[m] - series.forecast[m]),
                     ]
                 }, rightAligned: [1, 2, 3, 4])
         }

@@ -28,21 +28,28 @@ enum CalibrateCommand {
 
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["population", "scenario", "from", "to", "out"], flags: ["quiet"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("calibrate needs exactly one activity file\n\n" + help) }
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("calibrate needs exactly one activity file\n\n" + help)
+        }
         guard let scenarioPath = a.value("population") ?? a.value("scenario") else {
-            throw CommandFailure.usage("calibrate needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n" + help)
+            throw CommandFailure.usage(
+                "calibrate needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n"
+                    + help)
         }
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let (events, activity, from, to) = try ActualsCommand.project(
-            activityPath: a.positional[0], scenario: loaded.scenario, from: try ActualsCommand.date(a, "from"), to: try ActualsCommand.date(a, "to"))
+            activityPath: a.positional[0], scenario: loaded.scenario, from: try ActualsCommand.date(a, "from"),
+            to: try ActualsCommand.date(a, "to"))
         ActualsCommand.warnings(activity, console)
         let calibration = Calibration(
-            activity: activity, scenario: loaded.scenario, scenarioFile: scenarioPath, origin: events.context.origin, from: from, to: to)
+            activity: activity, scenario: loaded.scenario, scenarioFile: scenarioPath, origin: events.context.origin,
+            from: from, to: to)
         guard let out = a.value("out") else {
             console.out(calibration.fragment(extends: scenarioPath))
             return 0
         }
-        let fragment = calibration.fragment(extends: relativePath(of: scenarioPath, from: (out as NSString).deletingLastPathComponent))
+        let fragment = calibration.fragment(
+            extends: relativePath(of: scenarioPath, from: (out as NSString).deletingLastPathComponent))
         let parent = (out as NSString).deletingLastPathComponent
         if !parent.isEmpty { try AtomicFile.makeDirectory(parent) }
         try AtomicFile.write(fragment, to: out)
@@ -51,14 +58,18 @@ enum CalibrateCommand {
             for c in calibration.cohorts {
                 let best = c.stays.best
                 rows.append([
-                    c.name, "\(c.admissions + c.crisisResponseEpisodes)", c.rate.map { "\(TableRenderer.format($0.value)) \($0.key)" } ?? "n/a",
+                    c.name, "\(c.admissions + c.crisisResponseEpisodes)",
+                    c.rate.map { "\(TableRenderer.format($0.value)) \($0.key)" } ?? "n/a",
                     best.map { "\($0.family.rawValue), mean \(TableRenderer.format($0.mean))" } ?? "n/a",
-                    best.map { TableRenderer.format($0.ksStatistic) + ($0.ksStatistic <= $0.ksCriticalValue05 ? "" : " (poor)") } ?? "",
+                    best.map {
+                        TableRenderer.format($0.ksStatistic) + ($0.ksStatistic <= $0.ksCriticalValue05 ? "" : " (poor)")
+                    } ?? "",
                 ])
             }
             console.out(
                 TableRenderer(color: console.color).render(
-                    title: "Calibration from \(a.positional[0]), \(from) to \(to.adding(days: -1))", header: ["cohort", "crises seen", "rate", "length of stay", "KS D"],
+                    title: "Calibration from \(a.positional[0]), \(from) to \(to.adding(days: -1))",
+                    header: ["cohort", "crises seen", "rate", "length of stay", "KS D"],
                     rows: rows, rightAligned: [1, 2]))
             console.out("Fragment written to \(out) (check it with: homeward validate \(out))\n")
         }

@@ -4,12 +4,17 @@ import Foundation
 /// Exit 0 when every target holds, 1 when any is missed, 2 on bad input.
 enum CheckCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "junit", "shard"], flags: ["quiet", "resume"])
-        guard !a.positional.isEmpty else { throw CommandFailure.usage("check needs at least one scenario file\n\n" + Help.check) }
+        let a = try Arguments(
+            args, valued: ["replications", "seed", "threads", "out", "junit", "shard"], flags: ["quiet", "resume"])
+        guard !a.positional.isEmpty else {
+            throw CommandFailure.usage("check needs at least one scenario file\n\n" + Help.check)
+        }
         let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in try Shard.parse(t, environment: ProcessInfo.processInfo.environment) }
+        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in
+            try Shard.parse(t, environment: ProcessInfo.processInfo.environment)
+        }
         let out = a.value("out") ?? "results/check"
 
         var loaded: [LoadedScenario] = []
@@ -34,37 +39,52 @@ enum CheckCommand {
                 runs = previous
                 console.err("\(l.file): reusing \(replications) finished replications from \(saved)\n")
             } else {
-                let bar = ProgressBar(total: replications, label: RunCommand.baseName(l.file), console: console, quiet: a.flag("quiet"))
-                let result = try Runner.run(l, options: RunOptions(replications: replications, seed: seed, threads: threads)) { bar.update($0) }
+                let bar = ProgressBar(
+                    total: replications, label: RunCommand.baseName(l.file), console: console, quiet: a.flag("quiet"))
+                let result = try Runner.run(
+                    l, options: RunOptions(replications: replications, seed: seed, threads: threads)
+                ) { bar.update($0) }
                 runs = result.replications
                 let partial = PartialResult(
-                    scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed, totalReplications: replications,
-                    replications: Array(zip(result.indices, runs)), start: s.start, horizonDays: s.days, warmupDays: s.warmupDays)
+                    scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed,
+                    totalReplications: replications,
+                    replications: Array(zip(result.indices, runs)), start: s.start, horizonDays: s.days,
+                    warmupDays: s.warmupDays)
                 try AtomicFile.makeDirectory(folder)
                 try AtomicFile.write(partial.json.jsonText() + "\n", to: saved)
                 try SummaryFiles.write(result.summary, manifest: result.manifest.json, to: folder)
             }
             let verdicts = s.targets.map { t in t.judge(runs.compactMap { $0[t.metric] }) }
             anyMissed = anyMissed || verdicts.contains { !$0.met }
-            suites.append(JUnitReport.Suite(name: s.name, file: l.file, seconds: Date().timeIntervalSince(began), verdicts: verdicts))
+            suites.append(
+                JUnitReport.Suite(
+                    name: s.name, file: l.file, seconds: Date().timeIntervalSince(began), verdicts: verdicts))
             if verdicts.isEmpty {
                 console.out("\(l.file): \(s.name): no targets (add a `targets` list to the scenario)\n\n")
                 continue
             }
             let rows = verdicts.map { v in
-                [v.target.name, renderer.mark(v.met), Self.achieved(v), TableRenderer.interval(v.interval), TableRenderer.percent(v.share)]
+                [
+                    v.target.name, renderer.mark(v.met), Self.achieved(v), TableRenderer.interval(v.interval),
+                    TableRenderer.percent(v.share),
+                ]
             }
             console.out(
                 renderer.render(
                     title: "\(l.file): \(s.name) (\(replications) replications, seed \(seed))",
-                    header: ["target", "verdict", "achieved", "95% CI", "replications within"], rows: rows, rightAligned: [2, 3, 4]))
+                    header: ["target", "verdict", "achieved", "95% CI", "replications within"], rows: rows,
+                    rightAligned: [2, 3, 4]))
             console.out("\n")
         }
-        var csv = CSV.row(["scenario_file", "scenario", "target", "metric", "bound", "value", "confidence", "achieved_mean", "ci95_low", "ci95_high", "share_within", "met"])
+        var csv = CSV.row([
+            "scenario_file", "scenario", "target", "metric", "bound", "value", "confidence", "achieved_mean",
+            "ci95_low", "ci95_high", "share_within", "met",
+        ])
         for suite in suites {
             for v in suite.verdicts {
                 csv += CSV.row([
-                    suite.file, suite.name, v.target.name, v.target.metric, v.target.bound.rawValue, CSV.number(v.target.value),
+                    suite.file, suite.name, v.target.name, v.target.metric, v.target.bound.rawValue,
+                    CSV.number(v.target.value),
                     v.target.confidence.map(CSV.number) ?? "", CSV.number(v.interval.mean), CSV.number(v.interval.low),
                     CSV.number(v.interval.high), CSV.number(v.share), v.met ? "yes" : "no",
                 ])
@@ -79,7 +99,9 @@ enum CheckCommand {
         }
         let total = suites.reduce(0) { $0 + $1.verdicts.count }
         let missed = suites.reduce(0) { $0 + $1.verdicts.filter { !$0.met }.count }
-        console.out("check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")\n")
+        console.out(
+            "check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")\n"
+        )
         return anyMissed ? 1 : 0
     }
 

@@ -3,10 +3,15 @@ import Foundation
 /// `homeward compare BASE VARIANT... [options]`
 enum CompareCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
-        guard a.positional.count >= 2 else { throw CommandFailure.usage("compare needs a base scenario and at least one variant\n\n" + Help.compare) }
+        let a = try Arguments(
+            args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
+        guard a.positional.count >= 2 else {
+            throw CommandFailure.usage("compare needs a base scenario and at least one variant\n\n" + Help.compare)
+        }
         let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
+        guard ["table", "json", "csv"].contains(format) else {
+            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
+        }
         let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
@@ -22,7 +27,8 @@ enum CompareCommand {
         let replications = requestedReplications ?? max(base.replications, 2)
         let seed = requestedSeed ?? base.seed
         let options = RunOptions(replications: replications, seed: seed, threads: threads)
-        let bar = ProgressBar(total: replications * loaded.count, label: "replications", console: console, quiet: a.flag("quiet"))
+        let bar = ProgressBar(
+            total: replications * loaded.count, label: "replications", console: console, quiet: a.flag("quiet"))
         var runs: [[ReplicationMetrics]] = []
         for (i, l) in loaded.enumerated() {
             let done = i * replications
@@ -37,9 +43,21 @@ enum CompareCommand {
                 ("homewardVersion", .string(Homeward.version)), ("seed", .number(Double(seed))),
                 ("replications", .number(Double(replications))), ("generator", .string(Homeward.generator)),
                 ("commonRandomNumbers", .bool(true)),
-                ("scenarios", .array(loaded.map { .object(JSONObject([("file", .string($0.file)), ("name", .string($0.scenario.name)), ("hash", .string($0.hash))])) })),
+                (
+                    "scenarios",
+                    .array(
+                        loaded.map {
+                            .object(
+                                JSONObject([
+                                    ("file", .string($0.file)), ("name", .string($0.scenario.name)),
+                                    ("hash", .string($0.hash)),
+                                ]))
+                        })
+                ),
             ]))
-        let json = JSONValue.object(JSONObject([("manifest", manifest), ("comparison", comparison.json)])).jsonText(pretty: true) + "\n"
+        let json =
+            JSONValue.object(JSONObject([("manifest", manifest), ("comparison", comparison.json)])).jsonText(
+                pretty: true) + "\n"
         try AtomicFile.write(json, to: out + "/compare.json")
         try AtomicFile.write(comparison.csv, to: out + "/compare.csv")
         let folders = loaded.map { RunCommand.baseName($0.file) }
@@ -53,7 +71,9 @@ enum CompareCommand {
         case "json": console.out(json)
         case "csv": console.out(comparison.csv)
         default:
-            console.out(TableRenderer(color: console.color).comparisonTable(comparison, title: "Comparison: \(replications) replications, seed \(seed)"))
+            console.out(
+                TableRenderer(color: console.color).comparisonTable(
+                    comparison, title: "Comparison: \(replications) replications, seed \(seed)"))
             console.out("Results written to \(out)/ (compare.json, compare.csv, and each scenario's summary)\n")
         }
         return 0

@@ -9,7 +9,10 @@ public struct Console: Sendable {
     /// Whether colour is allowed (a terminal, and `NO_COLOR` not set).
     public var color: Bool
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, interactive: Bool, color: Bool) {
+    public init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, interactive: Bool,
+        color: Bool
+    ) {
         self.out = out
         self.err = err
         self.interactive = interactive

@@ -28,7 +28,9 @@ enum EventsCommand {
         """
 
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        guard let sub = args.first else { throw CommandFailure.usage("events needs a subcommand: convert, info or activity\n\n" + help) }
+        guard let sub = args.first else {
+            throw CommandFailure.usage("events needs a subcommand: convert, info or activity\n\n" + help)
+        }
         let rest = Array(args.dropFirst())
         switch sub {
         case "convert": return try convert(rest, console)
@@ -40,20 +42,30 @@ enum EventsCommand {
 
     static func activity(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["replication"], flags: ["quiet"])
-        guard a.positional.count == 2 else { throw CommandFailure.usage("events activity needs a log and an output file\n\n" + help) }
+        guard a.positional.count == 2 else {
+            throw CommandFailure.usage("events activity needs a log and an output file\n\n" + help)
+        }
         let replication = try a.integer("replication", min: 0, max: Int(Int32.max)) ?? 0
         let csv = try ActivityExport.csv(path: a.positional[0], replication: replication)
         try AtomicFile.write(csv, to: a.positional[1])
-        if !a.flag("quiet") { console.out("\(a.positional[1]): \(csv.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1) spells of replication \(replication)\n") }
+        if !a.flag("quiet") {
+            console.out(
+                "\(a.positional[1]): \(csv.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1) spells of replication \(replication)\n"
+            )
+        }
         return 0
     }
 
     static func convert(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["to"], flags: ["salvage", "quiet"])
-        guard a.positional.count == 2 else { throw CommandFailure.usage("events convert needs an input log and an output file\n\n" + help) }
+        guard a.positional.count == 2 else {
+            throw CommandFailure.usage("events convert needs an input log and an output file\n\n" + help)
+        }
         var format: EventLogFormat?
         if let name = a.value("to") {
-            guard let f = EventLogFormat(name: name) else { throw CommandFailure.usage("--to must be hwlog, jsonl or csv, got '\(name)'") }
+            guard let f = EventLogFormat(name: name) else {
+                throw CommandFailure.usage("--to must be hwlog, jsonl or csv, got '\(name)'")
+            }
             format = f
         }
         let (input, output) = (a.positional[0], a.positional[1])
@@ -61,22 +73,28 @@ enum EventsCommand {
             defer { free(i) }
             if let o = realpath(output, nil) {
                 defer { free(o) }
-                if strcmp(i, o) == 0 { throw CommandFailure.usage("events convert: the output must not be the input ('\(output)')") }
+                if strcmp(i, o) == 0 {
+                    throw CommandFailure.usage("events convert: the output must not be the input ('\(output)')")
+                }
             }
         }
-        let result = try EventLogConversion.convert(input: input, output: output, format: format, salvage: a.flag("salvage"))
+        let result = try EventLogConversion.convert(
+            input: input, output: output, format: format, salvage: a.flag("salvage"))
         if let report = result.salvage { console.err(report.description + "\n") }
         if !a.flag("quiet") {
             console.out(
                 "converted \(input) (\(result.from.label), \(grouped(UInt64(result.bytesRead))) bytes) to \(output) (\(result.to.label), "
-                    + "\(grouped(UInt64(result.bytesWritten))) bytes): \(result.replications) replications, \(grouped(result.events)) events\n")
+                    + "\(grouped(UInt64(result.bytesWritten))) bytes): \(result.replications) replications, \(grouped(result.events)) events\n"
+            )
         }
         return 0
     }
 
     static func info(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: [], flags: [])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("events info needs exactly one event log\n\n" + help) }
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("events info needs exactly one event log\n\n" + help)
+        }
         console.out(try EventLogInfo(path: a.positional[0]).description)
         return 0
     }
@@ -108,9 +126,13 @@ enum EventLogReplayCommand {
 
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet", "salvage"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("replay needs exactly one event log\n\n" + help) }
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("replay needs exactly one event log\n\n" + help)
+        }
         let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
+        guard ["table", "json", "csv"].contains(format) else {
+            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
+        }
         let path = a.positional[0]
         let replay = try EventLogReader.replay(path: path, salvage: a.flag("salvage"))
         let header = replay.header
@@ -129,7 +151,8 @@ enum EventLogReplayCommand {
                         JSONObject([
                             ("replicationsKept", .number(Double(r.replicationsKept))),
                             ("replicationsInHeader", .number(Double(r.replicationsExpected))),
-                            ("eventsKept", .number(Double(r.eventsKept))), ("eventsLost", .number(Double(r.eventsLost))),
+                            ("eventsKept", .number(Double(r.eventsKept))),
+                            ("eventsLost", .number(Double(r.eventsLost))),
                             ("eventsLostExact", .bool(r.eventsLostExact)), ("bytesKept", .number(Double(r.bytesKept))),
                             ("bytesLost", .number(Double(r.bytesLost))), ("damage", .string(r.damage.description)),
                         ]))

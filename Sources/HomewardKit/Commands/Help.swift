@@ -198,7 +198,10 @@ enum Help {
 
         """
 
-    static let commands: [String: String] = ["run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check, "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage, "events": events, "trace": trace, "actuals": ActualsCommand.help,
+    static let commands: [String: String] = [
+        "run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check,
+        "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage,
+        "events": events, "trace": trace, "actuals": ActualsCommand.help,
         "compare-actuals": ActualsCommand.compareHelp, "calibrate": CalibrateCommand.help,
     ]
 }

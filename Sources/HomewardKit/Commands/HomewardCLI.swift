@@ -29,7 +29,9 @@ public enum HomewardCLI {
             case "calibrate": return try CalibrateCommand.run(rest, console)
             case "help", "--help", "-h":
                 if let topic = rest.first {
-                    guard let text = Help.commands[topic] else { throw CommandFailure.usage("no such command '\(topic)'") }
+                    guard let text = Help.commands[topic] else {
+                        throw CommandFailure.usage("no such command '\(topic)'")
+                    }
                     console.out(text)
                 } else {
                     console.out(Help.overview)
@@ -70,7 +72,9 @@ public enum HomewardCLI {
 enum ValidateCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: [], flags: ["quiet"])
-        guard !a.positional.isEmpty else { throw CommandFailure.usage("validate needs at least one scenario file\n\n" + Help.validate) }
+        guard !a.positional.isEmpty else {
+            throw CommandFailure.usage("validate needs at least one scenario file\n\n" + Help.validate)
+        }
         var failed = false
         for file in a.positional {
             do {
@@ -90,9 +94,14 @@ enum RunCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(
             args,
-            valued: ["replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications", "html", "census-from", "at"],
+            valued: [
+                "replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications",
+                "html", "census-from", "at",
+            ],
             flags: ["quiet", "daily"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run) }
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run)
+        }
         let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
             try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
         }
@@ -102,7 +111,9 @@ enum RunCommand {
         var precision: Double?
         if let text = a.value("precision") {
             let number = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-            guard let p = number, p > 0, p < 1 else { throw CommandFailure.usage("--precision must be a share like 5% or 0.05, got '\(text)'") }
+            guard let p = number, p > 0, p < 1 else {
+                throw CommandFailure.usage("--precision must be a share like 5% or 0.05, got '\(text)'")
+            }
             precision = p
         }
         if precision != nil && (shard != nil || a.value("events") != nil) {
@@ -110,7 +121,9 @@ enum RunCommand {
         }
         let maximum = try a.integer("max-replications", min: 2, max: ScenarioReader.maximumReplications) ?? 1000
         let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else { throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'") }
+        guard ["table", "json", "csv"].contains(format) else {
+            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
+        }
         // Options are checked before the scenario is read, so usage errors come first.
         let requestedReplications = try a.integer("replications", min: 1, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
@@ -125,26 +138,37 @@ enum RunCommand {
         }
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
-        var options = RunOptions(replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
+        var options = RunOptions(
+            replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
         options.recordDaily = a.flag("daily") || a.value("html") != nil  // the report's fan charts need them
-        let bar = ProgressBar(total: precision == nil ? options.indices.count : maximum, label: "replications", console: console, quiet: a.flag("quiet"))
+        let bar = ProgressBar(
+            total: precision == nil ? options.indices.count : maximum, label: "replications", console: console,
+            quiet: a.flag("quiet"))
         let result: RunResult
         if let precision {
             var start = options
             start.replications = max(min(replications, maximum), 3)
-            result = try SequentialReplications.run(loaded, options: start, precision: precision, maximum: maximum) { bar.update($0) }
+            result = try SequentialReplications.run(loaded, options: start, precision: precision, maximum: maximum) {
+                bar.update($0)
+            }
         } else {
             result = try Runner.run(loaded, options: options) { bar.update($0) }
         }
-        let out = a.value("out") ?? "results/\(baseName(a.positional[0]))" + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
+        let out =
+            a.value("out") ?? "results/\(baseName(a.positional[0]))"
+            + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
         if let shard {
             let s = loaded.scenario
             let partial = PartialResult(
-                scenarioName: s.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: seed, totalReplications: replications,
-                replications: Array(zip(result.indices, result.replications)), start: s.start, horizonDays: s.days, warmupDays: s.warmupDays)
+                scenarioName: s.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: seed,
+                totalReplications: replications,
+                replications: Array(zip(result.indices, result.replications)), start: s.start, horizonDays: s.days,
+                warmupDays: s.warmupDays)
             try AtomicFile.makeDirectory(out)
             try AtomicFile.write(partial.json.jsonText() + "\n", to: out + "/partial.json")
-            console.out("shard \(shard): replications \(result.indices.map(String.init).joined(separator: ", ")) of \(replications) written to \(out)/partial.json\n")
+            console.out(
+                "shard \(shard): replications \(result.indices.map(String.init).joined(separator: ", ")) of \(replications) written to \(out)/partial.json\n"
+            )
             console.out("Combine the shards with: homeward merge DIR... --out DIR\n")
             return 0
         }
@@ -158,12 +182,16 @@ enum RunCommand {
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
         default:
             let s = loaded.scenario
-            let title = "\(s.name): \(result.replications.count) replications, \(s.days) days from \(s.start) (warm-up \(s.warmupDays) days), seed \(seed)"
+            let title =
+                "\(s.name): \(result.replications.count) replications, \(s.days) days from \(s.start) (warm-up \(s.warmupDays) days), seed \(seed)"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
             if let precision {
                 let reached = SequentialReplications.achieved(result.replications)
-                let verdict = reached.worst <= precision ? "reached" : "NOT reached (stopped at --max-replications \(maximum))"
-                console.out("Precision \(TableRenderer.percent(precision)) \(verdict): worst 95% half-width is \(TableRenderer.percent(reached.worst)) of the mean (\(reached.metric)) after \(result.replications.count) replications.\n")
+                let verdict =
+                    reached.worst <= precision ? "reached" : "NOT reached (stopped at --max-replications \(maximum))"
+                console.out(
+                    "Precision \(TableRenderer.percent(precision)) \(verdict): worst 95% half-width is \(TableRenderer.percent(reached.worst)) of the mean (\(reached.metric)) after \(result.replications.count) replications.\n"
+                )
             }
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
@@ -171,20 +199,26 @@ enum RunCommand {
     }
 
     /// The scenario restarted at `at` from the patients the activity has in each service then.
-    static func censusFromActivity(_ path: String, at: CivilDate, _ loaded: LoadedScenario, _ console: Console, quiet: Bool) throws -> LoadedScenario {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw CommandFailure.usage("\(path): no such activity file") }
+    static func censusFromActivity(
+        _ path: String, at: CivilDate, _ loaded: LoadedScenario, _ console: Console, quiet: Bool
+    ) throws -> LoadedScenario {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw CommandFailure.usage("\(path): no such activity file")
+        }
         let origin = min(ActivityFile.earliestDate(path: path) ?? at, at)
         let activity = try ActivityFile.load(path: path, scenario: loaded.scenario, origin: origin)
-        let (json, census) = ActivityCensus.apply(activity: activity, scenario: loaded.scenario, origin: origin, at: at, to: loaded.merged)
+        let (json, census) = ActivityCensus.apply(
+            activity: activity, scenario: loaded.scenario, origin: origin, at: at, to: loaded.merged)
         let scenario: Scenario
         do {
             scenario = try ScenarioReader.read(json, file: loaded.file)
         } catch {
-            throw ScenarioError(issues: error.issues.map {
-                var issue = $0
-                issue.message += " (with the census taken from \(path) on \(at))"
-                return issue
-            })
+            throw ScenarioError(
+                issues: error.issues.map {
+                    var issue = $0
+                    issue.message += " (with the census taken from \(path) on \(at))"
+                    return issue
+                })
         }
         if !quiet { console.err("census from \(path) at \(at): \(census.description)\n") }
         return LoadedScenario(scenario: scenario, file: loaded.file, merged: json, hash: ScenarioLoader.hash(json))
@@ -207,8 +241,12 @@ enum MergeCommand {
         var parts: [(file: String, part: PartialResult)] = []
         for path in a.positional {
             var isDirectory: ObjCBool = false
-            let file = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path + "/partial.json" : path
-            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.usage("\(file): no such partial result") }
+            let file =
+                FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+                ? path + "/partial.json" : path
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CommandFailure.usage("\(file): no such partial result")
+            }
             let json: JSONValue
             do { json = try JSON5.parse(String(decoding: data, as: UTF8.self)) } catch {
                 throw CommandFailure.usage("\(file): not valid JSON: \(error.description)")
@@ -230,7 +268,8 @@ enum MergeCommand {
         if a.value("format") == "json" {
             console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
         } else {
-            let title = "\(whole.scenarioName): \(whole.totalReplications) replications merged from \(parts.count) partial results, seed \(whole.seed)"
+            let title =
+                "\(whole.scenarioName): \(whole.totalReplications) replications merged from \(parts.count) partial results, seed \(whole.seed)"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }

@@ -19,8 +19,12 @@ enum ReportCommand {
 
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["html"], flags: ["quiet"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("report needs exactly one results directory\n\n" + usage) }
-        guard let file = a.value("html"), !file.isEmpty else { throw CommandFailure.usage("report needs --html FILE (the only format in this version)\n\n" + usage) }
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("report needs exactly one results directory\n\n" + usage)
+        }
+        guard let file = a.value("html"), !file.isEmpty else {
+            throw CommandFailure.usage("report needs --html FILE (the only format in this version)\n\n" + usage)
+        }
         let html = try HTMLReport.build(resultsDirectory: a.positional[0])
         try AtomicFile.write(html, to: file)
         if !a.flag("quiet") { console.out("Report written to \(file)\n") }

@@ -3,25 +3,36 @@ import Foundation
 /// `homeward schemes SCENARIO`: each scheme alone and all together against none.
 enum SchemesCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("schemes needs exactly one scenario file\n\n" + Help.schemes) }
+        let a = try Arguments(
+            args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("schemes needs exactly one scenario file\n\n" + Help.schemes)
+        }
         let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let s = loaded.scenario
-        guard !s.schemes.isEmpty else { throw CommandFailure.usage("\(a.positional[0]): the scenario has no schemes (add a `schemes` section)") }
+        guard !s.schemes.isEmpty else {
+            throw CommandFailure.usage("\(a.positional[0]): the scenario has no schemes (add a `schemes` section)")
+        }
         let replications = requestedReplications ?? max(s.replications, 2)
         let seed = requestedSeed ?? s.seed
-        var variants: [(name: String, scenario: Scenario)] = s.schemes.indices.map { (s.schemes[$0].name, s.keepingSchemes([$0])) }
+        var variants: [(name: String, scenario: Scenario)] = s.schemes.indices.map {
+            (s.schemes[$0].name, s.keepingSchemes([$0]))
+        }
         if s.schemes.count > 1 { variants.append(("all schemes together", s)) }
         let all = [("without schemes", s.keepingSchemes([]))] + variants
-        let bar = ProgressBar(total: all.count * replications, label: "replications", console: console, quiet: a.flag("quiet"))
+        let bar = ProgressBar(
+            total: all.count * replications, label: "replications", console: console, quiet: a.flag("quiet"))
         var runs: [[ReplicationMetrics]] = []
         for (i, v) in all.enumerated() {
             let l = LoadedScenario(scenario: v.1, file: loaded.file, merged: loaded.merged, hash: loaded.hash)
             let done = i * replications
-            runs.append(try Runner.run(l, options: RunOptions(replications: replications, seed: seed, threads: threads)) { bar.update(done + $0) }.replications)
+            runs.append(
+                try Runner.run(l, options: RunOptions(replications: replications, seed: seed, threads: threads)) {
+                    bar.update(done + $0)
+                }.replications)
         }
         let evaluation = SchemeEvaluation(
             scenarioName: s.name, base: runs[0], options: zip(variants, runs.dropFirst()).map { ($0.name, $1) })
@@ -29,24 +40,33 @@ enum SchemesCommand {
         try AtomicFile.makeDirectory(out)
         let manifest = JSONValue.object(
             JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(loaded.file)), ("scenarioHash", .string(loaded.hash)),
-                ("seed", .number(Double(seed))), ("replications", .number(Double(replications))), ("generator", .string(Homeward.generator)),
+                ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(loaded.file)),
+                ("scenarioHash", .string(loaded.hash)),
+                ("seed", .number(Double(seed))), ("replications", .number(Double(replications))),
+                ("generator", .string(Homeward.generator)),
                 ("commonRandomNumbers", .bool(true)),
             ]))
         try AtomicFile.write(
-            JSONValue.object(JSONObject([("manifest", manifest), ("evaluation", evaluation.json)])).jsonText(pretty: true) + "\n",
+            JSONValue.object(JSONObject([("manifest", manifest), ("evaluation", evaluation.json)])).jsonText(
+                pretty: true) + "\n",
             to: out + "/schemes.json")
         try AtomicFile.write(evaluation.csv, to: out + "/schemes.csv")
         for (name, run) in zip(all.map(\.0), runs) {
             let folder = out + "/" + name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-            try SummaryFiles.write(Summary(run), manifest: manifest, to: folder, context: SummaryFiles.Context(scenario: s))
+            try SummaryFiles.write(
+                Summary(run), manifest: manifest, to: folder, context: SummaryFiles.Context(scenario: s))
         }
         try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(evaluation.csv)
             return 0
         }
-        console.out(table(evaluation, color: console.color, title: "Schemes of \(s.name): each alone and all together vs. none, \(replications) replications, seed \(seed) (common random numbers)"))
+        console.out(
+            table(
+                evaluation, color: console.color,
+                title:
+                    "Schemes of \(s.name): each alone and all together vs. none, \(replications) replications, seed \(seed) (common random numbers)"
+            ))
         console.out("Results written to \(out)/ (schemes.json, schemes.csv, and each option's summary)\n")
         return 0
     }
@@ -57,10 +77,16 @@ enum SchemesCommand {
         for option in e.options {
             let rows = option.measures.map { m -> [String] in
                 // A fixed cost has no uncertainty to mark.
-                let excludesZero = m.key != "schemeCost" && !m.interval.low.isNaN && (m.interval.low > 0 || m.interval.high < 0)
-                return [m.label, TableRenderer.format(m.interval.mean), TableRenderer.interval(m.interval), m.unit, excludesZero ? "*" : ""]
+                let excludesZero =
+                    m.key != "schemeCost" && !m.interval.low.isNaN && (m.interval.low > 0 || m.interval.high < 0)
+                return [
+                    m.label, TableRenderer.format(m.interval.mean), TableRenderer.interval(m.interval), m.unit,
+                    excludesZero ? "*" : "",
+                ]
             }
-            out += renderer.render(title: "\(title)\n  \(option.name)", header: ["measure", "mean", "95% CI", "unit", ""], rows: rows, rightAligned: [1, 2])
+            out += renderer.render(
+                title: "\(title)\n  \(option.name)", header: ["measure", "mean", "95% CI", "unit", ""], rows: rows,
+                rightAligned: [1, 2])
             out += "\n"
         }
         return out + "  (*: the interval excludes zero)\n"

@@ -4,14 +4,25 @@ import Foundation
 enum SweepCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(
-            args, valued: ["vary", "target", "confidence", "replications", "seed", "threads", "out", "shard", "format", "html"],
+            args,
+            valued: [
+                "vary", "target", "confidence", "replications", "seed", "threads", "out", "shard", "format", "html",
+            ],
             flags: ["quiet", "resume"])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("sweep needs exactly one scenario file\n\n" + Help.sweep) }
-        let axes = try a.values("vary").map { (t: String) throws(CommandFailure) -> Sweep.Axis in try Sweep.Axis.parse(t) }
-        guard !axes.isEmpty else { throw CommandFailure.usage("sweep needs at least one --vary FIELD=FROM..TO:STEP\n\n" + Help.sweep) }
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("sweep needs exactly one scenario file\n\n" + Help.sweep)
+        }
+        let axes = try a.values("vary").map { (t: String) throws(CommandFailure) -> Sweep.Axis in
+            try Sweep.Axis.parse(t)
+        }
+        guard !axes.isEmpty else {
+            throw CommandFailure.usage("sweep needs at least one --vary FIELD=FROM..TO:STEP\n\n" + Help.sweep)
+        }
         var confidence: Double?
         if let c = a.value("confidence") {
-            guard let x = Double(c), x > 0, x <= 1 else { throw CommandFailure.usage("--confidence must be a share from 0 (exclusive) to 1, got '\(c)'") }
+            guard let x = Double(c), x > 0, x <= 1 else {
+                throw CommandFailure.usage("--confidence must be a share from 0 (exclusive) to 1, got '\(c)'")
+            }
             confidence = x
         }
         let target = try a.value("target").map { (t: String) throws(CommandFailure) -> Target in
@@ -24,13 +35,17 @@ enum SweepCommand {
         let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in try Shard.parse(t, environment: ProcessInfo.processInfo.environment) }
+        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in
+            try Shard.parse(t, environment: ProcessInfo.processInfo.environment)
+        }
 
         let file = a.positional[0]
         let loaded = try ScenarioLoader.load(path: file)
         let sweep = Sweep(axes: axes)
         let points = sweep.points
-        guard points.count <= 100_000 else { throw CommandFailure.usage("the grid has \(points.count) points; at most 100,000") }
+        guard points.count <= 100_000 else {
+            throw CommandFailure.usage("the grid has \(points.count) points; at most 100,000")
+        }
         // Every point is built and validated before anything runs.
         var scenarios: [LoadedScenario] = []
         var problems: [ScenarioIssue] = []
@@ -59,31 +74,43 @@ enum SweepCommand {
         var reused = 0
         for (k, i) in mine.enumerated() {
             let path = out + "/points/\(String(i).leftPadded(to: 5)).json"
-            if a.flag("resume"), CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications) != nil {
+            if a.flag("resume"),
+                CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications) != nil
+            {
                 reused += 1
             } else {
-                let result = try Runner.run(scenarios[i], options: RunOptions(replications: replications, seed: seed, threads: threads))
+                let result = try Runner.run(
+                    scenarios[i], options: RunOptions(replications: replications, seed: seed, threads: threads))
                 let s = scenarios[i].scenario
                 let partial = PartialResult(
-                    scenarioName: sweep.label(points[i]), scenarioFile: file, scenarioHash: scenarios[i].hash, seed: seed,
-                    totalReplications: replications, replications: Array(zip(result.indices, result.replications)), start: s.start,
+                    scenarioName: sweep.label(points[i]), scenarioFile: file, scenarioHash: scenarios[i].hash,
+                    seed: seed,
+                    totalReplications: replications, replications: Array(zip(result.indices, result.replications)),
+                    start: s.start,
                     horizonDays: s.days, warmupDays: s.warmupDays)
                 try AtomicFile.write(partial.json.jsonText() + "\n", to: path)
             }
             bar.update(k + 1)
         }
-        if reused > 0 { console.err("sweep: reused \(reused) finished point\(reused == 1 ? "" : "s") from \(out)/points\n") }
+        if reused > 0 {
+            console.err("sweep: reused \(reused) finished point\(reused == 1 ? "" : "s") from \(out)/points\n")
+        }
 
         // Assemble when every point is there (always, unless this is one shard of several).
         var runs: [[ReplicationMetrics]] = []
         for i in points.indices {
             let path = out + "/points/\(String(i).leftPadded(to: 5)).json"
-            guard let r = CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications) else { break }
+            guard let r = CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications)
+            else { break }
             runs.append(r)
         }
         guard runs.count == points.count else {
-            console.out("sweep: shard \(shard?.description ?? "") finished \(mine.count) of \(points.count) points in \(out)/points.\n")
-            console.out("When every shard is done, gather the points into one folder and run the same command with --resume to assemble.\n")
+            console.out(
+                "sweep: shard \(shard?.description ?? "") finished \(mine.count) of \(points.count) points in \(out)/points.\n"
+            )
+            console.out(
+                "When every shard is done, gather the points into one folder and run the same command with --resume to assemble.\n"
+            )
             return 0
         }
         let result = SweepResult(sweep: sweep, points: points, runs: runs)
@@ -94,26 +121,40 @@ enum SweepCommand {
             let judged = result.judge(target)
             verdicts = judged.verdicts
             if let first = judged.first {
-                verdictLine = "Smallest setting meeting \(target): \(sweep.label(points[first])) (achieved \(TableRenderer.format(judged.verdicts[first].interval.mean)), \(TableRenderer.percent(judged.verdicts[first].share)) of replications within)."
+                verdictLine =
+                    "Smallest setting meeting \(target): \(sweep.label(points[first])) (achieved \(TableRenderer.format(judged.verdicts[first].interval.mean)), \(TableRenderer.percent(judged.verdicts[first].share)) of replications within)."
             } else {
                 verdictLine = "No point in the grid meets \(target)."
             }
         }
-        try AtomicFile.write(sweepJSON(result, target: target, verdicts: verdicts, verdict: verdictLine, seed: seed, replications: replications, file: file), to: out + "/sweep.json")
+        try AtomicFile.write(
+            sweepJSON(
+                result, target: target, verdicts: verdicts, verdict: verdictLine, seed: seed,
+                replications: replications, file: file), to: out + "/sweep.json")
         try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(result.csv)
         } else {
-            console.out(table(result, target: target, verdicts: verdicts, color: console.color, title: "Sweep of \(loaded.scenario.name): \(points.count) points x \(replications) replications, seed \(seed) (common random numbers)"))
+            console.out(
+                table(
+                    result, target: target, verdicts: verdicts, color: console.color,
+                    title:
+                        "Sweep of \(loaded.scenario.name): \(points.count) points x \(replications) replications, seed \(seed) (common random numbers)"
+                ))
             if let verdictLine { console.out(verdictLine + "\n") }
             console.out("Results written to \(out)/ (sweep.csv, sweep.json, points/)\n")
         }
         return 0
     }
 
-    static let columns = ["nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate", "totalCost"]
+    static let columns = [
+        "nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate",
+        "totalCost",
+    ]
 
-    static func table(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], color: Bool, title: String) -> String {
+    static func table(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], color: Bool, title: String)
+        -> String
+    {
         var keys = columns
         if let t = target, !keys.contains(t.metric) { keys.insert(t.metric, at: 0) }
         var header = r.sweep.axes.map { $0.field.split(separator: ".").last.map(String.init) ?? $0.field } + keys
@@ -130,11 +171,16 @@ enum SweepCommand {
             }
             rows.append(row)
         }
-        return TableRenderer(color: color).render(title: title, header: header, rows: rows, rightAligned: Set(0..<header.count).subtracting([0]), highlighted: marked)
+        return TableRenderer(color: color).render(
+            title: title, header: header, rows: rows, rightAligned: Set(0..<header.count).subtracting([0]),
+            highlighted: marked)
             + (target != nil ? "  (\(color ? "bold" : "*"): meets the target)\n" : "")
     }
 
-    static func sweepJSON(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], verdict: String?, seed: UInt64, replications: Int, file: String) -> String {
+    static func sweepJSON(
+        _ r: SweepResult, target: Target?, verdicts: [Target.Verdict], verdict: String?, seed: UInt64,
+        replications: Int, file: String
+    ) -> String {
         var points: [JSONValue] = []
         for (i, (point, run)) in zip(r.points, r.runs).enumerated() {
             var o = JSONObject([
@@ -142,23 +188,41 @@ enum SweepCommand {
                 ("metrics", Summary(run).metricsJSON),
             ])
             if !verdicts.isEmpty {
-                o["target"] = .object(JSONObject([("met", .bool(verdicts[i].met)), ("shareWithin", .number(verdicts[i].share))]))
+                o["target"] = .object(
+                    JSONObject([("met", .bool(verdicts[i].met)), ("shareWithin", .number(verdicts[i].share))]))
             }
             points.append(.object(o))
         }
         var top = JSONObject([
-            ("manifest", .object(JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(file)), ("seed", .number(Double(seed))),
-                ("replications", .number(Double(replications))), ("generator", .string(Homeward.generator)), ("commonRandomNumbers", .bool(true)),
-            ]))),
-            ("axes", .array(r.sweep.axes.map { .object(JSONObject([("field", .string($0.field)), ("values", .array($0.values.map { .number($0) }))])) })),
+            (
+                "manifest",
+                .object(
+                    JSONObject([
+                        ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(file)),
+                        ("seed", .number(Double(seed))),
+                        ("replications", .number(Double(replications))), ("generator", .string(Homeward.generator)),
+                        ("commonRandomNumbers", .bool(true)),
+                    ]))
+            ),
+            (
+                "axes",
+                .array(
+                    r.sweep.axes.map {
+                        .object(
+                            JSONObject([
+                                ("field", .string($0.field)), ("values", .array($0.values.map { .number($0) })),
+                            ]))
+                    })
+            ),
             ("points", .array(points)),
         ])
         if let target {
-            top["target"] = .object(JSONObject([
-                ("metric", .string(target.metric)), ("bound", .string(target.bound.rawValue)), ("value", .number(target.value)),
-                ("confidence", target.confidence.map { .number($0) } ?? .null), ("verdict", .string(verdict ?? "")),
-            ]))
+            top["target"] = .object(
+                JSONObject([
+                    ("metric", .string(target.metric)), ("bound", .string(target.bound.rawValue)),
+                    ("value", .number(target.value)),
+                    ("confidence", target.confidence.map { .number($0) } ?? .null), ("verdict", .string(verdict ?? "")),
+                ]))
         }
         return JSONValue.object(top).jsonText(pretty: true) + "\n"
     }

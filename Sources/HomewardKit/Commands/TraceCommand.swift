@@ -23,7 +23,9 @@ enum TraceCommand {
 
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["patient", "replication"], flags: [])
-        guard a.positional.count == 1 else { throw CommandFailure.usage("trace needs exactly one event log\n\n" + help) }
+        guard a.positional.count == 1 else {
+            throw CommandFailure.usage("trace needs exactly one event log\n\n" + help)
+        }
         guard a.value("patient") != nil else { throw CommandFailure.usage("trace needs --patient ID\n\n" + help) }
         let patient = try a.integer("patient", min: 0, max: Int(UInt32.max) - 1)!
         let replication = try a.integer("replication", min: 0, max: Int(Int32.max)) ?? 0

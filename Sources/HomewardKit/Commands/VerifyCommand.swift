@@ -7,7 +7,8 @@ enum VerifyCommand {
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
         let dir = a.value("scenarios") ?? "Scenarios"
         guard FileManager.default.fileExists(atPath: dir + "/verification") else {
-            throw CommandFailure.usage("\(dir)/verification: no verification cases here (run from the repository, or give --scenarios DIR)")
+            throw CommandFailure.usage(
+                "\(dir)/verification: no verification cases here (run from the repository, or give --scenarios DIR)")
         }
         let full = !a.flag("quick")
         let checks: [VerificationSuite.Check]
@@ -32,14 +33,19 @@ enum VerifyCommand {
         }
         console.out(
             renderer.render(
-                title: "Verification (\(full ? "full" : "quick") mode): simulation against exact results; PASS when theory is inside the 99% CI widened by 2%",
-                header: ["case", "measure", "theory", "simulated", "99% CI", ""], rows: rows, rightAligned: [2, 3, 4], highlighted: failed))
+                title:
+                    "Verification (\(full ? "full" : "quick") mode): simulation against exact results; PASS when theory is inside the 99% CI widened by 2%",
+                header: ["case", "measure", "theory", "simulated", "99% CI", ""], rows: rows, rightAligned: [2, 3, 4],
+                highlighted: failed))
         for c in checks where !c.note.isEmpty { console.out("  \(c.caseName), \(c.measure): \(c.note)\n") }
         if let file = a.value("csv") {
-            var csv = CSV.row(["case", "measure", "theory", "simulated_mean", "ci99_low", "ci99_high", "passed", "note"])
+            var csv = CSV.row([
+                "case", "measure", "theory", "simulated_mean", "ci99_low", "ci99_high", "passed", "note",
+            ])
             for c in checks {
                 csv += CSV.row([
-                    c.caseName, c.measure, CSV.number(c.theory), CSV.number(c.simulated.mean), CSV.number(c.simulated.low),
+                    c.caseName, c.measure, CSV.number(c.theory), CSV.number(c.simulated.mean),
+                    CSV.number(c.simulated.low),
                     CSV.number(c.simulated.high), c.passed ? "yes" : "no", c.note,
                 ])
             }

@@ -6,13 +6,13 @@
 // them once, where a scenario is loaded, with `isValid`.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One bin of a `Distribution.histogram`: values uniform on `lower...upper`, chosen with
@@ -191,7 +191,7 @@ public enum Distribution: Sendable, Equatable {
             v = v * v * v
             let u = rng.uniform()
             let x2 = x * x
-            if u < 1 - 0.0331 * x2 * x2 { return d * v }          // squeeze
+            if u < 1 - 0.0331 * x2 * x2 { return d * v }  // squeeze
             if log(u) < 0.5 * x2 + d * (1 - v + log(v)) { return d * v }
         }
     }
@@ -205,13 +205,13 @@ public enum Distribution: Sendable, Equatable {
     static func sampleHistogram(_ bins: [HistogramBin], _ rng: inout RandomStream) -> Double {
         var total = 0.0
         for bin in bins { total += bin.weight }
-        let target = rng.uniform() * total      // in (0, total): zero-weight bins never match
+        let target = rng.uniform() * total  // in (0, total): zero-weight bins never match
         var cumulative = 0.0
         var chosen = -1
         for i in bins.indices {
             let w = bins[i].weight
             cumulative += w
-            if w > 0 { chosen = i }              // fallback if rounding leaves target ≥ sum
+            if w > 0 { chosen = i }  // fallback if rounding leaves target ≥ sum
             if target < cumulative { break }
         }
         let bin = bins[chosen]
@@ -243,7 +243,8 @@ public enum Distribution: Sendable, Equatable {
             for v in values { sum += v }
             return sum / Double(values.count)
         case .histogram(let bins):
-            var total = 0.0, sum = 0.0
+            var total = 0.0
+            var sum = 0.0
             for bin in bins {
                 total += bin.weight
                 sum += bin.weight * 0.5 * (bin.lower + bin.upper)
@@ -280,7 +281,8 @@ public enum Distribution: Sendable, Equatable {
         case .histogram(let bins):
             // Law of total variance: within-bin (width²/12) plus between-bin spread.
             let m = mean
-            var total = 0.0, sum = 0.0
+            var total = 0.0
+            var sum = 0.0
             for bin in bins {
                 let width = bin.upper - bin.lower
                 let mid = 0.5 * (bin.lower + bin.upper)
@@ -325,7 +327,8 @@ public enum Distribution: Sendable, Equatable {
             for v in values where v <= x { n += 1 }
             return Double(n) / Double(values.count)
         case .histogram(let bins):
-            var total = 0.0, below = 0.0
+            var total = 0.0
+            var below = 0.0
             for bin in bins {
                 total += bin.weight
                 below += bin.weight * Distribution.fractionBelow(x, bin)
@@ -354,7 +357,7 @@ public enum Distribution: Sendable, Equatable {
             if x >= b { return 0 }
             if x < a { return 1 }
             if x <= c {
-                if c == a { return 1 }   // only x == a == c reaches here
+                if c == a { return 1 }  // only x == a == c reaches here
                 return 1 - (x - a) * (x - a) / ((b - a) * (c - a))
             }
             return (b - x) * (b - x) / ((b - a) * (b - c))
@@ -373,7 +376,8 @@ public enum Distribution: Sendable, Equatable {
             for v in values where v > x { n += 1 }
             return Double(n) / Double(values.count)
         case .histogram(let bins):
-            var total = 0.0, above = 0.0
+            var total = 0.0
+            var above = 0.0
             for bin in bins {
                 total += bin.weight
                 above += bin.weight * (1 - Distribution.fractionBelow(x, bin))
@@ -417,9 +421,10 @@ public enum Distribution: Sendable, Equatable {
         case .empirical(let values):
             return .empirical(values: values.map { $0 * factor })
         case .histogram(let bins):
-            return .histogram(bins: bins.map {
-                HistogramBin(lower: $0.lower * factor, upper: $0.upper * factor, weight: $0.weight)
-            })
+            return .histogram(
+                bins: bins.map {
+                    HistogramBin(lower: $0.lower * factor, upper: $0.upper * factor, weight: $0.weight)
+                })
         }
     }
 }

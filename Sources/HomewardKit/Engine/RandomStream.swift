@@ -8,13 +8,13 @@
 // a pure function of the inputs on every platform.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// SplitMix64 (Steele, Lea, Flood 2014), used to seed and to derive streams.
@@ -39,7 +39,7 @@ public struct SplitMix64: Sendable, Equatable {
     /// - Complexity: O(1)
     @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15   // 2^64 / φ, rounded to odd
+        state &+= 0x9E37_79B9_7F4A_7C15  // 2^64 / φ, rounded to odd
         return SplitMix64.mix(state)
     }
 
@@ -195,7 +195,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
         let bound = UInt64(truncatingIfNeeded: n)
         var m = next().multipliedFullWidth(by: bound)
         if m.low < bound {
-            let threshold = (0 &- bound) % bound   // 2^64 mod n
+            let threshold = (0 &- bound) % bound  // 2^64 mod n
             while m.low < threshold {
                 m = next().multipliedFullWidth(by: bound)
             }
@@ -209,8 +209,11 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
     /// The simulator derives streams by key (`init(master:replication:stream:)`) instead.
     /// - Complexity: O(256) calls to `next()`.
     public mutating func jump() {
-        var j0: UInt64 = 0, j1: UInt64 = 0, j2: UInt64 = 0, j3: UInt64 = 0
-        for i in 0 ..< 4 {
+        var j0: UInt64 = 0
+        var j1: UInt64 = 0
+        var j2: UInt64 = 0
+        var j3: UInt64 = 0
+        for i in 0..<4 {
             let word: UInt64
             switch i {
             case 0: word = 0x180E_C6D3_3CFD_0ABA
@@ -218,7 +221,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
             case 2: word = 0xA958_2618_E03F_C9AA
             default: word = 0x39AB_DC45_29B1_661C
             }
-            for bit in 0 ..< 64 {
+            for bit in 0..<64 {
                 if word & (1 &<< UInt64(bit)) != 0 {
                     j0 ^= s0
                     j1 ^= s1
@@ -243,10 +246,10 @@ public enum StreamID {
     /// - Complexity: O(name.utf8.count); does not allocate for native strings.
     @inlinable
     public static func named(_ name: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325          // FNV-1a 64 offset basis
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a 64 offset basis
         for byte in name.utf8 {
             h ^= UInt64(byte)
-            h &*= 0x0000_0100_0000_01B3                // FNV-1a 64 prime
+            h &*= 0x0000_0100_0000_01B3  // FNV-1a 64 prime
         }
         return SplitMix64.mix(h)
     }

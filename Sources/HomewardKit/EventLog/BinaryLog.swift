@@ -163,7 +163,9 @@ public struct BinaryEventLogWriter: EventLogWriter {
         guard count > 0 else { return }
         let p = buffer.bytes
         let payload = count * BinaryLayout.recordSize
-        let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[BinaryLayout.blockHeaderSize..<(BinaryLayout.blockHeaderSize + payload)]))
+        let crc = CRC32C.checksum(
+            UnsafeRawBufferPointer(rebasing: p[BinaryLayout.blockHeaderSize..<(BinaryLayout.blockHeaderSize + payload)])
+        )
         p.storeBytes(of: BinaryLayout.blockMagic.littleEndian, toByteOffset: 0, as: UInt32.self)
         p.storeBytes(of: replication.littleEndian, toByteOffset: 4, as: UInt32.self)
         p.storeBytes(of: UInt32(count).littleEndian, toByteOffset: 8, as: UInt32.self)
@@ -203,7 +205,9 @@ final class BinaryEventSource: EventRecordSource {
         let fixed = BinaryLayout.fixedHeaderSize
         let got = try input.ensure(fixed)
         func truncatedHeader(_ got: Int, of size: Int) -> LogError {
-            LogError.truncated("\(input.path): the file ends inside the binary header at byte offset \(got) (the header is \(size) bytes)")
+            LogError.truncated(
+                "\(input.path): the file ends inside the binary header at byte offset \(got) (the header is \(size) bytes)"
+            )
         }
         guard got >= fixed else { throw truncatedHeader(got, of: fixed) }
         let fixedBytes = input.available
@@ -212,15 +216,20 @@ final class BinaryEventSource: EventRecordSource {
         }
         let version = BinaryLayout.load(fixedBytes, 8, as: UInt16.self)
         guard version == BinaryLayout.version else {
-            throw LogError.corrupt("\(input.path): byte offset 8: unsupported binary log version \(version) (this program reads version \(BinaryLayout.version))")
+            throw LogError.corrupt(
+                "\(input.path): byte offset 8: unsupported binary log version \(version) (this program reads version \(BinaryLayout.version))"
+            )
         }
         let recordSize = BinaryLayout.load(fixedBytes, 10, as: UInt16.self)
         guard Int(recordSize) == BinaryLayout.recordSize else {
-            throw LogError.corrupt("\(input.path): byte offset 10: record size \(recordSize), expected \(BinaryLayout.recordSize)")
+            throw LogError.corrupt(
+                "\(input.path): byte offset 10: record size \(recordSize), expected \(BinaryLayout.recordSize)")
         }
         let length = Int(BinaryLayout.load(fixedBytes, 12, as: UInt32.self))
         guard length <= BinaryLayout.maximumHeaderLength else {
-            throw LogError.corrupt("\(input.path): byte offset 12: header length \(length) bytes is implausible (at most \(BinaryLayout.maximumHeaderLength))")
+            throw LogError.corrupt(
+                "\(input.path): byte offset 12: header length \(length) bytes is implausible (at most \(BinaryLayout.maximumHeaderLength))"
+            )
         }
         let total = fixed + length + 4
         let available = try input.ensure(total)
@@ -229,7 +238,9 @@ final class BinaryEventSource: EventRecordSource {
         let stored = BinaryLayout.load(bytes, fixed + length, as: UInt32.self)
         let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<(fixed + length)]))
         guard stored == computed else {
-            throw LogError.corrupt("\(input.path): header (bytes 0 to \(total - 1)): checksum mismatch (CRC-32C stored \(hex(stored)), computed \(hex(computed)))")
+            throw LogError.corrupt(
+                "\(input.path): header (bytes 0 to \(total - 1)): checksum mismatch (CRC-32C stored \(hex(stored)), computed \(hex(computed)))"
+            )
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[fixed..<(fixed + length)]), as: UTF8.self)
         let json: JSONValue
@@ -281,7 +292,9 @@ final class BinaryEventSource: EventRecordSource {
         let kindAndReserved = BinaryLayout.load(p, o + 28, as: UInt32.self)
         func bad(_ m: String) -> LogError { LogError.corrupt("\(path): \(location): \(m)") }
         guard kindAndReserved >> 8 == 0 else { throw bad("reserved bytes are not zero") }
-        guard let kind = EventKind(rawValue: UInt8(kindAndReserved & 0xFF)) else { throw bad("unknown event kind \(kindAndReserved & 0xFF)") }
+        guard let kind = EventKind(rawValue: UInt8(kindAndReserved & 0xFF)) else {
+            throw bad("unknown event kind \(kindAndReserved & 0xFF)")
+        }
         guard time.isFinite, time >= 0 else { throw bad("bad time \(time)") }
         guard cohort >= -1, Int(cohort) < cohortCount else { throw bad("unknown cohort index \(cohort)") }
         guard service >= -1, Int(service) < serviceCount else { throw bad("unknown service index \(service)") }
@@ -289,7 +302,9 @@ final class BinaryEventSource: EventRecordSource {
         eventsDecoded += 1
         return (
             blockReplication,
-            Event(time: time, sequence: sequence, patient: patient, kind: kind, cohort: cohort, service: service, detail: detail)
+            Event(
+                time: time, sequence: sequence, patient: patient, kind: kind, cohort: cohort, service: service,
+                detail: detail)
         )
     }
 
@@ -303,7 +318,8 @@ final class BinaryEventSource: EventRecordSource {
         index = 0
         eventsInBlock = 0
         guard got >= 4 else {
-            throw LogError.truncated("\(path): \(blockLabel): the file ends \(got) bytes into a block header or the trailer")
+            throw LogError.truncated(
+                "\(path): \(blockLabel): the file ends \(got) bytes into a block header or the trailer")
         }
         let magic = BinaryLayout.load(input.available, 0, as: UInt32.self)
         if magic == BinaryLayout.trailerMagic {
@@ -312,18 +328,22 @@ final class BinaryEventSource: EventRecordSource {
             return false
         }
         guard magic == BinaryLayout.blockMagic else {
-            let shown = input.available.prefix(4).map { String($0, radix: 16).leftPadded(to: 2, with: "0") }.joined(separator: " ")
+            let shown = input.available.prefix(4).map { String($0, radix: 16).leftPadded(to: 2, with: "0") }.joined(
+                separator: " ")
             throw corrupt("bad block magic (bytes \(shown), expected 48 57 42 4b)")
         }
         let headerGot = try input.ensure(BinaryLayout.blockHeaderSize)
         guard headerGot >= BinaryLayout.blockHeaderSize else {
-            throw LogError.truncated("\(path): \(blockLabel): the file ends inside the block header (\(headerGot) of \(BinaryLayout.blockHeaderSize) bytes)")
+            throw LogError.truncated(
+                "\(path): \(blockLabel): the file ends inside the block header (\(headerGot) of \(BinaryLayout.blockHeaderSize) bytes)"
+            )
         }
         var h = input.available
         let storedHeaderCRC = BinaryLayout.load(h, 20, as: UInt32.self)
         let headerCRC = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: h[0..<20]))
         guard storedHeaderCRC == headerCRC else {
-            throw corrupt("block header checksum mismatch (CRC-32C stored \(hex(storedHeaderCRC)), computed \(hex(headerCRC)))")
+            throw corrupt(
+                "block header checksum mismatch (CRC-32C stored \(hex(storedHeaderCRC)), computed \(hex(headerCRC)))")
         }
         let replication = Int(BinaryLayout.load(h, 4, as: UInt32.self))
         let count = Int(BinaryLayout.load(h, 8, as: UInt32.self))
@@ -335,12 +355,16 @@ final class BinaryEventSource: EventRecordSource {
         let total = BinaryLayout.blockHeaderSize + length
         let have = try input.ensure(total)
         guard have >= total else {
-            throw LogError.truncated("\(path): \(blockLabel) is cut short: the file ends after \(have - BinaryLayout.blockHeaderSize) of its \(length) payload bytes")
+            throw LogError.truncated(
+                "\(path): \(blockLabel) is cut short: the file ends after \(have - BinaryLayout.blockHeaderSize) of its \(length) payload bytes"
+            )
         }
         h = input.available
         let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: h[BinaryLayout.blockHeaderSize..<total]))
         guard crc == storedCRC else {
-            throw corrupt("payload checksum mismatch (CRC-32C stored \(hex(storedCRC)), computed \(hex(crc))): bytes \(offset + Int64(BinaryLayout.blockHeaderSize)) to \(offset + Int64(total) - 1) are damaged")
+            throw corrupt(
+                "payload checksum mismatch (CRC-32C stored \(hex(storedCRC)), computed \(hex(crc))): bytes \(offset + Int64(BinaryLayout.blockHeaderSize)) to \(offset + Int64(total) - 1) are damaged"
+            )
         }
         blockReplication = replication
         eventsInBlock = count
@@ -352,50 +376,66 @@ final class BinaryEventSource: EventRecordSource {
         let label = "trailer at byte offset \(offset)"
         let got = try input.ensure(BinaryLayout.trailerSize)
         guard got >= BinaryLayout.trailerSize else {
-            throw LogError.truncated("\(path): \(label): the file ends inside the end-of-file trailer (\(got) of \(BinaryLayout.trailerSize) bytes)")
+            throw LogError.truncated(
+                "\(path): \(label): the file ends inside the end-of-file trailer (\(got) of \(BinaryLayout.trailerSize) bytes)"
+            )
         }
         let t = input.available
         let stored = BinaryLayout.load(t, 28, as: UInt32.self)
         let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: t[0..<28]))
         guard stored == computed else {
-            throw LogError.corrupt("\(path): \(label): checksum mismatch (CRC-32C stored \(hex(stored)), computed \(hex(computed)))")
+            throw LogError.corrupt(
+                "\(path): \(label): checksum mismatch (CRC-32C stored \(hex(stored)), computed \(hex(computed)))")
         }
         let replications = Int(BinaryLayout.load(t, 4, as: UInt32.self))
         let events = BinaryLayout.load(t, 8, as: UInt64.self)
         let blocks = BinaryLayout.load(t, 16, as: UInt64.self)
-        guard BinaryLayout.load(t, 24, as: UInt32.self) == 0 else { throw LogError.corrupt("\(path): \(label): reserved bytes are not zero") }
+        guard BinaryLayout.load(t, 24, as: UInt32.self) == 0 else {
+            throw LogError.corrupt("\(path): \(label): reserved bytes are not zero")
+        }
         guard replications == header.replications else {
-            throw LogError.corrupt("\(path): \(label): the trailer says \(replications) replications, the header \(header.replications)")
+            throw LogError.corrupt(
+                "\(path): \(label): the trailer says \(replications) replications, the header \(header.replications)")
         }
         guard events == eventsDecoded, blocks == UInt64(block) else {
-            throw LogError.corrupt("\(path): \(label): the trailer says \(events) events in \(blocks) blocks, but the log holds \(eventsDecoded) events in \(block) blocks (blocks are missing or repeated)")
+            throw LogError.corrupt(
+                "\(path): \(label): the trailer says \(events) events in \(blocks) blocks, but the log holds \(eventsDecoded) events in \(block) blocks (blocks are missing or repeated)"
+            )
         }
         input.consume(BinaryLayout.trailerSize)
         let extra = try input.ensure(1)
         guard extra == 0 else {
-            throw LogError.corrupt("\(path): byte offset \(input.offset): unexpected bytes after the end-of-file trailer")
+            throw LogError.corrupt(
+                "\(path): byte offset \(input.offset): unexpected bytes after the end-of-file trailer")
         }
         trailerFound = true
     }
 
     func finish() throws(LogError) {
         guard trailerFound else {
-            throw LogError.truncated("\(path): the log ends at byte offset \(input.offset), after block \(block), without its end-of-file trailer")
+            throw LogError.truncated(
+                "\(path): the log ends at byte offset \(input.offset), after block \(block), without its end-of-file trailer"
+            )
         }
     }
 
     /// What lies beyond a damaged part (for salvage): the totals of an intact trailer at the
     /// end of the file, else the blocks with an intact header found by scanning from `offset`.
-    static func survey(path: String, from offset: Int64) -> (trailer: (events: UInt64, blocks: UInt64)?, events: UInt64, blocks: Int) {
+    static func survey(path: String, from offset: Int64) -> (
+        trailer: (events: UInt64, blocks: UInt64)?, events: UInt64, blocks: Int
+    ) {
         guard let input = try? EventLogInput(path: path) else { return (nil, 0, 0) }
         let fd = input.fd
         if input.size >= Int64(BinaryLayout.trailerSize) {
             var t = [UInt8](repeating: 0, count: BinaryLayout.trailerSize)
-            let n = t.withUnsafeMutableBytes { pread(fd, $0.baseAddress, BinaryLayout.trailerSize, off_t(input.size) - off_t(BinaryLayout.trailerSize)) }
+            let n = t.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress, BinaryLayout.trailerSize, off_t(input.size) - off_t(BinaryLayout.trailerSize))
+            }
             if n == BinaryLayout.trailerSize {
                 let found: (UInt64, UInt64)? = t.withUnsafeBytes { p in
                     guard BinaryLayout.load(p, 0, as: UInt32.self) == BinaryLayout.trailerMagic,
-                        BinaryLayout.load(p, 28, as: UInt32.self) == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[0..<28]))
+                        BinaryLayout.load(p, 28, as: UInt32.self)
+                            == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[0..<28]))
                     else { return nil }
                     return (BinaryLayout.load(p, 8, as: UInt64.self), BinaryLayout.load(p, 16, as: UInt64.self))
                 }
@@ -411,13 +451,18 @@ final class BinaryEventSource: EventRecordSource {
         var buffer = [UInt8](repeating: 0, count: chunk + BinaryLayout.blockHeaderSize)
         scan: while position + Int64(BinaryLayout.blockHeaderSize) <= input.size {
             // Is there an intact block header at `position`?
-            let got = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, BinaryLayout.blockHeaderSize, off_t(position)) }
+            let got = header.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress, BinaryLayout.blockHeaderSize, off_t(position))
+            }
             if got == BinaryLayout.blockHeaderSize {
                 let intact: (count: Int, length: Int)? = header.withUnsafeBytes { h in
                     guard BinaryLayout.load(h, 0, as: UInt32.self) == BinaryLayout.blockMagic,
-                        BinaryLayout.load(h, 20, as: UInt32.self) == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: h[0..<20]))
+                        BinaryLayout.load(h, 20, as: UInt32.self)
+                            == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: h[0..<20]))
                     else { return nil }
-                    return (Int(BinaryLayout.load(h, 8, as: UInt32.self)), Int(BinaryLayout.load(h, 12, as: UInt32.self)))
+                    return (
+                        Int(BinaryLayout.load(h, 8, as: UInt32.self)), Int(BinaryLayout.load(h, 12, as: UInt32.self))
+                    )
                 }
                 if let intact {
                     blocks += 1
@@ -432,7 +477,8 @@ final class BinaryEventSource: EventRecordSource {
                 guard n >= 4 else { break scan }
                 var found: Int?
                 buffer.withUnsafeBytes { b in
-                    for i in 0...(n - 4) where b[i] == 0x48 && BinaryLayout.load(b, i, as: UInt32.self) == BinaryLayout.blockMagic {
+                    for i in 0...(n - 4)
+                    where b[i] == 0x48 && BinaryLayout.load(b, i, as: UInt32.self) == BinaryLayout.blockMagic {
                         found = i
                         break
                     }
@@ -453,5 +499,7 @@ func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16).leftPadded(to: 8, 
 
 extension EventKind {
     /// Kinds whose `service` must name a service.
-    static let needingService: Set<EventKind> = [.enter, .leave, .capacity, .delay, .transferWait, .careHomeAdmission, .serviceEnd]
+    static let needingService: Set<EventKind> = [
+        .enter, .leave, .capacity, .delay, .transferWait, .careHomeAdmission, .serviceEnd,
+    ]
 }

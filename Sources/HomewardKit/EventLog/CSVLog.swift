@@ -89,11 +89,15 @@ final class CSVEventSource: EventRecordSource {
         self.input = input
         let path = input.path
         self.path = path
-        guard let (text, complete) = try input.nextLine({ bytes, complete throws(LogError) in (String(decoding: bytes, as: UTF8.self), complete) })
+        guard
+            let (text, complete) = try input.nextLine({ bytes, complete throws(LogError) in
+                (String(decoding: bytes, as: UTF8.self), complete)
+            })
         else { throw LogError.truncated("\(path): the log is empty (no header)") }
         if !complete && "# ".hasPrefix(text) { throw LogError.truncated("\(path): line 1 is cut short (no header)") }
         guard text.hasPrefix("# ") else {
-            throw LogError.corrupt("\(path): line 1: not a Homeward event log (a CSV log starts with '# ' and the header)")
+            throw LogError.corrupt(
+                "\(path): line 1: not a Homeward event log (a CSV log starts with '# ' and the header)")
         }
         let value: JSONValue
         do { value = try JSON5.parse(String(text.dropFirst(2))) } catch {
@@ -102,10 +106,15 @@ final class CSVEventSource: EventRecordSource {
         }
         guard complete else { throw LogError.truncated("\(path): line 1 is cut short (no end of line)") }
         do { header = try EventLogHeader(json: value) } catch {
-            if case .corrupt(let message) = error { throw LogError.corrupt("\(path): \(message.hasPrefix("line") ? "" : "line 1: ")\(message)") }
+            if case .corrupt(let message) = error {
+                throw LogError.corrupt("\(path): \(message.hasPrefix("line") ? "" : "line 1: ")\(message)")
+            }
             throw error
         }
-        guard let columns = try input.nextLine({ bytes, complete throws(LogError) in (String(decoding: bytes, as: UTF8.self), complete) })
+        guard
+            let columns = try input.nextLine({ bytes, complete throws(LogError) in
+                (String(decoding: bytes, as: UTF8.self), complete)
+            })
         else { throw LogError.truncated("\(path): the log ends after its header line (no column row)") }
         let row = columns.0.hasSuffix("\r") ? String(columns.0.dropLast()) : columns.0
         guard row == CSVEventLogWriter.columns else {
@@ -201,16 +210,22 @@ final class CSVEventSource: EventRecordSource {
                         if p[i] == UInt8(ascii: "\"") { return "a quote inside an unquoted field" }
                         i += 1
                     }
-                    fields.append(i == start ? nil : String(decoding: UnsafeRawBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
+                    fields.append(
+                        i == start
+                            ? nil : String(decoding: UnsafeRawBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
                 }
                 if i == n { return nil }
                 i += 1  // the comma
             }
         }
         if let problem { throw bad(problem) }
-        guard fields.count == 8 else { throw bad("expected 8 fields (\(CSVEventLogWriter.columns)), found \(fields.count)") }
+        guard fields.count == 8 else {
+            throw bad("expected 8 fields (\(CSVEventLogWriter.columns)), found \(fields.count)")
+        }
         func whole(_ text: String?, max: UInt64) -> UInt64? {
-            guard let text, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let v = UInt64(text), v <= max else { return nil }
+            guard let text, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let v = UInt64(text),
+                v <= max
+            else { return nil }
             return v
         }
         guard let rep = whole(fields[0], max: 1_999_999_999) else { throw bad("bad 'rep'") }
@@ -235,9 +250,15 @@ final class CSVEventSource: EventRecordSource {
         guard var detailText = fields[7] else { throw bad("bad 'detail'") }
         let negative = detailText.hasPrefix("-")
         if negative { detailText.removeFirst() }
-        guard let magnitude = whole(detailText, max: negative ? 2_147_483_648 : 2_147_483_647) else { throw bad("bad 'detail'") }
+        guard let magnitude = whole(detailText, max: negative ? 2_147_483_648 : 2_147_483_647) else {
+            throw bad("bad 'detail'")
+        }
         let detail = negative ? Int32(truncatingIfNeeded: -Int64(magnitude)) : Int32(magnitude)
         if EventKind.needingService.contains(kind) && service < 0 { throw bad("event '\(kindName)' needs a service") }
-        return (Int(rep), Event(time: t, sequence: seq, patient: patient, kind: kind, cohort: cohort, service: service, detail: detail))
+        return (
+            Int(rep),
+            Event(
+                time: t, sequence: seq, patient: patient, kind: kind, cohort: cohort, service: service, detail: detail)
+        )
     }
 }

@@ -21,7 +21,9 @@ public enum EventLogConversion {
     ///
     /// With `salvage`, a damaged input gives an output holding the replications that are
     /// whole before the damage (its header says so), and the report of what was lost.
-    public static func convert(input: String, output: String, format: EventLogFormat? = nil, salvage: Bool = false) throws(LogError) -> Result {
+    public static func convert(input: String, output: String, format: EventLogFormat? = nil, salvage: Bool = false)
+        throws(LogError) -> Result
+    {
         let format = format ?? EventLogFormat.forPath(output)
         if let a = realpath(input, nil) {
             defer { free(a) }
@@ -98,21 +100,28 @@ public struct EventLogInfo: Sendable {
     /// The text `homeward events info` prints.
     public var description: String {
         var lines: [String] = []
-        lines.append("format        \(format.label)" + (format == .binary ? ", container version \(BinaryLayout.version)" : ""))
+        lines.append(
+            "format        \(format.label)" + (format == .binary ? ", container version \(BinaryLayout.version)" : ""))
         lines.append("events schema \(EventLogHeader.format) version \(EventLogHeader.formatVersion)")
         lines.append("written by    homeward \(header.homewardVersion)")
         lines.append("scenario hash \(header.scenarioHash)")
         lines.append("seed          \(header.seed)")
         lines.append("replications  \(header.replications)")
         let c = header.context
-        lines.append("calendar      origin \(c.origin), warm-up \(c.warmupDays) days, measured \(c.days) days from \(c.start)")
+        lines.append(
+            "calendar      origin \(c.origin), warm-up \(c.warmupDays) days, measured \(c.days) days from \(c.start)")
         lines.append("services      \(c.services.map(\.name).joined(separator: ", "))")
         lines.append("cohorts       \(c.cohorts.map(\.name).joined(separator: ", "))")
-        lines.append("events        \(grouped(events)) (\(grouped(UInt64(bytes))) bytes, \(String(format: "%.1f", events == 0 ? 0 : Double(bytes) / Double(events))) bytes per event)")
+        lines.append(
+            "events        \(grouped(events)) (\(grouped(UInt64(bytes))) bytes, \(String(format: "%.1f", events == 0 ? 0 : Double(bytes) / Double(events))) bytes per event)"
+        )
         for (r, n) in eventsPerReplication.enumerated() {
-            lines.append("  replication \(r): \(grouped(n)) events, patients 0 to \(max(0, patientsPerReplication[r] - 1))")
+            lines.append(
+                "  replication \(r): \(grouped(n)) events, patients 0 to \(max(0, patientsPerReplication[r] - 1))")
         }
-        lines.append("intact        yes: every " + (format == .binary ? "checksum, " : "") + "field, sequence number and replication end checked")
+        lines.append(
+            "intact        yes: every " + (format == .binary ? "checksum, " : "")
+                + "field, sequence number and replication end checked")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -62,12 +62,15 @@ public enum EventLogFormat: String, Sendable, CaseIterable {
         if prefix.isEmpty { throw LogError.truncated("\(path): the log is empty (no header)") }
         if prefix.starts(with: BinaryLayout.magic) { return .binary }
         if prefix[0] == BinaryLayout.magic[0] && BinaryLayout.magic.starts(with: prefix) {
-            throw LogError.truncated("\(path): the file ends inside the binary log's magic number (byte offset \(prefix.count))")
+            throw LogError.truncated(
+                "\(path): the file ends inside the binary log's magic number (byte offset \(prefix.count))")
         }
         if prefix[0] == UInt8(ascii: "{") { return .jsonLines }
         if prefix[0] == UInt8(ascii: "#") { return .csv }
         let shown = prefix.prefix(8).map { String($0, radix: 16).leftPadded(to: 2, with: "0") }.joined(separator: " ")
-        throw LogError.corrupt("\(path): byte offset 0: not a Homeward event log (it starts with bytes \(shown); a binary log starts with 89 48 57 4c 4f 47 0d 0a, a JSON Lines log with '{', a CSV log with '#')")
+        throw LogError.corrupt(
+            "\(path): byte offset 0: not a Homeward event log (it starts with bytes \(shown); a binary log starts with 89 48 57 4c 4f 47 0d 0a, a JSON Lines log with '{', a CSV log with '#')"
+        )
     }
 
     /// The bytes before the first event: the binary file header, the JSON Lines header line,
@@ -168,7 +171,9 @@ public final class EventLogFileWriter {
     public func finish() throws(LogError) {
         writer.flush()
         let output = writer.output
-        output.write(format.epilogue(replications: header.replications, events: writer.eventsWritten, blocks: writer.blocksWritten))
+        output.write(
+            format.epilogue(
+                replications: header.replications, events: writer.eventsWritten, blocks: writer.blocksWritten))
         do {
             try output.close()
         } catch {

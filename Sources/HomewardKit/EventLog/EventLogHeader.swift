@@ -33,7 +33,8 @@ public struct EventLogHeader: Sendable, Equatable {
     /// Lines log, "header" in a binary one).
     public init(json: JSONValue, location: String = "line 1") throws(LogError) {
         guard let o = json.objectValue, o["format"]?.stringValue == EventLogHeader.format else {
-            throw LogError.corrupt("\(location): not a Homeward event log (no \"format\": \"\(EventLogHeader.format)\" header)")
+            throw LogError.corrupt(
+                "\(location): not a Homeward event log (no \"format\": \"\(EventLogHeader.format)\" header)")
         }
         guard let v = o["version"]?.numberValue, v == Double(EventLogHeader.formatVersion) else {
             throw LogError.corrupt("\(location): unsupported log format version \(o["version"]?.jsonText() ?? "none")")

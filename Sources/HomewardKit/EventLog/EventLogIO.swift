@@ -14,7 +14,9 @@ public final class EventLogOutput: @unchecked Sendable {
     public init(creating path: String) throws(LogError) {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw LogError.io("cannot create event log '\(path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw LogError.io("cannot create event log '\(path)': \(String(cString: strerror(errno)))")
+        }
     }
 
     deinit { if !closed { _ = Foundation.close(fd) } }
@@ -183,7 +185,8 @@ final class EventLogInput {
         }
         while end - start < count {
             if capacity - start < count {
-                let bigger = UnsafeMutableRawPointer.allocate(byteCount: max(capacity * 2, count + start), alignment: 16)
+                let bigger = UnsafeMutableRawPointer.allocate(
+                    byteCount: max(capacity * 2, count + start), alignment: 16)
                 bigger.copyMemory(from: buffer, byteCount: end)
                 buffer.deallocate()
                 buffer = bigger

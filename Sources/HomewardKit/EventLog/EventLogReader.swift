@@ -78,7 +78,8 @@ public final class EventLogStream {
         guard let (rep, event) = try source.next() else {
             try source.finish()
             guard sawEnd, completeReplications == header.replications else {
-                var message = "\(path): the log ends after \(completeReplications) complete replications of \(header.replications), \(source.endLocation)"
+                var message =
+                    "\(path): the log ends after \(completeReplications) complete replications of \(header.replications), \(source.endLocation)"
                 if !sawEnd { message += " (replication \(currentReplication) has no 'end' event)" }
                 throw LogError.truncated(message)
             }
@@ -90,9 +91,13 @@ public final class EventLogStream {
             throw bad("event after the end of replication \(rep)")
         }
         if rep != currentReplication {
-            guard sawEnd else { throw bad("replication \(rep) follows replication \(currentReplication) before its end") }
+            guard sawEnd else {
+                throw bad("replication \(rep) follows replication \(currentReplication) before its end")
+            }
             guard rep == currentReplication + 1 else {
-                throw bad("replication \(rep) follows replication \(currentReplication) (replications come in order 0, 1, 2, ...)")
+                throw bad(
+                    "replication \(rep) follows replication \(currentReplication) (replications come in order 0, 1, 2, ...)"
+                )
             }
             guard rep < header.replications else {
                 throw bad("replication \(rep), but the header says the log holds \(header.replications)")
@@ -144,8 +149,11 @@ public struct SalvageReport: Sendable, Equatable {
 
     /// The warning printed by `replay --salvage` and `events convert --salvage`.
     public var description: String {
-        let lostReps = replicationsLost == 1 ? "replication \(replicationsKept)" : "replications \(replicationsKept) to \(replicationsExpected - 1)"
-        var kept = "kept replications 0 to \(replicationsKept - 1) (\(replicationsKept) of \(replicationsExpected)): \(grouped(eventsKept)) events"
+        let lostReps =
+            replicationsLost == 1
+            ? "replication \(replicationsKept)" : "replications \(replicationsKept) to \(replicationsExpected - 1)"
+        var kept =
+            "kept replications 0 to \(replicationsKept - 1) (\(replicationsKept) of \(replicationsExpected)): \(grouped(eventsKept)) events"
         if let blocksKept { kept += " in \(grouped(UInt64(blocksKept))) blocks" }
         kept += ", the first \(grouped(UInt64(bytesKept))) bytes of \(grouped(UInt64(fileBytes)))"
         var lost = "lost \(lostReps) (\(replicationsLost) of \(replicationsExpected)): "
@@ -187,7 +195,9 @@ public enum EventLogReader {
     /// its first bytes) and returns their metrics in order.
     ///
     /// - Throws: `LogError` naming the place and problem when the log is damaged.
-    public static func replay(path: String) throws(LogError) -> (header: EventLogHeader, replications: [ReplicationMetrics]) {
+    public static func replay(path: String) throws(LogError) -> (
+        header: EventLogHeader, replications: [ReplicationMetrics]
+    ) {
         let r = try replay(path: path, salvage: false)
         return (r.header, r.replications)
     }
@@ -235,7 +245,8 @@ public enum EventLogReader {
             throw damage.appending("; nothing can be salvaged: no replication is complete before the damage")
         }
         var report = SalvageReport(
-            format: stream.format, damage: damage, replicationsKept: kept, replicationsExpected: stream.header.replications,
+            format: stream.format, damage: damage, replicationsKept: kept,
+            replicationsExpected: stream.header.replications,
             eventsKept: stream.eventsInCompleteReplications, bytesKept: stream.bytesThroughCompleteReplications,
             fileBytes: stream.fileBytes, eventsLost: 0, eventsLostExact: false)
         let readButLost = stream.eventsRead - stream.eventsInCompleteReplications
@@ -243,7 +254,9 @@ public enum EventLogReader {
         case .binary:
             let survey = BinaryEventSource.survey(path: stream.path, from: stream.bytesThroughCompleteReplications)
             report.blocksKept = stream.blocksThroughCompleteReplications
-            if let trailer = survey.trailer, trailer.events >= report.eventsKept, trailer.blocks >= UInt64(report.blocksKept!) {
+            if let trailer = survey.trailer, trailer.events >= report.eventsKept,
+                trailer.blocks >= UInt64(report.blocksKept!)
+            {
                 report.eventsLost = trailer.events - report.eventsKept
                 report.blocksLost = Int(trailer.blocks) - report.blocksKept!
                 report.eventsLostExact = true
@@ -253,7 +266,8 @@ public enum EventLogReader {
             }
         case .jsonLines, .csv:
             // Events read of the replication cut short, and one per line from the damaged one on.
-            let remaining = (try? EventLogInput(path: stream.path, offset: stream.source.recordStart).countRemainingLines()) ?? 0
+            let remaining =
+                (try? EventLogInput(path: stream.path, offset: stream.source.recordStart).countRemainingLines()) ?? 0
             report.eventsLost = readButLost + UInt64(remaining)
         }
         return report

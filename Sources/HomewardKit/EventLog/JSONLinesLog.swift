@@ -31,11 +31,23 @@ public struct JSONLinesWriter: EventLogWriter {
         buffer.append(contentsOf: #","kind":"#.utf8)
         buffer.append(contentsOf: names.kinds[Int(e.kind.rawValue)])
         buffer.append(contentsOf: #","patient":"#.utf8)
-        if e.patient == Event.noPatient { buffer.append(contentsOf: "null".utf8) } else { appendDecimal(UInt64(e.patient), to: &buffer) }
+        if e.patient == Event.noPatient {
+            buffer.append(contentsOf: "null".utf8)
+        } else {
+            appendDecimal(UInt64(e.patient), to: &buffer)
+        }
         buffer.append(contentsOf: #","cohort":"#.utf8)
-        if e.cohort >= 0 { buffer.append(contentsOf: names.cohorts[Int(e.cohort)]) } else { buffer.append(contentsOf: "null".utf8) }
+        if e.cohort >= 0 {
+            buffer.append(contentsOf: names.cohorts[Int(e.cohort)])
+        } else {
+            buffer.append(contentsOf: "null".utf8)
+        }
         buffer.append(contentsOf: #","service":"#.utf8)
-        if e.service >= 0 { buffer.append(contentsOf: names.services[Int(e.service)]) } else { buffer.append(contentsOf: "null".utf8) }
+        if e.service >= 0 {
+            buffer.append(contentsOf: names.services[Int(e.service)])
+        } else {
+            buffer.append(contentsOf: "null".utf8)
+        }
         buffer.append(contentsOf: #","detail":"#.utf8)
         appendDecimal(e.detail, to: &buffer)
         buffer.append(contentsOf: "}\n".utf8)
@@ -111,7 +123,9 @@ final class JSONLinesEventSource: EventRecordSource {
                 throw LogError.corrupt("\(path): line \(number): \(error.description)")
             }
             do { found = try EventLogHeader(json: value) } catch {
-                if case .corrupt(let message) = error { throw LogError.corrupt("\(path): \(message.hasPrefix("line") ? "" : "line 1: ")\(message)") }
+                if case .corrupt(let message) = error {
+                    throw LogError.corrupt("\(path): \(message.hasPrefix("line") ? "" : "line 1: ")\(message)")
+                }
                 throw error
             }
         }
@@ -141,7 +155,9 @@ final class JSONLinesEventSource: EventRecordSource {
                 do throws(JSON5ParseError) {
                     value = try JSON5.parse(String(decoding: bytes, as: UTF8.self))
                 } catch {
-                    if !complete { throw LogError.truncated("\(path): line \(number) is cut short (\(error.description))") }
+                    if !complete {
+                        throw LogError.truncated("\(path): line \(number) is cut short (\(error.description))")
+                    }
                     throw LogError.corrupt("\(path): line \(number): \(error.description)")
                 }
                 return try JSONLinesEventSource.decode(value, names: names, line: number, path: path)
@@ -156,36 +172,54 @@ final class JSONLinesEventSource: EventRecordSource {
     static let fields = ["rep", "seq", "t", "kind", "patient", "cohort", "service", "detail"]
 
     /// Decodes a parsed line, checking every field (all eight, and no other).
-    static func decode(_ value: JSONValue, names: EventNames, line: Int, path: String) throws(LogError) -> (Int, Event) {
+    static func decode(_ value: JSONValue, names: EventNames, line: Int, path: String) throws(LogError) -> (Int, Event)
+    {
         func bad(_ m: String) -> LogError { LogError.corrupt("\(path): line \(line): \(m)") }
         guard let o = value.objectValue else { throw bad("not an event object") }
         for key in o.keys where !fields.contains(key) { throw bad("unknown field '\(key)'") }
         if let repeated = o.duplicateKeys.first { throw bad("field '\(repeated)' repeated") }
         for key in fields where o[key] == nil { throw bad("missing field '\(key)'") }
         guard let rep = o["rep"]?.numberValue, rep >= 0, rep == rep.rounded(), rep < 2e9 else { throw bad("bad 'rep'") }
-        guard let seq = o["seq"]?.numberValue, seq >= 0, seq == seq.rounded(), seq < 0x1p63 else { throw bad("bad 'seq'") }
+        guard let seq = o["seq"]?.numberValue, seq >= 0, seq == seq.rounded(), seq < 0x1p63 else {
+            throw bad("bad 'seq'")
+        }
         guard let t = o["t"]?.numberValue, t.isFinite, t >= 0 else { throw bad("bad time 't'") }
-        guard let kindName = o["kind"]?.stringValue, let kind = EventKind(name: kindName) else { throw bad("unknown event kind") }
-        guard let detail = o["detail"]?.numberValue, detail == detail.rounded(), detail >= -2_147_483_648, detail <= 2_147_483_647 else {
+        guard let kindName = o["kind"]?.stringValue, let kind = EventKind(name: kindName) else {
+            throw bad("unknown event kind")
+        }
+        guard let detail = o["detail"]?.numberValue, detail == detail.rounded(), detail >= -2_147_483_648,
+            detail <= 2_147_483_647
+        else {
             throw bad("bad 'detail'")
         }
         var patient = Event.noPatient
         if let p = o["patient"], !p.isNull {
-            guard let n = p.numberValue, n >= 0, n < Double(UInt32.max), n == n.rounded() else { throw bad("bad 'patient'") }
+            guard let n = p.numberValue, n >= 0, n < Double(UInt32.max), n == n.rounded() else {
+                throw bad("bad 'patient'")
+            }
             patient = UInt32(n)
         }
         var cohort: Int16 = -1
         if let c = o["cohort"], !c.isNull {
-            guard let name = c.stringValue, let i = names.cohorts[name] else { throw bad("unknown cohort \(c.jsonText())") }
+            guard let name = c.stringValue, let i = names.cohorts[name] else {
+                throw bad("unknown cohort \(c.jsonText())")
+            }
             cohort = i
         }
         var service: Int16 = -1
         if let s = o["service"], !s.isNull {
-            guard let name = s.stringValue, let i = names.services[name] else { throw bad("unknown service \(s.jsonText())") }
+            guard let name = s.stringValue, let i = names.services[name] else {
+                throw bad("unknown service \(s.jsonText())")
+            }
             service = i
         }
         if EventKind.needingService.contains(kind) && service < 0 { throw bad("event '\(kindName)' needs a service") }
-        return (Int(rep), Event(time: t, sequence: UInt64(seq), patient: patient, kind: kind, cohort: cohort, service: service, detail: Int32(detail)))
+        return (
+            Int(rep),
+            Event(
+                time: t, sequence: UInt64(seq), patient: patient, kind: kind, cohort: cohort, service: service,
+                detail: Int32(detail))
+        )
     }
 
     /// Decodes a line exactly as `JSONLinesWriter` writes it (fields in order, no spaces, names
@@ -236,7 +270,10 @@ final class JSONLinesEventSource: EventRecordSource {
         // Digits, '.', 'e', '-', '+' only: what Double.description writes for finite values.
         for k in tStart..<i {
             let c = line[k]
-            guard (c >= 48 && c <= 57) || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") else {
+            guard
+                (c >= 48 && c <= 57) || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "-")
+                    || c == UInt8(ascii: "+")
+            else {
                 return nil
             }
         }
@@ -265,11 +302,17 @@ final class JSONLinesEventSource: EventRecordSource {
         }
         guard literal(#","detail":"#) else { return nil }
         let negative = literal("-")
-        guard let magnitude = unsigned(max: negative ? 2_147_483_648 : 2_147_483_647), i + 1 == n, line[i] == UInt8(ascii: "}") else { return nil }
+        guard let magnitude = unsigned(max: negative ? 2_147_483_648 : 2_147_483_647), i + 1 == n,
+            line[i] == UInt8(ascii: "}")
+        else { return nil }
         if negative && magnitude == 0 { return nil }
         if EventKind.needingService.contains(kind) && service < 0 { return nil }
         let detail = negative ? Int32(truncatingIfNeeded: -Int64(magnitude)) : Int32(magnitude)
-        return (Int(rep), Event(time: t, sequence: seq, patient: patient, kind: kind, cohort: cohort, service: service, detail: detail))
+        return (
+            Int(rep),
+            Event(
+                time: t, sequence: seq, patient: patient, kind: kind, cohort: cohort, service: service, detail: detail)
+        )
     }
 }
 
@@ -282,10 +325,14 @@ struct EventNames: Sendable {
     init(_ context: ProjectionContext) {
         kinds = Dictionary(EventKind.allCases.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var c: [String: Int16] = [:]
-        for (i, cohort) in context.cohorts.enumerated() where c[cohort.name] == nil { c[cohort.name] = Int16(truncatingIfNeeded: i) }
+        for (i, cohort) in context.cohorts.enumerated() where c[cohort.name] == nil {
+            c[cohort.name] = Int16(truncatingIfNeeded: i)
+        }
         cohorts = c
         var s: [String: Int16] = [:]
-        for (i, service) in context.services.enumerated() where s[service.name] == nil { s[service.name] = Int16(truncatingIfNeeded: i) }
+        for (i, service) in context.services.enumerated() where s[service.name] == nil {
+            s[service.name] = Int16(truncatingIfNeeded: i)
+        }
         services = s
     }
 }

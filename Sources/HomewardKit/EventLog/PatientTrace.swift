@@ -41,7 +41,8 @@ public struct PatientTrace: Sendable {
         let stream = try EventLogStream(path: path)
         let header = stream.header
         guard replication >= 0, replication < header.replications else {
-            throw Problem.unknownReplication("\(path): no replication \(replication): the log holds replications 0 to \(header.replications - 1)")
+            throw Problem.unknownReplication(
+                "\(path): no replication \(replication): the log holds replications 0 to \(header.replications - 1)")
         }
         var events: [Event] = []
         var highest: Int64 = -1
@@ -64,7 +65,8 @@ public struct PatientTrace: Sendable {
             let range = highest >= 0 ? "its patients are numbered 0 to \(highest)" : "it has no patients"
             throw Problem.unknownPatient("\(path): no patient \(patient) in replication \(replication) (\(range))")
         }
-        return PatientTrace(header: header, patient: patient, replication: replication, events: events, endTime: endTime)
+        return PatientTrace(
+            header: header, patient: patient, replication: replication, events: events, endTime: endTime)
     }
 
     /// The story: a title line, then one line per event ("2016-11-03 14:20  crisis (cohort
@@ -102,7 +104,9 @@ public struct PatientTrace: Sendable {
 
     /// One line per event of one patient, and a last line for anything open at `endTime`.
     public static func lines(_ events: [Event], context c: ProjectionContext, endTime: Double) -> [String] {
-        func service(_ i: Int16) -> String { i >= 0 && Int(i) < c.services.count ? c.services[Int(i)].name : "service \(i)" }
+        func service(_ i: Int16) -> String {
+            i >= 0 && Int(i) < c.services.count ? c.services[Int(i)].name : "service \(i)"
+        }
         func cohort(_ i: Int16) -> String { i >= 0 && Int(i) < c.cohorts.count ? c.cohorts[Int(i)].name : "none" }
         func pathway(_ i: Int32) -> String { i >= 0 && Int(i) < c.pathways.count ? c.pathways[Int(i)] : "\(i)" }
         let acute = Int16(c.acute)
@@ -132,7 +136,9 @@ public struct PatientTrace: Sendable {
             let text: String
             switch e.kind {
             case .crisis:
-                text = e.detail == 1 ? "crisis, a readmission (cohort \(cohort(e.cohort)))" : "crisis (cohort \(cohort(e.cohort)))"
+                text =
+                    e.detail == 1
+                    ? "crisis, a readmission (cohort \(cohort(e.cohort)))" : "crisis (cohort \(cohort(e.cohort)))"
             case .notConveyed:
                 text = "not conveyed to hospital: stays where they are"
             case .conveyance:
@@ -213,7 +219,8 @@ public struct PatientTrace: Sendable {
             case .death:
                 text = s >= 0 ? "died in \(service(s))" : "died"
             case .followUp91:
-                text = "91-day follow-up after leaving hospital for reablement: \(FollowUpStatus(rawValue: e.detail)?.label ?? "status \(e.detail)")"
+                text =
+                    "91-day follow-up after leaving hospital for reablement: \(FollowUpStatus(rawValue: e.detail)?.label ?? "status \(e.detail)")"
             case .capacity:
                 text = "capacity of \(service(s)) set to \(e.detail)"
             case .end:
@@ -224,10 +231,14 @@ public struct PatientTrace: Sendable {
         // What is still open when the run ends.
         for s in stayStart.keys.sorted() {
             closeDelay(s, at: endTime)
-            lines.append("\(clock(endTime, origin: c.origin))  end of the run: still in \(service(s)) (\(stayText(s, until: endTime, soFar: true)))")
+            lines.append(
+                "\(clock(endTime, origin: c.origin))  end of the run: still in \(service(s)) (\(stayText(s, until: endTime, soFar: true)))"
+            )
         }
         if let w = edWaitStart {
-            lines.append("\(clock(endTime, origin: c.origin))  end of the run: still waiting in ED (\(duration(endTime - w)) so far)")
+            lines.append(
+                "\(clock(endTime, origin: c.origin))  end of the run: still waiting in ED (\(duration(endTime - w)) so far)"
+            )
         }
         return lines
     }

@@ -51,7 +51,9 @@ public struct Comparison: Sendable {
             }
             guard complete else { continue }
             rows.append(
-                Row(key: key, base: ConfidenceInterval(values: baseValues.filter { !$0.isNaN }), variants: variantIntervals, differences: differences))
+                Row(
+                    key: key, base: ConfidenceInterval(values: baseValues.filter { !$0.isNaN }),
+                    variants: variantIntervals, differences: differences))
         }
         self.rows = rows
     }
@@ -60,12 +62,16 @@ public struct Comparison: Sendable {
 
     /// `compare.csv`: one row per metric and variant.
     public var csv: String {
-        var out = CSV.row(["metric", "unit", "base", "variant", "base_mean", "variant_mean", "difference", "difference_ci95_low", "difference_ci95_high", "significant"])
+        var out = CSV.row([
+            "metric", "unit", "base", "variant", "base_mean", "variant_mean", "difference", "difference_ci95_low",
+            "difference_ci95_high", "significant",
+        ])
         for row in rows {
             for v in row.variants.indices {
                 out += CSV.row([
                     row.key, MetricCatalogue.unit(of: row.key), names[0], names[v + 1], CSV.number(row.base.mean),
-                    CSV.number(row.variants[v].mean), CSV.number(row.differences[v].mean), CSV.number(row.differences[v].low),
+                    CSV.number(row.variants[v].mean), CSV.number(row.differences[v].mean),
+                    CSV.number(row.differences[v].low),
                     CSV.number(row.differences[v].high), row.isSignificant(v) ? "yes" : "no",
                 ])
             }
@@ -83,14 +89,18 @@ public struct Comparison: Sendable {
                         JSONObject([
                             ("scenario", .string(names[v + 1])), ("mean", .number(row.variants[v].mean)),
                             ("difference", .number(row.differences[v].mean)),
-                            ("differenceCi95", .array([.number(row.differences[v].low), .number(row.differences[v].high)])),
+                            (
+                                "differenceCi95",
+                                .array([.number(row.differences[v].low), .number(row.differences[v].high)])
+                            ),
                             ("significant", .bool(row.isSignificant(v))),
                         ])))
             }
             metrics[row.key] = .object(
                 JSONObject([
                     ("unit", .string(MetricCatalogue.unit(of: row.key))), ("base", .number(row.base.mean)),
-                    ("baseCi95", .array([.number(row.base.low), .number(row.base.high)])), ("variants", .array(variants)),
+                    ("baseCi95", .array([.number(row.base.low), .number(row.base.high)])),
+                    ("variants", .array(variants)),
                 ]))
         }
         return .object(JSONObject([("scenarios", .array(names.map { .string($0) })), ("metrics", .object(metrics))]))

@@ -44,15 +44,24 @@ public struct PartialResult: Sendable {
                 ("seed", .number(Double(seed))), ("totalReplications", .number(Double(totalReplications))),
                 ("start", .string(start.description)), ("horizonDays", .number(Double(horizonDays))),
                 ("warmupDays", .number(Double(warmupDays))),
-                ("replications", .array(replications.map { .object(JSONObject([("index", .number(Double($0.index))), ("metrics", $0.metrics.json)])) })),
+                (
+                    "replications",
+                    .array(
+                        replications.map {
+                            .object(JSONObject([("index", .number(Double($0.index))), ("metrics", $0.metrics.json)]))
+                        })
+                ),
             ]))
     }
 
     public init(json: JSONValue, file: String) throws(CommandFailure) {
         func bad(_ m: String) -> CommandFailure { .usage("\(file): not a valid partial result: \(m)") }
-        guard let o = json.objectValue, o["format"]?.stringValue == PartialResult.format else { throw bad("no \"format\": \"\(PartialResult.format)\"") }
+        guard let o = json.objectValue, o["format"]?.stringValue == PartialResult.format else {
+            throw bad("no \"format\": \"\(PartialResult.format)\"")
+        }
         guard o["version"]?.numberValue == Double(PartialResult.version) else { throw bad("unsupported version") }
-        guard let name = o["scenario"]?.stringValue, let hash = o["scenarioHash"]?.stringValue, let seed = o["seed"]?.numberValue,
+        guard let name = o["scenario"]?.stringValue, let hash = o["scenarioHash"]?.stringValue,
+            let seed = o["seed"]?.numberValue,
             let total = o["totalReplications"]?.numberValue, let reps = o["replications"]?.arrayValue,
             let startText = o["start"]?.stringValue, let start = CivilDate(iso: startText),
             let horizon = o["horizonDays"]?.numberValue, let warmup = o["warmupDays"]?.numberValue
@@ -65,30 +74,44 @@ public struct PartialResult: Sendable {
             list.append((Int(index), metrics))
         }
         self.init(
-            scenarioName: name, scenarioFile: o["scenarioFile"]?.stringValue ?? "", scenarioHash: hash, seed: UInt64(seed),
-            totalReplications: Int(total), replications: list, start: start, horizonDays: Int(horizon), warmupDays: Int(warmup))
+            scenarioName: name, scenarioFile: o["scenarioFile"]?.stringValue ?? "", scenarioHash: hash,
+            seed: UInt64(seed),
+            totalReplications: Int(total), replications: list, start: start, horizonDays: Int(horizon),
+            warmupDays: Int(warmup))
     }
 
     /// Combines shards into the complete, ordered list of replications.
     ///
     /// - Throws: when shards come from different scenarios or seeds, overlap, or leave gaps.
-    public static func merge(_ parts: [(file: String, part: PartialResult)]) throws(CommandFailure) -> (PartialResult, [ReplicationMetrics]) {
+    public static func merge(_ parts: [(file: String, part: PartialResult)]) throws(CommandFailure) -> (
+        PartialResult, [ReplicationMetrics]
+    ) {
         guard let first = parts.first?.part else { throw .usage("merge needs at least one partial result") }
         var byIndex: [Int: ReplicationMetrics] = [:]
         for (file, p) in parts {
-            guard p.scenarioHash == first.scenarioHash, p.seed == first.seed, p.totalReplications == first.totalReplications else {
-                throw .usage("\(file): comes from a different run (scenario hash \(p.scenarioHash), seed \(p.seed), \(p.totalReplications) replications) than \(parts[0].file)")
+            guard p.scenarioHash == first.scenarioHash, p.seed == first.seed,
+                p.totalReplications == first.totalReplications
+            else {
+                throw .usage(
+                    "\(file): comes from a different run (scenario hash \(p.scenarioHash), seed \(p.seed), \(p.totalReplications) replications) than \(parts[0].file)"
+                )
             }
             for (index, metrics) in p.replications {
-                guard index >= 0 && index < first.totalReplications else { throw .usage("\(file): replication \(index) is out of range") }
-                guard byIndex[index] == nil else { throw .usage("\(file): replication \(index) appears in more than one partial result") }
+                guard index >= 0 && index < first.totalReplications else {
+                    throw .usage("\(file): replication \(index) is out of range")
+                }
+                guard byIndex[index] == nil else {
+                    throw .usage("\(file): replication \(index) appears in more than one partial result")
+                }
                 byIndex[index] = metrics
             }
         }
         let missing = (0..<first.totalReplications).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
             let list = missing.prefix(10).map(String.init).joined(separator: ", ")
-            throw .usage("replications missing from the partial results: \(list)\(missing.count > 10 ? ", ..." : "") (\(missing.count) of \(first.totalReplications))")
+            throw .usage(
+                "replications missing from the partial results: \(list)\(missing.count > 10 ? ", ..." : "") (\(missing.count) of \(first.totalReplications))"
+            )
         }
         var whole = first
         whole.replications = (0..<first.totalReplications).map { ($0, byIndex[$0]!) }
@@ -118,10 +141,14 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// `SLURM_ARRAY_TASK_COUNT`.
     public static func parse(_ text: String, environment: [String: String]) throws(CommandFailure) -> Shard {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count <= 2, let head = parts.first else { throw .usage("--shard must be I/N, auto or auto/N, got '\(text)'") }
+        guard parts.count <= 2, let head = parts.first else {
+            throw .usage("--shard must be I/N, auto or auto/N, got '\(text)'")
+        }
         var index: Int?
         var count = parts.count == 2 ? Int(parts[1]) : nil
-        if parts.count == 2 && count == nil { throw .usage("--shard: the shard count must be a whole number, got '\(parts[1])'") }
+        if parts.count == 2 && count == nil {
+            throw .usage("--shard: the shard count must be a whole number, got '\(parts[1])'")
+        }
         if head == "auto" {
             if let k = environment["JOB_COMPLETION_INDEX"] {
                 index = Int(k)
@@ -131,10 +158,13 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             } else if let h = environment["HOMEWARD_SHARD_INDEX"] {
                 index = Int(h)
             } else {
-                throw .usage("--shard auto: none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX is set")
+                throw .usage(
+                    "--shard auto: none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX is set")
             }
             count = count ?? environment["HOMEWARD_SHARD_COUNT"].flatMap(Int.init)
-            guard index != nil else { throw .usage("--shard auto: the shard index in the environment is not a whole number") }
+            guard index != nil else {
+                throw .usage("--shard auto: the shard index in the environment is not a whole number")
+            }
         } else {
             index = Int(head)
         }
@@ -176,10 +206,14 @@ extension ReplicationMetrics {
             series.append((k, xs.map(JSONValue.decodeLossless)))
         }
         var daily: [(key: String, values: [Double])] = []
-        if let dailyKeys = o["dailyKeys"]?.arrayValue?.compactMap(\.stringValue), let d = o["daily"]?.arrayValue, d.count == dailyKeys.count {
+        if let dailyKeys = o["dailyKeys"]?.arrayValue?.compactMap(\.stringValue), let d = o["daily"]?.arrayValue,
+            d.count == dailyKeys.count
+        {
             for (k, s) in zip(dailyKeys, d) { daily.append((k, (s.arrayValue ?? []).map(JSONValue.decodeLossless))) }
         }
-        self.init(values: zip(keys, values).map { ($0, JSONValue.decodeLossless($1)) }, monthLabels: months, monthly: series, daily: daily)
+        self.init(
+            values: zip(keys, values).map { ($0, JSONValue.decodeLossless($1)) }, monthLabels: months, monthly: series,
+            daily: daily)
     }
 }
 

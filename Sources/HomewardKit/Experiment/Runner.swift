@@ -87,7 +87,9 @@ public struct RunManifest: Sendable {
 /// outcome does not depend on the number of threads.
 public enum Runner {
     /// One replication folded straight into its metrics (no log kept).
-    public static func replicate(_ scenario: Scenario, seed: UInt64, replication: Int, recordDaily: Bool = false) -> ReplicationMetrics {
+    public static func replicate(_ scenario: Scenario, seed: UInt64, replication: Int, recordDaily: Bool = false)
+        -> ReplicationMetrics
+    {
         var simulation = Simulation(
             scenario: scenario, seed: seed, replication: replication,
             sink: Projection(context: ProjectionContext(scenario: scenario), recordingDaily: recordDaily))
@@ -115,8 +117,11 @@ public enum Runner {
         // behind the header as soon as the replications before it are done (see EventLog/).
         let log = try options.eventsPath.map { (path: String) throws(LogError) -> EventLogAssembler in
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            let header = EventLogHeader(context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let header = EventLogHeader(
+                context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)
             return try EventLogAssembler(path: path, header: header, format: EventLogFormat.forPath(path), parts: n)
         }
         parallelFor(count: n, threads: options.threads) { slot in
@@ -136,9 +141,13 @@ public enum Runner {
                     let projection = Projection(context: context, recordingDaily: options.recordDaily)
                     let (metrics, runaway) =
                         switch log!.format {
-                        case .binary: try replicateLogging(BinaryEventLogWriter.self, scenario, options, rep, slot, projection, log!)
-                        case .jsonLines: try replicateLogging(JSONLinesWriter.self, scenario, options, rep, slot, projection, log!)
-                        case .csv: try replicateLogging(CSVEventLogWriter.self, scenario, options, rep, slot, projection, log!)
+                        case .binary:
+                            try replicateLogging(
+                                BinaryEventLogWriter.self, scenario, options, rep, slot, projection, log!)
+                        case .jsonLines:
+                            try replicateLogging(JSONLinesWriter.self, scenario, options, rep, slot, projection, log!)
+                        case .csv:
+                            try replicateLogging(CSVEventLogWriter.self, scenario, options, rep, slot, projection, log!)
                         }
                     if let runaway {
                         failures.set(slot, RunError.runaway(file: loaded.file, replication: rep, explanation: runaway))
@@ -160,13 +169,15 @@ public enum Runner {
             scenarioName: scenario.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: options.seed,
             replications: n, start: scenario.start, horizonDays: scenario.days, warmupDays: scenario.warmupDays,
             threads: options.threads, wallSeconds: Date().timeIntervalSince(began), eventsFile: options.eventsPath)
-        return RunResult(replications: results.values.map { $0 as! ReplicationMetrics }, indices: indices, manifest: manifest)
+        return RunResult(
+            replications: results.values.map { $0 as! ReplicationMetrics }, indices: indices, manifest: manifest)
     }
 
     /// One replication folded into `projection` while its events are written, in the format of
     /// `W`, to part `slot` of `log`. Returns the metrics and the simulation's runaway message.
     static func replicateLogging<W: EventLogWriter>(
-        _: W.Type, _ scenario: Scenario, _ options: RunOptions, _ rep: Int, _ slot: Int, _ projection: Projection, _ log: EventLogAssembler
+        _: W.Type, _ scenario: Scenario, _ options: RunOptions, _ rep: Int, _ slot: Int, _ projection: Projection,
+        _ log: EventLogAssembler
     ) throws(LogError) -> (ReplicationMetrics, String?) {
         let output = try EventLogOutput(creating: log.partPath(slot))
         var simulation = Simulation(
@@ -176,7 +187,8 @@ public enum Runner {
         simulation.run()
         simulation.sink.second.flush()
         try output.close()
-        log.deliver(slot: slot, events: simulation.sink.second.eventsWritten, blocks: simulation.sink.second.blocksWritten)
+        log.deliver(
+            slot: slot, events: simulation.sink.second.eventsWritten, blocks: simulation.sink.second.blocksWritten)
         return (simulation.sink.first.metrics(), simulation.runaway)
     }
 
@@ -283,7 +295,8 @@ public enum SequentialReplications {
     /// 2; the sizes depend only on the count, so the result does not depend on threads) until
     /// the target precision or `maximum` is reached.
     public static func run(
-        _ loaded: LoadedScenario, options: RunOptions, precision: Double, maximum: Int, progress: (@Sendable (Int) -> Void)? = nil
+        _ loaded: LoadedScenario, options: RunOptions, precision: Double, maximum: Int,
+        progress: (@Sendable (Int) -> Void)? = nil
     ) throws -> RunResult {
         var first = try Runner.run(loaded, options: options, progress: progress)
         var n = options.replications
@@ -305,10 +318,16 @@ public enum SequentialReplications {
         first.manifest.replications = n
         first.manifest.precision = .object(
             JSONObject([
-                ("target", .number(precision)), ("achieved", .number(reached.worst)), ("worstMetric", .string(reached.metric)),
+                ("target", .number(precision)), ("achieved", .number(reached.worst)),
+                ("worstMetric", .string(reached.metric)),
                 ("metricsChecked", .array(keys.map { .string($0) })), ("replications", .number(Double(n))),
                 ("maximumReplications", .number(Double(maximum))), ("reached", .bool(reached.worst <= precision)),
-                ("method", .string("confidence-interval method: 95% half-width within the target share of the mean for every checked metric")),
+                (
+                    "method",
+                    .string(
+                        "confidence-interval method: 95% half-width within the target share of the mean for every checked metric"
+                    )
+                ),
             ]))
         return first
     }

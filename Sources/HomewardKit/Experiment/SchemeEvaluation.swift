@@ -32,7 +32,8 @@ public struct SchemeEvaluation: Sendable {
     /// - Parameters:
     ///   - base: replications of the scenario without schemes.
     ///   - options: each option's name and replications (same seed and count as `base`).
-    public init(scenarioName: String, base: [ReplicationMetrics], options: [(name: String, runs: [ReplicationMetrics])]) {
+    public init(scenarioName: String, base: [ReplicationMetrics], options: [(name: String, runs: [ReplicationMetrics])])
+    {
         self.scenarioName = scenarioName
         self.options = options.map { name, runs in
             func paired(_ key: String, _ sign: Double) -> ConfidenceInterval {
@@ -67,7 +68,9 @@ public struct SchemeEvaluation: Sendable {
             ]
             return Option(
                 name: name,
-                measures: SchemeEvaluation.measureNames.map { Measure(key: $0.key, label: $0.label, unit: $0.unit, interval: intervals[$0.key]!) })
+                measures: SchemeEvaluation.measureNames.map {
+                    Measure(key: $0.key, label: $0.label, unit: $0.unit, interval: intervals[$0.key]!)
+                })
         }
     }
 
@@ -76,7 +79,10 @@ public struct SchemeEvaluation: Sendable {
         var out = CSV.row(["option", "measure", "unit", "mean", "ci95_low", "ci95_high"])
         for o in options {
             for m in o.measures {
-                out += CSV.row([o.name, m.key, m.unit, CSV.number(m.interval.mean), CSV.number(m.interval.low), CSV.number(m.interval.high)])
+                out += CSV.row([
+                    o.name, m.key, m.unit, CSV.number(m.interval.mean), CSV.number(m.interval.low),
+                    CSV.number(m.interval.high),
+                ])
             }
         }
         return out
@@ -102,9 +108,16 @@ public struct SchemeEvaluation: Sendable {
                                                         $0.key,
                                                         .object(
                                                             JSONObject([
-                                                                ("label", .string($0.label)), ("unit", .string($0.unit)),
+                                                                ("label", .string($0.label)),
+                                                                ("unit", .string($0.unit)),
                                                                 ("mean", .number($0.interval.mean)),
-                                                                ("ci95", .array([.number($0.interval.low), .number($0.interval.high)])),
+                                                                (
+                                                                    "ci95",
+                                                                    .array([
+                                                                        .number($0.interval.low),
+                                                                        .number($0.interval.high),
+                                                                    ])
+                                                                ),
                                                             ]))
                                                     )
                                                 }))

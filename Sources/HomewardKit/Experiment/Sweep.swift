@@ -10,14 +10,20 @@ public struct Sweep: Sendable {
 
         /// Parses `services.reablement.capacity=180..260:20`.
         public static func parse(_ text: String) throws(CommandFailure) -> Axis {
-            let bad = CommandFailure.usage("--vary must be FIELD=FROM..TO:STEP (for example services.reablement.capacity=180..260:20), got '\(text)'")
+            let bad = CommandFailure.usage(
+                "--vary must be FIELD=FROM..TO:STEP (for example services.reablement.capacity=180..260:20), got '\(text)'"
+            )
             guard let eq = text.firstIndex(of: "=") else { throw bad }
             let field = String(text[..<eq])
             let range = String(text[text.index(after: eq)...])
             let colon = range.split(separator: ":", omittingEmptySubsequences: false)
-            guard !field.isEmpty, colon.count == 2, let step = Double(colon[1]), step > 0, step.isFinite else { throw bad }
+            guard !field.isEmpty, colon.count == 2, let step = Double(colon[1]), step > 0, step.isFinite else {
+                throw bad
+            }
             let ends = colon[0].components(separatedBy: "..")
-            guard ends.count == 2, let from = Double(ends[0]), let to = Double(ends[1]), from.isFinite, to.isFinite, to >= from else { throw bad }
+            guard ends.count == 2, let from = Double(ends[0]), let to = Double(ends[1]), from.isFinite, to.isFinite,
+                to >= from
+            else { throw bad }
             let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
             guard count <= 10_000 else { throw .usage("--vary \(field): \(count) values is too many (at most 10,000)") }
             // Values computed from the index (not by repeated addition) so they print cleanly.
@@ -43,7 +49,9 @@ public struct Sweep: Sendable {
         for (axis, value) in zip(axes, point) {
             let path = axis.field.split(separator: ".").map(String.init)
             guard Sweep.set(&result, path, value) else {
-                throw ScenarioError(issues: [ScenarioIssue(file: file, path: axis.field, message: "--vary: no such field in the scenario")])
+                throw ScenarioError(issues: [
+                    ScenarioIssue(file: file, path: axis.field, message: "--vary: no such field in the scenario")
+                ])
             }
         }
         return result
@@ -87,7 +95,8 @@ public struct SweepResult: Sendable {
 
     /// Tidy CSV: one row per point and metric.
     public var csv: String {
-        var out = CSV.row(["point"] + sweep.axes.map(\.field) + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
+        var out = CSV.row(
+            ["point"] + sweep.axes.map(\.field) + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
         for (i, (point, run)) in zip(points, runs).enumerated() {
             for entry in Summary(run).entries {
                 out += CSV.row(

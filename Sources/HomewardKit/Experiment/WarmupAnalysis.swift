@@ -29,7 +29,8 @@ public struct WarmupAnalysis: Sendable {
     /// Runs `scenario` from empty (no warm-up) over its warm-up plus measured days, and the
     /// reference with an extra year of warm-up, over the same days.
     public static func run(
-        _ scenario: Scenario, seed: UInt64, replications: Int, threads: Int, halfWindow: Int = 7, tolerance: Double = 0.02
+        _ scenario: Scenario, seed: UInt64, replications: Int, threads: Int, halfWindow: Int = 7,
+        tolerance: Double = 0.02
     ) -> WarmupAnalysis {
         var fromEmpty = scenario
         fromEmpty.start = scenario.origin
@@ -51,17 +52,21 @@ public struct WarmupAnalysis: Sendable {
     }
 
     /// Each measure's mean and variance over replications at each measured midnight.
-    static func daily(_ s: Scenario, seed: UInt64, replications: Int, threads: Int) -> [(name: String, mean: [Double], variance: [Double])] {
+    static func daily(_ s: Scenario, seed: UInt64, replications: Int, threads: Int) -> [(
+        name: String, mean: [Double], variance: [Double]
+    )] {
         let context = ProjectionContext(scenario: s)
         let slots = ResultSlots(count: replications)
         Runner.parallelFor(count: replications, threads: threads) { rep in
-            var sim = Simulation(scenario: s, seed: seed, replication: rep, sink: Projection(context: context, recordingDaily: true))
+            var sim = Simulation(
+                scenario: s, seed: seed, replication: rep, sink: Projection(context: context, recordingDaily: true))
             sim.run()
             slots.set(rep, (sim.sink.dailyCensus, sim.sink.dailyDelayed))
         }
         let results = slots.values.map { $0 as! ([[Double]], [Double]) }
         var measures: [(String, [[Double]])] = [("delayed patients in acute", results.map(\.1))]
-        for (i, service) in s.services.enumerated() where [.acute, .homeReablement, .bedBased, .homeCare].contains(service.kind) {
+        for (i, service) in s.services.enumerated()
+        where [.acute, .homeReablement, .bedBased, .homeCare].contains(service.kind) {
             measures.append(("\(service.name) occupancy", results.map { $0.0[i] }))
         }
         return measures.map { name, perRep in
@@ -117,7 +122,8 @@ public struct WarmupAnalysis: Sendable {
         for s in series {
             for d in s.mean.indices {
                 out += CSV.row([
-                    String(d + 1), start.adding(days: d).description, s.name, CSV.number(s.mean[d]), CSV.number(s.smoothed[d]),
+                    String(d + 1), start.adding(days: d).description, s.name, CSV.number(s.mean[d]),
+                    CSV.number(s.smoothed[d]),
                     CSV.number(s.reference[d]),
                 ])
             }

@@ -22,8 +22,9 @@ public enum LinearAlgebra {
     ///   entries.
     /// - Complexity: O(n³) time, O(n²) memory.
     public static func solve(_ a: [Double], _ b: [Double], n: Int) -> [Double]? {
-        precondition(n >= 0 && a.count == n * n && b.count == n,
-                     "solve: a must be n×n and b must have n entries")
+        precondition(
+            n >= 0 && a.count == n * n && b.count == n,
+            "solve: a must be n×n and b must have n entries")
         if n == 0 { return [] }
         var m = a
         var rhs = b

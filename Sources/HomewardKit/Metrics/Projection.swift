@@ -101,7 +101,8 @@ public struct Projection: EventSink {
         monthlyAvoided = Array(repeating: 0, count: m)
         monthlyDelayExact = Array(repeating: 0, count: m)
         monthlyDelayMidnight = Array(repeating: 0, count: m)
-        monthlyDelayMidnightByReason = Array(repeating: Array(repeating: 0, count: DelayReason.allCases.count), count: m)
+        monthlyDelayMidnightByReason = Array(
+            repeating: Array(repeating: 0, count: DelayReason.allCases.count), count: m)
         monthlySnapshot = Array(repeating: 0, count: m)
         monthlyAcuteCensus = Array(repeating: 0, count: m)
         monthlyMidnights = Array(repeating: 0, count: m)
@@ -118,7 +119,9 @@ public struct Projection: EventSink {
     /// only when the (year, month) changes (within one month the label is the same), and is
     /// appended, as there, only when it differs from the last one. Formatting 365 labels was
     /// 2% of a one-year replication.
-    static func measuredCalendar(_ context: ProjectionContext) -> (labels: [String], monthOfDay: [Int], isMonthEnd: [Bool]) {
+    static func measuredCalendar(_ context: ProjectionContext) -> (
+        labels: [String], monthOfDay: [Int], isMonthEnd: [Bool]
+    ) {
         var labels: [String] = []
         var monthOfDay: [Int] = []
         var isMonthEnd: [Bool] = []
@@ -330,14 +333,17 @@ public struct Projection: EventSink {
 
     /// Integrates occupancy of service `s` up to `t` and takes the midnight census before `t`.
     /// `service` is `perService.element(s)`, taken in the same event.
-    mutating func advance(_ service: UnsafeMutablePointer<ServiceTotals>, _ s: Int, to t: Double, includingMidnightAtT: Bool = false) {
+    mutating func advance(
+        _ service: UnsafeMutablePointer<ServiceTotals>, _ s: Int, to t: Double, includingMidnightAtT: Bool = false
+    ) {
         let a = max(service.pointee.lastChange, warmup)
         let b = min(t, horizon)
         if b > a { service.pointee.occupancyIntegral += Double(service.pointee.occupancy) * (b - a) }
         service.pointee.lastChange = t
         let last = Int(horizon)
         while service.pointee.nextMidnight <= last
-            && (Double(service.pointee.nextMidnight) < t || (includingMidnightAtT && Double(service.pointee.nextMidnight) == t))
+            && (Double(service.pointee.nextMidnight) < t
+                || (includingMidnightAtT && Double(service.pointee.nextMidnight) == t))
         {
             let k = service.pointee.nextMidnight
             service.pointee.nextMidnight += 1
@@ -381,8 +387,10 @@ public struct Projection: EventSink {
         let p = patients.state(i)
         guard p.pointee.flags.contains(.delayed) else { return }
         p.pointee.flags.remove(.delayed)
-        let d = (start: p.pointee.delayStart, code: p.pointee.delayCode,
-                 service: Int(p.pointee.delayService), pathway: Int(p.pointee.delayPathway))
+        let d = (
+            start: p.pointee.delayStart, code: p.pointee.delayCode,
+            service: Int(p.pointee.delayService), pathway: Int(p.pointee.delayPathway)
+        )
         let a = max(d.start, warmup)
         let b = min(t, horizon)
         if d.service != context.acute {

@@ -63,7 +63,9 @@ public struct ProjectionContext: Sendable, Equatable {
         }
         pathways = scenario.pathways.map(\.name)
         schemes = scenario.schemes.map {
-            SchemeInfo(name: $0.name, startDay: $0.startDay, endDay: $0.endDay, oneOffCost: $0.oneOffCost, costPerYear: $0.costPerYear)
+            SchemeInfo(
+                name: $0.name, startDay: $0.startDay, endDay: $0.endDay, oneOffCost: $0.oneOffCost,
+                costPerYear: $0.costPerYear)
         }
         func people(_ include: (PopulationBand) -> Bool) -> Double {
             scenario.population.filter(include).reduce(0) { $0 + $1.people }
@@ -111,7 +113,9 @@ extension ProjectionContext {
                     "cohorts",
                     .array(
                         cohorts.map {
-                            .object(JSONObject([("name", .string($0.name)), ("minimumAge", .number(Double($0.minimumAge)))]))
+                            .object(
+                                JSONObject([("name", .string($0.name)), ("minimumAge", .number(Double($0.minimumAge)))])
+                            )
                         })
                 ),
                 (
@@ -121,7 +125,8 @@ extension ProjectionContext {
                             .object(
                                 JSONObject([
                                     ("name", .string($0.name)), ("startDay", .number(Double($0.startDay))),
-                                    ("endDay", $0.endDay.map { .number(Double($0)) } ?? .null), ("oneOffCost", .number($0.oneOffCost)),
+                                    ("endDay", $0.endDay.map { .number(Double($0)) } ?? .null),
+                                    ("oneOffCost", .number($0.oneOffCost)),
                                     ("costPerYear", .number($0.costPerYear)),
                                 ]))
                         })
@@ -133,7 +138,8 @@ extension ProjectionContext {
                             .object(
                                 JSONObject([
                                     ("name", .string($0.name)), ("kind", .string($0.kind.rawValue)),
-                                    ("costPerDay", .number($0.costPerDay)), ("costPerEpisode", .number($0.costPerEpisode)),
+                                    ("costPerDay", .number($0.costPerDay)),
+                                    ("costPerEpisode", .number($0.costPerEpisode)),
                                 ]))
                         })
                 ),
@@ -180,11 +186,14 @@ extension ProjectionContext {
         }
         self.services = services
         for item in o["schemes"]?.arrayValue ?? [] {
-            guard let obj = item.objectValue, let name = obj["name"]?.stringValue, let start = obj["startDay"]?.numberValue,
+            guard let obj = item.objectValue, let name = obj["name"]?.stringValue,
+                let start = obj["startDay"]?.numberValue,
                 let oneOff = obj["oneOffCost"]?.numberValue, let perYear = obj["costPerYear"]?.numberValue
             else { throw fail("bad scheme entry") }
             schemes.append(
-                SchemeInfo(name: name, startDay: Int(start), endDay: obj["endDay"]?.numberValue.map { Int($0) }, oneOffCost: oneOff, costPerYear: perYear))
+                SchemeInfo(
+                    name: name, startDay: Int(start), endDay: obj["endDay"]?.numberValue.map { Int($0) },
+                    oneOffCost: oneOff, costPerYear: perYear))
         }
         guard warmupDays >= 0, days > 0, acute >= 0, acute < services.count else {
             throw fail("inconsistent calendar or services")

@@ -87,10 +87,12 @@ public enum QueueingTheory {
     ///     number; must be ≥ 2.
     /// - Returns: m(t).
     /// - Complexity: O(n) evaluations of each closure.
-    public static func mgInfinityMeanOccupancy(at t: Double,
-                                               arrivalRate: (Double) -> Double,
-                                               survival: (Double) -> Double,
-                                               steps: Int = 20_000) -> Double {
+    public static func mgInfinityMeanOccupancy(
+        at t: Double,
+        arrivalRate: (Double) -> Double,
+        survival: (Double) -> Double,
+        steps: Int = 20_000
+    ) -> Double {
         precondition(steps >= 2, "Simpson's rule needs at least two intervals")
         guard t > 0 else { return t.isNaN ? .nan : 0 }
         let n = steps % 2 == 0 ? steps : steps + 1

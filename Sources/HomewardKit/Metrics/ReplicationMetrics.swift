@@ -111,7 +111,10 @@ extension Projection {
         put("totalCost", total + schemeCost)
 
         let reasonSeries = DelayReason.allCases.map { r in
-            (key: "delayedBedDaysMidnightByReason.\(r.code)", values: monthlyDelayMidnightByReason.map { $0[Int(r.rawValue)] })
+            (
+                key: "delayedBedDaysMidnightByReason.\(r.code)",
+                values: monthlyDelayMidnightByReason.map { $0[Int(r.rawValue)] }
+            )
         }
         let monthly: [(key: String, values: [Double])] =
             [

@@ -141,7 +141,8 @@ public enum Statistics {
         }
         if p < stirlingThreshold {
             // ln Γ(q) − ln Γ(q+p) = −p ln q − (q + p − ½)·log1p(p/q) + p + δ(q) − δ(q+p)
-            let diff = -p * log(q) - (q + p - 0.5) * log1p(p / q) + p
+            let diff =
+                -p * log(q) - (q + p - 0.5) * log1p(p / q) + p
                 + stirlingCorrection(q) - stirlingCorrection(q + p)
             return logGamma(p) + diff
         }
@@ -270,7 +271,7 @@ public enum Statistics {
             return cornishFisher(normalQuantile(p), nu: nu)
         }
         let sign: Double = p < 0.5 ? -1 : 1
-        let q = p < 0.5 ? p : 1 - p          // exact for p ≥ ½
+        let q = p < 0.5 ? p : 1 - p  // exact for p ≥ ½
         return sign * upperTQuantile(q, nu: nu)
     }
 
@@ -292,8 +293,12 @@ public enum Statistics {
         }
         let r = 1 / x
         let r2 = r * r
-        let series = 1.0 / 12 + r2 * (-1.0 / 360 + r2 * (1.0 / 1260 + r2 * (-1.0 / 1680
-            + r2 * (1.0 / 1188 + r2 * (-691.0 / 360_360 + r2 * (1.0 / 156))))))
+        let series =
+            1.0 / 12 + r2
+            * (-1.0 / 360 + r2
+                * (1.0 / 1260 + r2
+                    * (-1.0 / 1680
+                        + r2 * (1.0 / 1188 + r2 * (-691.0 / 360_360 + r2 * (1.0 / 156))))))
         return series * r
     }
 
@@ -323,8 +328,10 @@ public enum Statistics {
     /// For a, b both ≥ 10 it uses ln(x/x₀) = log1p(u), x₀ = a/(a+b), u = x·b/a − y and
     /// v = y·a/b − x, whose first-order terms cancel exactly (a·u + b·v = 0), giving
     /// −a(u − log1p u) − b(v − log1p v) + ½ ln(ab/(a+b)) − ½ ln 2π − [δ(a) + δ(b) − δ(a+b)].
-    private static func logBetaPrefactor(a: Double, b: Double, x: Double, y: Double,
-                                         logX: Double, logY: Double) -> Double {
+    private static func logBetaPrefactor(
+        a: Double, b: Double, x: Double, y: Double,
+        logX: Double, logY: Double
+    ) -> Double {
         if a >= stirlingThreshold && b >= stirlingThreshold {
             let u = x * (b / a) - y
             let v = y * (a / b) - x
@@ -370,9 +377,11 @@ public enum Statistics {
         func beta(_ k: Int) -> Double {
             if !useSplit { return 1 + d(2 * k) + d(2 * k + 1) }
             let kk = Double(k)
-            let aPart = (a * (2 * kk + 1 - b) + 2 * kk * kk + b - 1)
+            let aPart =
+                (a * (2 * kk + 1 - b) + 2 * kk * kk + b - 1)
                 / ((a + 2 * kk - 1) * (a + 2 * kk + 1))
-            let bPart = (a + kk) * (a + b + kk) / ((a + 2 * kk) * (a + 2 * kk + 1))
+            let bPart =
+                (a + kk) * (a + b + kk) / ((a + 2 * kk) * (a + 2 * kk + 1))
                 - kk * (b - kk) / ((a + 2 * kk - 1) * (a + 2 * kk))
             return aPart + y * bPart
         }
@@ -400,9 +409,12 @@ public enum Statistics {
     /// I_x(a, b) and 1 − I_x(a, b), each computed directly on its better-conditioned side.
     ///
     /// Requires 0 ≤ x ≤ 1, y = 1 − x given accurately, and logX = ln x, logY = ln y.
-    private static func incompleteBetaPair(a: Double, b: Double, x: Double, y: Double,
-                                           logX: Double, logY: Double)
-        -> (lower: Double, upper: Double) {
+    private static func incompleteBetaPair(
+        a: Double, b: Double, x: Double, y: Double,
+        logX: Double, logY: Double
+    )
+        -> (lower: Double, upper: Double)
+    {
         // x or y may have underflowed while its logarithm is still finite; only a true zero
         // (logarithm −∞) short-circuits.
         if logX == -.infinity { return (0, 1) }
@@ -422,7 +434,10 @@ public enum Statistics {
     private static func tTailPair(_ t: Double, nu: Double) -> (tail: Double, central: Double) {
         if t == 0 { return (0.5, 0) }
         // x = ν/(ν + t²), y = t²/(ν + t²), formed from r = t²/ν or w = ν/t².
-        let x: Double, y: Double, logX: Double, logY: Double
+        let x: Double
+        let y: Double
+        let logX: Double
+        let logY: Double
         if t <= nu.squareRoot() {
             let r = t * t / nu
             x = 1 / (1 + r)
@@ -457,7 +472,8 @@ public enum Statistics {
     }
 
     private static func cornishFisherWithDerivative(_ z: Double, nu: Double)
-        -> (value: Double, derivative: Double) {
+        -> (value: Double, derivative: Double)
+    {
         let z2 = z * z
         let g1 = (z2 + 1) * z / 4
         let g2 = ((5 * z2 + 16) * z2 + 3) * z / 96
@@ -490,28 +506,37 @@ public enum Statistics {
     /// Lower-tail normal quantile for 0 < p ≤ ½ (Acklam's approximation + Halley refinement).
     private static let acklamA: [Double] = [
         -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00,
+    ]
     private static let acklamB: [Double] = [
         -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-        6.680131188771972e+01, -1.328068155288572e+01]
+        6.680131188771972e+01, -1.328068155288572e+01,
+    ]
     private static let acklamC: [Double] = [
         -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00,
+    ]
     private static let acklamD: [Double] = [
         7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-        3.754408661907416e+00]
+        3.754408661907416e+00,
+    ]
 
     private static func lowerNormalQuantile(_ p: Double) -> Double {
-        let a = acklamA, b = acklamB, c = acklamC, d = acklamD
+        let a = acklamA
+        let b = acklamB
+        let c = acklamC
+        let d = acklamD
         var x: Double
         if p < 0.02425 {
             let q = (-2 * log(p)).squareRoot()
-            x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            x =
+                (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
                 / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         } else {
             let q = p - 0.5
             let r = q * q
-            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            x =
+                (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
                 / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
         }
         // Halley steps on Φ(x) − p: u = (Φ(x) − p)/φ(x), x ← x − u/(1 + x·u/2).
@@ -537,7 +562,7 @@ public enum Statistics {
         let logB = logBeta(nu / 2, 0.5)
         let logNormaliser = -logB - 0.5 * log(nu)
         let central = q >= 0.25
-        let centralTarget = 0.5 - q          // exact for q in [¼, ½]
+        let centralTarget = 0.5 - q  // exact for q in [¼, ½]
         let logQ = log(q)
         /// Residual r(t) and the Newton step r(t)/(−r′(t)).
         func evaluate(_ t: Double) -> (residual: Double, step: Double) {
@@ -551,8 +576,8 @@ public enum Statistics {
             return (r, r * pair.tail / density)
         }
 
-        var lo = 0.0                        // r(lo) > 0
-        var hi = Double.infinity            // r(hi) < 0
+        var lo = 0.0  // r(lo) > 0
+        var hi = Double.infinity  // r(hi) < 0
         func record(_ t: Double, _ r: Double) {
             if r > 0 { lo = max(lo, t) } else if r < 0 { hi = min(hi, t) }
         }
@@ -596,7 +621,8 @@ public enum Statistics {
             if current.residual == 0 { return t }
             let newton = t + current.step
             if newton.isFinite && newton >= lo && newton <= hi
-                && abs(current.step) <= 1e-14 * abs(t) {
+                && abs(current.step) <= 1e-14 * abs(t)
+            {
                 return newton
             }
             if hi - lo <= 4 * Double.ulpOfOne * hi { return lo + 0.5 * (hi - lo) }

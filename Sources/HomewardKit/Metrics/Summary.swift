@@ -34,7 +34,9 @@ public struct Summary: Sendable {
         }
         entries = first.values.indices.map { i in
             let values = replications.map { $0.values[i].value }
-            return Entry(key: first.values[i].key, interval: ConfidenceInterval(values: values.filter { !$0.isNaN }), values: values)
+            return Entry(
+                key: first.values[i].key, interval: ConfidenceInterval(values: values.filter { !$0.isNaN }),
+                values: values)
         }
         monthLabels = first.monthLabels
         monthly = first.monthly.indices.map { i in

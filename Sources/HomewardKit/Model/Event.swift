@@ -139,7 +139,8 @@ public enum FollowUpStatus: Int32, Sendable, CaseIterable {
 
 /// Delayed-transfers-of-care reason categories (the NHS sitrep codes).
 public enum DelayReason: Int32, Sendable, CaseIterable {
-    case a = 0, b, c, di, dii, e, f, g, h, i, o
+    case a = 0
+    case b, c, di, dii, e, f, g, h, i, o
 
     /// Sitrep code as printed: "A", "D(i)", ...
     public var code: String {
@@ -182,7 +183,9 @@ public enum DelayReason: Int32, Sendable, CaseIterable {
 
 /// The organisation responsible for a delay.
 public enum Responsible: Int32, Sendable, CaseIterable {
-    case nhs = 0, socialCare = 1, both = 2
+    case nhs = 0
+    case socialCare = 1
+    case both = 2
 
     public var label: String {
         switch self {

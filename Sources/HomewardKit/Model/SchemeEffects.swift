@@ -48,11 +48,16 @@ struct SchemeEffects: Sendable {
             for effect in scheme.effects {
                 switch effect {
                 case .capacity: break  // applied to the capacity calendars
-                case .crisisRate(let cohort, let f): each(cohort, c) { crisisRate[$0].append(Phased(scheme: k, factor: f)) }
-                case .conveyance(let cohort, let f): each(cohort, c) { conveyance[$0].append(Phased(scheme: k, factor: f)) }
-                case .lengthOfStay(let cohort, let f): each(cohort, c) { lengthOfStay[$0].append(Phased(scheme: k, factor: f)) }
-                case .readmission(let cohort, let f): each(cohort, c) { readmission[$0].append(Phased(scheme: k, factor: f)) }
-                case .assessmentTime(let pathway, let f): each(pathway, p) { assessmentTime[$0].append(Phased(scheme: k, factor: f)) }
+                case .crisisRate(let cohort, let f):
+                    each(cohort, c) { crisisRate[$0].append(Phased(scheme: k, factor: f)) }
+                case .conveyance(let cohort, let f):
+                    each(cohort, c) { conveyance[$0].append(Phased(scheme: k, factor: f)) }
+                case .lengthOfStay(let cohort, let f):
+                    each(cohort, c) { lengthOfStay[$0].append(Phased(scheme: k, factor: f)) }
+                case .readmission(let cohort, let f):
+                    each(cohort, c) { readmission[$0].append(Phased(scheme: k, factor: f)) }
+                case .assessmentTime(let pathway, let f):
+                    each(pathway, p) { assessmentTime[$0].append(Phased(scheme: k, factor: f)) }
                 case .duration(let service, let f): duration[service].append(Phased(scheme: k, factor: f))
                 case .eligibility(let service, let cohort, let share): eligibility[service].append((k, cohort, share))
                 case .successRate(let service, let rate): successRate[service].append((k, rate))

@@ -57,8 +57,10 @@ extension Simulation {
             let people = max(band.people(atYears: -fromStart), band.people(atYears: years - fromStart))
             return r * people / 1000 / 365.25 * trend * peak
         case .perResidentPerYear(let r):
-            let beds = scenario.services.indices.filter { scenario.services[$0].kind == .careHome && scenario.services[$0].residentCohort == c }
-                .reduce(0) { $0 + capacitySchedules[$1].maximum }
+            let beds = scenario.services.indices.filter {
+                scenario.services[$0].kind == .careHome && scenario.services[$0].residentCohort == c
+            }
+            .reduce(0) { $0 + capacitySchedules[$1].maximum }
             return r / 365.25 * trend * peak * Double(beds)
         }
     }
@@ -109,7 +111,8 @@ extension Simulation {
             var share = parameters.cohortServiceShare[k]
             var hours = parameters.services[s].hours
             if !effects.isEmpty {
-                share = effects.blended(share, effects.eligibility[s].filter { $0.cohort == c }.map { ($0.scheme, $0.share) }, at: now)
+                share = effects.blended(
+                    share, effects.eligibility[s].filter { $0.cohort == c }.map { ($0.scheme, $0.share) }, at: now)
                 for h in effects.hours[s] where effects.schemes[h.scheme].isOn(at: now) { hours = h.hours }
             }
             let suitable = uniform(p) < share
@@ -125,15 +128,21 @@ extension Simulation {
             setLocation(p, .inCrisisResponse, place: chosen)
             emit(.enter, patient: p, service: chosen, detail: -1)
             let base = parameters.services[chosen].successRate
-            let successRate = effects.isEmpty ? base : effects.blended(base, effects.successRate[chosen].map { ($0.scheme, $0.rate) }, at: now)
+            let successRate =
+                effects.isEmpty
+                ? base : effects.blended(base, effects.successRate[chosen].map { ($0.scheme, $0.rate) }, at: now)
             let success = successDraw < successRate
-            let duration = (parameters.services[chosen].hasDuration ? sample(parameters.serviceDuration[chosen], p) : 0) * durationFactor(chosen)
+            let duration =
+                (parameters.services[chosen].hasDuration ? sample(parameters.serviceDuration[chosen], p) : 0)
+                * durationFactor(chosen)
             calendar.schedule(
                 at: now + duration,
                 Action(kind: .crisisResponseEnd, flag: success, subject: p, token: patients[Int(p)].token))
             return
         }
-        let conveyance = min(1, parameters.cohorts[c].conveyance * (effects.isEmpty ? 1 : effects.factor(effects.conveyance[c], at: now)))
+        let conveyance = min(
+            1, parameters.cohorts[c].conveyance * (effects.isEmpty ? 1 : effects.factor(effects.conveyance[c], at: now))
+        )
         if conveyDraw < conveyance {
             convey(p)
         } else {
@@ -214,8 +223,11 @@ extension Simulation {
         setLocation(p, .inService, place: acute)
         emit(.enter, patient: p, service: acute, detail: -1)
         let c = Int(patients[Int(p)].cohort)
-        let stay = sample(parameters.lengthOfStay[c], p) * (effects.isEmpty ? 1 : effects.factor(effects.lengthOfStay[c], at: now))
+        let stay =
+            sample(parameters.lengthOfStay[c], p)
+            * (effects.isEmpty ? 1 : effects.factor(effects.lengthOfStay[c], at: now))
         let dies = uniform(p) < parameters.cohorts[c].inHospitalMortality
-        calendar.schedule(at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
+        calendar.schedule(
+            at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
     }
 }

@@ -10,7 +10,9 @@ extension Simulation {
         let c = Int(patients[Int(p)].cohort)
         let pathway: Int
         if effects.isEmpty {
-            pathway = pick(parameters.pathwayMix, from: parameters.cohorts[c].mixStart, count: parameters.cohorts[c].mixCount, uniform(p))
+            pathway = pick(
+                parameters.pathwayMix, from: parameters.cohorts[c].mixStart, count: parameters.cohorts[c].mixCount,
+                uniform(p))
         } else {
             var mix = scenario.cohorts[c].pathwayMix
             // Schemes move the mix towards theirs as they phase in (a mixture: one draw as before).
@@ -25,7 +27,9 @@ extension Simulation {
         if parameters.pathways[pathway].needsAssessment {
             setDelay(p, DelayCode(reason: .a, responsible: parameters.pathways[pathway].assessmentResponsible))
             emit(.assessmentStart, patient: p, service: acute, detail: Int32(pathway))
-            let work = sample(parameters.assessmentHours[pathway], p) * (effects.isEmpty ? 1 : effects.factor(effects.assessmentTime[pathway], at: now))
+            let work =
+                sample(parameters.assessmentHours[pathway], p)
+                * (effects.isEmpty ? 1 : effects.factor(effects.assessmentTime[pathway], at: now))
             var window = assessmentHours
             if effects.switchedOn(effects.sevenDayAssessment, at: now) { window.allDays = true }
             let done = clock.addingWorkingTime(work, to: now, hours: window)
@@ -128,7 +132,8 @@ extension Simulation {
         let accepts = parameters.services[s].acceptsAllDays
         var allDays = accepts ?? parameters.sevenDayDischarge
         if !allDays && !effects.isEmpty {
-            allDays = (accepts == nil && effects.switchedOn(effects.sevenDayDischarge, at: now))
+            allDays =
+                (accepts == nil && effects.switchedOn(effects.sevenDayDischarge, at: now))
                 || effects.switchedOn(effects.acceptsWeekends[s], at: now)
         }
         let hours = parameters.workingHours

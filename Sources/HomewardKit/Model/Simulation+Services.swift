@@ -29,7 +29,9 @@ extension Simulation {
             leave(p, to: Destination.home, thenHome: true)
             return
         }
-        let k = outcomes.start + pick(parameters.outcomeProbability, from: outcomes.start, count: outcomes.count, uniform(p))
+        let k =
+            outcomes.start
+            + pick(parameters.outcomeProbability, from: outcomes.start, count: outcomes.count, uniform(p))
         let outcome = parameters.outcome[k]
         emit(.serviceEnd, patient: p, service: s, detail: outcome.rawValue)
         switch outcome {

@@ -77,9 +77,10 @@ public struct Simulation<Sink: EventSink> {
         residents = Array(repeating: [], count: scenario.cohorts.count)
         let rep = UInt64(replication)
         cohortStreamIDs = scenario.cohorts.map { StreamID.named("cohort/" + $0.name) }
-        arrivalStreams = RunBuffer(scenario.cohorts.map {
-            RandomStream(master: seed, replication: rep, stream: StreamID.named("arrivals/" + $0.name))
-        })
+        arrivalStreams = RunBuffer(
+            scenario.cohorts.map {
+                RandomStream(master: seed, replication: rep, stream: StreamID.named("arrivals/" + $0.name))
+            })
         referralStreams = scenario.services.map {
             RandomStream(master: seed, replication: rep, stream: StreamID.named("referrals/" + $0.name))
         }
@@ -93,7 +94,8 @@ public struct Simulation<Sink: EventSink> {
         let eligible = scenario.cohorts.indices.map { c in
             scenario.services.indices.filter { s in
                 scenario.services[s].kind == .crisisResponse
-                    && (scenario.services[s].eligibility[c] > 0 || effects.eligibility[s].contains { $0.cohort == c && $0.share > 0 })
+                    && (scenario.services[s].eligibility[c] > 0
+                        || effects.eligibility[s].contains { $0.cohort == c && $0.share > 0 })
             }
         }
         parameters = ModelParameters(scenario, cohortServices: eligible)
@@ -122,7 +124,8 @@ public struct Simulation<Sink: EventSink> {
             now = next.time
             perform(next.payload)
             if sameInstant > Self.maximumEventsAtOneInstant {
-                runaway = "stopped at day \(Int(now)): more than \(Self.maximumEventsAtOneInstant) events at one instant without time passing "
+                runaway =
+                    "stopped at day \(Int(now)): more than \(Self.maximumEventsAtOneInstant) events at one instant without time passing "
                     + "(stays of zero length in a loop, e.g. an outcome 'readmitted' with zero durations): give the durations a positive length."
                 break
             }
@@ -165,10 +168,14 @@ public struct Simulation<Sink: EventSink> {
 
     func admissionCycleExplanation(_ p: Int32) -> String {
         let cohort = scenario.cohorts[Int(patients[Int(p)].cohort)].name
-        let readmitting = scenario.services.filter { ($0.outcomes.first { $0.outcome == .readmitted }?.probability ?? 0) > 0 }.map(\.name)
-        return "stopped at day \(Int(now)) of \(Int(horizon)): a patient of cohort '\(cohort)' has been admitted to hospital more than "
+        let readmitting = scenario.services.filter {
+            ($0.outcomes.first { $0.outcome == .readmitted }?.probability ?? 0) > 0
+        }.map(\.name)
+        return
+            "stopped at day \(Int(now)) of \(Int(horizon)): a patient of cohort '\(cohort)' has been admitted to hospital more than "
             + "\(Self.maximumAdmissionsPerPatient) times, so patients are cycling between hospital and other services without end"
-            + (readmitting.isEmpty ? "" : " (services with a 'readmitted' outcome: \(readmitting.joined(separator: ", ")))")
+            + (readmitting.isEmpty
+                ? "" : " (services with a 'readmitted' outcome: \(readmitting.joined(separator: ", ")))")
             + ". Check the readmission probabilities and outcomes, and that stays are not close to zero."
     }
 
@@ -230,7 +237,8 @@ public struct Simulation<Sink: EventSink> {
                         let stay = remainingTime(cohort.lengthOfStay, p)
                         let dies = patients[Int(p)].rng.uniform() < cohort.inHospitalMortality
                         calendar.schedule(
-                            at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
+                            at: now + stay,
+                            Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
                     }
                 } else {
                     startServiceClock(p, service: s, residualFraction: true)

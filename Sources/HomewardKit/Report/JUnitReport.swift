@@ -1,3 +1,5 @@
+import Foundation
+
 /// JUnit XML, the test-report format CI systems display: one test suite per scenario, one
 /// test case per target, a failure element for each target missed.
 public enum JUnitReport {
@@ -22,7 +24,8 @@ public enum JUnitReport {
         out += "<testsuites name=\"homeward check\" tests=\"\(tests)\" failures=\"\(failures)\">\n"
         for s in suites {
             let f = s.verdicts.filter { !$0.met }.count
-            out += "  <testsuite name=\"\(escape(s.name))\" tests=\"\(s.verdicts.count)\" failures=\"\(f)\" time=\"\(String(format: "%.3f", s.seconds))\">\n"
+            out +=
+                "  <testsuite name=\"\(escape(s.name))\" tests=\"\(s.verdicts.count)\" failures=\"\(f)\" time=\"\(String(format: "%.3f", s.seconds))\">\n"
             for v in s.verdicts {
                 out += "    <testcase classname=\"\(escape(s.file))\" name=\"\(escape(v.target.name))\" time=\"0\">\n"
                 if !v.met {
@@ -42,7 +45,8 @@ public enum JUnitReport {
     }
 
     public static func detail(_ v: Target.Verdict) -> String {
-        summary(v) + "; \(TableRenderer.percent(v.share)) of \(v.interval.count) replications within the bound; " + (v.met ? "met" : "MISSED")
+        summary(v) + "; \(TableRenderer.percent(v.share)) of \(v.interval.count) replications within the bound; "
+            + (v.met ? "met" : "MISSED")
     }
 
     static func escape(_ s: String) -> String {
@@ -63,5 +67,3 @@ public enum JUnitReport {
         return out
     }
 }
-
-import Foundation

@@ -49,13 +49,21 @@ public enum SummaryFiles {
     }
 
     public static func summaryJSON(_ summary: Summary, manifest: JSONValue, context: Context? = nil) -> String {
-        var top = JSONObject([("manifest", manifest), ("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON)])
+        var top = JSONObject([
+            ("manifest", manifest), ("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON),
+        ])
         if let context {
             if let daily = summary.dailyJSON(start: context.start) { top["daily"] = daily }
             top["scenario"] = .object(
                 JSONObject([
                     ("name", .string(context.name)), ("description", .string(context.description)),
-                    ("assumptions", .array(context.assumptions.map { .object(JSONObject([("field", .string($0.path)), ("source", .string($0.text))])) })),
+                    (
+                        "assumptions",
+                        .array(
+                            context.assumptions.map {
+                                .object(JSONObject([("field", .string($0.path)), ("source", .string($0.text))]))
+                            })
+                    ),
                 ]))
         }
         return JSONValue.object(top).jsonText(pretty: true) + "\n"
@@ -68,7 +76,8 @@ public enum SummaryFiles {
             for d in b.median.indices {
                 rows.append(
                     CSV.row([
-                        start.adding(days: d).description, b.key, CSV.number(b.p5[d]), CSV.number(b.p25[d]), CSV.number(b.median[d]),
+                        start.adding(days: d).description, b.key, CSV.number(b.p5[d]), CSV.number(b.p25[d]),
+                        CSV.number(b.median[d]),
                         CSV.number(b.p75[d]), CSV.number(b.p95[d]),
                     ]))
             }
@@ -103,9 +112,12 @@ public enum SummaryFiles {
     }
 
     /// Writes the result files into `directory` (and `daily.csv` when there are daily series).
-    public static func write(_ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil) throws(LogError) {
+    public static func write(_ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil)
+        throws(LogError)
+    {
         try AtomicFile.makeDirectory(directory)
-        try AtomicFile.write(summaryJSON(summary, manifest: manifest, context: context), to: directory + "/summary.json")
+        try AtomicFile.write(
+            summaryJSON(summary, manifest: manifest, context: context), to: directory + "/summary.json")
         if let context, !summary.daily.isEmpty {
             try AtomicFile.write(dailyCSV(summary, start: context.start), to: directory + "/daily.csv")
         }

@@ -18,13 +18,19 @@ public struct TableRenderer {
             guard let e = summary["delayedBedDaysByReason.\(r.code)"], e.interval.mean > 0 else { continue }
             rows.append(["  by reason \(r.code)", Self.format(e.interval.mean), Self.interval(e.interval), "bed days"])
         }
-        return render(title: title, header: ["metric", "mean", "95% CI", "unit"], rows: rows, rightAligned: [1, 2], highlighted: bcfRows)
+        return render(
+            title: title, header: ["metric", "mean", "95% CI", "unit"], rows: rows, rightAligned: [1, 2],
+            highlighted: bcfRows)
             + "  (BCF metrics \(color ? "in bold" : "marked *"); CI: t-interval across replications)\n"
     }
 
-    public func render(title: String, header: [String], rows: [[String]], rightAligned: Set<Int>, highlighted: Set<Int> = []) -> String {
+    public func render(
+        title: String, header: [String], rows: [[String]], rightAligned: Set<Int>, highlighted: Set<Int> = []
+    ) -> String {
         var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count + (i == 0 ? 2 : 0)) } }
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count + (i == 0 ? 2 : 0)) }
+        }
         func line(_ cells: [String], marked: Bool = false) -> String {
             var parts: [String] = []
             for (i, cell) in cells.enumerated() {
@@ -98,7 +104,9 @@ extension TableRenderer {
             let keys = MetricCatalogue.headline + DelayReason.allCases.map { "delayedBedDaysByReason.\($0.code)" }
             for key in keys {
                 guard let row = c[key] else { continue }
-                if key.hasPrefix("delayedBedDaysByReason.") && row.base.mean == 0 && row.variants[v - 1].mean == 0 { continue }
+                if key.hasPrefix("delayedBedDaysByReason.") && row.base.mean == 0 && row.variants[v - 1].mean == 0 {
+                    continue
+                }
                 let d = row.differences[v - 1]
                 if row.isSignificant(v - 1) { marked.insert(rows.count) }
                 let sign = d.mean > 0 ? "+" : ""
@@ -111,7 +119,8 @@ extension TableRenderer {
                 title: "\(title)\n  base: \(c.names[0])\n  variant: \(c.names[v])",
                 header: ["metric", "base", "variant", "difference", "95% CI of difference", "unit"], rows: rows,
                 rightAligned: [1, 2, 3, 4], highlighted: marked)
-            out += "  (\(color ? "bold" : "*"): the interval of the difference excludes zero; common random numbers)\n\n"
+            out +=
+                "  (\(color ? "bold" : "*"): the interval of the difference excludes zero; common random numbers)\n\n"
         }
         return out
     }

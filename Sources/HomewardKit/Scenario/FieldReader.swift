@@ -58,7 +58,9 @@ struct FieldReader {
             return []
         }
         if let source = o["source"], source.stringValue == nil {
-            fail(join(path, "source"), "must be a string (a note on where the numbers come from; 'source' cannot be used as a name)")
+            fail(
+                join(path, "source"),
+                "must be a string (a note on where the numbers come from; 'source' cannot be used as a name)")
         }
         let entries = o.filter { $0.key != "source" }.map { ($0.key, $0.value) }
         for (key, _) in entries where key.isEmpty || key.contains(".") {
@@ -131,7 +133,9 @@ struct FieldReader {
         return Int(x)
     }
 
-    mutating func probability(_ o: JSONObject?, _ key: String, _ path: String, default fallback: Double? = nil) -> Double? {
+    mutating func probability(_ o: JSONObject?, _ key: String, _ path: String, default fallback: Double? = nil)
+        -> Double?
+    {
         let p = join(path, key)
         guard let value = o?[key] else {
             if fallback == nil && o != nil { fail(p, "is required") }
@@ -275,7 +279,8 @@ enum Suggestion {
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                current[j] = Swift.min(
+                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             swap(&previous, &current)
         }

@@ -267,7 +267,8 @@ struct JSON5Parser {
             return byteMatches(i + 1, 0x9A) && byteMatches(i + 2, 0x80) ? 3 : 0
         case 0xE2:
             guard i + 2 < bytes.count else { return 0 }
-            let b1 = bytes[i + 1], b2 = bytes[i + 2]
+            let b1 = bytes[i + 1]
+            let b2 = bytes[i + 2]
             if b1 == 0x80 && (b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF) { return 3 }
             if b1 == 0x81 && b2 == 0x9F { return 3 }
             return 0
@@ -593,12 +594,24 @@ struct JSON5Parser {
         guard pos < bytes.count else { return }
         let e = bytes[pos]
         switch e {
-        case UInt8(ascii: "b"): scratch.append(0x08); pos += 1
-        case UInt8(ascii: "f"): scratch.append(0x0C); pos += 1
-        case UInt8(ascii: "n"): scratch.append(0x0A); pos += 1
-        case UInt8(ascii: "r"): scratch.append(0x0D); pos += 1
-        case UInt8(ascii: "t"): scratch.append(0x09); pos += 1
-        case UInt8(ascii: "v"): scratch.append(0x0B); pos += 1
+        case UInt8(ascii: "b"):
+            scratch.append(0x08)
+            pos += 1
+        case UInt8(ascii: "f"):
+            scratch.append(0x0C)
+            pos += 1
+        case UInt8(ascii: "n"):
+            scratch.append(0x0A)
+            pos += 1
+        case UInt8(ascii: "r"):
+            scratch.append(0x0D)
+            pos += 1
+        case UInt8(ascii: "t"):
+            scratch.append(0x09)
+            pos += 1
+        case UInt8(ascii: "v"):
+            scratch.append(0x0B)
+            pos += 1
         case UInt8(ascii: "0"):
             if pos + 1 < bytes.count && Self.isDigit(bytes[pos + 1]) {
                 throw error("octal escape sequences are not allowed", at: backslash)
@@ -683,9 +696,15 @@ struct JSON5Parser {
         let length: Int
         var value: UInt32
         switch b0 {
-        case 0xC0...0xDF: length = 2; value = UInt32(b0 & 0x1F)
-        case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
-        case 0xF0...0xF7: length = 4; value = UInt32(b0 & 0x07)
+        case 0xC0...0xDF:
+            length = 2
+            value = UInt32(b0 & 0x1F)
+        case 0xE0...0xEF:
+            length = 3
+            value = UInt32(b0 & 0x0F)
+        case 0xF0...0xF7:
+            length = 4
+            value = UInt32(b0 & 0x07)
         default: return ("\u{FFFD}", 1)
         }
         guard i + length <= bytes.count else { return ("\u{FFFD}", 1) }

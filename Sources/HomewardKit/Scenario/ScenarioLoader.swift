@@ -35,7 +35,9 @@ public enum ScenarioLoader {
         do {
             root = try JSON5.parse(text)
         } catch {
-            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "", message: "not valid JSON5: \(error.description)")])
+            throw ScenarioError(issues: [
+                ScenarioIssue(file: file, path: "", message: "not valid JSON5: \(error.description)")
+            ])
         }
         // Checked here, on each file as written, because merging files keeps one value per key.
         var duplicates: [ScenarioIssue] = []
@@ -48,11 +50,17 @@ public enum ScenarioLoader {
         switch value {
         case .object(let o):
             for key in o.duplicateKeys {
-                issues.append(ScenarioIssue(file: file, path: path.isEmpty ? key : "\(path).\(key)", message: "is given more than once"))
+                issues.append(
+                    ScenarioIssue(
+                        file: file, path: path.isEmpty ? key : "\(path).\(key)", message: "is given more than once"))
             }
-            for (key, child) in o { findDuplicateKeys(child, path: path.isEmpty ? key : "\(path).\(key)", file: file, into: &issues) }
+            for (key, child) in o {
+                findDuplicateKeys(child, path: path.isEmpty ? key : "\(path).\(key)", file: file, into: &issues)
+            }
         case .array(let items):
-            for (i, item) in items.enumerated() { findDuplicateKeys(item, path: "\(path)[\(i)]", file: file, into: &issues) }
+            for (i, item) in items.enumerated() {
+                findDuplicateKeys(item, path: "\(path)[\(i)]", file: file, into: &issues)
+            }
         default:
             break
         }
@@ -67,7 +75,9 @@ public enum ScenarioLoader {
             throw ScenarioError(issues: [ScenarioIssue(file: path, path: "", message: reason)])
         }
         guard data.count <= 64 << 20 else {
-            throw ScenarioError(issues: [ScenarioIssue(file: path, path: "", message: "is larger than 64 MB; not a scenario file")])
+            throw ScenarioError(issues: [
+                ScenarioIssue(file: path, path: "", message: "is larger than 64 MB; not a scenario file")
+            ])
         }
         let text = String(decoding: data, as: UTF8.self)
         let root = try parse(text: text, file: path)
@@ -78,18 +88,24 @@ public enum ScenarioLoader {
     static func resolveExtends(_ root: JSONValue, file: String, chain: [String]) throws(ScenarioError) -> JSONValue {
         guard case .object(var o) = root, let ext = o["extends"] else { return root }
         guard case .string(let relative) = ext else {
-            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "extends", message: "must be a file name (a string)")])
+            throw ScenarioError(issues: [
+                ScenarioIssue(file: file, path: "extends", message: "must be a file name (a string)")
+            ])
         }
         let directory = (file as NSString).deletingLastPathComponent
-        let basePath = (relative as NSString).isAbsolutePath ? relative : (directory as NSString).appendingPathComponent(relative)
+        let basePath =
+            (relative as NSString).isAbsolutePath ? relative : (directory as NSString).appendingPathComponent(relative)
         let canonical = URL(fileURLWithPath: basePath).standardizedFileURL.path
         let here = URL(fileURLWithPath: file).standardizedFileURL.path
         if chain.contains(canonical) || canonical == here {
             let cycle = (chain + [here, canonical]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
-            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "extends", message: "forms a cycle: \(cycle)")])
+            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "extends", message: "forms a cycle: \(cycle)")]
+            )
         }
         guard chain.count < 32 else {
-            throw ScenarioError(issues: [ScenarioIssue(file: file, path: "extends", message: "chain is deeper than 32 files")])
+            throw ScenarioError(issues: [
+                ScenarioIssue(file: file, path: "extends", message: "chain is deeper than 32 files")
+            ])
         }
         let base: JSONValue
         do {
@@ -97,10 +113,13 @@ public enum ScenarioLoader {
         } catch {
             throw ScenarioError(
                 issues: error.issues.map {
-                    $0.file != basePath || !$0.path.isEmpty ? $0
+                    $0.file != basePath || !$0.path.isEmpty
+                        ? $0
                         : $0.message == "no such file"
-                            ? ScenarioIssue(file: file, path: "extends", message: "base scenario '\(relative)' not found")
-                            : ScenarioIssue(file: file, path: "extends", message: "base scenario '\(relative)': \($0.message)")
+                            ? ScenarioIssue(
+                                file: file, path: "extends", message: "base scenario '\(relative)' not found")
+                            : ScenarioIssue(
+                                file: file, path: "extends", message: "base scenario '\(relative)': \($0.message)")
                 })
         }
         o["extends"] = nil

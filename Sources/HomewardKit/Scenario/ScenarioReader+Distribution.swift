@@ -14,7 +14,8 @@ extension FieldReader {
         "histogram",
     ]
 
-    mutating func distribution(_ o: JSONObject?, _ key: String, _ path: String, required: Bool = true) -> Distribution? {
+    mutating func distribution(_ o: JSONObject?, _ key: String, _ path: String, required: Bool = true) -> Distribution?
+    {
         let p = join(path, key)
         guard let value = o?[key] else {
             if required && o != nil { fail(p, "is required") }
@@ -30,8 +31,12 @@ extension FieldReader {
         guard let o = object(value, p, allowed: FieldReader.distributionFamilies) else { return nil }
         let families = o.keys.filter { $0 != "source" }
         guard families.count == 1, let family = families.first, FieldReader.distributionFamilies.contains(family) else {
-            if families.count > 1 { fail(p, "must name exactly one distribution, got \(families.joined(separator: ", "))") }
-            if families.isEmpty { fail(p, "must name a distribution (\(FieldReader.distributionFamilies.joined(separator: ", ")))") }
+            if families.count > 1 {
+                fail(p, "must name exactly one distribution, got \(families.joined(separator: ", "))")
+            }
+            if families.isEmpty {
+                fail(p, "must name a distribution (\(FieldReader.distributionFamilies.joined(separator: ", ")))")
+            }
             return nil
         }
         let fp = join(p, family)
@@ -43,13 +48,20 @@ extension FieldReader {
         case "uniform":
             let b = object(body, fp, allowed: ["min", "max"])
             if let lo = number(b, "min", fp, min: 0), let hi = number(b, "max", fp, min: 0) {
-                if hi < lo { fail(fp, "max must be >= min, got min \(format(lo)) and max \(format(hi))") } else { d = .uniform(min: lo, max: hi) }
+                if hi < lo {
+                    fail(fp, "max must be >= min, got min \(format(lo)) and max \(format(hi))")
+                } else {
+                    d = .uniform(min: lo, max: hi)
+                }
             }
         case "triangular":
             let b = object(body, fp, allowed: ["min", "mode", "max"])
-            if let lo = number(b, "min", fp, min: 0), let mode = number(b, "mode", fp, min: 0), let hi = number(b, "max", fp, min: 0) {
+            if let lo = number(b, "min", fp, min: 0), let mode = number(b, "mode", fp, min: 0),
+                let hi = number(b, "max", fp, min: 0)
+            {
                 if !(lo <= mode && mode <= hi && lo < hi) {
-                    fail(fp, "needs min <= mode <= max and min < max, got \(format(lo)), \(format(mode)), \(format(hi))")
+                    fail(
+                        fp, "needs min <= mode <= max and min < max, got \(format(lo)), \(format(mode)), \(format(hi))")
                 } else {
                     d = .triangular(min: lo, mode: mode, max: hi)
                 }
@@ -59,13 +71,17 @@ extension FieldReader {
             d = number(b, "mean", fp, min: 0, exclusiveMin: true).map { .exponential(mean: $0) }
         case "erlang":
             let b = object(body, fp, allowed: ["k", "mean"])
-            if let k = integer(b, "k", fp, min: 1, max: 10_000), let mean = number(b, "mean", fp, min: 0, exclusiveMin: true) {
+            if let k = integer(b, "k", fp, min: 1, max: 10_000),
+                let mean = number(b, "mean", fp, min: 0, exclusiveMin: true)
+            {
                 d = .erlang(k: k, mean: mean)
             }
         case "gamma":
             let b = object(body, fp, allowed: ["shape", "scale", "mean", "sd"])
             if b?["mean"] != nil || b?["sd"] != nil {
-                if let mean = number(b, "mean", fp, min: 0, exclusiveMin: true), let sd = number(b, "sd", fp, min: 0, exclusiveMin: true) {
+                if let mean = number(b, "mean", fp, min: 0, exclusiveMin: true),
+                    let sd = number(b, "sd", fp, min: 0, exclusiveMin: true)
+                {
                     d = .gamma(shape: mean * mean / (sd * sd), scale: sd * sd / mean)
                 }
             } else if let shape = number(b, "shape", fp, min: 0, exclusiveMin: true),
@@ -75,16 +91,21 @@ extension FieldReader {
             }
         case "weibull":
             let b = object(body, fp, allowed: ["shape", "scale"])
-            if let shape = number(b, "shape", fp, min: 0, exclusiveMin: true), let scale = number(b, "scale", fp, min: 0, exclusiveMin: true) {
+            if let shape = number(b, "shape", fp, min: 0, exclusiveMin: true),
+                let scale = number(b, "scale", fp, min: 0, exclusiveMin: true)
+            {
                 d = .weibull(shape: shape, scale: scale)
             }
         case "lognormal":
             let b = object(body, fp, allowed: ["mean", "sd", "mu", "sigma"])
             if b?["mu"] != nil || b?["sigma"] != nil {
-                if let mu = number(b, "mu", fp, min: -700, max: 700), let sigma = number(b, "sigma", fp, min: 0, max: 20) {
+                if let mu = number(b, "mu", fp, min: -700, max: 700),
+                    let sigma = number(b, "sigma", fp, min: 0, max: 20)
+                {
                     d = .lognormal(mu: mu, sigma: sigma)
                 }
-            } else if let mean = number(b, "mean", fp, min: 0, exclusiveMin: true), let sd = number(b, "sd", fp, min: 0) {
+            } else if let mean = number(b, "mean", fp, min: 0, exclusiveMin: true), let sd = number(b, "sd", fp, min: 0)
+            {
                 d = .lognormal(mean: mean, sd: sd)
             }
         case "empirical":
@@ -106,12 +127,22 @@ extension FieldReader {
             for (i, item) in items.enumerated() {
                 let ip = "\(fp)[\(i)]"
                 let b = object(item, ip, allowed: ["from", "to", "weight"])
-                if let lo = number(b, "from", ip, min: 0), let hi = number(b, "to", ip, min: 0), let w = number(b, "weight", ip, min: 0) {
-                    if hi <= lo { fail(ip, "to must be > from") } else { bins.append(HistogramBin(lower: lo, upper: hi, weight: w)) }
+                if let lo = number(b, "from", ip, min: 0), let hi = number(b, "to", ip, min: 0),
+                    let w = number(b, "weight", ip, min: 0)
+                {
+                    if hi <= lo {
+                        fail(ip, "to must be > from")
+                    } else {
+                        bins.append(HistogramBin(lower: lo, upper: hi, weight: w))
+                    }
                 }
             }
             if bins.count == items.count {
-                if bins.reduce(0, { $0 + $1.weight }) <= 0 { fail(fp, "weights must not all be zero") } else { d = .histogram(bins: bins) }
+                if bins.reduce(0, { $0 + $1.weight }) <= 0 {
+                    fail(fp, "weights must not all be zero")
+                } else {
+                    d = .histogram(bins: bins)
+                }
             }
         default:
             break
@@ -122,7 +153,10 @@ extension FieldReader {
                 return nil
             }
             guard dist.mean <= FieldReader.maximumMean else {
-                fail(p, "has a mean of \(format(dist.mean)); durations are limited to a mean of \(format(FieldReader.maximumMean)) (days or hours: over 100 years)")
+                fail(
+                    p,
+                    "has a mean of \(format(dist.mean)); durations are limited to a mean of \(format(FieldReader.maximumMean)) (days or hours: over 100 years)"
+                )
                 return nil
             }
         }

@@ -31,7 +31,9 @@ extension ScenarioReader {
         "readmission", "pathwayMix",
     ]
 
-    static func readSchemes(_ value: JSONValue?, _ names: Names, origin: CivilDate, horizon: Int, _ r: inout FieldReader) -> [Scheme] {
+    static func readSchemes(
+        _ value: JSONValue?, _ names: Names, origin: CivilDate, horizon: Int, _ r: inout FieldReader
+    ) -> [Scheme] {
         var schemes: [Scheme] = []
         for (name, v) in r.map(value, "schemes", required: false) {
             let p = "schemes.\(name)"
@@ -49,9 +51,12 @@ extension ScenarioReader {
             schemes.append(
                 Scheme(
                     name: name, description: r.string(o, "description", p, default: "") ?? "",
-                    startDay: start.daysSinceEpoch - origin.daysSinceEpoch, endDay: end.map { $0.daysSinceEpoch - origin.daysSinceEpoch },
-                    rampUpDays: ramp, oneOffCost: r.number(cost, "oneOff", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
-                    costPerYear: r.number(cost, "perYear", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0, effects: effects))
+                    startDay: start.daysSinceEpoch - origin.daysSinceEpoch,
+                    endDay: end.map { $0.daysSinceEpoch - origin.daysSinceEpoch },
+                    rampUpDays: ramp,
+                    oneOffCost: r.number(cost, "oneOff", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
+                    costPerYear: r.number(cost, "perYear", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
+                    effects: effects))
         }
         return schemes
     }
@@ -64,7 +69,10 @@ extension ScenarioReader {
                 let kp = "\(p).\(key).\(name)"
                 guard let s = reference(name, in: names.services, what: "service", kp, &r) else { return nil }
                 if let kinds, let kind = names.serviceKinds[name], !kinds.contains(kind) {
-                    r.fail(kp, "applies to services of kind \(kinds.map(\.rawValue).joined(separator: " or ")), and '\(name)' is \(kind.rawValue)")
+                    r.fail(
+                        kp,
+                        "applies to services of kind \(kinds.map(\.rawValue).joined(separator: " or ")), and '\(name)' is \(kind.rawValue)"
+                    )
                     return nil
                 }
                 return (s, v, kp)
@@ -85,8 +93,12 @@ extension ScenarioReader {
                 effects.append(.capacity(service: s, change: change))
             }
         }
-        effects += factors("crisisRate", in: names.cohorts, what: "cohort", max: 10).map { .crisisRate(cohort: $0.0, factor: $0.1) }
-        effects += factors("conveyance", in: names.cohorts, what: "cohort", max: 10).map { .conveyance(cohort: $0.0, factor: $0.1) }
+        effects += factors("crisisRate", in: names.cohorts, what: "cohort", max: 10).map {
+            .crisisRate(cohort: $0.0, factor: $0.1)
+        }
+        effects += factors("conveyance", in: names.cohorts, what: "cohort", max: 10).map {
+            .conveyance(cohort: $0.0, factor: $0.1)
+        }
         for (s, v, kp) in services("eligibility", kinds: [.crisisResponse]) {
             for (cohort, share) in r.map(v, kp) {
                 if let c = reference(cohort, in: names.cohorts, what: "cohort", "\(kp).\(cohort)", &r),
@@ -113,25 +125,35 @@ extension ScenarioReader {
                         r.fail(ip, "must be a service name")
                         continue
                     }
-                    if let s = reference(name, in: names.services, what: "service", ip, &r) { effects.append(.acceptsWeekends(service: s)) }
+                    if let s = reference(name, in: names.services, what: "service", ip, &r) {
+                        effects.append(.acceptsWeekends(service: s))
+                    }
                 }
             } else {
                 r.fail("\(p).acceptsWeekends", "must be a list of service names")
             }
         }
-        effects += factors("assessmentTime", in: names.pathways, what: "pathway", max: 10).map { .assessmentTime(pathway: $0.0, factor: $0.1) }
-        effects += factors("lengthOfStay", in: names.cohorts, what: "cohort", max: 10).map { .lengthOfStay(cohort: $0.0, factor: $0.1) }
+        effects += factors("assessmentTime", in: names.pathways, what: "pathway", max: 10).map {
+            .assessmentTime(pathway: $0.0, factor: $0.1)
+        }
+        effects += factors("lengthOfStay", in: names.cohorts, what: "cohort", max: 10).map {
+            .lengthOfStay(cohort: $0.0, factor: $0.1)
+        }
         for (s, v, kp) in services("duration", kinds: [.crisisResponse, .homeReablement, .bedBased, .homeCare]) {
             if let f = r.checkNumber(v, kp, min: 0, max: 10) { effects.append(.duration(service: s, factor: f)) }
         }
-        effects += factors("readmission", in: names.cohorts, what: "cohort", max: 10).map { .readmission(cohort: $0.0, factor: $0.1) }
+        effects += factors("readmission", in: names.cohorts, what: "cohort", max: 10).map {
+            .readmission(cohort: $0.0, factor: $0.1)
+        }
         for (cohort, v) in r.map(o["pathwayMix"], "\(p).pathwayMix", required: false) {
             let kp = "\(p).pathwayMix.\(cohort)"
             guard let c = reference(cohort, in: names.cohorts, what: "cohort", kp, &r) else { continue }
             var mix = [Double](repeating: 0, count: names.pathways.count)
             var complete = true
             for (pathway, q) in r.map(v, kp) {
-                if let i = reference(pathway, in: names.pathways, what: "pathway", "\(kp).\(pathway)", &r), let x = r.checkProbability(q, "\(kp).\(pathway)") {
+                if let i = reference(pathway, in: names.pathways, what: "pathway", "\(kp).\(pathway)", &r),
+                    let x = r.checkProbability(q, "\(kp).\(pathway)")
+                {
                     mix[i] = x
                 } else {
                     complete = false

@@ -7,7 +7,9 @@ extension ScenarioReader {
         case .acute: commonServiceFields + ["divertAfterHours"]
         case .crisisResponse: commonServiceFields + ["hours", "eligibility", "durationDays", "successRate"]
         case .homeReablement, .bedBased:
-            commonServiceFields + ["durationDays", "outcomes", "delayReason", "responsible", "countsAsReablement", "acceptsWeekends"]
+            commonServiceFields + [
+                "durationDays", "outcomes", "delayReason", "responsible", "countsAsReablement", "acceptsWeekends",
+            ]
         case .careHome:
             commonServiceFields + [
                 "initialResidents", "annualMortality", "communityAdmissionsPerYear", "residentCohort", "delayReason",
@@ -38,7 +40,10 @@ extension ScenarioReader {
                     kind = known
                     allowed = serviceFields(known)
                 } else {
-                    r.fail("\(p).kind", "must be one of \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", ")), got \(r.describe(k))")
+                    r.fail(
+                        "\(p).kind",
+                        "must be one of \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", ")), got \(r.describe(k))"
+                    )
                     kindUnknown = true
                 }
             } else {
@@ -59,8 +64,13 @@ extension ScenarioReader {
         if o?["delayReason"] != nil || o?["responsible"] != nil {
             var dr = delay.reason
             if let code = r.string(o, "delayReason", p, default: delay.reason.code) {
-                if let known = DelayReason(code: code) { dr = known } else {
-                    r.fail("\(p).delayReason", "must be a DTOC reason code (\(DelayReason.allCases.map(\.code).joined(separator: ", "))), got \"\(code)\"")
+                if let known = DelayReason(code: code) {
+                    dr = known
+                } else {
+                    r.fail(
+                        "\(p).delayReason",
+                        "must be a DTOC reason code (\(DelayReason.allCases.map(\.code).joined(separator: ", "))), got \"\(code)\""
+                    )
                 }
             }
             delay = DelayCode(reason: dr, responsible: responsible(o, p, default: delay.responsible, &r))
@@ -69,37 +79,53 @@ extension ScenarioReader {
             name: name, kind: kind, capacity: capacity,
             duration: needsDuration ? r.distribution(o, "durationDays", p, required: o != nil) : nil,
             outcomes: [], delay: delay,
-            countsAsReablement: r.bool(o, "countsAsReablement", p, default: kind == .homeReablement || kind == .bedBased),
+            countsAsReablement: r.bool(
+                o, "countsAsReablement", p, default: kind == .homeReablement || kind == .bedBased),
             acceptsAllDays: o?["acceptsWeekends"] != nil ? r.bool(o, "acceptsWeekends", p, default: false) : nil,
-            costPerDay: costPerDay, costPerEpisode: r.number(o, "costPerEpisode", p, default: 0, min: 0, max: 1e10) ?? 0,
+            costPerDay: costPerDay,
+            costPerEpisode: r.number(o, "costPerEpisode", p, default: 0, min: 0, max: 1e10) ?? 0,
             hours: .always, eligibility: Array(repeating: 0, count: names.cohorts.count), successRate: 0,
-            divertAfterHours: nil, initialResidents: 0, annualMortality: 0, communityAdmissionsPerYear: 0, residentCohort: nil)
+            divertAfterHours: nil, initialResidents: 0, annualMortality: 0, communityAdmissionsPerYear: 0,
+            residentCohort: nil)
         switch kind {
         case .acute:
-            if o?["divertAfterHours"] != nil { service.divertAfterHours = r.number(o, "divertAfterHours", p, min: 0, max: 1e6) }
+            if o?["divertAfterHours"] != nil {
+                service.divertAfterHours = r.number(o, "divertAfterHours", p, min: 0, max: 1e6)
+            }
         case .crisisResponse:
             service.hours = readHours(o?["hours"], "\(p).hours", &r)
             service.successRate = r.probability(o, "successRate", p) ?? 0
             for (cohort, v) in r.map(o?["eligibility"], "\(p).eligibility", required: o != nil) {
                 let kp = "\(p).eligibility.\(cohort)"
-                if let c = reference(cohort, in: names.cohorts, what: "cohort", kp, &r), let q = r.checkProbability(v, kp) {
+                if let c = reference(cohort, in: names.cohorts, what: "cohort", kp, &r),
+                    let q = r.checkProbability(v, kp)
+                {
                     service.eligibility[c] = q
                 }
             }
         case .homeReablement, .bedBased:
             service.outcomes = readOutcomes(o?["outcomes"], "\(p).outcomes", names, &r)
         case .careHome:
-            service.initialResidents = r.integer(o, "initialResidents", p, default: 0, min: 0, max: maximumPeoplePerService) ?? 0
+            service.initialResidents =
+                r.integer(o, "initialResidents", p, default: 0, min: 0, max: maximumPeoplePerService) ?? 0
             service.annualMortality = r.number(o, "annualMortality", p, default: 0, min: 0, max: 50) ?? 0
-            service.communityAdmissionsPerYear = r.number(o, "communityAdmissionsPerYear", p, default: 0, min: 0, max: 1e7) ?? 0
+            service.communityAdmissionsPerYear =
+                r.number(o, "communityAdmissionsPerYear", p, default: 0, min: 0, max: 1e7) ?? 0
             if o?["residentCohort"] != nil {
-                service.residentCohort = reference(r.string(o, "residentCohort", p), in: names.cohorts, what: "cohort", "\(p).residentCohort", &r)
+                service.residentCohort = reference(
+                    r.string(o, "residentCohort", p), in: names.cohorts, what: "cohort", "\(p).residentCohort", &r)
             }
-            if service.residentCohort == nil && (service.initialResidents > 0 || service.communityAdmissionsPerYear > 0) && o?["residentCohort"] == nil {
-                r.fail("\(p).residentCohort", "is required when the home has residents (name the cohort whose crises they have)")
+            if service.residentCohort == nil && (service.initialResidents > 0 || service.communityAdmissionsPerYear > 0)
+                && o?["residentCohort"] == nil
+            {
+                r.fail(
+                    "\(p).residentCohort",
+                    "is required when the home has residents (name the cohort whose crises they have)")
             }
             if service.initialResidents > capacity.initial {
-                r.fail("\(p).initialResidents", "must be at most the capacity (\(capacity.initial)), got \(service.initialResidents)")
+                r.fail(
+                    "\(p).initialResidents",
+                    "must be at most the capacity (\(capacity.initial)), got \(service.initialResidents)")
             }
         case .homeCare:
             break
@@ -109,12 +135,15 @@ extension ScenarioReader {
 
     /// `capacity: 40` or `capacity: {base: 40, changes: [{from, to?, capacity}]}`; `to` is
     /// inclusive and optional (a permanent change). Later changes override earlier ones.
-    static func readCapacity(_ value: JSONValue?, _ p: String, origin: CivilDate, horizon: Int, _ r: inout FieldReader) -> CapacitySchedule {
+    static func readCapacity(_ value: JSONValue?, _ p: String, origin: CivilDate, horizon: Int, _ r: inout FieldReader)
+        -> CapacitySchedule
+    {
         guard let value else {
             r.fail(p, "is required")
             return CapacitySchedule(initial: 0)
         }
-        if case .object = value {} else {
+        if case .object = value {
+        } else {
             return CapacitySchedule(initial: r.checkInteger(value, p, min: 0, max: maximumPeoplePerService) ?? 0)
         }
         guard let o = r.object(value, p, allowed: ["base", "changes"]) else { return CapacitySchedule(initial: 0) }
@@ -128,7 +157,9 @@ extension ScenarioReader {
         for (i, item) in items.enumerated() {
             let ip = "\(p).changes[\(i)]"
             let c = r.object(item, ip, allowed: ["from", "to", "capacity"])
-            guard let from = r.date(c, "from", ip), let value = r.integer(c, "capacity", ip, min: 0, max: maximumPeoplePerService) else { continue }
+            guard let from = r.date(c, "from", ip),
+                let value = r.integer(c, "capacity", ip, min: 0, max: maximumPeoplePerService)
+            else { continue }
             let to = r.date(c, "to", ip, required: false)
             if let to, to < from {
                 r.fail("\(ip).to", "must not be before from (\(from)), got \(to)")
@@ -160,11 +191,14 @@ extension ScenarioReader {
         let to = r.number(o, "to", p, min: 0.01, max: 24) ?? 24
         if from == to { r.fail(p, "opening and closing hours must differ (use \"24/7\" for always open)") }
         let days = r.string(o, "days", p, default: "all") ?? "all"
-        if days != "all" && days != "weekdays" { r.fail("\(p).days", "must be \"all\" or \"weekdays\", got \"\(days)\"") }
+        if days != "all" && days != "weekdays" {
+            r.fail("\(p).days", "must be \"all\" or \"weekdays\", got \"\(days)\"")
+        }
         return Hours(from: from, to: to, allDays: days == "all")
     }
 
-    static func readOutcomes(_ value: JSONValue?, _ p: String, _ names: Names, _ r: inout FieldReader) -> [OutcomeRule] {
+    static func readOutcomes(_ value: JSONValue?, _ p: String, _ names: Names, _ r: inout FieldReader) -> [OutcomeRule]
+    {
         let keys = ["independent", "homeCare", "careHome", "readmitted", "died"]
         guard let o = r.object(value, p, allowed: keys, required: false) else { return [] }
         var rules: [OutcomeRule] = []
@@ -179,7 +213,8 @@ extension ScenarioReader {
                 if let s {
                     let want: ServiceKind = outcome == .homeCare ? .homeCare : .careHome
                     if names.serviceKinds[names.services[s]] != want {
-                        r.fail("\(kp).service", "must name a service of kind \(want.rawValue), got '\(names.services[s])'")
+                        r.fail(
+                            "\(kp).service", "must name a service of kind \(want.rawValue), got '\(names.services[s])'")
                     }
                 }
                 rules.append(OutcomeRule(outcome: outcome, probability: q, next: s))
@@ -196,7 +231,9 @@ extension ScenarioReader {
     static func crossCheck(_ s: Scenario, _ r: inout FieldReader) {
         for (c, cohort) in s.cohorts.enumerated() {
             if case .perResidentPerYear = cohort.rate, !s.services.contains(where: { $0.residentCohort == c }) {
-                r.fail("cohorts.\(cohort.name).crises.perResidentPerYear", "no care home names '\(cohort.name)' as its residentCohort, so there are no residents")
+                r.fail(
+                    "cohorts.\(cohort.name).crises.perResidentPerYear",
+                    "no care home names '\(cohort.name)' as its residentCohort, so there are no residents")
             }
         }
         // A service that is never open, or has no places for the whole run, but receives patients, would hold them forever.
@@ -206,29 +243,42 @@ extension ScenarioReader {
             for (d, share) in pathway.destinations where share > 0 {
                 let service = s.services[d]
                 if service.capacity.maximum == 0 {
-                    r.fail("services.\(service.name).capacity", "is 0 for the whole run, but pathway '\(pathway.name)' sends patients there: they would wait in acute beds for ever")
+                    r.fail(
+                        "services.\(service.name).capacity",
+                        "is 0 for the whole run, but pathway '\(pathway.name)' sends patients there: they would wait in acute beds for ever"
+                    )
                 }
             }
         }
         for service in s.services {
             for rule in service.outcomes where rule.probability > 0 {
                 if let next = rule.next, s.services[next].capacity.maximum == 0 {
-                    r.fail("services.\(s.services[next].name).capacity", "is 0 for the whole run, but \(service.name) sends patients there (outcome \(rule.outcome.label)): they would wait in \(service.name) for ever")
+                    r.fail(
+                        "services.\(s.services[next].name).capacity",
+                        "is 0 for the whole run, but \(service.name) sends patients there (outcome \(rule.outcome.label)): they would wait in \(service.name) for ever"
+                    )
                 }
             }
         }
         let acute = s.services[s.acute]
         if acute.capacity.maximum == 0 && acute.divertAfterHours == nil {
-            r.fail("services.\(acute.name).capacity", "is 0 for the whole run with no divertAfterHours: every admission would wait for ever")
+            r.fail(
+                "services.\(acute.name).capacity",
+                "is 0 for the whole run with no divertAfterHours: every admission would wait for ever")
         }
         var censusByService = [Int](repeating: 0, count: s.services.count)
         for entry in s.census { censusByService[entry.service] += entry.patients }
         for (i, n) in censusByService.enumerated() where n > 0 {
             let service = s.services[i]
             if service.kind == .careHome || service.kind == .crisisResponse {
-                r.fail("census.\(service.name)", "a census is not supported for \(service.kind.rawValue) services (use initialResidents for care homes)")
+                r.fail(
+                    "census.\(service.name)",
+                    "a census is not supported for \(service.kind.rawValue) services (use initialResidents for care homes)"
+                )
             } else if n > service.capacity.initial {
-                r.fail("census.\(service.name)", "has \(n) patients but the capacity at the start is \(service.capacity.initial)")
+                r.fail(
+                    "census.\(service.name)",
+                    "has \(n) patients but the capacity at the start is \(service.capacity.initial)")
             }
         }
         for (c, cohort) in s.cohorts.enumerated() where cohort.pathwayMix.allSatisfy({ $0 == 0 }) {

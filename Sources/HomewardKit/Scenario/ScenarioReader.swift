@@ -27,7 +27,9 @@ public enum ScenarioReader {
         var r = FieldReader(file: file)
         let scenario = read(root, &r)
         if !r.issues.isEmpty || scenario == nil {
-            throw ScenarioError(issues: r.issues.isEmpty ? [ScenarioIssue(file: file, path: "", message: "is not a valid scenario")] : r.issues)
+            throw ScenarioError(
+                issues: r.issues.isEmpty
+                    ? [ScenarioIssue(file: file, path: "", message: "is not a valid scenario")] : r.issues)
         }
         return scenario!
     }
@@ -44,22 +46,31 @@ public enum ScenarioReader {
         let days = r.integer(top, "horizonDays", "", min: 1, max: maximumHorizonDays)
         let warmup = r.integer(top, "warmupDays", "", default: 0, min: 0, max: maximumHorizonDays) ?? 0
         if let days, days + warmup > maximumHorizonDays {
-            r.fail("warmupDays", "warm-up plus horizon must be at most \(maximumHorizonDays) days (100 years), got \(days + warmup)")
+            r.fail(
+                "warmupDays",
+                "warm-up plus horizon must be at most \(maximumHorizonDays) days (100 years), got \(days + warmup)")
         }
         let replications = r.integer(top, "replications", "", default: 20, min: 1, max: maximumReplications) ?? 20
         let seed = r.integer(top, "seed", "", default: 1, min: 0, max: Int(Int32.max)) ?? 1
 
         // Names first, so that references resolve whatever the order in the file.
-        let bandEntries = r.map(r.object(top["population"], "population", allowed: ["bands"])?["bands"], "population.bands")
+        let bandEntries = r.map(
+            r.object(top["population"], "population", allowed: ["bands"])?["bands"], "population.bands")
         let cohortEntries = r.map(top["cohorts"], "cohorts")
         let serviceEntries = r.map(top["services"], "services")
         let pathwayEntries = r.map(top["pathways"], "pathways")
-        for (path, entries) in [("population.bands", bandEntries.count), ("cohorts", cohortEntries.count), ("services", serviceEntries.count), ("pathways", pathwayEntries.count)]
+        for (path, entries) in [
+            ("population.bands", bandEntries.count), ("cohorts", cohortEntries.count),
+            ("services", serviceEntries.count), ("pathways", pathwayEntries.count),
+        ]
         where entries > maximumEntries {
             r.fail(path, "at most \(maximumEntries) entries, got \(entries)")
             return nil
         }
-        for (path, entries) in [("population.bands", bandEntries), ("cohorts", cohortEntries), ("services", serviceEntries), ("pathways", pathwayEntries)] {
+        for (path, entries) in [
+            ("population.bands", bandEntries), ("cohorts", cohortEntries), ("services", serviceEntries),
+            ("pathways", pathwayEntries),
+        ] {
             for (name, _) in entries where name.count > maximumNameLength {
                 r.fail(path, "names must be at most \(maximumNameLength) characters, got one of \(name.count)")
                 return nil
@@ -79,7 +90,9 @@ public enum ScenarioReader {
         if bandEntries.isEmpty { r.fail("population.bands", "must list at least one age band") }
         let cohorts = cohortEntries.map { readCohort($0.0, $0.1, names, &r) }
         let pathways = pathwayEntries.map { readPathway($0.0, $0.1, names, &r) }
-        let read = serviceEntries.map { readService($0.0, $0.1, names, origin: origin, horizon: warmup + (days ?? 1), &r) }
+        let read = serviceEntries.map {
+            readService($0.0, $0.1, names, origin: origin, horizon: warmup + (days ?? 1), &r)
+        }
         let services = read.compactMap { $0 }
         let working = readWorking(top["working"], origin: origin, horizon: warmup + (days ?? 1), &r)
         let census = readCensus(top["census"], names, &r)
@@ -91,14 +104,18 @@ public enum ScenarioReader {
             r.fail("services", "must have exactly one service of kind \"acute\", got \(acutes.count)")
         }
         if pathwayEntries.isEmpty { r.fail("pathways", "must list at least one discharge pathway") }
-        if serviceEntries.isEmpty && top["services"] != nil { r.fail("services", "must list at least one service (an acute hospital of kind \"acute\")") }
+        if serviceEntries.isEmpty && top["services"] != nil {
+            r.fail("services", "must list at least one service (an acute hospital of kind \"acute\")")
+        }
         if cohortEntries.isEmpty { r.fail("cohorts", "must list at least one cohort") }
         guard let start, let days, r.issues.isEmpty, acutes.count == 1, services.count == read.count else { return nil }
 
         var scenario = Scenario(
             name: name, description: description, start: start, days: days, warmupDays: warmup,
-            replications: replications, seed: UInt64(seed), population: population, cohorts: cohorts, services: services,
-            acute: acutes[0], pathways: pathways, working: working, census: census, targets: targets, sources: r.sources)
+            replications: replications, seed: UInt64(seed), population: population, cohorts: cohorts,
+            services: services,
+            acute: acutes[0], pathways: pathways, working: working, census: census, targets: targets, sources: r.sources
+        )
         scenario.schemes = schemes
         crossCheck(scenario, &r)
         checkWorkload(scenario, &r)
@@ -107,9 +124,20 @@ public enum ScenarioReader {
             for (i, t) in targets.enumerated() where !keys.contains(t.metric) {
                 // Metric names are short: a long one is contained in none and near none.
                 let wanted = t.metric.utf8.count <= 200 ? t.metric.lowercased() : ""
-                let near = wanted.isEmpty ? [] : keys.filter { $0.lowercased().contains(wanted) || Suggestion.isNear($0, t.metric, within: 3) }.sorted().prefix(3)
-                let shown = t.metric.count <= 200 ? t.metric : String(t.metric.prefix(60)) + "... (\(t.metric.count) characters)"
-                r.fail("targets[\(i)].metric", "unknown metric '\(shown)'" + (near.isEmpty ? " (see docs/metrics.md)" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)"))
+                let near =
+                    wanted.isEmpty
+                    ? []
+                    : keys.filter { $0.lowercased().contains(wanted) || Suggestion.isNear($0, t.metric, within: 3) }
+                        .sorted().prefix(3)
+                let shown =
+                    t.metric.count <= 200
+                    ? t.metric : String(t.metric.prefix(60)) + "... (\(t.metric.count) characters)"
+                r.fail(
+                    "targets[\(i)].metric",
+                    "unknown metric '\(shown)'"
+                        + (near.isEmpty
+                            ? " (see docs/metrics.md)"
+                            : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)"))
             }
         }
         return r.issues.isEmpty ? scenario : nil
@@ -126,10 +154,15 @@ public enum ScenarioReader {
         func list(_ xs: [String]) -> String { xs.isEmpty ? "none defined" : xs.joined(separator: ", ") }
     }
 
-    static func reference(_ value: String?, in known: [String], what: String, _ p: String, _ r: inout FieldReader) -> Int? {
+    static func reference(_ value: String?, in known: [String], what: String, _ p: String, _ r: inout FieldReader)
+        -> Int?
+    {
         guard let value else { return nil }
         if let i = known.firstIndex(of: value) { return i }
-        r.fail(p, "refers to unknown \(what) '\(value)' (known: \(known.isEmpty ? "none defined" : known.joined(separator: ", ")))")
+        r.fail(
+            p,
+            "refers to unknown \(what) '\(value)' (known: \(known.isEmpty ? "none defined" : known.joined(separator: ", ")))"
+        )
         return nil
     }
 
@@ -165,7 +198,10 @@ public enum ScenarioReader {
         let o = r.object(value, p, allowed: cohortFields)
         let band = reference(r.string(o, "band", p), in: names.bands, what: "population band", "\(p).band", &r) ?? 0
         var rate = CrisisRate.perYear(0)
-        if let c = r.object(o?["crises"], "\(p).crises", allowed: ["perYear", "perThousandPerYear", "perResidentPerYear"], required: o != nil) {
+        if let c = r.object(
+            o?["crises"], "\(p).crises", allowed: ["perYear", "perThousandPerYear", "perResidentPerYear"],
+            required: o != nil)
+        {
             let given = c.keys.filter { $0 != "source" }
             if given.count != 1 {
                 r.fail("\(p).crises", "must give exactly one of perYear, perThousandPerYear, perResidentPerYear")
@@ -191,11 +227,14 @@ public enum ScenarioReader {
         if !mixEntries.isEmpty && mixComplete {
             checkSum(mix.reduce(0, +), "\(p).pathways", &r)
         }
-        let readmission = r.object(o?["readmission"], "\(p).readmission", allowed: ["within30Days", "within91Days"], required: false)
+        let readmission = r.object(
+            o?["readmission"], "\(p).readmission", allowed: ["within30Days", "within91Days"], required: false)
         let r30 = r.probability(readmission, "within30Days", "\(p).readmission", default: 0) ?? 0
         let r91 = r.probability(readmission, "within91Days", "\(p).readmission", default: r30) ?? r30
         if r91 < r30 {
-            r.fail("\(p).readmission.within91Days", "must be >= within30Days (it is cumulative), got \(r.format(r91)) < \(r.format(r30))")
+            r.fail(
+                "\(p).readmission.within91Days",
+                "must be >= within30Days (it is cumulative), got \(r.format(r91)) < \(r.format(r30))")
         }
         return Cohort(
             name: name, band: band, rate: rate,
@@ -228,14 +267,18 @@ public enum ScenarioReader {
         }
         if let single = o?["service"] {
             if case .null = single {
-            } else if let s = reference(r.string(o, "service", p), in: names.services, what: "service", "\(p).service", &r) {
+            } else if let s = reference(
+                r.string(o, "service", p), in: names.services, what: "service", "\(p).service", &r)
+            {
                 destinations = [(s, 1)]
             }
         } else if o?["services"] != nil {
             var total = 0.0
             for (key, v) in r.map(o?["services"], "\(p).services") {
                 let kp = "\(p).services.\(key)"
-                if let s = reference(key, in: names.services, what: "service", kp, &r), let q = r.checkProbability(v, kp) {
+                if let s = reference(key, in: names.services, what: "service", kp, &r),
+                    let q = r.checkProbability(v, kp)
+                {
                     destinations.append((s, q))
                     total += q
                 }
@@ -254,7 +297,11 @@ public enum ScenarioReader {
         if let a = o?["assessment"] {
             if case .bool(let b) = a {
                 needsAssessment = b
-                if b { r.fail("\(p).assessment", "give the assessment as {workingHours: ..., responsible: ...} rather than true") }
+                if b {
+                    r.fail(
+                        "\(p).assessment",
+                        "give the assessment as {workingHours: ..., responsible: ...} rather than true")
+                }
             } else if let ao = r.object(a, "\(p).assessment", allowed: ["workingHours", "responsible"]) {
                 needsAssessment = true
                 hours = r.distribution(ao, "workingHours", "\(p).assessment") ?? .fixed(0)
@@ -268,7 +315,9 @@ public enum ScenarioReader {
             equipmentDays = r.distribution(e, "days", "\(p).equipment") ?? .fixed(0)
         }
         var dischargeDelay: DelayCode?
-        if let d = r.object(o?["dischargeDelay"], "\(p).dischargeDelay", allowed: ["reason", "responsible"], required: false) {
+        if let d = r.object(
+            o?["dischargeDelay"], "\(p).dischargeDelay", allowed: ["reason", "responsible"], required: false)
+        {
             dischargeDelay = DelayCode(
                 reason: reason(d, "\(p).dischargeDelay", default: .o, &r),
                 responsible: responsible(d, "\(p).dischargeDelay", default: .nhs, &r))
@@ -279,16 +328,23 @@ public enum ScenarioReader {
             equipmentProbability: equipmentProbability, equipmentDays: equipmentDays, dischargeDelay: dischargeDelay)
     }
 
-    static func reason(_ o: JSONObject?, _ p: String, default fallback: DelayReason, _ r: inout FieldReader) -> DelayReason {
+    static func reason(_ o: JSONObject?, _ p: String, default fallback: DelayReason, _ r: inout FieldReader)
+        -> DelayReason
+    {
         guard let code = r.string(o, "reason", p, default: fallback.code) else { return fallback }
         guard let reason = DelayReason(code: code) else {
-            r.fail("\(p).reason", "must be a DTOC reason code (\(DelayReason.allCases.map(\.code).joined(separator: ", "))), got \"\(code)\"")
+            r.fail(
+                "\(p).reason",
+                "must be a DTOC reason code (\(DelayReason.allCases.map(\.code).joined(separator: ", "))), got \"\(code)\""
+            )
             return fallback
         }
         return reason
     }
 
-    static func responsible(_ o: JSONObject?, _ p: String, default fallback: Responsible, _ r: inout FieldReader) -> Responsible {
+    static func responsible(_ o: JSONObject?, _ p: String, default fallback: Responsible, _ r: inout FieldReader)
+        -> Responsible
+    {
         guard let key = r.string(o, "responsible", p, default: fallback.key) else { return fallback }
         guard let org = Responsible.allCases.first(where: { $0.key == key }) else {
             r.fail("\(p).responsible", "must be one of nhs, socialCare, both, got \"\(key)\"")
@@ -299,21 +355,33 @@ public enum ScenarioReader {
 
     // MARK: - Working rules and census
 
-    static func readWorking(_ value: JSONValue?, origin: CivilDate, horizon: Int, _ r: inout FieldReader) -> WorkingRules {
+    static func readWorking(_ value: JSONValue?, origin: CivilDate, horizon: Int, _ r: inout FieldReader)
+        -> WorkingRules
+    {
         let p = "working"
-        let o = r.object(value, p, allowed: ["hours", "simpleDischargeHours", "sevenDayAssessment", "sevenDayDischarge", "sevenDayEquipment", "bankHolidays"], required: false)
+        let o = r.object(
+            value, p,
+            allowed: [
+                "hours", "simpleDischargeHours", "sevenDayAssessment", "sevenDayDischarge", "sevenDayEquipment",
+                "bankHolidays",
+            ], required: false)
         var hours = Hours(from: 9, to: 17, allDays: false)
         if let h = r.object(o?["hours"], "\(p).hours", allowed: ["from", "to"], required: false) {
             let from = r.number(h, "from", "\(p).hours", min: 0, max: 23.99) ?? 9
             let to = r.number(h, "to", "\(p).hours", min: 0.01, max: 24) ?? 17
-            if to <= from { r.fail("\(p).hours", "working hours must end after they start, got \(r.format(from)) to \(r.format(to))") }
+            if to <= from {
+                r.fail(
+                    "\(p).hours", "working hours must end after they start, got \(r.format(from)) to \(r.format(to))")
+            }
             hours = Hours(from: from, to: to, allDays: false)
         }
         var holidays: [Int] = []
         if let list = o?["bankHolidays"] {
             if case .array(let items) = list {
                 for (i, item) in items.enumerated() {
-                    if let d = r.checkDate(item, "\(p).bankHolidays[\(i)]") { holidays.append(d.daysSinceEpoch - origin.daysSinceEpoch) }
+                    if let d = r.checkDate(item, "\(p).bankHolidays[\(i)]") {
+                        holidays.append(d.daysSinceEpoch - origin.daysSinceEpoch)
+                    }
                 }
             } else {
                 r.fail("\(p).bankHolidays", "must be a list of dates")
@@ -328,7 +396,8 @@ public enum ScenarioReader {
             }
         }
         return WorkingRules(
-            hours: hours, simpleDischargeHours: simple, sevenDayAssessment: r.bool(o, "sevenDayAssessment", p, default: false),
+            hours: hours, simpleDischargeHours: simple,
+            sevenDayAssessment: r.bool(o, "sevenDayAssessment", p, default: false),
             sevenDayDischarge: r.bool(o, "sevenDayDischarge", p, default: false),
             sevenDayEquipment: r.bool(o, "sevenDayEquipment", p, default: false), bankHolidays: holidays)
     }
@@ -349,7 +418,9 @@ public enum ScenarioReader {
                 let n = r.integer(o, "patients", ip, min: 0, max: maximumPeoplePerService)
                 var pathway: Int?
                 if o?["delayedOnPathway"] != nil {
-                    pathway = reference(r.string(o, "delayedOnPathway", ip), in: names.pathways, what: "pathway", "\(ip).delayedOnPathway", &r)
+                    pathway = reference(
+                        r.string(o, "delayedOnPathway", ip), in: names.pathways, what: "pathway",
+                        "\(ip).delayedOnPathway", &r)
                     if names.serviceKinds[service] != .acute {
                         r.fail("\(ip).delayedOnPathway", "applies only to the acute service")
                     }
@@ -383,7 +454,10 @@ extension ScenarioReader {
             }
         }
         if expected > maximumExpectedCrises {
-            r.fail("cohorts", "about \(Int(expected)) crises in one replication (\(Int(s.horizon)) days): more than \(Int(maximumExpectedCrises)) cannot run in reasonable time; shorten the horizon or check the rates' units (per year, per 1,000 people)")
+            r.fail(
+                "cohorts",
+                "about \(Int(expected)) crises in one replication (\(Int(s.horizon)) days): more than \(Int(maximumExpectedCrises)) cannot run in reasonable time; shorten the horizon or check the rates' units (per year, per 1,000 people)"
+            )
         }
     }
 }

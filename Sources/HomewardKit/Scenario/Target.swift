@@ -1,3 +1,5 @@
+import Foundation
+
 /// A target a plan must meet, checked by `homeward check` (and `sweep --target`).
 ///
 /// Met when the mean across replications is within the bound; with `confidence` p, met when
@@ -25,7 +27,8 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
     public func holds(_ x: Double) -> Bool { !x.isNaN && (bound == .atMost ? x <= value : x >= value) }
 
     public var description: String {
-        "\(metric) \(bound.rawValue) \(TableRenderer.compact(value))" + (confidence.map { " in \(TableRenderer.percent($0)) of replications" } ?? " (mean)")
+        "\(metric) \(bound.rawValue) \(TableRenderer.compact(value))"
+            + (confidence.map { " in \(TableRenderer.percent($0)) of replications" } ?? " (mean)")
     }
 
     /// Parses `"METRIC <= VALUE"` or `"METRIC >= VALUE"` (the `--target` option).
@@ -34,7 +37,8 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
             let parts = text.components(separatedBy: bound.rawValue)
             if parts.count == 2 {
                 let metric = parts[0].trimmingCharacters(in: .whitespaces)
-                guard !metric.isEmpty, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+                guard !metric.isEmpty, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)), value.isFinite
+                else { return nil }
                 return Target(name: text, metric: metric, bound: bound, value: value, confidence: confidence)
             }
         }
@@ -58,8 +62,6 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
         return Verdict(target: self, interval: interval, share: share, met: met)
     }
 }
-
-import Foundation
 
 extension ScenarioReader {
     /// `targets: [{ metric, atMost | atLeast, confidence?, name? }]`
@@ -86,7 +88,9 @@ extension ScenarioReader {
             let bound: Target.Bound = hasMost ? .atMost : .atLeast
             let name = r.string(o, "name", p, default: "") ?? ""
             targets.append(
-                Target(name: name.isEmpty ? "\(metric) \(bound.rawValue) \(r.format(v))" : name, metric: metric, bound: bound, value: v, confidence: confidence))
+                Target(
+                    name: name.isEmpty ? "\(metric) \(bound.rawValue) \(r.format(v))" : name, metric: metric,
+                    bound: bound, value: v, confidence: confidence))
         }
         return targets
     }

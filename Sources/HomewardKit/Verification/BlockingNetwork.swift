@@ -22,7 +22,10 @@ public struct BlockingNetwork: Sendable {
     public var acuteBeds: Int
     public var slots: Int
 
-    public init(arrivalRate: Double, treatmentRate: Double, reablementShare: Double, reablementRate: Double, acuteBeds: Int, slots: Int) {
+    public init(
+        arrivalRate: Double, treatmentRate: Double, reablementShare: Double, reablementRate: Double, acuteBeds: Int,
+        slots: Int
+    ) {
         self.arrivalRate = arrivalRate
         self.treatmentRate = treatmentRate
         self.reablementShare = reablementShare

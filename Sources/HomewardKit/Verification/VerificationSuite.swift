@@ -22,7 +22,9 @@ public enum VerificationSuite {
 
     /// Runs the suite on the scenario files under `scenarios` (the repository's Scenarios/).
     /// `full` runs four times as many replications as the quick mode.
-    public static func run(scenarios: String, full: Bool, threads: Int, progress: (String) -> Void = { _ in }) throws -> [Check] {
+    public static func run(scenarios: String, full: Bool, threads: Int, progress: (String) -> Void = { _ in }) throws
+        -> [Check]
+    {
         var checks: [Check] = []
         let dir = scenarios + "/verification"
         func load(_ name: String) throws -> Scenario { try ScenarioLoader.load(path: dir + "/" + name).scenario }
@@ -47,30 +49,42 @@ public enum VerificationSuite {
             let a = lambda * meanStay
             let runs = replicate(s, reps(s), threads)
             checks.append(
-                check(s.name, "mean ED wait, hours (M/M/\(c) Wq)", QueueingTheory.mmcMeanWait(arrivalRate: lambda, meanService: meanStay, servers: c) * 24,
-                      runs.map { $0.metrics["edWaitHours"] ?? .nan }))
+                check(
+                    s.name, "mean ED wait, hours (M/M/\(c) Wq)",
+                    QueueingTheory.mmcMeanWait(arrivalRate: lambda, meanService: meanStay, servers: c) * 24,
+                    runs.map { $0.metrics["edWaitHours"] ?? .nan }))
             checks.append(
-                check(s.name, "share who wait = Erlang C(\(c), \(format(a)))", QueueingTheory.erlangC(servers: c, offeredLoad: a),
-                      runs.map { Double($0.counts.edWaits) / Double($0.counts.conveyances) }))
+                check(
+                    s.name, "share who wait = Erlang C(\(c), \(format(a)))",
+                    QueueingTheory.erlangC(servers: c, offeredLoad: a),
+                    runs.map { Double($0.counts.edWaits) / Double($0.counts.conveyances) }))
         }
 
         do {
             let s = try load("mg-infinity-seasonal.json5")
             progress(s.name)
             let cohort = s.cohorts[0]
-            guard case .perYear(let perYear) = cohort.rate else { throw VerificationError.unsupported("mg-infinity: rate must be perYear") }
+            guard case .perYear(let perYear) = cohort.rate else {
+                throw VerificationError.unsupported("mg-infinity: rate must be perYear")
+            }
             let clock = WorkingClock(origin: s.origin, horizonDays: s.warmupDays + s.days, bankHolidays: [])
             let lambda: (Double) -> Double = { t in
                 guard t >= 0 else { return 0 }
                 return perYear / 365.25 * cohort.month[Int(clock.monthOfYear[clock.dayIndex(t)]) - 1]
             }
             let runs = replicate(s, reps(s), threads, daily: true)
-            let series = runs.map { r in r.metrics.daily.first { $0.key == "occupancy.\(s.services[s.acute].name)" }?.values ?? [] }
+            let series = runs.map { r in
+                r.metrics.daily.first { $0.key == "occupancy.\(s.services[s.acute].name)" }?.values ?? []
+            }
             for day in stride(from: 30, through: s.days - 5, by: 60) {
                 // The census at midnight `day` is the value of the day that ends there.
-                let theory = QueueingTheory.mgInfinityMeanOccupancy(at: Double(day), arrivalRate: lambda, survival: cohort.lengthOfStay.survival)
+                let theory = QueueingTheory.mgInfinityMeanOccupancy(
+                    at: Double(day), arrivalRate: lambda, survival: cohort.lengthOfStay.survival)
                 let date = s.origin.adding(days: day)
-                checks.append(check(s.name, "in hospital at midnight \(date) (m(t))", theory, series.map { $0.count >= day ? $0[day - 1] : .nan }))
+                checks.append(
+                    check(
+                        s.name, "in hospital at midnight \(date) (m(t))", theory,
+                        series.map { $0.count >= day ? $0[day - 1] : .nan }))
             }
         }
 
@@ -83,15 +97,27 @@ public enum VerificationSuite {
             else { throw VerificationError.unsupported("blocking-network: needs a reablement service and pathway 2") }
             let network = BlockingNetwork(
                 arrivalRate: lambda, treatmentRate: 1 / meanStay, reablementShare: s.cohorts[0].pathwayMix[p2],
-                reablementRate: 1 / duration.mean, acuteBeds: s.services[s.acute].capacity.initial, slots: s.services[r].capacity.initial)
-            guard let exact = network.solve() else { throw VerificationError.unsupported("the Markov chain could not be solved") }
+                reablementRate: 1 / duration.mean, acuteBeds: s.services[s.acute].capacity.initial,
+                slots: s.services[r].capacity.initial)
+            guard let exact = network.solve() else {
+                throw VerificationError.unsupported("the Markov chain could not be solved")
+            }
             let runs = replicate(s, reps(s), threads)
             let days = Double(s.days)
-            checks.append(check(s.name, "share diverted (Markov chain, \(exact.states) states)", exact.lossProbability,
-                                runs.map { ($0.metrics["diversions"] ?? .nan) / ($0.metrics["nelAdmissions"] ?? .nan) }))
-            checks.append(check(s.name, "mean patients blocked in acute beds", exact.meanBlocked, runs.map { ($0.metrics["delayedBedDays"] ?? .nan) / days }))
-            checks.append(check(s.name, "mean blocked days per admission", exact.meanBlockedTimePerAdmission,
-                                runs.map { ($0.metrics["delayedBedDays"] ?? .nan) / (($0.metrics["services.acute.admissions"] ?? .nan)) }))
+            checks.append(
+                check(
+                    s.name, "share diverted (Markov chain, \(exact.states) states)", exact.lossProbability,
+                    runs.map { ($0.metrics["diversions"] ?? .nan) / ($0.metrics["nelAdmissions"] ?? .nan) }))
+            checks.append(
+                check(
+                    s.name, "mean patients blocked in acute beds", exact.meanBlocked,
+                    runs.map { ($0.metrics["delayedBedDays"] ?? .nan) / days }))
+            checks.append(
+                check(
+                    s.name, "mean blocked days per admission", exact.meanBlockedTimePerAdmission,
+                    runs.map {
+                        ($0.metrics["delayedBedDays"] ?? .nan) / (($0.metrics["services.acute.admissions"] ?? .nan))
+                    }))
         }
 
         do {
@@ -109,16 +135,20 @@ public enum VerificationSuite {
                 let gap = abs(Statistics.mean(l) - Statistics.mean(lw)) / Statistics.mean(l)
                 checks.append(
                     Check(
-                        caseName: "Little's law on the baseline", measure: "\(service.name): L vs lambda x W", theory: Statistics.mean(lw),
+                        caseName: "Little's law on the baseline", measure: "\(service.name): L vs lambda x W",
+                        theory: Statistics.mean(lw),
                         simulated: ConfidenceInterval(values: l, level: level), passed: gap <= 0.05,
                         note: "gap \(format(gap * 100))% (at most 5%: edge effects of a finite window)"))
             }
             let violations = runs.reduce(0) { $0 + $1.counts.violations.count }
             checks.append(
                 Check(
-                    caseName: "Conservation of patients on the baseline", measure: "violations (two places at once, occupancy below 0 or above capacity, leave without enter)",
+                    caseName: "Conservation of patients on the baseline",
+                    measure:
+                        "violations (two places at once, occupancy below 0 or above capacity, leave without enter)",
                     theory: 0, simulated: ConfidenceInterval(values: [Double(violations)]), passed: violations == 0,
-                    note: runs.first?.counts.violations.first ?? "\(runs.reduce(0) { $0 + $1.counts.events }) events checked"))
+                    note: runs.first?.counts.violations.first
+                        ?? "\(runs.reduce(0) { $0 + $1.counts.events }) events checked"))
         }
         return checks
     }
@@ -143,13 +173,17 @@ public enum VerificationSuite {
         var counts: Counts
     }
 
-    static func replicate(_ s: Scenario, _ n: Int, _ threads: Int, daily: Bool = false, checkConservation: Bool = false) -> [Replication] {
+    static func replicate(_ s: Scenario, _ n: Int, _ threads: Int, daily: Bool = false, checkConservation: Bool = false)
+        -> [Replication]
+    {
         let slots = ResultSlots(count: n)
         let context = ProjectionContext(scenario: s)
         Runner.parallelFor(count: n, threads: threads) { rep in
             var sim = Simulation(
                 scenario: s, seed: s.seed, replication: rep,
-                sink: Tee(Projection(context: context, recordingDaily: daily), Counts(services: s.services.count, warmup: context.warmup, checking: checkConservation)))
+                sink: Tee(
+                    Projection(context: context, recordingDaily: daily),
+                    Counts(services: s.services.count, warmup: context.warmup, checking: checkConservation)))
             sim.run()
             slots.set(rep, Replication(metrics: sim.sink.first.metrics(), counts: sim.sink.second))
         }
@@ -196,7 +230,9 @@ struct Counts: EventSink {
             if e.kind == .edWait { edWaits += 1 }
         }
         guard checking else { return }
-        func fail(_ m: String) { if violations.count < 10 { violations.append("t=\(e.time) patient \(e.patient): \(m)") } }
+        func fail(_ m: String) {
+            if violations.count < 10 { violations.append("t=\(e.time) patient \(e.patient): \(m)") }
+        }
         switch e.kind {
         case .capacity:
             capacity[Int(e.service)] = Int(e.detail)

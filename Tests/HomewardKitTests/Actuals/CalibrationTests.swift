@@ -15,7 +15,9 @@ import Testing
     static func calibrate() throws -> (Calibration, Scenario) {
         let s = try ScenarioLoader.load(path: known).scenario
         let activity = try ActivityFile.load(path: activityPath, scenario: s, origin: s.origin)
-        return (Calibration(activity: activity, scenario: s, scenarioFile: known, origin: s.origin, from: from, to: to), s)
+        return (
+            Calibration(activity: activity, scenario: s, scenarioFile: known, origin: s.origin, from: from, to: to), s
+        )
     }
 
     @Test func theFixtureIsWhatTheKnownScenarioGenerates() throws {
@@ -32,7 +34,8 @@ import Testing
 
     /// |estimate - truth| within `k` standard errors.
     func within(_ estimate: Double, _ truth: Double, se: Double, k: Double = 4, _ what: String) {
-        #expect(abs(estimate - truth) <= k * se, "\(what): \(estimate) against \(truth) (4 standard errors = \(k * se))")
+        #expect(
+            abs(estimate - truth) <= k * se, "\(what): \(estimate) against \(truth) (4 standard errors = \(k * se))")
     }
 
     @Test func calibrationRecoversTheKnownParameters() throws {
@@ -47,11 +50,25 @@ import Testing
         within(rate.value, 300, se: 300 / firstSeen.squareRoot(), "crises per 1,000 a year")
         // Profiles: each factor is a ratio of counts; its relative error is about 1/sqrt(count).
         let dow = try #require(c.dayOfWeek)
-        for (i, f) in dow.enumerated() { within(f, truth.dayOfWeek[i], se: truth.dayOfWeek[i] / (Double(c.admissions) / 7 * truth.dayOfWeek[i]).squareRoot(), "dayOfWeek[\(i)]") }
+        for (i, f) in dow.enumerated() {
+            within(
+                f, truth.dayOfWeek[i],
+                se: truth.dayOfWeek[i] / (Double(c.admissions) / 7 * truth.dayOfWeek[i]).squareRoot(), "dayOfWeek[\(i)]"
+            )
+        }
         let hours = try #require(c.hourOfDay)
-        for (i, f) in hours.enumerated() { within(f, truth.hourOfDay[i], se: truth.hourOfDay[i] / (Double(c.admissions) / 24 * truth.hourOfDay[i]).squareRoot(), "hourOfDay[\(i)]") }
+        for (i, f) in hours.enumerated() {
+            within(
+                f, truth.hourOfDay[i],
+                se: truth.hourOfDay[i] / (Double(c.admissions) / 24 * truth.hourOfDay[i]).squareRoot(),
+                "hourOfDay[\(i)]")
+        }
         let months = try #require(c.month, "a whole year gives a month profile")
-        for (i, f) in months.enumerated() { within(f, truth.month[i], se: truth.month[i] / (Double(c.admissions) / 12 * truth.month[i]).squareRoot(), "month[\(i)]") }
+        for (i, f) in months.enumerated() {
+            within(
+                f, truth.month[i], se: truth.month[i] / (Double(c.admissions) / 12 * truth.month[i]).squareRoot(),
+                "month[\(i)]")
+        }
         // The Monday peak and the weekend dip are found, not just noise.
         #expect(dow[0] > 1.15 && dow[5] < 0.9 && dow[6] < 0.9)
         // Length of stay: gamma(2, 3.5) is chosen by AIC and its mean and shape recovered.
@@ -60,7 +77,10 @@ import Testing
         #expect(stay.ksStatistic < stay.ksCriticalValue05)
         let n = Double(stay.sampleSize)
         within(stay.mean, 7, se: 4.95 / n.squareRoot(), "mean stay")  // sd of gamma(2, 3.5) = 3.5 x sqrt 2
-        guard case .gamma(let shape, _) = stay.distribution else { Issue.record("not gamma"); return }
+        guard case .gamma(let shape, _) = stay.distribution else {
+            Issue.record("not gamma")
+            return
+        }
         // Fisher information of the gamma shape: se(k) ~ sqrt(k / (n (k psi'(k) - 1))), psi'(2) = 0.6449.
         within(shape, 2, se: (2 / (n * (2 * 0.6449 - 1))).squareRoot(), "gamma shape")
         // Mortality and the pathway mix: binomial proportions.
@@ -70,20 +90,27 @@ import Testing
         within(reablement, 0.3, se: (0.3 * 0.7 / Double(c.staysWithPathway)).squareRoot(), "pathway mix")
         // Readmission: seen within 30/91 days of going home, corrected for conveyance 0.8.
         let r = try #require(c.readmission)
-        within(r.within30, 0.1, se: (0.1 * 0.9 / Double(r.homecomings)).squareRoot() / 0.8, "readmission within 30 days")
-        within(r.within91, 0.2, se: (0.2 * 0.8 / Double(r.homecomings)).squareRoot() / 0.8, "readmission within 91 days")
+        within(
+            r.within30, 0.1, se: (0.1 * 0.9 / Double(r.homecomings)).squareRoot() / 0.8, "readmission within 30 days")
+        within(
+            r.within91, 0.2, se: (0.2 * 0.8 / Double(r.homecomings)).squareRoot() / 0.8, "readmission within 91 days")
         // Reablement episodes: Weibull(1.5, 25).
         let episodes = try #require(cal.services.first { $0.name == "reablement" }?.durations.best)
-        guard case .weibull(let k, let lambda) = episodes.distribution else { Issue.record("reablement: \(episodes.family) chosen, not weibull"); return }
+        guard case .weibull(let k, let lambda) = episodes.distribution else {
+            Issue.record("reablement: \(episodes.family) chosen, not weibull")
+            return
+        }
         let m = Double(episodes.sampleSize)
         within(k, 1.5, se: 0.78 * 1.5 / m.squareRoot(), "Weibull shape")  // se(k) = (sqrt 6 / pi) k / sqrt n
-        within(lambda, 25, se: 1.053 * 25 / (1.5 * m.squareRoot()), "Weibull scale")  // se(lambda) ~ 1.053 lambda / (k sqrt n)
+        // se(lambda) ~ 1.053 lambda / (k sqrt n)
+        within(lambda, 25, se: 1.053 * 25 / (1.5 * m.squareRoot()), "Weibull scale")
     }
 
     @Test func theFragmentIsAValidScenarioWhoseEveryValueSaysWhereItCameFrom() throws {
         let (cal, _) = try Self.calibrate()
         let dir = Fixtures.temporaryDirectory()
-        try String(contentsOfFile: Self.known, encoding: .utf8).write(toFile: dir + "/known.json5", atomically: true, encoding: .utf8)
+        try String(contentsOfFile: Self.known, encoding: .utf8).write(
+            toFile: dir + "/known.json5", atomically: true, encoding: .utf8)
         let text = cal.fragment(extends: "known.json5")
         try text.write(toFile: dir + "/fitted.json5", atomically: true, encoding: .utf8)
         let fitted = try ScenarioLoader.load(path: dir + "/fitted.json5").scenario
@@ -94,24 +121,39 @@ import Testing
         let json = try JSON5.parse(text)
         let cohort = try #require(json.objectValue?["cohorts"]?.objectValue?["older"]?.objectValue)
         let source = try #require(cohort["source"]?.stringValue)
-        for key in ["crises.perThousandPerYear", "dayOfWeek", "hourOfDay", "month", "lengthOfStayDays", "inHospitalMortality", "pathways", "readmission"] {
+        for key in [
+            "crises.perThousandPerYear", "dayOfWeek", "hourOfDay", "month", "lengthOfStayDays", "inHospitalMortality",
+            "pathways", "readmission",
+        ] {
             #expect(source.contains(key), "\(key) is explained in the source note")
         }
-        for line in text.split(separator: "\n") where line.contains(": {") || line.contains(": [") || line.contains("Mortality:") {
+        for line in text.split(separator: "\n")
+        where line.contains(": {") || line.contains(": [") || line.contains("Mortality:") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("//") || trimmed.hasPrefix("\"") || trimmed.hasPrefix("cohorts") || trimmed.hasPrefix("services") { continue }
+            if trimmed.hasPrefix("//") || trimmed.hasPrefix("\"") || trimmed.hasPrefix("cohorts")
+                || trimmed.hasPrefix("services")
+            {
+                continue
+            }
             let index = text.range(of: String(line))!.lowerBound
             let before = text[..<index].split(separator: "\n").last.map(String.init) ?? ""
-            #expect(before.trimmingCharacters(in: .whitespaces).hasPrefix("//") || trimmed.hasPrefix("durationDays"), "no comment before: \(trimmed)")
+            #expect(
+                before.trimmingCharacters(in: .whitespaces).hasPrefix("//") || trimmed.hasPrefix("durationDays"),
+                "no comment before: \(trimmed)")
         }
-        #expect(json.objectValue?["services"]?.objectValue?["reablement"]?.objectValue?["source"]?.stringValue?.contains("weibull by maximum likelihood") == true)
+        #expect(
+            json.objectValue?["services"]?.objectValue?["reablement"]?.objectValue?["source"]?.stringValue?.contains(
+                "weibull by maximum likelihood") == true)
     }
 
     @Test func calibrateFromTheCommandLine() throws {
         let dir = Fixtures.temporaryDirectory()
         let c = CLITests.Captured()
         let status = HomewardCLI.main(
-            ["calibrate", Self.activityPath, "--population", Self.known, "--from", "2021-04-01", "--to", "2022-04-01", "--out", dir + "/sub/fitted.json5"],
+            [
+                "calibrate", Self.activityPath, "--population", Self.known, "--from", "2021-04-01", "--to",
+                "2022-04-01", "--out", dir + "/sub/fitted.json5",
+            ],
             console: c.console)
         #expect(status == 0, "\(c.err)")
         #expect(c.out.contains("older") && c.out.contains("gamma"))

@@ -21,7 +21,9 @@ import Testing
 
     @Test func runPrintsTheTableAndWritesTheFiles() throws {
         let dir = Fixtures.temporaryDirectory()
-        let (status, out, err) = run(["run", Fixtures.baselinePath, "--replications", "2", "--out", dir, "--threads", "2"])
+        let (status, out, err) = run([
+            "run", Fixtures.baselinePath, "--replications", "2", "--out", dir, "--threads", "2",
+        ])
         #expect(status == 0, "\(err)")
         for metric in ["nelAdmissions", "delayedBedDays", "dtocPer100kPerMonth", "reablementAtHome91Rate", "95% CI"] {
             #expect(out.contains(metric))
@@ -40,7 +42,10 @@ import Testing
         #expect(nel["values"]?.arrayValue?.count == 2)
         #expect(nel["ci95"]?.arrayValue?.count == 2)
         let manifest = try #require(summary.objectValue?["manifest"]?.objectValue)
-        for key in ["homewardVersion", "scenarioHash", "seed", "replications", "warmupDays", "horizonDays", "generator", "threads", "wallSeconds"] {
+        for key in [
+            "homewardVersion", "scenarioHash", "seed", "replications", "warmupDays", "horizonDays", "generator",
+            "threads", "wallSeconds",
+        ] {
             #expect(manifest[key] != nil, "manifest lacks \(key)")
         }
         let csv = try String(contentsOfFile: dir + "/summary.csv", encoding: .utf8)
@@ -71,7 +76,9 @@ import Testing
         UsageCase(args: [], status: 2, message: "USAGE: homeward COMMAND"),
         UsageCase(args: ["fly"], status: 2, message: "homeward: unknown command 'fly' (see homeward --help)"),
         UsageCase(args: ["run"], status: 2, message: "homeward: run needs exactly one scenario file"),
-        UsageCase(args: ["run", "x.json5", "--replications", "0"], status: 2, message: "homeward: --replications must be a whole number from 1 to 100000, got '0'"),
+        UsageCase(
+            args: ["run", "x.json5", "--replications", "0"], status: 2,
+            message: "homeward: --replications must be a whole number from 1 to 100000, got '0'"),
         UsageCase(args: ["run", "x.json5", "--speed"], status: 2, message: "homeward: unknown option --speed"),
         UsageCase(args: ["run", "x.json5", "--seed"], status: 2, message: "homeward: option --seed needs a value"),
         UsageCase(args: ["run", "/nonexistent/x.json5"], status: 2, message: "/nonexistent/x.json5: no such file"),

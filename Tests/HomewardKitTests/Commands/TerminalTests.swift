@@ -1,6 +1,7 @@
 import Foundation
-@testable import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// The terminal: colour only on a TTY and never with NO_COLOR; aligned tables with units.
 @Suite struct TerminalTests {
@@ -12,12 +13,14 @@ import Testing
     }
 
     @Test func tablesAreAlignedAndPlainWithoutColour() {
-        let plain = TableRenderer(color: false).render(title: "T", header: ["metric", "mean"], rows: [["a", "1"], ["longer", "12,345"]], rightAligned: [1])
+        let plain = TableRenderer(color: false).render(
+            title: "T", header: ["metric", "mean"], rows: [["a", "1"], ["longer", "12,345"]], rightAligned: [1])
         #expect(!plain.contains("\u{1B}["))
         let lines = plain.split(separator: "\n").map(String.init)
         #expect(lines[3].count == lines[4].count)  // right-aligned numbers end in the same column
         #expect(lines[3].hasSuffix("     1"))  // right-aligned under "12,345"
-        let coloured = TableRenderer(color: true).render(title: "T", header: ["m"], rows: [["a"]], rightAligned: [], highlighted: [0])
+        let coloured = TableRenderer(color: true).render(
+            title: "T", header: ["m"], rows: [["a"]], rightAligned: [], highlighted: [0])
         #expect(coloured.contains("\u{1B}[1m"))
     }
 
@@ -33,12 +36,19 @@ import Testing
     @Test func everyTableHasACSV() throws {
         // check writes check.csv beside its results, whatever the format on screen.
         let dir = Fixtures.temporaryDirectory()
-        let text = Fixtures.small.replacingOccurrences(of: "name: \"small\",", with: "name: \"small\", targets: [{ metric: 'crises', atLeast: 1 }],")
+        let text = Fixtures.small.replacingOccurrences(
+            of: "name: \"small\",", with: "name: \"small\", targets: [{ metric: 'crises', atLeast: 1 }],")
         try text.write(toFile: dir + "/plan.json5", atomically: true, encoding: .utf8)
         let c = CLITests.Captured()
-        #expect(HomewardCLI.main(["check", dir + "/plan.json5", "--replications", "2", "--out", dir + "/out", "--quiet"], console: c.console) == 0)
+        #expect(
+            HomewardCLI.main(
+                ["check", dir + "/plan.json5", "--replications", "2", "--out", dir + "/out", "--quiet"],
+                console: c.console) == 0)
         let csv = try String(contentsOfFile: dir + "/out/check.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("scenario_file,scenario,target,metric,bound,value,confidence,achieved_mean,ci95_low,ci95_high,share_within,met\r\n"))
+        #expect(
+            csv.hasPrefix(
+                "scenario_file,scenario,target,metric,bound,value,confidence,achieved_mean,ci95_low,ci95_high,share_within,met\r\n"
+            ))
         #expect(csv.contains(",crises,>=,1,,"))
     }
 }
@@ -49,7 +59,13 @@ import Testing
         var text = ""
         let lock = NSLock()
         func console(interactive: Bool) -> Console {
-            Console(out: { _ in }, err: { s in self.lock.lock(); self.text += s; self.lock.unlock() }, interactive: interactive, color: false)
+            Console(
+                out: { _ in },
+                err: { s in
+                    self.lock.lock()
+                    self.text += s
+                    self.lock.unlock()
+                }, interactive: interactive, color: false)
         }
     }
 

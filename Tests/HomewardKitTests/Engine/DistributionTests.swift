@@ -1,12 +1,13 @@
 import Testing
+
 @testable import HomewardKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension DistributionTests {
@@ -63,7 +64,7 @@ extension DistributionTests {
             return tgamma(kd + 1) * pow(mean, kd)
         case .gamma(let shape, let scale):
             var product = 1.0
-            for i in 0 ..< k { product *= shape + Double(i) }
+            for i in 0..<k { product *= shape + Double(i) }
             return product * pow(scale, kd)
         case .weibull(let shape, let scale):
             return pow(scale, kd) * tgamma(1 + kd / shape)
@@ -79,8 +80,10 @@ extension DistributionTests {
 
     /// Mean, variance and fourth central moment from the raw moments.
     static func centralMoments(_ d: Distribution) -> (mean: Double, variance: Double, mu4: Double) {
-        let m1 = rawMoment(d, 1), m2 = rawMoment(d, 2)
-        let m3 = rawMoment(d, 3), m4 = rawMoment(d, 4)
+        let m1 = rawMoment(d, 1)
+        let m2 = rawMoment(d, 2)
+        let m3 = rawMoment(d, 3)
+        let m4 = rawMoment(d, 4)
         let variance = m2 - m1 * m1
         let mu4 = m4 - 4 * m1 * m3 + 6 * m1 * m1 * m2 - 3 * m1 * m1 * m1 * m1
         return (m1, variance, mu4)
@@ -94,7 +97,7 @@ extension DistributionTests {
         var rng = RandomStream(master: 2024, replication: 0, stream: StreamID.named(stream))
         var out: [Double] = []
         out.reserveCapacity(n)
-        for _ in 0 ..< n { out.append(d.sample(&rng)) }
+        for _ in 0..<n { out.append(d.sample(&rng)) }
         return out
     }
 
@@ -118,16 +121,19 @@ extension DistributionTests {
         let exact = Self.centralMoments(d)
         // The library's closed forms agree with the raw-moment route.
         #expect(abs(d.mean - exact.mean) <= 1e-9 * max(1, abs(exact.mean)), "mean \(d.mean) vs \(exact.mean)")
-        #expect(abs(d.variance - exact.variance) <= 1e-9 * max(1, exact.variance),
-                "variance \(d.variance) vs \(exact.variance)")
+        #expect(
+            abs(d.variance - exact.variance) <= 1e-9 * max(1, exact.variance),
+            "variance \(d.variance) vs \(exact.variance)")
 
         let seMean = (exact.variance / nd).squareRoot()
         let seVariance = (max(0, exact.mu4 - exact.variance * exact.variance) / nd).squareRoot()
         let slack = 1e-9 * max(1, abs(exact.mean))
-        #expect(abs(mean - exact.mean) <= 5 * seMean + slack,
-                "sample mean \(mean), expected \(exact.mean) ± \(5 * seMean)")
-        #expect(abs(variance - exact.variance) <= 5 * seVariance + slack,
-                "sample variance \(variance), expected \(exact.variance) ± \(5 * seVariance)")
+        #expect(
+            abs(mean - exact.mean) <= 5 * seMean + slack,
+            "sample mean \(mean), expected \(exact.mean) ± \(5 * seMean)")
+        #expect(
+            abs(variance - exact.variance) <= 5 * seVariance + slack,
+            "sample variance \(variance), expected \(exact.variance) ± \(5 * seVariance)")
     }
 
     /// The empirical cdf of the draws stays within the Dvoretzky–Kiefer–Wolfowitz band
@@ -138,7 +144,7 @@ extension DistributionTests {
         let d = c.distribution
         let xs = Self.draws(d, stream: "cdf/" + c.name).sorted()
         let nd = Double(xs.count)
-        let epsilon = (log(2.0 / 1e-6) / (2 * nd)).squareRoot()   // ≈ 0.0060
+        let epsilon = (log(2.0 / 1e-6) / (2 * nd)).squareRoot()  // ≈ 0.0060
         var worst = 0.0
         for q in stride(from: 0.01, through: 0.99, by: 0.01) {
             let x = xs[Int(q * nd)]
@@ -162,12 +168,14 @@ extension DistributionTests {
         #expect(s.isValid)
         #expect(abs(s.mean - f * d.mean) <= 1e-12 * f * d.mean)
         #expect(abs(s.variance - f * f * d.variance) <= 1e-9 * f * f * max(d.variance, 1e-300))
-        var r1 = RandomStream(seed: 77), r2 = RandomStream(seed: 77)
-        for _ in 0 ..< 1000 {
-            let x = d.sample(&r1), y = s.sample(&r2)
+        var r1 = RandomStream(seed: 77)
+        var r2 = RandomStream(seed: 77)
+        for _ in 0..<1000 {
+            let x = d.sample(&r1)
+            let y = s.sample(&r2)
             #expect(abs(y - f * x) <= 1e-12 * f * x)
         }
-        #expect(r1 == r2)   // same number of draws consumed
+        #expect(r1 == r2)  // same number of draws consumed
         for x in [0.3, 1.0, 2.0, 2.9999, 3.0, 4.0, 7.5, 12.0] {
             #expect(abs(s.cdf(x * f) - d.cdf(x)) < 1e-12, "x \(x)")
         }
@@ -199,7 +207,9 @@ extension DistributionTests {
         }
         // Gamma(1, θ) is exponential(θ).
         for x in [0.1, 1.0, 3.0, 10.0] {
-            #expect(abs(Distribution.gamma(shape: 1, scale: 3).cdf(x)
+            #expect(
+                abs(
+                    Distribution.gamma(shape: 1, scale: 3).cdf(x)
                         - Distribution.exponential(mean: 3).cdf(x)) < 1e-14)
         }
         // Upper tail: Q(2, 50) = e^-50 · 51.
@@ -226,16 +236,18 @@ extension DistributionTests {
         #expect(abs(d.cdf(3) - (1 - exp(-1.0))) < 1e-15)
         #expect(abs(d.survival(6) - exp(-4.0)) < 1e-15)
         for x in [0.5, 2.0, 9.0] {
-            #expect(abs(Distribution.weibull(shape: 1, scale: 2).cdf(x)
+            #expect(
+                abs(
+                    Distribution.weibull(shape: 1, scale: 2).cdf(x)
                         - Distribution.exponential(mean: 2).cdf(x)) < 1e-15)
         }
     }
 
     @Test func lognormalCdf() {
         let d = Distribution.lognormal(mu: 1, sigma: 0.5)
-        #expect(abs(d.cdf(exp(1.0)) - 0.5) < 1e-15)                                // median e^mu
-        #expect(abs(d.cdf(exp(1.5)) - 0.841344746068542949) < 1e-15)               // Φ(1)
-        #expect(abs(d.survival(exp(2.5)) / 0.001349898031630094527 - 1) < 1e-13)   // 1 − Φ(3)
+        #expect(abs(d.cdf(exp(1.0)) - 0.5) < 1e-15)  // median e^mu
+        #expect(abs(d.cdf(exp(1.5)) - 0.841344746068542949) < 1e-15)  // Φ(1)
+        #expect(abs(d.survival(exp(2.5)) / 0.001349898031630094527 - 1) < 1e-13)  // 1 − Φ(3)
         #expect(d.cdf(0) == 0 && d.survival(0) == 1)
     }
 
@@ -255,13 +267,13 @@ extension DistributionTests {
         #expect(Distribution.fixed(3.5).survival(3.5) == 0)
         #expect(abs(Distribution.uniform(min: 1, max: 4).cdf(2) - 1.0 / 3) < 1e-15)
         let tri = Distribution.triangular(min: 0.5, mode: 1, max: 5)
-        #expect(abs(tri.cdf(1) - 1.0 / 9) < 1e-15)            // (mode − min)/(max − min)
+        #expect(abs(tri.cdf(1) - 1.0 / 9) < 1e-15)  // (mode − min)/(max − min)
         #expect(abs(tri.cdf(3) - 7.0 / 9) < 1e-15)
         #expect(abs(tri.survival(3) - 2.0 / 9) < 1e-15)
         #expect(Distribution.triangular(min: 2, mode: 2, max: 2).cdf(2) == 1)
         let emp = Distribution.empirical(values: [1, 2, 2, 3, 7.5])
         #expect(emp.cdf(2) == 0.6 && emp.cdf(1.99) == 0.2 && emp.survival(2) == 0.4)
-        let hist = Distribution.histogram(bins: Case.bins)   // total weight 3.5
+        let hist = Distribution.histogram(bins: Case.bins)  // total weight 3.5
         #expect(abs(hist.cdf(0.5) - 1 / 3.5) < 1e-15)
         #expect(abs(hist.cdf(2) - 2.5 / 3.5) < 1e-15)
         #expect(abs(hist.cdf(2.999) - 2.9995 / 3.5) < 1e-15)
@@ -289,7 +301,7 @@ extension DistributionTests {
         var rng = RandomStream(master: 4, replication: 0, stream: StreamID.named("gamma/extreme"))
         let n = 50_000
         var sum = 0.0
-        for _ in 0 ..< n {
+        for _ in 0..<n {
             let x = d.sample(&rng)
             #expect(x.isFinite && x >= 0)
             sum += x
@@ -305,6 +317,6 @@ extension DistributionTests {
             HistogramBin(lower: 100, upper: 200, weight: 0),
         ])
         var rng = RandomStream(seed: 5)
-        for _ in 0 ..< 10_000 { #expect(d.sample(&rng) < 1) }
+        for _ in 0..<10_000 { #expect(d.sample(&rng) < 1) }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HomewardKit
 
 @Suite struct EventCalendarTests {
@@ -18,30 +19,32 @@ import Testing
     /// equal the model `sorted()` by (time, sequence). Times come from a small grid most of
     /// the time, so equal times are common and FIFO order among them is exercised.
     @Test func matchesSortedReferenceOverManySeeds() {
-        for seed in 0 ..< 2000 as Range<UInt64> {
+        for seed in 0..<2000 as Range<UInt64> {
             var rng = RandomStream(master: 0xCA1E_4DA2, replication: seed, stream: 0)
-            var calendar = EventCalendar<Int>(reservingCapacity: 4)   // exercise growth
+            var calendar = EventCalendar<Int>(reservingCapacity: 4)  // exercise growth
             var model: [Item] = []
             var issued: UInt64 = 0
             let operations = 20 + rng.index(below: 100)
             let pPop = [0.2, 0.4, 0.5][rng.index(below: 3)]
-            for _ in 0 ..< operations {
+            for _ in 0..<operations {
                 if rng.uniform() < pPop {
                     let next = calendar.popNext()
                     if let best = model.indices.min(by: { Self.precedes(model[$0], model[$1]) }) {
                         let expected = model.remove(at: best)
-                        #expect(next.map { Item(time: $0.time, sequence: $0.sequence, payload: $0.payload) } == expected,
-                                "seed \(seed)")
+                        #expect(
+                            next.map { Item(time: $0.time, sequence: $0.sequence, payload: $0.payload) } == expected,
+                            "seed \(seed)")
                     } else {
                         #expect(next == nil)
                     }
                 } else {
-                    let time = rng.uniform() < 0.7
-                        ? Double(rng.index(below: 6)) * 0.5          // many ties
+                    let time =
+                        rng.uniform() < 0.7
+                        ? Double(rng.index(below: 6)) * 0.5  // many ties
                         : rng.uniform() * 3
                     let payload = rng.index(below: 1_000_000)
                     let sequence = calendar.schedule(at: time, payload)
-                    #expect(sequence == issued)                       // 0, 1, 2, … in order
+                    #expect(sequence == issued)  // 0, 1, 2, … in order
                     issued += 1
                     model.append(Item(time: time, sequence: sequence, payload: payload))
                 }
@@ -71,14 +74,14 @@ import Testing
     @Test func simulationPatternIsMonotoneAndFIFO() {
         var rng = RandomStream(seed: 99)
         var calendar = EventCalendar<UInt64>()
-        for _ in 0 ..< 50 { calendar.schedule(at: 0, 0) }
+        for _ in 0..<50 { calendar.schedule(at: 0, 0) }
         var last: (time: Double, sequence: UInt64) = (-1, 0)
         var pops = 0
         while let e = calendar.popNext(), pops < 20_000 {
             pops += 1
             #expect(e.time > last.time || (e.time == last.time && e.sequence > last.sequence))
             last = (e.time, e.sequence)
-            for _ in 0 ..< rng.index(below: 3) {
+            for _ in 0..<rng.index(below: 3) {
                 let delay = rng.uniform() < 0.5 ? 0 : Double(rng.index(below: 4))
                 calendar.schedule(at: e.time + delay, e.sequence)
             }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// `homeward events`, `homeward trace` and `homeward replay` (any format, `--salvage`), called
 /// as the dispatcher will call them.
@@ -38,7 +39,10 @@ import Testing
             summaries.append(metrics?.jsonText() ?? "none")
         }
         #expect(Set(summaries).count == 1)
-        #expect(try summaries[0] == JSON5.parse(SummaryFiles.summaryJSON(logs.run.summary, manifest: .object(JSONObject()))).objectValue?["metrics"]?.jsonText())
+        #expect(
+            try summaries[0]
+                == JSON5.parse(SummaryFiles.summaryJSON(logs.run.summary, manifest: .object(JSONObject())))
+                .objectValue?["metrics"]?.jsonText())
     }
 
     @Test func convertRefusesBadUsage() {
@@ -49,7 +53,8 @@ import Testing
         let (status, _, err) = run(EventsCommand.run, ["convert", "/nonexistent/log.hwlog", "/tmp/x.csv"])
         #expect(status == 3)
         #expect(err.contains("cannot read the event log"))
-        #expect(run(EventsCommand.run, ["convert", EventLogFixtures.small.binary, EventLogFixtures.small.binary]).0 == 2)
+        #expect(
+            run(EventsCommand.run, ["convert", EventLogFixtures.small.binary, EventLogFixtures.small.binary]).0 == 2)
     }
 
     @Test func infoChecksTheWholeLog() throws {
@@ -77,7 +82,9 @@ import Testing
         #expect(warning.contains("lost replications 1 to 2 (2 of 3): at least"))
         #expect(out.contains("Replay of \(cut): 1 of 3 replications (salvaged)"))
         let summary = try JSON5.parse(String(contentsOfFile: dir + "/summary.json", encoding: .utf8))
-        #expect(summary.objectValue?["manifest"]?.objectValue?["salvaged"]?.objectValue?["replicationsKept"]?.numberValue == 1)
+        #expect(
+            summary.objectValue?["manifest"]?.objectValue?["salvaged"]?.objectValue?["replicationsKept"]?.numberValue
+                == 1)
     }
 
     @Test func traceTellsAStoryAndRefusesUnknownPatients() throws {

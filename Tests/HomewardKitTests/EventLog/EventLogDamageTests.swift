@@ -1,6 +1,7 @@
 import Foundation
-@testable import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// Damage is found, never absorbed: logs cut short or with bytes flipped are reported as
 /// truncated or corrupt, saying where; `--salvage` keeps the whole replications before the
@@ -71,7 +72,9 @@ import Testing
             }
             #expect(error.description.hasPrefix("truncated event log: "), "cut at \(offset): \(error.description)")
             if offset > 0 {
-                #expect(error.description.contains("byte offset") || error.description.contains("line "), "cut at \(offset): \(error.description)")
+                #expect(
+                    error.description.contains("byte offset") || error.description.contains("line "),
+                    "cut at \(offset): \(error.description)")
             }
             #expect(throws: LogError.self) { try EventLogReader.replay(path: path) }
             try FileManager.default.removeItem(atPath: path)
@@ -99,7 +102,9 @@ import Testing
                 continue
             }
             let text = error.description
-            #expect(text.hasPrefix("corrupt event log: ") || text.hasPrefix("truncated event log: "), "flip at \(offset): \(text)")
+            #expect(
+                text.hasPrefix("corrupt event log: ") || text.hasPrefix("truncated event log: "),
+                "flip at \(offset): \(text)")
             #expect(text.contains("byte offset") || text.contains("bytes 0 to"), "flip at \(offset): \(text)")
         }
         #expect(tried > 1000)
@@ -108,11 +113,15 @@ import Testing
     @Test func aFlipInABinaryPayloadNamesTheBlockAndItsBytes() throws {
         let logs = EventLogFixtures.tiny
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: logs.binary)))
-        let blockStarts = binaryBoundaries(original).filter { original.count > $0 + 4 && Array(original[$0..<($0 + 4)]) == Array("HWBK".utf8) }
+        let blockStarts = binaryBoundaries(original).filter {
+            original.count > $0 + 4 && Array(original[$0..<($0 + 4)]) == Array("HWBK".utf8)
+        }
         let third = Set(blockStarts).sorted()[2]
         let path = try EventLogFixtures.damaged(logs.binary, name: "flip.hwlog") { $0[third + 24 + 1000] ^= 0x04 }
         let error = try #require(damage(path))
-        #expect(error.description.contains("corrupt event log: \(path): block 3 at byte offset \(third): payload checksum mismatch"))
+        #expect(
+            error.description.contains(
+                "corrupt event log: \(path): block 3 at byte offset \(third): payload checksum mismatch"))
         #expect(error.description.contains("bytes \(third + 24) to"))
     }
 
@@ -148,16 +157,22 @@ import Testing
                 let events = try EventLogFixtures.events(path)
                 let header = try EventLogStream(path: path).header
                 let originalHeader = try EventLogStream(path: logs.path(format)).header
-                let differs = header != originalHeader || events.count != originalEvents.count || !zip(events, originalEvents).allSatisfy { $0.same($1) }
+                let differs =
+                    header != originalHeader || events.count != originalEvents.count
+                    || !zip(events, originalEvents).allSatisfy { $0.same($1) }
                 let flippedTo = UnicodeScalar(bytes[offset])
-                #expect(differs || "0123456789.eE-+".unicodeScalars.contains(flippedTo) || offset < 400, "flip at \(offset) silently changed nothing?")
+                #expect(
+                    differs || "0123456789.eE-+".unicodeScalars.contains(flippedTo) || offset < 400,
+                    "flip at \(offset) silently changed nothing?")
                 silent.append("\(offset): '\(UnicodeScalar(original[offset]))' -> '\(flippedTo)'")
             }
         }
         // Most flips are found; the rest changed a digit or a letter into another valid value.
         #expect(found > 0)
         #expect(found + silent.count == offsets.count)
-        #expect(Double(found) / Double(offsets.count) > 0.6, "found \(found) of \(offsets.count); silent: \(silent.prefix(20))")
+        #expect(
+            Double(found) / Double(offsets.count) > 0.6,
+            "found \(found) of \(offsets.count); silent: \(silent.prefix(20))")
     }
 
     // MARK: - Salvage
@@ -188,7 +203,9 @@ import Testing
         // Cut in the middle of replication 1.
         let size = Int(info.bytes)
         let cut = endOfZero + (size - endOfZero) / 5
-        let path = try EventLogFixtures.damaged(logs.path(format), name: "cut." + format.fileExtension) { $0.removeSubrange(cut...) }
+        let path = try EventLogFixtures.damaged(logs.path(format), name: "cut." + format.fileExtension) {
+            $0.removeSubrange(cut...)
+        }
         #expect(throws: LogError.self) { try EventLogReader.replay(path: path) }
         let replay = try EventLogReader.replay(path: path, salvage: true)
         #expect(replay.replications == [logs.run.replications[0]])
@@ -199,7 +216,8 @@ import Testing
         #expect(report.bytesLost == Int64(cut - endOfZero))
         #expect(report.damage.description.hasPrefix("truncated event log"))
         #expect(!report.eventsLostExact)
-        #expect(report.eventsLost > 0 && report.eventsLost <= info.eventsPerReplication[1] + info.eventsPerReplication[2])
+        #expect(
+            report.eventsLost > 0 && report.eventsLost <= info.eventsPerReplication[1] + info.eventsPerReplication[2])
         let text = report.description
         #expect(text.contains("kept replications 0 to 0 (1 of 3): \(grouped(info.eventsPerReplication[0])) events"))
         #expect(text.contains("lost replications 1 to 2 (2 of 3)"))
@@ -219,7 +237,9 @@ import Testing
         let marker = Array((format == .csv ? ",enter," : "\"enter\"").utf8)
         var at = target
         if format != .binary { while !bytes[at..<(at + marker.count)].elementsEqual(marker) { at += 1 } }
-        let path = try EventLogFixtures.damaged(logs.path(format), name: "flip." + format.fileExtension) { $0[at + 2] ^= 0x01 }
+        let path = try EventLogFixtures.damaged(logs.path(format), name: "flip." + format.fileExtension) {
+            $0[at + 2] ^= 0x01
+        }
         let replay = try EventLogReader.replay(path: path, salvage: true)
         #expect(replay.replications == Array(logs.run.replications[0...1]))
         let report = try #require(replay.salvage)
@@ -234,7 +254,9 @@ import Testing
             #expect(report.eventsLost == info.eventsPerReplication[2])
             let blocks = (Int(info.eventsPerReplication[2]) + 8191) / 8192
             #expect(report.blocksLost == blocks)
-            #expect(report.description.contains("lost replication 2 (1 of 3): \(grouped(info.eventsPerReplication[2])) events, \(blocks) blocks"))
+            #expect(
+                report.description.contains(
+                    "lost replication 2 (1 of 3): \(grouped(info.eventsPerReplication[2])) events, \(blocks) blocks"))
         case .jsonLines, .csv:
             // One line an event: the estimate is exact here.
             #expect(report.eventsLost == info.eventsPerReplication[2])
@@ -246,7 +268,9 @@ import Testing
     func nothingToSalvageWhenTheFirstReplicationIsDamaged(_ format: EventLogFormat) throws {
         let logs = EventLogFixtures.tiny
         let endOfZero = try endOfReplicationZero(format)
-        let path = try EventLogFixtures.damaged(logs.path(format), name: "cut." + format.fileExtension) { $0.removeSubrange((endOfZero - 100)...) }
+        let path = try EventLogFixtures.damaged(logs.path(format), name: "cut." + format.fileExtension) {
+            $0.removeSubrange((endOfZero - 100)...)
+        }
         do {
             _ = try EventLogReader.replay(path: path, salvage: true)
             Issue.record("expected an error")
@@ -268,7 +292,9 @@ import Testing
     @Test func convertWithSalvageWritesAWholeLogOfTheReplicationsKept() throws {
         let logs = EventLogFixtures.tiny
         let endOfZero = try endOfReplicationZero(.binary)
-        let path = try EventLogFixtures.damaged(logs.binary, name: "cut.hwlog") { $0.removeSubrange((endOfZero + 5000)...) }
+        let path = try EventLogFixtures.damaged(logs.binary, name: "cut.hwlog") {
+            $0.removeSubrange((endOfZero + 5000)...)
+        }
         let dir = Fixtures.temporaryDirectory()
         #expect(throws: LogError.self) { try EventLogConversion.convert(input: path, output: dir + "/out.jsonl") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)

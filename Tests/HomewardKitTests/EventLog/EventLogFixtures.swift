@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import HomewardKit
 
 /// Logs of the small scenario in the three formats, written once for the event-log tests.
@@ -28,13 +29,16 @@ enum EventLogFixtures {
             let options = RunOptions(replications: 3, seed: 5, threads: 2, eventsPath: "\(directory)/run.\(ext)")
             run = try! Runner.run(loaded, options: options)
         }
-        return Logs(directory: directory, run: run!, binary: directory + "/run.hwlog", jsonLines: directory + "/run.jsonl", csv: directory + "/run.csv")
+        return Logs(
+            directory: directory, run: run!, binary: directory + "/run.hwlog", jsonLines: directory + "/run.jsonl",
+            csv: directory + "/run.csv")
     }()
 
     /// The same for a short run (5 days of warm-up, 20 measured; about 2,000 events a
     /// replication), for the damage tests that read a log hundreds of times.
     static let tiny: Logs = {
-        let text = Fixtures.small.replacingOccurrences(of: "horizonDays: 120, warmupDays: 30", with: "horizonDays: 20, warmupDays: 5")
+        let text = Fixtures.small.replacingOccurrences(
+            of: "horizonDays: 120, warmupDays: 30", with: "horizonDays: 20, warmupDays: 5")
         precondition(text != Fixtures.small)
         let loaded = try! ScenarioLoader.load(text: text, file: "tiny.json5")
         let directory = Fixtures.temporaryDirectory()
@@ -43,7 +47,9 @@ enum EventLogFixtures {
             let options = RunOptions(replications: 3, seed: 5, threads: 2, eventsPath: "\(directory)/run.\(ext)")
             run = try! Runner.run(loaded, options: options)
         }
-        return Logs(directory: directory, run: run!, binary: directory + "/run.hwlog", jsonLines: directory + "/run.jsonl", csv: directory + "/run.csv")
+        return Logs(
+            directory: directory, run: run!, binary: directory + "/run.hwlog", jsonLines: directory + "/run.jsonl",
+            csv: directory + "/run.csv")
     }()
 
     /// Every (replication, event) of a log, in order.

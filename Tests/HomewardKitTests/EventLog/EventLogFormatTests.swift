@@ -1,6 +1,7 @@
 import Foundation
-@testable import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// The three log formats: layout, detection, lossless conversion, and replay to the last digit.
 @Suite struct EventLogFormatTests {
@@ -12,7 +13,9 @@ import Testing
         #expect(replay.salvage == nil)
         #expect(replay.replications == logs.run.replications)
         let manifest = JSONValue.object(JSONObject())
-        #expect(SummaryFiles.summaryJSON(Summary(replay.replications), manifest: manifest) == SummaryFiles.summaryJSON(logs.run.summary, manifest: manifest))
+        #expect(
+            SummaryFiles.summaryJSON(Summary(replay.replications), manifest: manifest)
+                == SummaryFiles.summaryJSON(logs.run.summary, manifest: manifest))
         #expect(SummaryFiles.monthlyCSV(Summary(replay.replications)) == SummaryFiles.monthlyCSV(logs.run.summary))
     }
 
@@ -40,9 +43,15 @@ import Testing
         #expect(c.from == .csv && c.to == .binary)
         // The binary log at the end of the round is the one the run wrote, byte for byte; the
         // text logs equal the run's text logs byte for byte.
-        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/c.hwlog")) == Data(contentsOf: URL(fileURLWithPath: logs.binary)))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.jsonl")) == Data(contentsOf: URL(fileURLWithPath: logs.jsonLines)))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/b.csv")) == Data(contentsOf: URL(fileURLWithPath: logs.csv)))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/c.hwlog"))
+                == Data(contentsOf: URL(fileURLWithPath: logs.binary)))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/a.jsonl"))
+                == Data(contentsOf: URL(fileURLWithPath: logs.jsonLines)))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: dir + "/b.csv"))
+                == Data(contentsOf: URL(fileURLWithPath: logs.csv)))
         // Same events, same metrics.
         let original = try EventLogFixtures.events(logs.binary)
         let round = try EventLogFixtures.events(dir + "/c.hwlog")
@@ -66,7 +75,9 @@ import Testing
         do {
             _ = try EventLogReader.replay(path: dir + "/hello")
         } catch {
-            #expect(error.description.contains("corrupt event log") && error.description.contains("not a Homeward event log"))
+            #expect(
+                error.description.contains("corrupt event log")
+                    && error.description.contains("not a Homeward event log"))
         }
     }
 
@@ -150,12 +161,22 @@ import Testing
         context.services[1].name = ""
         context.services[2].name = " spaced , \"quoted\"\r\n"
         let header = EventLogHeader(context: context, scenarioHash: "00ff", seed: 1 << 53, replications: 2)
-        let times: [Double] = [0, -0.0, Double.leastNonzeroMagnitude, 0.1, 1.0 / 3.0, 57.606456762923486, 1e300, 1.7976931348623157e308, 0.375, 485]
+        let times: [Double] = [
+            0, -0.0, Double.leastNonzeroMagnitude, 0.1, 1.0 / 3.0, 57.606456762923486, 1e300, 1.7976931348623157e308,
+            0.375, 485,
+        ]
         var expected: [ReplicatedEvent] = []
         for rep in 0..<2 {
             var seq: UInt64 = 0
-            func add(_ t: Double, _ patient: UInt32, _ kind: EventKind, _ cohort: Int16, _ service: Int16, _ detail: Int32) {
-                expected.append(ReplicatedEvent(replication: rep, event: Event(time: t, sequence: seq, patient: patient, kind: kind, cohort: cohort, service: service, detail: detail)))
+            func add(
+                _ t: Double, _ patient: UInt32, _ kind: EventKind, _ cohort: Int16, _ service: Int16, _ detail: Int32
+            ) {
+                expected.append(
+                    ReplicatedEvent(
+                        replication: rep,
+                        event: Event(
+                            time: t, sequence: seq, patient: patient, kind: kind, cohort: cohort, service: service,
+                            detail: detail)))
                 seq += 1
             }
             for (i, t) in times.enumerated() {
@@ -207,7 +228,8 @@ import Testing
             writer.append(e.event)
         }
         writer.flush()
-        output.write(EventLogFormat.binary.epilogue(replications: 3, events: writer.eventsWritten, blocks: writer.blocksWritten))
+        output.write(
+            EventLogFormat.binary.epilogue(replications: 3, events: writer.eventsWritten, blocks: writer.blocksWritten))
         try output.close()
         #expect(writer.blocksWritten > UInt64(events.count / 7))
         #expect(try EventLogReader.replay(path: path).replications == logs.run.replications)
@@ -217,7 +239,9 @@ import Testing
         let loaded = try ScenarioLoader.load(text: Fixtures.small, file: "small.json5")
         let dir = Fixtures.temporaryDirectory()
         for threads in [1, 3] {
-            _ = try Runner.run(loaded, options: RunOptions(replications: 3, seed: 5, threads: threads, eventsPath: "\(dir)/t\(threads).hwlog"))
+            _ = try Runner.run(
+                loaded,
+                options: RunOptions(replications: 3, seed: 5, threads: threads, eventsPath: "\(dir)/t\(threads).hwlog"))
         }
         let one = try Data(contentsOf: URL(fileURLWithPath: dir + "/t1.hwlog"))
         #expect(one == (try Data(contentsOf: URL(fileURLWithPath: dir + "/t3.hwlog"))))
@@ -236,7 +260,8 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["file"])
         // A folder that does not exist yet is created.
-        _ = try Runner.run(loaded, options: RunOptions(replications: 1, seed: 5, eventsPath: dir + "/new/deeper/run.hwlog"))
+        _ = try Runner.run(
+            loaded, options: RunOptions(replications: 1, seed: 5, eventsPath: dir + "/new/deeper/run.hwlog"))
         #expect(FileManager.default.fileExists(atPath: dir + "/new/deeper/run.hwlog"))
     }
 

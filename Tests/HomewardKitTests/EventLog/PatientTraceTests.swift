@@ -1,6 +1,7 @@
 import Foundation
-@testable import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// `homeward trace`: one patient's story in plain words, with dates and measured durations.
 @Suite struct PatientTraceTests {
@@ -75,7 +76,6 @@ import Testing
         // A made-up story with round numbers: origin 2016-10-01, so day 33 is 2016-11-03.
         var context = ProjectionContext(scenario: try Fixtures.smallScenario())
         context.origin = CivilDate(year: 2016, month: 10, day: 1)
-        let header = EventLogHeader(context: context, scenarioHash: "0", seed: 1, replications: 1)
         let day = 1.0
         let hour = day / 24
         var seq: UInt64 = 0
@@ -86,10 +86,14 @@ import Testing
         let t0 = 33 + 14 * hour + 20 * hour / 60  // 2016-11-03 14:20
         let events = [
             e(t0, .crisis), e(t0, .conveyance, 0), e(t0, .edWait, 0), e(t0 + 3 * hour, .enter, 0, -1),
-            e(t0 + 6 * day, .medicallyOptimised, 0, 2), e(t0 + 6 * day, .delay, 0, DelayCode(reason: .a, responsible: .socialCare).packed),
-            e(t0 + 6 * day, .assessmentStart, 0, 2), e(t0 + 7 * day, .assessmentEnd, 0, 2), e(t0 + 7 * day, .transferWait, 3),
-            e(t0 + 7 * day, .delay, 0, DelayCode(reason: .c, responsible: .nhs).packed), e(t0 + 10.2 * day, .leave, 0, 3),
-            e(t0 + 10.2 * day, .enter, 3, -1), e(t0 + 20 * day, .death, 3), e(t0 + 20 * day, .leave, 3, Destination.died),
+            e(t0 + 6 * day, .medicallyOptimised, 0, 2),
+            e(t0 + 6 * day, .delay, 0, DelayCode(reason: .a, responsible: .socialCare).packed),
+            e(t0 + 6 * day, .assessmentStart, 0, 2), e(t0 + 7 * day, .assessmentEnd, 0, 2),
+            e(t0 + 7 * day, .transferWait, 3),
+            e(t0 + 7 * day, .delay, 0, DelayCode(reason: .c, responsible: .nhs).packed),
+            e(t0 + 10.2 * day, .leave, 0, 3),
+            e(t0 + 10.2 * day, .enter, 3, -1), e(t0 + 20 * day, .death, 3),
+            e(t0 + 20 * day, .leave, 3, Destination.died),
         ]
         let lines = PatientTrace.lines(events, context: context, endTime: 200)
         #expect(
@@ -127,7 +131,9 @@ import Testing
 
     @Test func anUnknownPatientOrReplicationIsAClearError() throws {
         let path = EventLogFixtures.small.binary
-        #expect(throws: PatientTrace.Problem.self) { try PatientTrace.read(path: path, patient: 999_999, replication: 0) }
+        #expect(throws: PatientTrace.Problem.self) {
+            try PatientTrace.read(path: path, patient: 999_999, replication: 0)
+        }
         do {
             _ = try PatientTrace.read(path: path, patient: 999_999, replication: 1)
         } catch {

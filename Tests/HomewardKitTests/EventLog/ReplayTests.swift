@@ -4,7 +4,9 @@ import Testing
 
 /// A saved event log replays to the same metrics, to the last bit.
 @Suite struct ReplayTests {
-    func runWithLog(_ loaded: LoadedScenario, replications: Int, threads: Int, format: EventLogFormat = .jsonLines) throws -> (RunResult, String) {
+    func runWithLog(_ loaded: LoadedScenario, replications: Int, threads: Int, format: EventLogFormat = .jsonLines)
+        throws -> (RunResult, String)
+    {
         let path = Fixtures.temporaryDirectory() + "/run." + format.fileExtension
         let options = RunOptions(replications: replications, seed: 5, threads: threads, eventsPath: path)
         return (try Runner.run(loaded, options: options), path)
@@ -69,7 +71,9 @@ import Testing
     @Test func aCorruptedLineIsReportedWithItsLineNumber() throws {
         let loaded = try ScenarioLoader.load(text: Fixtures.small, file: "small.json5")
         let (_, path) = try runWithLog(loaded, replications: 1, threads: 1)
-        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
         lines[10] = lines[10].replacingOccurrences(of: "\"seq\":", with: "\"seq\":1")
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         do {
@@ -108,7 +112,8 @@ import Testing
     @Test func replicationsAreIndependentOfEachOther() throws {
         // Replication 3 alone equals replication 3 of a batch (streams derive from its number).
         let scenario = try Fixtures.smallScenario()
-        let batch = try Runner.run(ScenarioLoader.load(text: Fixtures.small, file: "s"), options: RunOptions(replications: 4, seed: 8))
+        let batch = try Runner.run(
+            ScenarioLoader.load(text: Fixtures.small, file: "s"), options: RunOptions(replications: 4, seed: 8))
         #expect(Runner.replicate(scenario, seed: 8, replication: 3) == batch.replications[3])
     }
 }

@@ -6,7 +6,8 @@ import Testing
 @Suite struct CheckTests {
     func scenario(targets: String) throws -> String {
         let dir = Fixtures.temporaryDirectory()
-        let text = Fixtures.small.replacingOccurrences(of: "name: \"small\",", with: "name: \"small\", targets: \(targets),")
+        let text = Fixtures.small.replacingOccurrences(
+            of: "name: \"small\",", with: "name: \"small\", targets: \(targets),")
         try text.write(toFile: dir + "/plan.json5", atomically: true, encoding: .utf8)
         return dir + "/plan.json5"
     }
@@ -18,9 +19,13 @@ import Testing
     }
 
     @Test func allTargetsMetExitsZero() throws {
-        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1 }, { metric: 'diversions', atMost: 1e9, confidence: 0.9 }]")
+        let file = try scenario(
+            targets: "[{ metric: 'nelAdmissions', atLeast: 1 }, { metric: 'diversions', atMost: 1e9, confidence: 0.9 }]"
+        )
         let dir = Fixtures.temporaryDirectory()
-        let (status, out, err) = check([file, "--replications", "3", "--out", dir, "--junit", dir + "/junit.xml", "--quiet"])
+        let (status, out, err) = check([
+            file, "--replications", "3", "--out", dir, "--junit", dir + "/junit.xml", "--quiet",
+        ])
         #expect(status == 0, "\(err)")
         #expect(out.contains("check: 2 of 2 targets met in 1 scenario"))
         let xml = try String(contentsOfFile: dir + "/junit.xml", encoding: .utf8)
@@ -29,9 +34,13 @@ import Testing
     }
 
     @Test func aMissedTargetExitsOneAndFailsInJUnit() throws {
-        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atMost: 1, name: 'NELs under one' }, { metric: 'crises', atLeast: 1 }]")
+        let file = try scenario(
+            targets:
+                "[{ metric: 'nelAdmissions', atMost: 1, name: 'NELs under one' }, { metric: 'crises', atLeast: 1 }]")
         let dir = Fixtures.temporaryDirectory()
-        let (status, out, _) = check([file, "--replications", "3", "--out", dir, "--junit", dir + "/junit.xml", "--quiet"])
+        let (status, out, _) = check([
+            file, "--replications", "3", "--out", dir, "--junit", dir + "/junit.xml", "--quiet",
+        ])
         #expect(status == 1)
         #expect(out.contains("MISSED"))
         #expect(out.contains("check: 1 of 2 targets met"))
@@ -54,7 +63,8 @@ import Testing
         let file = try scenario(targets: "[{ metric: 'delayedBedDayz', atMost: 3 }]")
         let (status, _, err) = check([file, "--quiet"])
         #expect(status == 2)
-        #expect(err.contains("targets[0].metric: unknown metric 'delayedBedDayz' (did you mean 'delayedBedDays'"), "\(err)")
+        #expect(
+            err.contains("targets[0].metric: unknown metric 'delayedBedDayz' (did you mean 'delayedBedDays'"), "\(err)")
     }
 
     @Test func resumeReusesFinishedScenarios() throws {
@@ -65,6 +75,8 @@ import Testing
         #expect(status == 0)
         #expect(err.contains("reusing 2 finished replications"))
         // A different seed is a different run: nothing is reused.
-        #expect(!check([file, "--replications", "2", "--seed", "9", "--out", dir, "--quiet", "--resume"]).2.contains("reusing"))
+        #expect(
+            !check([file, "--replications", "2", "--seed", "9", "--out", dir, "--quiet", "--resume"]).2.contains(
+                "reusing"))
     }
 }

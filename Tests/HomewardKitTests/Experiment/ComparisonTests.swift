@@ -7,13 +7,16 @@ import Testing
 @Suite struct ComparisonTests {
     @Test func commonRandomNumbersNarrowTheInterval() throws {
         let base = try ScenarioLoader.load(text: Fixtures.small, file: "base.json5")
-        let variantText = Fixtures.small.replacingOccurrences(of: "reablement: { kind: \"homeReablement\", capacity: 8,", with: "reablement: { kind: \"homeReablement\", capacity: 10,")
+        let variantText = Fixtures.small.replacingOccurrences(
+            of: "reablement: { kind: \"homeReablement\", capacity: 8,",
+            with: "reablement: { kind: \"homeReablement\", capacity: 10,")
         #expect(variantText != Fixtures.small)
         let variant = try ScenarioLoader.load(text: variantText, file: "variant.json5")
         let n = 12
         let b = try Runner.run(base, options: RunOptions(replications: n, seed: 21, threads: 2)).replications
         let v = try Runner.run(variant, options: RunOptions(replications: n, seed: 21, threads: 2)).replications
-        let independent = try Runner.run(variant, options: RunOptions(replications: n, seed: 9_999, threads: 2)).replications
+        let independent = try Runner.run(variant, options: RunOptions(replications: n, seed: 9_999, threads: 2))
+            .replications
         let crn = Comparison(names: ["base", "variant"], runs: [b, v])
         let indep = Comparison(names: ["base", "variant"], runs: [b, independent])
         // Demand, delays and cost: pairing cancels most of the noise (measured: 4 to 20 times
@@ -43,11 +46,13 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let c = CLITests.Captured()
         let status = HomewardCLI.main(
-            ["compare", Fixtures.baselinePath, Fixtures.variantPath, "--replications", "4", "--out", dir, "--quiet"], console: c.console)
+            ["compare", Fixtures.baselinePath, Fixtures.variantPath, "--replications", "4", "--out", dir, "--quiet"],
+            console: c.console)
         #expect(status == 0, "\(c.err)")
         #expect(c.out.contains("95% CI of difference"))
         let json = try JSON5.parse(String(contentsOfFile: dir + "/compare.json", encoding: .utf8))
-        let delayed = try #require(json.objectValue?["comparison"]?.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue)
+        let delayed = try #require(
+            json.objectValue?["comparison"]?.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue)
         let variant = try #require(delayed["variants"]?.arrayValue?.first?.objectValue)
         let high = try #require(variant["differenceCi95"]?.arrayValue?[1].numberValue)
         #expect(high < 0, "delayed bed days should fall with more reablement and 7-day discharge")

@@ -12,7 +12,8 @@ import Testing
         #expect(reached.worst <= 0.05)
         #expect(result.replications.count > 3)
         // The replications are exactly those of a plain run of the same count (same streams).
-        let plain = try Runner.run(loaded, options: RunOptions(replications: result.replications.count, seed: 2, threads: 1))
+        let plain = try Runner.run(
+            loaded, options: RunOptions(replications: result.replications.count, seed: 2, threads: 1))
         #expect(plain.replications == result.replications)
         // And one batch fewer would not have been precise enough (the loop stops at the first count that is).
         let n = result.replications.count
@@ -28,7 +29,9 @@ import Testing
     @Test func stopsAtTheCapAndSaysSo() throws {
         let c = CLITests.Captured()
         let dir = Fixtures.temporaryDirectory()
-        let status = HomewardCLI.main(["run", CLITests.smallPath, "--precision", "0.1%", "--max-replications", "6", "--out", dir, "--quiet"], console: c.console)
+        let status = HomewardCLI.main(
+            ["run", CLITests.smallPath, "--precision", "0.1%", "--max-replications", "6", "--out", dir, "--quiet"],
+            console: c.console)
         #expect(status == 0, "\(c.err)")
         #expect(c.out.contains("Precision 0.1% NOT reached (stopped at --max-replications 6)"))
         let summary = try JSON5.parse(String(contentsOfFile: dir + "/summary.json", encoding: .utf8))

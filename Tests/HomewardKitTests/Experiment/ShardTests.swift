@@ -20,7 +20,10 @@ import Testing
         let file = CLITests.smallPath
         #expect(cli(["run", file, "--replications", "7", "--seed", "3", "--out", dir + "/whole", "--quiet"]).0 == 0)
         for i in 0..<3 {
-            let (status, err) = cli(["run", file, "--replications", "7", "--seed", "3", "--shard", "\(i)/3", "--out", dir + "/s\(i)", "--quiet"])
+            let (status, err) = cli([
+                "run", file, "--replications", "7", "--seed", "3", "--shard", "\(i)/3", "--out", dir + "/s\(i)",
+                "--quiet",
+            ])
             #expect(status == 0, "\(err)")
         }
         let (status, err) = cli(["merge", dir + "/s2", dir + "/s0", dir + "/s1", "--out", dir + "/merged"])
@@ -32,9 +35,15 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let file = CLITests.smallPath
         for i in 0..<2 {
-            #expect(cli(["run", file, "--replications", "4", "--shard", "\(i)/2", "--out", dir + "/s\(i)", "--quiet"]).0 == 0)
+            #expect(
+                cli(["run", file, "--replications", "4", "--shard", "\(i)/2", "--out", dir + "/s\(i)", "--quiet"]).0
+                    == 0)
         }
-        #expect(cli(["run", file, "--replications", "4", "--seed", "77", "--shard", "1/2", "--out", dir + "/other", "--quiet"]).0 == 0)
+        #expect(
+            cli([
+                "run", file, "--replications", "4", "--seed", "77", "--shard", "1/2", "--out", dir + "/other",
+                "--quiet",
+            ]).0 == 0)
         let gap = cli(["merge", dir + "/s0", "--out", dir + "/m"])
         #expect(gap.0 == 2)
         #expect(gap.1.contains("replications missing from the partial results: 1, 3 (2 of 4)"))
@@ -56,8 +65,13 @@ import Testing
     static let shardCases: [ShardCase] = [
         ShardCase(text: "2/5", environment: [:], expected: Shard(index: 2, count: 5)),
         ShardCase(text: "auto/4", environment: ["JOB_COMPLETION_INDEX": "3"], expected: Shard(index: 3, count: 4)),
-        ShardCase(text: "auto", environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"], expected: Shard(index: 4, count: 8)),
-        ShardCase(text: "auto", environment: ["HOMEWARD_SHARD_INDEX": "0", "HOMEWARD_SHARD_COUNT": "2"], expected: Shard(index: 0, count: 2)),
+        ShardCase(
+            text: "auto",
+            environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"],
+            expected: Shard(index: 4, count: 8)),
+        ShardCase(
+            text: "auto", environment: ["HOMEWARD_SHARD_INDEX": "0", "HOMEWARD_SHARD_COUNT": "2"],
+            expected: Shard(index: 0, count: 2)),
         ShardCase(text: "auto", environment: [:], expected: nil),
         ShardCase(text: "5/5", environment: [:], expected: nil),
         ShardCase(text: "1/x", environment: [:], expected: nil),

@@ -22,7 +22,8 @@ import Testing
     @Test func findsTheSmallestCapacityMeetingATarget() throws {
         let dir = Fixtures.temporaryDirectory()
         let (status, out, err) = sweep([
-            "--vary", "services.beds.capacity=1..9:4", "--target", "services.beds.meanWaitDays <= 0.5", "--confidence", "0.5",
+            "--vary", "services.beds.capacity=1..9:4", "--target", "services.beds.meanWaitDays <= 0.5", "--confidence",
+            "0.5",
             "--replications", "4", "--out", dir, "--quiet",
         ])
         #expect(status == 0, "\(err)")
@@ -34,7 +35,10 @@ import Testing
         // verdicts are monotone, and the line names the first point that meets the target.
         #expect(met == met.sorted { !$0 && $1 })
         if let first = met.firstIndex(of: true) {
-            #expect(out.contains("Smallest setting meeting services.beds.meanWaitDays <= 0.5 in 50% of replications: services.beds.capacity=\([1, 5, 9][first])"))
+            #expect(
+                out.contains(
+                    "Smallest setting meeting services.beds.meanWaitDays <= 0.5 in 50% of replications: services.beds.capacity=\([1, 5, 9][first])"
+                ))
         } else {
             #expect(out.contains("No point in the grid meets"))
         }
@@ -46,10 +50,12 @@ import Testing
         // First crises of the adults (no crisis response, no readmission risk, pathway 1) do
         // not depend on bed numbers: with common random numbers every point sees the same ones.
         let dir = Fixtures.temporaryDirectory()
-        #expect(sweep(["--vary", "services.beds.capacity=2..6:2", "--replications", "2", "--out", dir, "--quiet"]).0 == 0)
+        #expect(
+            sweep(["--vary", "services.beds.capacity=2..6:2", "--replications", "2", "--out", dir, "--quiet"]).0 == 0)
         let json = try JSON5.parse(String(contentsOfFile: dir + "/sweep.json", encoding: .utf8))
         let crises = try #require(json.objectValue?["points"]?.arrayValue).map {
-            $0.objectValue?["metrics"]?.objectValue?["nelAdmissionsByCohort"]?.objectValue?["adults"]?.objectValue?["values"]
+            $0.objectValue?["metrics"]?.objectValue?["nelAdmissionsByCohort"]?.objectValue?["adults"]?.objectValue?[
+                "values"]
         }
         #expect(crises.count == 3)
         #expect(crises[0] != nil)
@@ -62,7 +68,9 @@ import Testing
         #expect(typo.2.contains("services.beds.capacty: --vary: no such field in the scenario"))
         let fractional = sweep(["--vary", "services.beds.capacity=1..2:0.5", "--quiet"])
         #expect(fractional.0 == 2)
-        #expect(fractional.2.contains("[services.beds.capacity=1.5]: services.beds.capacity: must be a whole number >= 0, got 1.5"))
+        #expect(
+            fractional.2.contains(
+                "[services.beds.capacity=1.5]: services.beds.capacity: must be a whole number >= 0, got 1.5"))
     }
 
     @Test func shardsThenResumeAssembleTheSameResult() throws {
@@ -74,6 +82,8 @@ import Testing
         let (status, _, err) = sweep(args + ["--out", parts, "--resume"])
         #expect(status == 0)
         #expect(err.contains("reused 3 finished points"))
-        #expect(try String(contentsOfFile: whole + "/sweep.csv", encoding: .utf8) == String(contentsOfFile: parts + "/sweep.csv", encoding: .utf8))
+        #expect(
+            try String(contentsOfFile: whole + "/sweep.csv", encoding: .utf8)
+                == String(contentsOfFile: parts + "/sweep.csv", encoding: .utf8))
     }
 }

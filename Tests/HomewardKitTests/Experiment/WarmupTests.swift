@@ -24,7 +24,9 @@ import Testing
         let low = [Double](repeating: 80, count: n)
         #expect(WarmupAnalysis.suggest(low, reference: reference, noise: noise, tolerance: 0.02) == nil)
         // Wide noise absorbs small differences.
-        #expect(WarmupAnalysis.suggest(low, reference: reference, noise: [Double](repeating: 15, count: n), tolerance: 0.02) == 0)
+        #expect(
+            WarmupAnalysis.suggest(low, reference: reference, noise: [Double](repeating: 15, count: n), tolerance: 0.02)
+                == 0)
         // A few chance excursions late in the run do not prevent settling (at most 5% of days).
         var spiky = reference
         for d in stride(from: 100, to: n, by: 40) { spiky[d] = 150 }
@@ -34,11 +36,15 @@ import Testing
     @Test func theCommandWritesDailySeries() throws {
         let dir = Fixtures.temporaryDirectory()
         let c = CLITests.Captured()
-        let status = HomewardCLI.main(["warmup", CLITests.smallPath, "--replications", "3", "--out", dir], console: c.console)
+        let status = HomewardCLI.main(
+            ["warmup", CLITests.smallPath, "--replications", "3", "--out", dir], console: c.console)
         #expect(status == 0, "\(c.err)")
         #expect(c.out.contains("acute occupancy"))
         let csv = try String(contentsOfFile: dir + "/warmup.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("day,date,measure,mean,moving_average,reference_moving_average\r\n1,2021-01-30,delayed patients in acute,"))
+        #expect(
+            csv.hasPrefix(
+                "day,date,measure,mean,moving_average,reference_moving_average\r\n1,2021-01-30,delayed patients in acute,"
+            ))
         // One row per day (warm-up 30 + 120 measured days) per measure.
         let rows = csv.split(separator: "\r\n").count - 1
         #expect(rows % 150 == 0 && rows >= 150 * 3)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// The projection's per-patient table (`PatientTable`) against the dictionaries it replaced:
 /// the same metrics, to the last bit, for random and hostile event streams, and memory that
@@ -51,8 +52,12 @@ import Testing
             switch kind {
             case .leave: detail = Int32(r.below(services + 2) - 2)
             case .delay:
-                detail = r.below(10) < 7
-                    ? DelayCode(reason: DelayReason(rawValue: Int32(r.below(11)))!, responsible: Responsible(rawValue: Int32(r.below(3)))!).packed
+                detail =
+                    r.below(10) < 7
+                    ? DelayCode(
+                        reason: DelayReason(rawValue: Int32(r.below(11)))!,
+                        responsible: Responsible(rawValue: Int32(r.below(3)))!
+                    ).packed
                     : [-1, 3, 11 * 4, Int32.max][r.below(4)]
             case .medicallyOptimised: detail = Int32(r.below(context.pathways.count))
             case .capacity: detail = Int32(r.below(60))
@@ -61,24 +66,38 @@ import Testing
             case .followUp91: detail = Int32(r.below(5))
             default: detail = 0
             }
-            out.append(Event(time: t, sequence: UInt64(k), patient: patient, kind: kind, cohort: cohort, service: service, detail: detail))
+            out.append(
+                Event(
+                    time: t, sequence: UInt64(k), patient: patient, kind: kind, cohort: cohort, service: service,
+                    detail: detail))
         }
-        out.append(Event(time: horizon, sequence: UInt64(count), patient: Event.noPatient, kind: .end, cohort: -1, service: -1, detail: 0))
+        out.append(
+            Event(
+                time: horizon, sequence: UInt64(count), patient: Event.noPatient, kind: .end, cohort: -1, service: -1,
+                detail: 0))
         return out
     }
 
     /// The per-patient part of the new projection as the old dictionaries would hold it.
     static func dictionaries(_ p: Projection) -> [String: [UInt32: [UInt64]]] {
-        var d: [String: [UInt32: [UInt64]]] = ["conveyedAt": [:], "lastAcuteDischarge": [:], "waitStart": [:], "enteredAt": [:], "openDelays": [:], "pathwayOf": [:], "delayedTotalOf": [:]]
+        var d: [String: [UInt32: [UInt64]]] = [
+            "conveyedAt": [:], "lastAcuteDischarge": [:], "waitStart": [:], "enteredAt": [:], "openDelays": [:],
+            "pathwayOf": [:], "delayedTotalOf": [:],
+        ]
         for key in p.patients.keys(where: { _ in true }) {
             let s = p.patients.state(p.patients.find(key)).pointee
             #expect(s.key == key)
             #expect(!s.isEmpty, "an empty state was kept for patient \(key)")
             if s.flags.contains(.conveyed) { d["conveyedAt"]![key] = [s.conveyedAt.bitPattern] }
-            if s.flags.contains(.waiting) { d["waitStart"]![key] = [UInt64(bitPattern: Int64(s.waitService)), s.waitTime.bitPattern] }
+            if s.flags.contains(.waiting) {
+                d["waitStart"]![key] = [UInt64(bitPattern: Int64(s.waitService)), s.waitTime.bitPattern]
+            }
             if s.flags.contains(.entered) { d["enteredAt"]![key] = [s.enteredAt.bitPattern] }
             if s.flags.contains(.delayed) {
-                d["openDelays"]![key] = [s.delayStart.bitPattern, UInt64(s.delayCode.packed), UInt64(bitPattern: Int64(s.delayService)), UInt64(bitPattern: Int64(s.delayPathway))]
+                d["openDelays"]![key] = [
+                    s.delayStart.bitPattern, UInt64(s.delayCode.packed), UInt64(bitPattern: Int64(s.delayService)),
+                    UInt64(bitPattern: Int64(s.delayPathway)),
+                ]
             }
             if s.flags.contains(.onPathway) { d["pathwayOf"]![key] = [UInt64(bitPattern: Int64(s.pathway))] }
             if s.flags.contains(.delayTotal) { d["delayedTotalOf"]![key] = [s.delayedTotal.bitPattern] }
@@ -98,7 +117,10 @@ import Testing
             "waitStart": p.waitStart.mapValues { [UInt64(bitPattern: Int64($0.service)), $0.time.bitPattern] },
             "enteredAt": p.enteredAt.mapValues { [$0.bitPattern] },
             "openDelays": p.openDelays.mapValues {
-                [$0.start.bitPattern, UInt64($0.code.packed), UInt64(bitPattern: Int64($0.service)), UInt64(bitPattern: Int64($0.pathway))]
+                [
+                    $0.start.bitPattern, UInt64($0.code.packed), UInt64(bitPattern: Int64($0.service)),
+                    UInt64(bitPattern: Int64($0.pathway)),
+                ]
             },
             "pathwayOf": p.pathwayOf.mapValues { [UInt64(bitPattern: Int64($0))] },
             "delayedTotalOf": p.delayedTotalOf.mapValues { [$0.bitPattern] },
@@ -158,7 +180,9 @@ import Testing
         f["occupancy"] = p.occupancy.map { UInt64(bitPattern: Int64($0)) }
         f["capacity"] = p.capacity.map { UInt64(bitPattern: Int64($0)) }
         f["nextMidnight"] = p.nextMidnight.map { UInt64(bitPattern: Int64($0)) }
-        f["monthlyDelayMidnightByReason"] = p.monthlyDelayMidnightByReason.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
+        f["monthlyDelayMidnightByReason"] = p.monthlyDelayMidnightByReason.flatMap {
+            $0.map(\.bitPattern) + [UInt64.max]
+        }
         f["dailyCensus"] = p.dailyCensus.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
         f["dailyCapacity"] = p.dailyCapacity.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
         return f
@@ -217,7 +241,9 @@ import Testing
         f["occupancy"] = p.occupancy.map { UInt64(bitPattern: Int64($0)) }
         f["capacity"] = p.capacity.map { UInt64(bitPattern: Int64($0)) }
         f["nextMidnight"] = p.nextMidnight.map { UInt64(bitPattern: Int64($0)) }
-        f["monthlyDelayMidnightByReason"] = p.monthlyDelayMidnightByReason.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
+        f["monthlyDelayMidnightByReason"] = p.monthlyDelayMidnightByReason.flatMap {
+            $0.map(\.bitPattern) + [UInt64.max]
+        }
         f["dailyCensus"] = p.dailyCensus.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
         f["dailyCapacity"] = p.dailyCapacity.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
         return f
@@ -243,7 +269,9 @@ import Testing
             let b = Self.fields(old)
             #expect(a.keys.sorted() == b.keys.sorted())
             for key in a.keys.sorted() { #expect(a[key] == b[key], "\(key) differs, seed \(seed)") }
-            #expect(new.delayExact > 0 && new.readmissions30 > 0 && new.delayedPatients > 0, "the stream exercises delays and readmissions")
+            #expect(
+                new.delayExact > 0 && new.readmissions30 > 0 && new.delayedPatients > 0,
+                "the stream exercises delays and readmissions")
         }
     }
 
@@ -260,11 +288,17 @@ import Testing
             t += r.unit() * 0.07
             let patient = UInt32(r.below(2_500))
             for kind in [EventKind.conveyance, .enter, .leave] {
-                events.append(Event(time: t, sequence: UInt64(events.count), patient: patient, kind: kind, cohort: 1, service: acute, detail: kind == .leave ? Destination.home : 0))
+                events.append(
+                    Event(
+                        time: t, sequence: UInt64(events.count), patient: patient, kind: kind, cohort: 1,
+                        service: acute, detail: kind == .leave ? Destination.home : 0))
                 if kind == .enter && k % 3 == 0 { t += r.unit() * 0.02 }
             }
         }
-        events.append(Event(time: context.horizon, sequence: UInt64(events.count), patient: Event.noPatient, kind: .end, cohort: -1, service: -1, detail: 0))
+        events.append(
+            Event(
+                time: context.horizon, sequence: UInt64(events.count), patient: Event.noPatient, kind: .end, cohort: -1,
+                service: -1, detail: 0))
         var new = Projection(context: context)
         var old = LegacyProjection(context: context)
         for (k, e) in events.enumerated() {
@@ -311,7 +345,8 @@ import Testing
             var model: [UInt32: Double] = [:]
             var r = Mix(state: seed ^ 0x1234)
             let pools: [[UInt32]] = [
-                Array(0..<300), (0..<300).map { $0 << 20 }, (0..<300).map { UInt32.max - $0 }, (0..<300).map { $0 &* 65_536 &+ 7 },
+                Array(0..<300), (0..<300).map { $0 << 20 }, (0..<300).map { UInt32.max - $0 },
+                (0..<300).map { $0 &* 65_536 &+ 7 },
             ]
             for step in 0..<60_000 {
                 let pool = pools[r.below(pools.count)]
@@ -508,7 +543,8 @@ struct LegacyProjection: EventSink {
         monthlyAvoided = Array(repeating: 0, count: m)
         monthlyDelayExact = Array(repeating: 0, count: m)
         monthlyDelayMidnight = Array(repeating: 0, count: m)
-        monthlyDelayMidnightByReason = Array(repeating: Array(repeating: 0, count: DelayReason.allCases.count), count: m)
+        monthlyDelayMidnightByReason = Array(
+            repeating: Array(repeating: 0, count: DelayReason.allCases.count), count: m)
         monthlySnapshot = Array(repeating: 0, count: m)
         monthlyAcuteCensus = Array(repeating: 0, count: m)
         monthlyMidnights = Array(repeating: 0, count: m)

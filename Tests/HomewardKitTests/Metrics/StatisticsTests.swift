@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// ln Γ(x) through the re-entrant C function (tests run concurrently; `lgamma` writes `signgam`).
@@ -42,7 +43,8 @@ private func oddStudentCDF(_ t: Double, nu: Int) -> Double {
 private func binomialUpperTail(n: Int, p: Double, from k0: Int) -> Double {
     var total = 0.0
     for k in k0...n {
-        let logTerm = lnGamma(Double(n + 1)) - lnGamma(Double(k + 1)) - lnGamma(Double(n - k + 1))
+        let logTerm =
+            lnGamma(Double(n + 1)) - lnGamma(Double(k + 1)) - lnGamma(Double(n - k + 1))
             + Double(k) * log(p) + Double(n - k) * log1p(-p)
         total += exp(logTerm)
     }
@@ -103,19 +105,19 @@ struct StatisticsTests {
         // Sorted: 1, 1, 3, 4, 5. h = 4p.
         let xs: [Double] = [3, 1, 4, 1, 5]
         #expect(Statistics.quantile(xs, 0) == 1)
-        #expect(Statistics.quantile(xs, 0.25) == 1)      // h = 1
+        #expect(Statistics.quantile(xs, 0.25) == 1)  // h = 1
         #expect(close(Statistics.quantile(xs, 0.3), 1.4, rel: 1e-14))  // h = 1.2: 1 + 0.2·2
-        #expect(Statistics.quantile(xs, 0.5) == 3)       // h = 2
-        #expect(Statistics.quantile(xs, 0.75) == 4)      // h = 3
+        #expect(Statistics.quantile(xs, 0.5) == 3)  // h = 2
+        #expect(Statistics.quantile(xs, 0.75) == 4)  // h = 3
         #expect(close(Statistics.quantile(xs, 0.9), 4.6, rel: 1e-14))  // h = 3.6: 4 + 0.6·1
         #expect(Statistics.quantile(xs, 1) == 5)
-        #expect(xs == [3, 1, 4, 1, 5])                   // input untouched
+        #expect(xs == [3, 1, 4, 1, 5])  // input untouched
 
         // Excel PERCENTILE.INC({10,20,30,40}, p); h = 3p.
         let ys: [Double] = [40, 10, 30, 20]
         #expect(close(Statistics.quantile(ys, 0.25), 17.5, rel: 1e-14))  // h = 0.75
-        #expect(Statistics.quantile(ys, 0.5) == 25)                       // h = 1.5
-        #expect(close(Statistics.quantile(ys, 0.9), 37, rel: 1e-14))      // h = 2.7
+        #expect(Statistics.quantile(ys, 0.5) == 25)  // h = 1.5
+        #expect(close(Statistics.quantile(ys, 0.9), 37, rel: 1e-14))  // h = 2.7
     }
 
     @Test func quantileEdgeCases() {
@@ -215,19 +217,31 @@ struct StatisticsTests {
         }
         // High-precision reference values (40 significant digits, truncated).
         #expect(close(S.regularizedIncompleteBeta(a: 5, b: 10, x: 0.3), 0.41579881378065, rel: 1e-13))
-        #expect(close(S.regularizedIncompleteBeta(a: 100, b: 200, x: 0.3),
-                      0.10884306564490983653, rel: 1e-13))
-        #expect(close(S.regularizedIncompleteBeta(a: 0.1, b: 3, x: 0.001),
-                      0.57876603308573561150, rel: 1e-13))
-        #expect(close(S.regularizedIncompleteBeta(a: 1000, b: 1000, x: 0.48),
-                      0.036779483278639697413, rel: 1e-12))
-        #expect(close(S.regularizedIncompleteBeta(a: 500_000, b: 0.5, x: 0.999996),
-                      0.045500101923263157500, rel: 1e-10))
+        #expect(
+            close(
+                S.regularizedIncompleteBeta(a: 100, b: 200, x: 0.3),
+                0.10884306564490983653, rel: 1e-13))
+        #expect(
+            close(
+                S.regularizedIncompleteBeta(a: 0.1, b: 3, x: 0.001),
+                0.57876603308573561150, rel: 1e-13))
+        #expect(
+            close(
+                S.regularizedIncompleteBeta(a: 1000, b: 1000, x: 0.48),
+                0.036779483278639697413, rel: 1e-12))
+        #expect(
+            close(
+                S.regularizedIncompleteBeta(a: 500_000, b: 0.5, x: 0.999996),
+                0.045500101923263157500, rel: 1e-10))
         // Binomial identity P(Bin(n, p) ≥ k) = I_p(k, n − k + 1), summed independently.
-        #expect(close(S.regularizedIncompleteBeta(a: 100, b: 101, x: 0.45),
-                      binomialUpperTail(n: 200, p: 0.45, from: 100), rel: 1e-12))
-        #expect(close(S.regularizedIncompleteBeta(a: 3, b: 48, x: 0.02),
-                      binomialUpperTail(n: 50, p: 0.02, from: 3), rel: 1e-12))
+        #expect(
+            close(
+                S.regularizedIncompleteBeta(a: 100, b: 101, x: 0.45),
+                binomialUpperTail(n: 200, p: 0.45, from: 100), rel: 1e-12))
+        #expect(
+            close(
+                S.regularizedIncompleteBeta(a: 3, b: 48, x: 0.02),
+                binomialUpperTail(n: 50, p: 0.02, from: 3), rel: 1e-12))
         // Reflection I_x(a, b) + I_{1−x}(b, a) = 1.
         let left = S.regularizedIncompleteBeta(a: 2.5, b: 7.25, x: 0.3)
         let right = S.regularizedIncompleteBeta(a: 7.25, b: 2.5, x: 0.7)
@@ -264,8 +278,10 @@ struct StatisticsTests {
         #expect(close(S.studentTQuantile(1e-10, degreesOfFreedom: 2.5), -8765.43777136457175073, rel: 1e-12))
         #expect(close(S.studentTQuantile(0.01, degreesOfFreedom: 0.5), -1028.49101047162191572, rel: 1e-12))
         #expect(close(S.studentTQuantile(0.9, degreesOfFreedom: 7.5), 1.40521184641595292365, rel: 1e-13))
-        #expect(close(S.studentTQuantile(0.4999, degreesOfFreedom: 30),
-                      -0.000252760025393421474326, rel: 1e-10))
+        #expect(
+            close(
+                S.studentTQuantile(0.4999, degreesOfFreedom: 30),
+                -0.000252760025393421474326, rel: 1e-10))
         #expect(close(S.studentTQuantile(1e-8, degreesOfFreedom: 1e4), -5.61656342891686725379, rel: 1e-13))
     }
 
@@ -293,7 +309,8 @@ struct StatisticsTests {
             #expect(near(S.studentTCDF(t, degreesOfFreedom: 1), 0.5 + atan(t) / Double.pi, abs: 1e-15))
             #expect(near(S.studentTCDF(t, degreesOfFreedom: 2), 0.5 + t / (2 * (2 + t * t).squareRoot()), abs: 1e-15))
             #expect(near(S.studentTCDF(t, degreesOfFreedom: 9), oddStudentCDF(t, nu: 9), abs: 1e-15))
-            #expect(near(S.studentTCDF(t, degreesOfFreedom: 4.5) + S.studentTCDF(-t, degreesOfFreedom: 4.5), 1, abs: 1e-15))
+            #expect(
+                near(S.studentTCDF(t, degreesOfFreedom: 4.5) + S.studentTCDF(-t, degreesOfFreedom: 4.5), 1, abs: 1e-15))
         }
         // 40-digit reference values.
         #expect(close(S.studentTCDF(-3, degreesOfFreedom: 2.5), 0.036288047774515921947, rel: 1e-13))
@@ -341,7 +358,9 @@ struct StatisticsTests {
         let below = S.studentTQuantile(0.975, degreesOfFreedom: 1e7)
         let above = S.studentTQuantile(0.975, degreesOfFreedom: 1e7 * (1 + 1e-12))
         #expect(close(below, above, rel: 1e-14))
-        #expect(near(S.studentTCDF(2, degreesOfFreedom: 1e7),
-                     S.studentTCDF(2, degreesOfFreedom: 1e7 * (1 + 1e-12)), abs: 1e-15))
+        #expect(
+            near(
+                S.studentTCDF(2, degreesOfFreedom: 1e7),
+                S.studentTCDF(2, degreesOfFreedom: 1e7 * (1 + 1e-12)), abs: 1e-15))
     }
 }

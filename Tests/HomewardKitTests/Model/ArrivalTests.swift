@@ -6,8 +6,10 @@ import Testing
 /// day-of-week, hour-of-day, month, growth and trend shapes match the scenario.
 @Suite struct ArrivalTests {
     /// A scenario with one cohort whose profiles are given, long enough for tight counts.
-    func crises(dayOfWeek: String = "", hourOfDay: String = "", month: String = "", rate: String = "perYear: 20000",
-                growth: Double = 0, trend: Double = 0, years: Int = 4, seed: UInt64 = 1) throws -> (Scenario, [Double]) {
+    func crises(
+        dayOfWeek: String = "", hourOfDay: String = "", month: String = "", rate: String = "perYear: 20000",
+        growth: Double = 0, trend: Double = 0, years: Int = 4, seed: UInt64 = 1
+    ) throws -> (Scenario, [Double]) {
         var profiles = ""
         if !dayOfWeek.isEmpty { profiles += "dayOfWeek: \(dayOfWeek), " }
         if !hourOfDay.isEmpty { profiles += "hourOfDay: \(hourOfDay), " }
@@ -105,7 +107,9 @@ import Testing
         var text = Fixtures.small
         text = text.replacingOccurrences(
             of: "pathways: {\n    \"1\": { service: null },",
-            with: "census: { acute: [{ cohort: \"older\", patients: 30 }, { cohort: \"older\", patients: 5, delayedOnPathway: \"3\" }], reablement: [{ cohort: \"older\", patients: 6 }] },\n  pathways: {\n    \"1\": { service: null },")
+            with:
+                "census: { acute: [{ cohort: \"older\", patients: 30 }, { cohort: \"older\", patients: 5, delayedOnPathway: \"3\" }], reablement: [{ cohort: \"older\", patients: 6 }] },\n  pathways: {\n    \"1\": { service: null },"
+        )
         let scenario = try ScenarioLoader.load(text: text, file: "census.json5").scenario
         #expect(scenario.census.count == 3)
         var sim = Simulation(scenario: scenario, seed: 1, replication: 0, sink: EventCollector())
@@ -123,12 +127,16 @@ import Testing
     @Test func aCensusAboveCapacityIsRejected() throws {
         let text = Fixtures.small.replacingOccurrences(
             of: "pathways: {\n    \"1\": { service: null },",
-            with: "census: { beds: [{ cohort: \"older\", patients: 9 }] },\n  pathways: {\n    \"1\": { service: null },")
+            with:
+                "census: { beds: [{ cohort: \"older\", patients: 9 }] },\n  pathways: {\n    \"1\": { service: null },")
         #expect(throws: ScenarioError.self) { try ScenarioLoader.load(text: text, file: "census.json5") }
         do {
             _ = try ScenarioLoader.load(text: text, file: "census.json5")
         } catch {
-            #expect(error.issues.map(\.description) == ["census.json5: census.beds: has 9 patients but the capacity at the start is 4"])
+            #expect(
+                error.issues.map(\.description) == [
+                    "census.json5: census.beds: has 9 patients but the capacity at the start is 4"
+                ])
         }
     }
 }
@@ -145,14 +153,19 @@ import Testing
                 with: "homeCare: { kind: \"homeCare\", capacity: 3000, durationDays: \(dist)")
             text = text.replacingOccurrences(
                 of: "pathways: {\n    \"1\": { service: null },",
-                with: "census: { homeCare: [{ cohort: \"older\", patients: 2000 }] },\n  pathways: {\n    \"1\": { service: null },")
+                with:
+                    "census: { homeCare: [{ cohort: \"older\", patients: 2000 }] },\n  pathways: {\n    \"1\": { service: null },"
+            )
             let scenario = try ScenarioLoader.load(text: text, file: "residual.json5").scenario
             #expect(scenario.census.count == 1)
             var sim = Simulation(scenario: scenario, seed: 5, replication: 0, sink: EventCollector())
             sim.run()
             let s = try #require(scenario.serviceIndex(named: "homeCare"))
-            let atStart = Set(sim.sink.events.filter { $0.time == 0 && $0.kind == .enter && Int($0.service) == s }.map(\.patient))
-            let leaves = sim.sink.events.filter { $0.kind == .leave && Int($0.service) == s && atStart.contains($0.patient) }.map(\.time)
+            let atStart = Set(
+                sim.sink.events.filter { $0.time == 0 && $0.kind == .enter && Int($0.service) == s }.map(\.patient))
+            let leaves = sim.sink.events.filter {
+                $0.kind == .leave && Int($0.service) == s && atStart.contains($0.patient)
+            }.map(\.time)
             // Those still there at the horizon (150 days) are censored; compare the share gone by
             // day 20 with theory instead of the mean where censoring would bias it.
             let goneBy20 = Double(leaves.filter { $0 <= 20 }.count) / Double(atStart.count)

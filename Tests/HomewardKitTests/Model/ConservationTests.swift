@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// Conservation of patients and places, checked on whole event logs by
@@ -12,7 +13,9 @@ struct ConservationTests {
             scenario, seed: scenario.seed, replication: 0, sink: EventLogInvariantChecker(scenario: scenario))
         print("Conservation baseline: \(checker.summary)")
         #expect(checker.complete)
-        #expect(checker.violationCount == 0, "\(checker.violationCount) violations:\n\(checker.violations.joined(separator: "\n"))")
+        #expect(
+            checker.violationCount == 0,
+            "\(checker.violationCount) violations:\n\(checker.violations.joined(separator: "\n"))")
         // The checks were exercised: every service was used, and the front door, blocking,
         // deaths and the capacity calendar all happened.
         for (s, service) in scenario.services.enumerated() {
@@ -42,14 +45,19 @@ struct ConservationTests {
         do {
             scenario = try TheorySupport.scenario(text, file: "random-\(index).json5")
         } catch {
-            Issue.record("generated scenario \(index) is invalid: \(error.issues.map(\.description).joined(separator: "; "))\n\(text)")
+            Issue.record(
+                "generated scenario \(index) is invalid: \(error.issues.map(\.description).joined(separator: "; "))\n\(text)"
+            )
             return
         }
         let checker = TheorySupport.run(
             scenario, seed: scenario.seed, replication: 0, sink: EventLogInvariantChecker(scenario: scenario))
         print("Conservation random-\(index): \(checker.summary)")
         #expect(checker.complete)
-        #expect(checker.violationCount == 0, "random-\(index): \(checker.violationCount) violations:\n\(checker.violations.joined(separator: "\n"))\n\(text)")
+        #expect(
+            checker.violationCount == 0,
+            "random-\(index): \(checker.violationCount) violations:\n\(checker.violations.joined(separator: "\n"))\n\(text)"
+        )
         #expect(checker.conveyances > 0, "random-\(index) had no demand")
     }
 
@@ -67,7 +75,10 @@ struct ConservationTests {
         }
         #expect(violations(log) == 0)
         func first(_ kind: EventKind, service: Int? = nil, after start: Int = 0) throws -> Int {
-            try #require(log.indices.first { $0 >= start && log[$0].kind == kind && (service == nil || Int(log[$0].service) == service!) })
+            try #require(
+                log.indices.first {
+                    $0 >= start && log[$0].kind == kind && (service == nil || Int(log[$0].service) == service!)
+                })
         }
         let renumbered: ([Event]) -> [Event] = { events in
             events.enumerated().map { i, e in

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import HomewardKit
 
 /// Replays an event log and checks the conservation invariants of the patient-flow model,
@@ -102,7 +103,9 @@ struct EventLogInvariantChecker: EventSink {
     mutating func fail(_ e: Event, _ message: String) {
         violationCount += 1
         if violations.count < 25 {
-            violations.append("#\(e.sequence) t=\(e.time) patient \(e.patient) \(e.kind) service \(e.service) detail \(e.detail): \(message)")
+            violations.append(
+                "#\(e.sequence) t=\(e.time) patient \(e.patient) \(e.kind) service \(e.service) detail \(e.detail): \(message)"
+            )
         }
     }
 
@@ -131,7 +134,10 @@ struct EventLogInvariantChecker: EventSink {
         }
         pendingDeath.removeAll()
         if let cap = capacity[acute], occupancy[acute] < cap, !inED.isEmpty {
-            fail(e, "\(inED.count) patients wait in ED at t=\(lastTime) while acute has \(occupancy[acute]) of \(cap) beds taken")
+            fail(
+                e,
+                "\(inED.count) patients wait in ED at t=\(lastTime) while acute has \(occupancy[acute]) of \(cap) beds taken"
+            )
         }
         maximumEDQueue = max(maximumEDQueue, inED.count)
     }
@@ -167,7 +173,9 @@ struct EventLogInvariantChecker: EventSink {
 
         switch e.kind {
         case .capacity:
-            if s < 0 || e.detail < 0 { fail(e, "bad capacity event") } else {
+            if s < 0 || e.detail < 0 {
+                fail(e, "bad capacity event")
+            } else {
                 if capacity[s] != nil { capacityChanges += 1 }
                 capacity[s] = Int(e.detail)
                 capacityHistory[s].append((e.time, Int(e.detail)))
@@ -175,7 +183,9 @@ struct EventLogInvariantChecker: EventSink {
 
         case .crisis, .notConveyed:
             if e.kind == .crisis { sawCrisis = true }
-            if let here, kinds[Int(here)] != .careHome { fail(e, "crisis for a patient in \(kinds[Int(here)]) service \(here)") }
+            if let here, kinds[Int(here)] != .careHome {
+                fail(e, "crisis for a patient in \(kinds[Int(here)]) service \(here)")
+            }
             if conveyedAt[e.patient] != nil { fail(e, "crisis for a patient already conveyed") }
 
         case .conveyance:
@@ -192,7 +202,9 @@ struct EventLogInvariantChecker: EventSink {
             if !inED.insert(e.patient).inserted { fail(e, "already waiting in ED") }
             if let cap = capacity[acute], occupancy[acute] < cap {
                 // A free bed only counts if nobody is queued ahead (FIFO).
-                if inED.count == 1 { fail(e, "waits in ED while \(cap - occupancy[acute]) acute beds are free and nobody is ahead") }
+                if inED.count == 1 {
+                    fail(e, "waits in ED while \(cap - occupancy[acute]) acute beds are free and nobody is ahead")
+                }
             }
 
         case .diversion:
@@ -214,10 +226,16 @@ struct EventLogInvariantChecker: EventSink {
             heldHome[e.patient] = nil  // a diverted resident gives up the held bed
 
         case .enter:
-            guard s >= 0 else { fail(e, "enter without a service"); break }
+            guard s >= 0 else {
+                fail(e, "enter without a service")
+                break
+            }
             enters[s] += 1
             if let here { fail(e, "enters while still in service \(here)") }
-            guard let cap = capacity[s] else { fail(e, "enters before the capacity is known"); break }
+            guard let cap = capacity[s] else {
+                fail(e, "enters before the capacity is known")
+                break
+            }
             if s == acute {
                 admissions += 1
                 if let at = conveyedAt.removeValue(forKey: e.patient) {
@@ -235,18 +253,26 @@ struct EventLogInvariantChecker: EventSink {
             } else if kinds[s] == .crisisResponse {
                 if occupancy[s] >= cap { fail(e, "crisis response starts with \(occupancy[s]) of \(cap) places taken") }
                 if !clock.isOpen(e.time, hours: crisisHours[s]) { fail(e, "crisis response starts while closed") }
-                if e.cohort >= 0 && !(eligibility[s][Int(e.cohort)] > 0) { fail(e, "crisis response for an ineligible cohort") }
+                if e.cohort >= 0 && !(eligibility[s][Int(e.cohort)] > 0) {
+                    fail(e, "crisis response for an ineligible cohort")
+                }
             } else if heldHome[e.patient] != e.service {
                 let bound = recentMaximumCapacity(s, at: e.time)
                 if occupancy[s] + 1 > bound {
-                    fail(e, "occupancy \(occupancy[s] + 1) above the capacity in force (at most \(bound) in the last \(reservationDays) days)")
+                    fail(
+                        e,
+                        "occupancy \(occupancy[s] + 1) above the capacity in force (at most \(bound) in the last \(reservationDays) days)"
+                    )
                 }
             }
             occupancy[s] += 1
             location[e.patient] = e.service
 
         case .leave:
-            guard s >= 0 else { fail(e, "leave without a service"); break }
+            guard s >= 0 else {
+                fail(e, "leave without a service")
+                break
+            }
             leaves[s] += 1
             if here != e.service { fail(e, "leaves service \(s) but is in \(here.map(String.init) ?? "none")") }
             occupancy[s] -= 1
@@ -273,16 +299,22 @@ struct EventLogInvariantChecker: EventSink {
 
         case .medicallyOptimised, .assessmentStart, .assessmentEnd:
             if s != acute || here != e.service { fail(e, "not in the acute hospital") }
-            if e.kind == .medicallyOptimised && !(e.detail >= 0 && Int(e.detail) < pathwayCount) { fail(e, "bad pathway") }
+            if e.kind == .medicallyOptimised && !(e.detail >= 0 && Int(e.detail) < pathwayCount) {
+                fail(e, "bad pathway")
+            }
 
         case .delay:
             delays += 1
-            if here == nil || here != e.service { fail(e, "delay outside the named service (in \(here.map(String.init) ?? "none"))") }
+            if here == nil || here != e.service {
+                fail(e, "delay outside the named service (in \(here.map(String.init) ?? "none"))")
+            }
             if DelayCode(packed: e.detail) == nil { fail(e, "bad delay code") }
 
         case .transferWait:
             transferWaits += 1
-            if s < 0 || s == acute || kinds[s] == .crisisResponse { fail(e, "waits for a service one cannot transfer to") }
+            if s < 0 || s == acute || kinds[s] == .crisisResponse {
+                fail(e, "waits for a service one cannot transfer to")
+            }
             if let here, here == e.service { fail(e, "waits for the service it is in") }
 
         case .serviceEnd:
@@ -290,7 +322,9 @@ struct EventLogInvariantChecker: EventSink {
             if Outcome(rawValue: e.detail) == nil { fail(e, "bad outcome") }
 
         case .careHomeAdmission:
-            if s < 0 || kinds[s] != .careHome || here != e.service { fail(e, "care-home admission outside a care home") }
+            if s < 0 || kinds[s] != .careHome || here != e.service {
+                fail(e, "care-home admission outside a care home")
+            }
             if AdmissionSource(rawValue: e.detail) == nil { fail(e, "bad admission source") }
             heldHome[e.patient] = e.service
 
@@ -305,7 +339,10 @@ struct EventLogInvariantChecker: EventSink {
             for service in location.values { placed[Int(service)] += 1 }
             for i in 0..<serviceCount {
                 if occupancy[i] != enters[i] - leaves[i] || placed[i] != occupancy[i] {
-                    fail(e, "service \(i): occupancy \(occupancy[i]), enters − leaves \(enters[i] - leaves[i]), patients placed \(placed[i])")
+                    fail(
+                        e,
+                        "service \(i): occupancy \(occupancy[i]), enters − leaves \(enters[i] - leaves[i]), patients placed \(placed[i])"
+                    )
                 }
             }
             if Set(conveyedAt.keys) != inED { fail(e, "conveyances neither admitted, diverted nor waiting in ED") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// The model's rules, as MODEL.md states them, checked on event logs.
@@ -37,15 +38,21 @@ struct ModelRulesTests {
         sevenDay.working.sevenDayAssessment = true
         let hours = baseline.working.hours
         for (scenario, sevenDays) in [(baseline, false), (sevenDay, true)] {
-            let ends = TheorySupport.events(scenario, seed: scenario.seed, replication: 0).filter { $0.kind == .assessmentEnd }
-            var weekend = 0, holiday = 0, outside = 0
+            let ends = TheorySupport.events(scenario, seed: scenario.seed, replication: 0).filter {
+                $0.kind == .assessmentEnd
+            }
+            var weekend = 0
+            var holiday = 0
+            var outside = 0
             for e in ends {
                 let when = When(e.time, scenario)
                 if when.weekend { weekend += 1 }
                 if when.bankHoliday { holiday += 1 }
                 if when.hour < hours.from - 1e-6 || when.hour > hours.to + 1e-6 { outside += 1 }
             }
-            print("ModelRules (a) sevenDayAssessment=\(sevenDays): \(ends.count) assessments end, \(weekend) at weekends, \(holiday) on bank holidays, \(outside) outside \(hours.from)-\(hours.to)")
+            print(
+                "ModelRules (a) sevenDayAssessment=\(sevenDays): \(ends.count) assessments end, \(weekend) at weekends, \(holiday) on bank holidays, \(outside) outside \(hours.from)-\(hours.to)"
+            )
             #expect(ends.count > 1000)
             #expect(outside == 0)
             if sevenDays {
@@ -99,14 +106,18 @@ struct ModelRulesTests {
         var bedsOccupant: UInt32? = nil
         var lastBedsLeave = -Double.infinity
         var bedEntries: [(patient: UInt32, time: Double)] = []
-        var blockedTime = 0.0, treatmentTime = 0.0
+        var blockedTime = 0.0
+        var treatmentTime = 0.0
         var problems: [String] = []
         for (i, e) in log.enumerated() {
             switch (e.kind, e.service) {
             case (.enter, acute):
                 admitted[e.patient] = e.time
             case (.transferWait, beds):
-                guard let at = admitted[e.patient] else { problems.append("wait before admission"); break }
+                guard let at = admitted[e.patient] else {
+                    problems.append("wait before admission")
+                    break
+                }
                 if e.time != at + 2 { problems.append("waits at \(e.time), not when medically optimised") }
                 if bedsOccupant == nil { problems.append("waits while the bed is free") }
                 waitingSince[e.patient] = e.time
@@ -120,7 +131,10 @@ struct ModelRulesTests {
                 treatmentTime += 2
                 if let since = waitingSince.removeValue(forKey: e.patient) {
                     blockedTime += e.time - since
-                    if e.time != lastBedsLeave { problems.append("blocked patient left acute at \(e.time), not when the bed was freed (\(lastBedsLeave))") }
+                    if e.time != lastBedsLeave {
+                        problems.append(
+                            "blocked patient left acute at \(e.time), not when the bed was freed (\(lastBedsLeave))")
+                    }
                 } else if e.time != at + 2 {
                     problems.append("unblocked patient left acute after \(e.time - at) days")
                 }
@@ -153,7 +167,9 @@ struct ModelRulesTests {
         let m = Runner.replicate(scenario, seed: scenario.seed, replication: 0)
         let occupied = try #require(m["services.acute.occupiedDays"])
         let delayed = try #require(m["delayedBedDays"])
-        print("ModelRules (b): \(waitOrder.count) patients blocked; acute occupied \(TheorySupport.format(occupied, 2)) days = treatment \(TheorySupport.format(treatmentTime, 2)) + blocked \(TheorySupport.format(blockedTime, 2)); delayed bed days \(TheorySupport.format(delayed, 2))")
+        print(
+            "ModelRules (b): \(waitOrder.count) patients blocked; acute occupied \(TheorySupport.format(occupied, 2)) days = treatment \(TheorySupport.format(treatmentTime, 2)) + blocked \(TheorySupport.format(blockedTime, 2)); delayed bed days \(TheorySupport.format(delayed, 2))"
+        )
         #expect(abs(occupied - (treatmentTime + blockedTime)) < 1e-6 * occupied)
         #expect(abs(delayed - blockedTime) < 1e-6 * delayed)
         #expect(m["delayedBedDaysByReason.C"] == delayed)
@@ -210,7 +226,9 @@ struct ModelRulesTests {
             case .followUp91:
                 r.followUps += 1
                 guard let i = discharges[e.patient]?.firstIndex(where: { $0.time + 91 == e.time }) else {
-                    r.problems.append("follow-up of patient \(e.patient) at \(e.time) with no discharge into reablement 91 days before")
+                    r.problems.append(
+                        "follow-up of patient \(e.patient) at \(e.time) with no discharge into reablement 91 days before"
+                    )
                     break
                 }
                 let discharge = discharges[e.patient]!.remove(at: i)
@@ -253,7 +271,9 @@ struct ModelRulesTests {
     @Test func followUpIsNinetyOneDaysAfterDischargeIntoReablement() throws {
         let scenario = try TheorySupport.baseline()
         let r = Self.replayFollowUps(scenario, TheorySupport.events(scenario, seed: scenario.seed, replication: 1))
-        print("ModelRules (c): \(r.followUps) follow-ups, \(r.missing) missing, \(r.atHome65) of \(r.followUps65) aged 65+ (at discharge) at home")
+        print(
+            "ModelRules (c): \(r.followUps) follow-ups, \(r.missing) missing, \(r.atHome65) of \(r.followUps65) aged 65+ (at discharge) at home"
+        )
         #expect(r.problems.isEmpty, "\(r.problems.prefix(10).joined(separator: "\n"))")
         #expect(r.missing == 0)
         #expect(r.followUps > 1000)
@@ -267,7 +287,9 @@ struct ModelRulesTests {
         let scenario = try TheorySupport.baseline()
         let r = Self.replayFollowUps(scenario, TheorySupport.events(scenario, seed: scenario.seed, replication: 1))
         let m = Runner.replicate(scenario, seed: scenario.seed, replication: 1)
-        print("ModelRules (c) metric: replay \(r.atHome65) of \(r.followUps65); projection \(m["reablementFollowUps65"] ?? .nan) follow-ups, rate \(m["reablementAtHome91Rate"] ?? .nan)")
+        print(
+            "ModelRules (c) metric: replay \(r.atHome65) of \(r.followUps65); projection \(m["reablementFollowUps65"] ?? .nan) follow-ups, rate \(m["reablementAtHome91Rate"] ?? .nan)"
+        )
         #expect(m["reablementFollowUps65"] == Double(r.followUps65))
         #expect(m["reablementAtHome91Rate"] == Double(r.atHome65) / Double(r.followUps65))
     }
@@ -280,9 +302,14 @@ struct ModelRulesTests {
     /// accepts weekends. Entries that are not transfers are left out: the census and initial
     /// residents at time 0, and residents returning from a crisis-response visit at home.
     /// Counts entries per service that fall at weekends, on bank holidays or outside hours.
-    func transfers(_ scenario: Scenario, replication: Int) -> (total: [Int], weekend: [Int], holiday: [Int], outside: [Int]) {
+    func transfers(_ scenario: Scenario, replication: Int) -> (
+        total: [Int], weekend: [Int], holiday: [Int], outside: [Int]
+    ) {
         let n = scenario.services.count
-        var total = Array(repeating: 0, count: n), weekend = total, holiday = total, outside = total
+        var total = Array(repeating: 0, count: n)
+        var weekend = total
+        var holiday = total
+        var outside = total
         var lastLeave: [UInt32: (service: Int16, time: Double)] = [:]
         var sawCrisis = false
         for e in TheorySupport.events(scenario, seed: scenario.seed, replication: replication) {
@@ -292,7 +319,9 @@ struct ModelRulesTests {
             let s = Int(e.service)
             let kind = scenario.services[s].kind
             guard kind != .acute && kind != .crisisResponse, sawCrisis || e.time > 0 else { continue }
-            if let leave = lastLeave[e.patient], leave.time == e.time, scenario.services[Int(leave.service)].kind == .crisisResponse {
+            if let leave = lastLeave[e.patient], leave.time == e.time,
+                scenario.services[Int(leave.service)].kind == .crisisResponse
+            {
                 continue
             }
             let when = When(e.time, scenario)
@@ -309,14 +338,19 @@ struct ModelRulesTests {
         #expect(baseline.working.sevenDayDischarge == false)
         #expect(baseline.services.allSatisfy { $0.acceptsAllDays == nil })
         let reablement = try #require(baseline.serviceIndex(named: "reablement"))
-        let downstream = baseline.services.indices.filter { ![.acute, .crisisResponse].contains(baseline.services[$0].kind) }
+        let downstream = baseline.services.indices.filter {
+            ![.acute, .crisisResponse].contains(baseline.services[$0].kind)
+        }
 
         // Baseline: no transfer at a weekend, on a bank holiday or outside hours.
         let plain = transfers(baseline, replication: 0)
         for s in downstream {
-            print("ModelRules (d) baseline \(baseline.services[s].name): \(plain.total[s]) transfers, \(plain.weekend[s]) at weekends, \(plain.holiday[s]) on bank holidays, \(plain.outside[s]) outside hours")
+            print(
+                "ModelRules (d) baseline \(baseline.services[s].name): \(plain.total[s]) transfers, \(plain.weekend[s]) at weekends, \(plain.holiday[s]) on bank holidays, \(plain.outside[s]) outside hours"
+            )
             #expect(plain.total[s] > 0)
-            #expect(plain.weekend[s] == 0 && plain.holiday[s] == 0 && plain.outside[s] == 0, "\(baseline.services[s].name)")
+            #expect(
+                plain.weekend[s] == 0 && plain.holiday[s] == 0 && plain.outside[s] == 0, "\(baseline.services[s].name)")
         }
 
         // Reablement accepts weekends: it takes patients at weekends (still within hours); the
@@ -324,7 +358,9 @@ struct ModelRulesTests {
         var accepting = baseline
         accepting.services[reablement].acceptsAllDays = true
         let some = transfers(accepting, replication: 0)
-        print("ModelRules (d) reablement accepts weekends: \(some.weekend[reablement]) of \(some.total[reablement]) at weekends")
+        print(
+            "ModelRules (d) reablement accepts weekends: \(some.weekend[reablement]) of \(some.total[reablement]) at weekends"
+        )
         #expect(some.weekend[reablement] > 50 && some.outside[reablement] == 0)
         for s in downstream where s != reablement {
             #expect(some.weekend[s] == 0 && some.holiday[s] == 0, "\(accepting.services[s].name)")
@@ -390,7 +426,8 @@ struct ModelRulesTests {
 
         var occupancy = Array(repeating: 0, count: scenario.services.count)
         var capacity = Array(repeating: 0, count: scenario.services.count)
-        var fullAdmissions = 0, reducedEntries = 0
+        var fullAdmissions = 0
+        var reducedEntries = 0
         var cut: (time: Double, occupancy: Int)? = nil
         var leavesAfterCut = 0
         var occupancyAtFirstAdmissionAfterCut: Int? = nil
@@ -413,7 +450,9 @@ struct ModelRulesTests {
                     waiting.remove(e.patient)
                     if occupancy[s] >= capacity[s] { fullAdmissions += 1 }
                     if e.time == day("2021-03-20") { admissionsAtRise += 1 }
-                    if cut != nil && occupancyAtFirstAdmissionAfterCut == nil { occupancyAtFirstAdmissionAfterCut = occupancy[s] }
+                    if cut != nil && occupancyAtFirstAdmissionAfterCut == nil {
+                        occupancyAtFirstAdmissionAfterCut = occupancy[s]
+                    }
                 }
                 if s == reablement && e.time >= day("2021-04-08") && e.time < day("2021-05-01") && occupancy[s] >= 2 {
                     reducedEntries += 1
@@ -426,7 +465,9 @@ struct ModelRulesTests {
                 break
             }
         }
-        print("ModelRules (e): \(changes.count) capacity events; at the cut to 20 beds \(cut?.occupancy ?? -1) in, \(leavesAfterCut) left before the next admission (at occupancy \(occupancyAtFirstAdmissionAfterCut ?? -1)); \(admissionsAtRise) admitted at the rise to 40 (\(queueAtRise) waiting)")
+        print(
+            "ModelRules (e): \(changes.count) capacity events; at the cut to 20 beds \(cut?.occupancy ?? -1) in, \(leavesAfterCut) left before the next admission (at occupancy \(occupancyAtFirstAdmissionAfterCut ?? -1)); \(admissionsAtRise) admitted at the rise to 40 (\(queueAtRise) waiting)"
+        )
         #expect(fullAdmissions == 0)
         #expect(reducedEntries == 0)
         let atCut = try #require(cut?.occupancy)
@@ -464,7 +505,8 @@ struct ModelRulesTests {
         let reablement = Int16(try #require(scenario.serviceIndex(named: "reablement")))
         let log = TheorySupport.events(scenario, seed: scenario.seed, replication: 0)
         var checker = EventLogInvariantChecker(scenario: scenario)
-        var occupancy = 0, highest = 0
+        var occupancy = 0
+        var highest = 0
         for e in log {
             checker.append(e)
             if e.service == reablement && e.kind == .enter { occupancy += 1 }
@@ -472,7 +514,9 @@ struct ModelRulesTests {
             highest = max(highest, occupancy)
         }
         let waitsAtStart = log.filter { $0.kind == .transferWait && $0.time == 0 }.count
-        print("ModelRules census (acute listed \(acuteFirst ? "first" : "last")): reablement holds at most \(highest) of 2; \(waitsAtStart) of 4 delayed patients wait at time 0")
+        print(
+            "ModelRules census (acute listed \(acuteFirst ? "first" : "last")): reablement holds at most \(highest) of 2; \(waitsAtStart) of 4 delayed patients wait at time 0"
+        )
         #expect(checker.violationCount == 0, "\(checker.violations.joined(separator: "\n"))")
         #expect(highest <= 2)
         #expect(waitsAtStart == 4)

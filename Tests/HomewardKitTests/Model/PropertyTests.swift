@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// Monotone effects on random scenarios, with common random numbers: more capacity never
@@ -25,15 +26,18 @@ import Testing
                 if o["base"] != nil {
                     o["base"] = o["base"].map(scale)
                     o["changes"] = o["changes"].map { list in
-                        .array((list.arrayValue ?? []).map { change in
-                            guard case .object(var c) = change else { return change }
-                            c["capacity"] = c["capacity"].map(scale)
-                            return .object(c)
-                        })
+                        .array(
+                            (list.arrayValue ?? []).map { change in
+                                guard case .object(var c) = change else { return change }
+                                c["capacity"] = c["capacity"].map(scale)
+                                return .object(c)
+                            })
                     }
                     return .object(o)
                 }
-                for key in o.keys where ["perYear", "perThousandPerYear", "perResidentPerYear"].contains(key) { o[key] = o[key].map(scale) }
+                for key in o.keys where ["perYear", "perThousandPerYear", "perResidentPerYear"].contains(key) {
+                    o[key] = o[key].map(scale)
+                }
                 return .object(o)
             default: return v
             }
@@ -56,7 +60,9 @@ import Testing
         let services = ["reablement", "beds", "community", "residentialHomes", "nursingHomes", "homeCare"]
         let more = try scaled(text, services.map { ["services", $0, "capacity"] }, by: 1.5, round: true)
         let d = pairedDifference(base, more, key: "delayedBedDays", replications: 6)
-        #expect(!(d.low > 0), "seed \(seed): 50% more downstream places increased delayed bed days by \(d.mean) [\(d.low), \(d.high)]")
+        #expect(
+            !(d.low > 0),
+            "seed \(seed): 50% more downstream places increased delayed bed days by \(d.mean) [\(d.low), \(d.high)]")
     }
 
     @Test(arguments: [21, 22, 23, 24, 25] as [UInt64])
@@ -116,7 +122,9 @@ extension RunawayTests {
         let loaded = try ScenarioLoader.load(text: text, file: "cycle.json5")
         let clock = ContinuousClock()
         let started = clock.now
-        let error = try #require(throws: RunError.self) { try Runner.run(loaded, options: RunOptions(replications: 1, seed: 1)) }
+        let error = try #require(throws: RunError.self) {
+            try Runner.run(loaded, options: RunOptions(replications: 1, seed: 1))
+        }
         #expect(error.description.contains("cycle.json5: replication 0 stopped at day 0 of 60"))
         #expect(error.description.contains("admitted to hospital more than 1000 times"))
         #expect(error.description.contains("services with a 'readmitted' outcome: reab)"))
@@ -134,7 +142,9 @@ extension RunawayTests {
             """
         }
         #expect(throws: Never.self) { try ScenarioLoader.load(text: text(9_000_000), file: "load.json5") }
-        let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.load(text: text(11_000_000), file: "load.json5") }
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.load(text: text(11_000_000), file: "load.json5")
+        }
         #expect(error.description.hasPrefix("load.json5: cohorts: about 10992470 crises in one replication (365 days)"))
         #expect(error.description.contains("more than 10000000 cannot run in reasonable time"))
     }
@@ -151,7 +161,8 @@ extension RunawayTests {
               pathways: { "1": {}, "2": { service: "reab" } },
               working: { hours: { from: 0, to: 24 }, sevenDayDischarge: true } }
             """
-        let result = try Runner.run(try ScenarioLoader.load(text: text, file: "chain.json5"), options: RunOptions(replications: 1, seed: 1))
+        let result = try Runner.run(
+            try ScenarioLoader.load(text: text, file: "chain.json5"), options: RunOptions(replications: 1, seed: 1))
         #expect((result.replications[0]["nelAdmissions"] ?? 0) > 500)
     }
 }
@@ -167,11 +178,15 @@ extension RunawayTests {
         let loaded = try ScenarioLoader.load(text: Fixtures.small, file: "small.json5")
         let result = try Runner.run(loaded, options: RunOptions(replications: 3, seed: 11, threads: 2))
         let summary = Summary(result.replications)
-        let text = JSONValue.object(JSONObject([("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON)])).jsonText(pretty: true) + "\n"
+        let text =
+            JSONValue.object(JSONObject([("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON)])).jsonText(
+                pretty: true) + "\n"
         if ProcessInfo.processInfo.environment["HOMEWARD_UPDATE_GOLDEN"] == "1" {
             try text.write(toFile: Self.path, atomically: true, encoding: .utf8)
         }
         let golden = try String(contentsOfFile: Self.path, encoding: .utf8)
-        #expect(text == golden, "the summary differs from \(Self.path); if the change is intended, rerun with HOMEWARD_UPDATE_GOLDEN=1")
+        #expect(
+            text == golden,
+            "the summary differs from \(Self.path); if the change is intended, rerun with HOMEWARD_UPDATE_GOLDEN=1")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import HomewardKit
 
 /// Builds random but valid scenario texts with the baseline's structure (acute, crisis
@@ -42,7 +43,8 @@ struct RandomScenarioGenerator {
         case 7: return "{ lognormal: { mean: \(n(m)), sd: \(n(m * double(0.2, 2))) } }"
         case 8: return "{ empirical: [\((0..<int(1...6)).map { _ in n(m * double(0.1, 2)) }.joined(separator: ", "))] }"
         default:
-            return "{ histogram: [{ from: 0, to: \(n(m)), weight: \(int(1...5)) }, { from: \(n(m)), to: \(n(m * 3)), weight: \(int(0...3)) }] }"
+            return
+                "{ histogram: [{ from: 0, to: \(n(m)), weight: \(int(1...5)) }, { from: \(n(m)), to: \(n(m * 3)), weight: \(int(0...3)) }] }"
         }
     }
 
@@ -52,7 +54,9 @@ struct RandomScenarioGenerator {
 
     /// A date from the day after the origin to the last simulated day (a change on the first
     /// day would alter the initial capacity, which bounds the census and initial residents).
-    mutating func date(_ origin: CivilDate, within days: Int) -> CivilDate { origin.adding(days: int(1...max(days - 1, 1))) }
+    mutating func date(_ origin: CivilDate, within days: Int) -> CivilDate {
+        origin.adding(days: int(1...max(days - 1, 1)))
+    }
 
     /// `capacity: n` or a calendar with a few changes (to 0 sometimes), some open-ended.
     mutating func capacity(_ base: Int, origin: CivilDate, days: Int) -> String {
@@ -94,8 +98,11 @@ struct RandomScenarioGenerator {
         let origin = start.adding(days: -warmup)
         let total = days + warmup
         let scale = double(0.3, 1.5)  // demand
-        let adults = int(5000...60000), older = int(2000...15000), oldest = int(500...4000)
-        let residentialBeds = int(3...60), nursingBeds = int(3...60)
+        let adults = int(5000...60000)
+        let older = int(2000...15000)
+        let oldest = int(500...4000)
+        let residentialBeds = int(3...60)
+        let nursingBeds = int(3...60)
         // Rough demand (NELs a day) and acute load in beds, to size services around them. Half
         // the scenarios are generously resourced (acute 1.3-2.5 times its load, downstream
         // services 1.5-3 times their flow × stay); in the others 30% of hospitals are tiny
@@ -120,8 +127,10 @@ struct RandomScenarioGenerator {
         default: divert = "divertAfterHours: \(n(double(0.5, 24))),"
         }
         let holidays = (0..<int(0...6)).map { _ in "\"\(date(origin, within: total))\"" }.joined(separator: ", ")
-        let workFrom = Double(int(14...20)) / 2, workTo = Double(int(30...38)) / 2
-        let simpleFrom = int(0...10), simpleTo = int(16...24)
+        let workFrom = Double(int(14...20)) / 2
+        let workTo = Double(int(30...38)) / 2
+        let simpleFrom = int(0...10)
+        let simpleTo = int(16...24)
 
         var cohortTexts: [String] = []
         for (name, band, crises, los) in [

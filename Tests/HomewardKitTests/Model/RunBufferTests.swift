@@ -1,5 +1,6 @@
-@testable import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// `RunBuffer` checks for sharing once per `Simulation.run()`, not on every change: copies
 /// must still be independent.

@@ -11,7 +11,10 @@ import Testing
     /// The small scenario with names that need escaping: the scenario's name, a source note and
     /// a service name.
     static let hostileScenario = Fixtures.small
-        .replacingOccurrences(of: #"name: "small","#, with: #"name: "Small <b>Trust</b> & \"Partners\"", source: "note <i>&amp;</i> 'quoted'","#)
+        .replacingOccurrences(
+            of: #"name: "small","#,
+            with: #"name: "Small <b>Trust</b> & \"Partners\"", source: "note <i>&amp;</i> 'quoted'","#
+        )
         .replacingOccurrences(of: "beds: { kind", with: #""beds<&>": { kind"#)
         .replacingOccurrences(of: #"service: "beds""#, with: #"service: "beds<&>""#)
 
@@ -22,7 +25,9 @@ import Testing
         options.recordDaily = daily
         let result = try Runner.run(loaded, options: options)
         let dir = Fixtures.temporaryDirectory()
-        try SummaryFiles.write(result.summary, manifest: result.manifest.json, to: dir, context: SummaryFiles.Context(scenario: loaded.scenario))
+        try SummaryFiles.write(
+            result.summary, manifest: result.manifest.json, to: dir,
+            context: SummaryFiles.Context(scenario: loaded.scenario))
         return dir
     }
 
@@ -53,7 +58,9 @@ import Testing
         #expect(!lower.contains("<link"))
         #expect(!lower.contains("@import"))
         #expect(!lower.contains("<img"))
-        #expect(lower.range(of: #"<[^>]*\son[a-z]+\s*="#, options: .regularExpression) == nil, "no event-handler attributes")
+        #expect(
+            lower.range(of: #"<[^>]*\son[a-z]+\s*="#, options: .regularExpression) == nil, "no event-handler attributes"
+        )
         #expect(count("url(", in: lower) == count("url(#", in: lower), "only in-page references (SVG patterns)")
         #expect(html.contains("@page { size: A4"))
         #expect(html.contains("@media print"))
@@ -66,8 +73,11 @@ import Testing
         #expect(Set(ids).count == ids.count, "duplicate ids: \(ids.filter { id in ids.filter { $0 == id }.count > 1 })")
         // Every chart draws data: a line or band with at least one segment, or a bar.
         for svg in svgs(html) {
-            let path = svg.range(of: #"<path class="data" d="M[-0-9.]+ [-0-9.]+L[-0-9.]+ [-0-9.]+"#, options: .regularExpression)
-            let bar = svg.range(of: #"<rect class="data" x="[-0-9.]+" y="[-0-9.]+" width="[0-9.]+" height="[0-9.]+""#, options: .regularExpression)
+            let path = svg.range(
+                of: #"<path class="data" d="M[-0-9.]+ [-0-9.]+L[-0-9.]+ [-0-9.]+"#, options: .regularExpression)
+            let bar = svg.range(
+                of: #"<rect class="data" x="[-0-9.]+" y="[-0-9.]+" width="[0-9.]+" height="[0-9.]+""#,
+                options: .regularExpression)
             #expect(path != nil || bar != nil, "an empty chart: \(svg.prefix(200))")
             #expect(!svg.contains("NaN") && !svg.contains("inf"), "non-finite coordinates")
         }
@@ -90,17 +100,29 @@ import Testing
         for i in downstream.indices { #expect(html.contains("id=\"fig-fan-\(i)-title\"")) }
         // The fan-chart section: median line, 50% and 90% bands, capacity.
         #expect(html.contains("<div class=\"fan\" id=\"fan-acute\">"))
-        for legend in ["Median", "50% of replications", "90%", "Capacity"] { #expect(html.contains(">\(legend)</text>")) }
+        for legend in ["Median", "50% of replications", "90%", "Capacity"] {
+            #expect(html.contains(">\(legend)</text>"))
+        }
         // The four BCF metrics are marked in the headline table, and nothing else is.
         #expect(count("<tr class=\"bcf\">", in: html) == 4)
-        for key in ["nelAdmissions", "dtocPer100kPerMonth", "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65"] {
-            #expect(html.contains("<tr class=\"bcf\"><td>\(HTMLReport.name(of: key)) <span class=\"badge\" title=\"Better Care Fund metric\">BCF</span><span class=\"key\">\(key)</span>"))
+        for key in [
+            "nelAdmissions", "dtocPer100kPerMonth", "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65",
+        ] {
+            #expect(
+                html.contains(
+                    "<tr class=\"bcf\"><td>\(HTMLReport.name(of: key)) <span class=\"badge\" title=\"Better Care Fund metric\">BCF</span><span class=\"key\">\(key)</span>"
+                ))
         }
         // Sections a board reads, and the STRESS-DES manifest.
-        for section in ["glance", "headline", "demand", "delays", "occupancy", "services", "cost", "assumptions", "manifest"] {
+        for section in [
+            "glance", "headline", "demand", "delays", "occupancy", "services", "cost", "assumptions", "manifest",
+        ] {
             #expect(html.contains("<section id=\"\(section)\">"), "missing section \(section)")
         }
-        for field in ["Master seed", "Random number generator", "Stream allocation", "Replications", "Precision", "Warm-up", "Run length", "Homeward version", "Scenario hash", "Wall time"] {
+        for field in [
+            "Master seed", "Random number generator", "Stream allocation", "Replications", "Precision", "Warm-up",
+            "Run length", "Homeward version", "Scenario hash", "Wall time",
+        ] {
             #expect(html.contains(">\(field)</th>"), "manifest lacks \(field)")
         }
         // Waits and blocking: one row per service.
@@ -140,10 +162,14 @@ import Testing
     @Test func compareReportHasAForestPlotAndEachScenariosTable() throws {
         let dir = Fixtures.temporaryDirectory()
         try Fixtures.small.write(toFile: dir + "/small.json5", atomically: true, encoding: .utf8)
-        let variant = #"{ extends: "small.json5", name: "More beds & <reablement>", services: { beds: { capacity: 8 }, reablement: { capacity: 12 } } }"#
+        let variant =
+            #"{ extends: "small.json5", name: "More beds & <reablement>", services: { beds: { capacity: 8 }, reablement: { capacity: 12 } } }"#
         try variant.write(toFile: dir + "/more.json5", atomically: true, encoding: .utf8)
         let out = dir + "/compare"
-        let (status, _, err) = cli(["compare", dir + "/small.json5", dir + "/more.json5", "--replications", "3", "--threads", "2", "--out", out, "--quiet"])
+        let (status, _, err) = cli([
+            "compare", dir + "/small.json5", dir + "/more.json5", "--replications", "3", "--threads", "2", "--out", out,
+            "--quiet",
+        ])
         #expect(status == 0, "\(err)")
         let html = try HTMLReport.build(resultsDirectory: out)
         expectSelfContained(html)
@@ -164,13 +190,20 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let plan = Fixtures.small.replacingOccurrences(
             of: "name: \"small\",",
-            with: "name: \"small\", schemes: { \"Falls <team>\": { start: '2021-03-01', cost: { perYear: 100000 }, effects: { conveyance: { older: 0.5 } } }, beds: { start: '2021-03-01', effects: { capacity: { reablement: 4 } } } },")
+            with:
+                "name: \"small\", schemes: { \"Falls <team>\": { start: '2021-03-01', cost: { perYear: 100000 }, effects: { conveyance: { older: 0.5 } } }, beds: { start: '2021-03-01', effects: { capacity: { reablement: 4 } } } },"
+        )
         try plan.write(toFile: dir + "/plan.json5", atomically: true, encoding: .utf8)
         let out = dir + "/out"
-        let (status, _, err) = cli(["schemes", dir + "/plan.json5", "--replications", "4", "--threads", "2", "--out", out, "--html", dir + "/schemes.html", "--quiet"])
+        let (status, _, err) = cli([
+            "schemes", dir + "/plan.json5", "--replications", "4", "--threads", "2", "--out", out, "--html",
+            dir + "/schemes.html", "--quiet",
+        ])
         #expect(status == 0, "\(err)")
         let html = try HTMLReport.build(resultsDirectory: out)
-        #expect(html == (try String(contentsOfFile: dir + "/schemes.html", encoding: .utf8)), "--html writes the same report as 'report'")
+        #expect(
+            html == (try String(contentsOfFile: dir + "/schemes.html", encoding: .utf8)),
+            "--html writes the same report as 'report'")
         expectSelfContained(html)
         #expect(html.contains("Homeward scheme evaluation"))
         #expect(html.contains("Falls &lt;team&gt;"))
@@ -179,16 +212,22 @@ import Testing
         #expect(charts.count == 3)
         for chart in charts {
             #expect(chart.contains(">Option</text>") && chart.contains(">Mean (95% CI)</text>"))
-            #expect(chart.contains(">Falls &lt;team&gt;</text>") && chart.contains(">beds</text>") && chart.contains(">all schemes together</text>"))
+            #expect(
+                chart.contains(">Falls &lt;team&gt;</text>") && chart.contains(">beds</text>")
+                    && chart.contains(">all schemes together</text>"))
         }
         // A table per option with every measure the evaluation writes.
         #expect(count("<table class=\"differences\">", in: html) == 3)
-        for measure in SchemeEvaluation.measureNames { #expect(count(">\(HTML.escape(measure.label))</td>", in: html) == 3, "\(measure.label)") }
+        for measure in SchemeEvaluation.measureNames {
+            #expect(count(">\(HTML.escape(measure.label))</td>", in: html) == 3, "\(measure.label)")
+        }
         // The summary counts the options whose NELs-avoided interval excludes zero, from the file.
         let json = try JSON5.parse(String(contentsOfFile: out + "/schemes.json", encoding: .utf8))
         let options = try #require(json.objectValue?["evaluation"]?.objectValue?["options"]?.arrayValue)
         let avoiding = options.filter { o in
-            let ci = o.objectValue?["measures"]?.objectValue?["nelsAvoided"]?.objectValue?["ci95"]?.arrayValue?.compactMap(\.numberValue) ?? []
+            let ci =
+                o.objectValue?["measures"]?.objectValue?["nelsAvoided"]?.objectValue?["ci95"]?.arrayValue?.compactMap(
+                    \.numberValue) ?? []
             return ci.count == 2 && ci[0] > 0
         }
         #expect(html.contains("\(avoiding.count) of 3 options avoid non-elective admissions with 95% confidence"))
@@ -197,7 +236,8 @@ import Testing
     @Test func sweepReportMarksTheTargetAndTheRecommendedPoint() throws {
         let out = Fixtures.temporaryDirectory() + "/sweep"
         let (status, _, err) = cli([
-            "sweep", CLITests.smallPath, "--vary", "services.beds.capacity=2..6:2", "--target", "services.beds.meanWaitDays <= 1000",
+            "sweep", CLITests.smallPath, "--vary", "services.beds.capacity=2..6:2", "--target",
+            "services.beds.meanWaitDays <= 1000",
             "--confidence", "0.5", "--replications", "3", "--threads", "2", "--out", out, "--quiet",
         ])
         #expect(status == 0, "\(err)")
@@ -217,7 +257,10 @@ import Testing
 
     @Test func sweepWithoutATargetHasNoVerdict() throws {
         let out = Fixtures.temporaryDirectory() + "/sweep"
-        let (status, _, err) = cli(["sweep", CLITests.smallPath, "--vary", "services.beds.capacity=2..4:2", "--replications", "2", "--out", out, "--quiet"])
+        let (status, _, err) = cli([
+            "sweep", CLITests.smallPath, "--vary", "services.beds.capacity=2..4:2", "--replications", "2", "--out", out,
+            "--quiet",
+        ])
         #expect(status == 0, "\(err)")
         let html = try HTMLReport.build(resultsDirectory: out)
         expectSelfContained(html)
@@ -233,7 +276,9 @@ import Testing
         #expect(failure.status == .badInput)
         #expect(failure.message.contains("holds no Homeward results"))
         #expect(failure.message.contains("summary.json"))
-        let missing = try #require(throws: CommandFailure.self) { try HTMLReport.build(resultsDirectory: empty + "/nope") }
+        let missing = try #require(throws: CommandFailure.self) {
+            try HTMLReport.build(resultsDirectory: empty + "/nope")
+        }
         #expect(missing.message.contains("no such results directory"))
         try "{ metrics: ".write(toFile: empty + "/summary.json", atomically: true, encoding: .utf8)
         let corrupt = try #require(throws: CommandFailure.self) { try HTMLReport.build(resultsDirectory: empty) }
@@ -310,7 +355,9 @@ import Testing
     @Test func chartTextIsEscapedAndGapsSplitLines() {
         #expect(HTML.escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;")
         #expect(HTML.escape("ok\u{0}") == "ok\u{FFFD}")
-        var chart = SVGChart(id: "t", width: 400, height: 200, title: "A <title> & more", legend: [("x < y", .line(color: ChartPalette.blue))])
+        var chart = SVGChart(
+            id: "t", width: 400, height: 200, title: "A <title> & more",
+            legend: [("x < y", .line(color: ChartPalette.blue))])
         chart.line([(0, 0), (10, 10), (.nan, 5), (20, 20), (30, 30)], color: ChartPalette.blue)
         chart.label(5, 5, "a&b")
         let svg = chart.render(summary: "<desc>")
@@ -327,7 +374,10 @@ import Testing
         let months = ["2016-04", "2016-05", "2016-06"]
         let stacked = ReportCharts.stackedMonthly(
             id: "s", title: "t", months: months,
-            stacks: [("A", "A assessment", [1, 2, 3], ChartPalette.fill(0)), ("E", "E care package", [3, 2, 1], ChartPalette.fill(5))],
+            stacks: [
+                ("A", "A assessment", [1, 2, 3], ChartPalette.fill(0)),
+                ("E", "E care package", [3, 2, 1], ChartPalette.fill(5)),
+            ],
             total: MonthlySeries(mean: [4, 4, 4], low: [3, 3, 3], high: [5, 5, 5]), unit: "bed days")
         #expect(count("<rect class=\"data\"", in: stacked) == 6)
         #expect(stacked.contains("<pattern id=\"s-p5-"))  // the second category is patterned, not colour alone

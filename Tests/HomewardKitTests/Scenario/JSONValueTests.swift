@@ -109,7 +109,8 @@ private func randomValue(_ random: inout LCG, depth: Int) -> JSONValue {
             expected: ["a": [1, 2.5, "x", true, false, .null], "b": .object(JSONObject())]),
         ParseCase(name: "top-level true", input: "true", expected: true),
         ParseCase(name: "top-level null", input: " null ", expected: .null),
-        ParseCase(name: "empty containers", input: "{a: [], b: {}, c: [[]]}", expected: ["a": [], "b": [:], "c": [[]]]),
+        ParseCase(
+            name: "empty containers", input: "{a: [], b: {}, c: [[]]}", expected: ["a": [], "b": [:], "c": [[]]]),
         // Comments.
         ParseCase(name: "line comments", input: "// head\n[1, // one\n 2]", expected: [1, 2]),
         ParseCase(name: "line comment at end of input", input: "1 // trailing", expected: 1),
@@ -412,7 +413,8 @@ private func randomValue(_ random: inout LCG, depth: Int) -> JSONValue {
             {name: 'ward \\u00e9', beds: [1, -2.5e3, .5, 0x1F, +Infinity, NaN,], "q": "a\\
             b", nested: {x: [true, false, null], /* c */ y: {}}, 名: '😀'}
             """.utf8)
-        let alphabet: [UInt8] = Array("{}[],:'\"\\/*\n\r\t 0123456789.eExX+-abcnulltrueINa$_".utf8)
+        let alphabet: [UInt8] =
+            Array("{}[],:'\"\\/*\n\r\t 0123456789.eExX+-abcnulltrueINa$_".utf8)
             + [0x00, 0x7F, 0xC3, 0xA9, 0xE2, 0x80, 0xA8, 0xF0, 0x9F, 0x98, 0x80, 0xFF]
         var random = LCG(seed: 42)
         var succeeded = 0

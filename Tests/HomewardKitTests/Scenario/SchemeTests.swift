@@ -5,8 +5,10 @@ import Testing
 /// Schemes: read and validated like everything else, and doing what they say, when they say.
 @Suite struct SchemeTests {
     func scenario(_ schemes: String, horizon: Int = 120) throws -> Scenario {
-        let text = Fixtures.small.replacingOccurrences(of: "name: \"small\",", with: "name: \"small\", schemes: \(schemes),")
-            .replacingOccurrences(of: "horizonDays: 120", with: "horizonDays: \(horizon)")
+        let text = Fixtures.small.replacingOccurrences(
+            of: "name: \"small\",", with: "name: \"small\", schemes: \(schemes),"
+        )
+        .replacingOccurrences(of: "horizonDays: 120", with: "horizonDays: \(horizon)")
         return try ScenarioLoader.load(text: text, file: "s.json5").scenario
     }
 
@@ -18,14 +20,17 @@ import Testing
 
     @Test func schemesAreValidatedWithFieldPaths() {
         do {
-            _ = try scenario("{ x: { start: '2021-04-01', effects: { capacity: { bedz: 3 }, conveyance: { older: -1 }, hours: { beds: '24/7' } } } }")
+            _ = try scenario(
+                "{ x: { start: '2021-04-01', effects: { capacity: { bedz: 3 }, conveyance: { older: -1 }, hours: { beds: '24/7' } } } }"
+            )
             Issue.record("expected errors")
         } catch {
-            #expect((error as? ScenarioError)?.issues.map(\.description) == [
-                "s.json5: schemes.x.effects.capacity.bedz: refers to unknown service 'bedz' (known: acute, rapidResponse, reablement, beds, careHome, homeCare)",
-                "s.json5: schemes.x.effects.conveyance.older: must be >= 0, got -1",
-                "s.json5: schemes.x.effects.hours.beds: applies to services of kind crisisResponse, and 'beds' is bedBased",
-            ])
+            #expect(
+                (error as? ScenarioError)?.issues.map(\.description) == [
+                    "s.json5: schemes.x.effects.capacity.bedz: refers to unknown service 'bedz' (known: acute, rapidResponse, reablement, beds, careHome, homeCare)",
+                    "s.json5: schemes.x.effects.conveyance.older: must be >= 0, got -1",
+                    "s.json5: schemes.x.effects.hours.beds: applies to services of kind crisisResponse, and 'beds' is bedBased",
+                ])
         }
     }
 
@@ -51,16 +56,21 @@ import Testing
         var fromCrisisResponse = Set<UInt64>()
         for (i, e) in log.enumerated() where e.kind == .conveyance && i > 0 {
             let previous = log[i - 1]
-            if previous.kind == .leave && previous.patient == e.patient && Int(previous.detail) == s.acute { fromCrisisResponse.insert(e.sequence) }
+            if previous.kind == .leave && previous.patient == e.patient && Int(previous.detail) == s.acute {
+                fromCrisisResponse.insert(e.sequence)
+            }
         }
-        let conveyed = log.filter { $0.kind == .conveyance && Int($0.cohort) == older && !fromCrisisResponse.contains($0.sequence) }.map(\.time)
+        let conveyed = log.filter {
+            $0.kind == .conveyance && Int($0.cohort) == older && !fromCrisisResponse.contains($0.sequence)
+        }.map(\.time)
         #expect(conveyed.contains { $0 < start })
         #expect(!conveyed.contains { $0 >= start })
         #expect(!fromCrisisResponse.isEmpty)
     }
 
     @Test func sevenDayDischargeSwitchesOnAtTheStart() throws {
-        let s = try scenario("{ sevenDay: { start: '2021-04-15', effects: { sevenDayDischarge: true } } }", horizon: 200)
+        let s = try scenario(
+            "{ sevenDay: { start: '2021-04-15', effects: { sevenDayDischarge: true } } }", horizon: 200)
         let start = Double(CivilDate(iso: "2021-04-15")!.daysSinceEpoch - s.origin.daysSinceEpoch)
         let weekendTransfers = events(s).filter { e in
             guard e.kind == .leave, Int(e.service) == s.acute, e.detail >= 0 else { return false }
@@ -97,7 +107,9 @@ import Testing
         // One-off 1,000 on 2021-05-01 (inside the window) plus 36,525 a year for the 59 days from
         // then to the end of the window (2021-03-01 + 120 days = 2021-06-29, exclusive):
         // 1,000 + 36,525 x 59 / 365.25 = 6,900.
-        let s = try scenario("{ c: { start: '2021-05-01', cost: { oneOff: 1000, perYear: 36525 }, effects: { readmission: { '*': 0.5 } } } }")
+        let s = try scenario(
+            "{ c: { start: '2021-05-01', cost: { oneOff: 1000, perYear: 36525 }, effects: { readmission: { '*': 0.5 } } } }"
+        )
         let m = Runner.replicate(s, seed: 1, replication: 0)
         #expect(abs((m["schemeCost"] ?? 0) - 6900) < 1e-6)
         #expect(abs((m["schemeCostByScheme.c"] ?? 0) - 6900) < 1e-6)
@@ -109,10 +121,14 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let text = Fixtures.small.replacingOccurrences(
             of: "name: \"small\",",
-            with: "name: \"small\", schemes: { a: { start: '2021-03-01', cost: { perYear: 100000 }, effects: { conveyance: { older: 0.5 } } }, b: { start: '2021-03-01', effects: { capacity: { reablement: 4 } } } },")
+            with:
+                "name: \"small\", schemes: { a: { start: '2021-03-01', cost: { perYear: 100000 }, effects: { conveyance: { older: 0.5 } } }, b: { start: '2021-03-01', effects: { capacity: { reablement: 4 } } } },"
+        )
         try text.write(toFile: dir + "/plan.json5", atomically: true, encoding: .utf8)
         let c = CLITests.Captured()
-        let status = HomewardCLI.main(["schemes", dir + "/plan.json5", "--replications", "4", "--out", dir + "/out", "--quiet"], console: c.console)
+        let status = HomewardCLI.main(
+            ["schemes", dir + "/plan.json5", "--replications", "4", "--out", dir + "/out", "--quiet"],
+            console: c.console)
         #expect(status == 0, "\(c.err)")
         let json = try JSON5.parse(String(contentsOfFile: dir + "/out/schemes.json", encoding: .utf8))
         let options = try #require(json.objectValue?["evaluation"]?.objectValue?["options"]?.arrayValue)
@@ -122,6 +138,7 @@ import Testing
         #expect((a["ci95"]?.arrayValue?[0].numberValue ?? 0) > 0)
         #expect(c.out.contains("cost per NEL avoided"))
         // A scenario without schemes is bad input.
-        #expect(HomewardCLI.main(["schemes", CLITests.smallPath, "--quiet"], console: CLITests.Captured().console) == 2)
+        #expect(
+            HomewardCLI.main(["schemes", CLITests.smallPath, "--quiet"], console: CLITests.Captured().console) == 2)
     }
 }

@@ -95,7 +95,8 @@ import Testing
         #expect(blockingPerClient >= 0 && blockingPerClient < 3)
         print(
             String(
-                format: "Rutland REACH: at home at 91 days %.3f (95%% CI %.3f to %.3f; claim > 0.85); no ongoing care %.3f of %d endings (claim about 0.60); mean time on reablement %.1f days (claim 28) = %.0f-day episodes + %.1f days a client waiting in the slot for home care",
+                format:
+                    "Rutland REACH: at home at 91 days %.3f (95%% CI %.3f to %.3f; claim > 0.85); no ongoing care %.3f of %d endings (claim about 0.60); mean time on reablement %.1f days (claim 28) = %.0f-day episodes + %.1f days a client waiting in the slot for home care",
                 atHome.mean, atHome.low, atHome.high, share, ended, stay, episode, blockingPerClient))
     }
 
@@ -114,13 +115,15 @@ import Testing
         """.write(toFile: variant, atomically: true, encoding: .utf8)
         let c = CLITests.Captured()
         let status = HomewardCLI.main(
-            ["schemes", variant, "--replications", "3", "--threads", "2", "--out", dir + "/out", "--quiet"], console: c.console)
+            ["schemes", variant, "--replications", "3", "--threads", "2", "--out", dir + "/out", "--quiet"],
+            console: c.console)
         #expect(status == 0, "\(c.err)")
 
         let json = try JSON5.parse(String(contentsOfFile: dir + "/out/schemes.json", encoding: .utf8))
         let options = try #require(json.objectValue?["evaluation"]?.objectValue?["options"]?.arrayValue)
         #expect(options.count == 4)  // schemes 1, 2 and 7 alone, and all together
-        let scheme1 = try #require(options.first { $0.objectValue?["name"]?.stringValue == "Scheme 1: step-up/step-down" })
+        let scheme1 = try #require(
+            options.first { $0.objectValue?["name"]?.stringValue == "Scheme 1: step-up/step-down" })
         let nels = try #require(scheme1.objectValue?["measures"]?.objectValue?["nelsAvoided"]?.objectValue)
         let mean = try #require(nels["mean"]?.numberValue)
         let ci = (nels["ci95"]?.arrayValue ?? []).compactMap { $0.numberValue }
@@ -131,7 +134,8 @@ import Testing
         let planYearOne = 191.0
         let planForWindow = planFullYear * Double(days) / 365
         let findings = String(
-            format: "Bromley scheme 1 at full strength over %d days: NELs avoided %.1f (95%% CI %.1f to %.1f) against %.1f for the plan's full-year 308 pro rata (004 line 113; year one %.0f); ratio %.2f",
+            format:
+                "Bromley scheme 1 at full strength over %d days: NELs avoided %.1f (95%% CI %.1f to %.1f) against %.1f for the plan's full-year 308 pro rata (004 line 113; year one %.0f); ratio %.2f",
             days, mean, ci[0], ci[1], planForWindow, planYearOne, mean / planForWindow)
         try (findings + "\n").write(toFile: dir + "/out/findings.txt", atomically: true, encoding: .utf8)
         let written = try String(contentsOfFile: dir + "/out/findings.txt", encoding: .utf8)

@@ -57,7 +57,9 @@ enum Fixtures {
         }
         """
 
-    static func smallScenario() throws -> Scenario { try ScenarioLoader.load(text: small, file: "small.json5").scenario }
+    static func smallScenario() throws -> Scenario {
+        try ScenarioLoader.load(text: small, file: "small.json5").scenario
+    }
 }
 
 /// Collects every event (for tests that inspect the log).
@@ -74,7 +76,15 @@ final class CapturedConsole: @unchecked Sendable {
     let lock = NSLock()
     var console: Console {
         Console(
-            out: { s in self.lock.lock(); self.out += s; self.lock.unlock() },
-            err: { s in self.lock.lock(); self.err += s; self.lock.unlock() }, interactive: false, color: false)
+            out: { s in
+                self.lock.lock()
+                self.out += s
+                self.lock.unlock()
+            },
+            err: { s in
+                self.lock.lock()
+                self.err += s
+                self.lock.unlock()
+            }, interactive: false, color: false)
     }
 }

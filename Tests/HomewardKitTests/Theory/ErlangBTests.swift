@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// The acute hospital as a loss system: with `divertAfterHours: 0` a patient who finds every
@@ -84,7 +85,9 @@ struct ErlangBTests {
         }
         let ci = ConfidenceInterval(values: ratios, level: 0.99)
         let theory = QueueingTheory.erlangB(servers: c.servers, offeredLoad: c.load)
-        print("ErlangB \(c.testDescription): theory \(TheorySupport.format(theory, 5)) simulated \(TheorySupport.describe(ci, 5)) from \(Int(arrivals)) NELs")
+        print(
+            "ErlangB \(c.testDescription): theory \(TheorySupport.format(theory, 5)) simulated \(TheorySupport.describe(ci, 5)) from \(Int(arrivals)) NELs"
+        )
         #expect(
             TheorySupport.covers(ci, theory, relativeMargin: 0.01),
             "B(\(c.servers), \(c.load)) = \(theory) outside \(TheorySupport.describe(ci, 5))")

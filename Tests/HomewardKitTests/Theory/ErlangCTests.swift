@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// The acute hospital as a delay system: with no `divertAfterHours` nobody is refused and a
@@ -75,7 +76,9 @@ struct ErlangCTests {
         for rep in 0..<c.replications {
             let sink = TheorySupport.run(
                 scenario, seed: scenario.seed, replication: rep,
-                sink: Tee(Projection(context: ProjectionContext(scenario: scenario)), FrontDoorCounter(warmup: Double(scenario.warmupDays))))
+                sink: Tee(
+                    Projection(context: ProjectionContext(scenario: scenario)),
+                    FrontDoorCounter(warmup: Double(scenario.warmupDays))))
             let m = sink.first.metrics()
             let counts = sink.second
             #expect(counts.diversions == 0, "no one is diverted without divertAfterHours")
@@ -93,9 +96,15 @@ struct ErlangCTests {
             ("share of admissions waiting over 4 hours", tail, ConfidenceInterval(values: over4Hours, level: 0.99)),
         ]
         for (label, theory, ci) in checks {
-            print("ErlangC \(c.testDescription) \(label): theory \(TheorySupport.format(theory, 5)) simulated \(TheorySupport.describe(ci, 5))")
-            #expect(TheorySupport.covers(ci, theory, relativeMargin: 0.01), "\(label): theory \(theory) outside \(TheorySupport.describe(ci, 5))")
-            #expect(ci.halfWidth < 0.15 * theory, "\(label): interval too wide to discriminate: \(TheorySupport.describe(ci, 5))")
+            print(
+                "ErlangC \(c.testDescription) \(label): theory \(TheorySupport.format(theory, 5)) simulated \(TheorySupport.describe(ci, 5))"
+            )
+            #expect(
+                TheorySupport.covers(ci, theory, relativeMargin: 0.01),
+                "\(label): theory \(theory) outside \(TheorySupport.describe(ci, 5))")
+            #expect(
+                ci.halfWidth < 0.15 * theory,
+                "\(label): interval too wide to discriminate: \(TheorySupport.describe(ci, 5))")
         }
     }
 }

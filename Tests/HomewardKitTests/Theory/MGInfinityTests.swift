@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// The acute hospital with far more beds than it ever needs is an infinite-server queue:
@@ -51,8 +52,12 @@ struct MGInfinityTests {
         let theory = lambda * Self.stay.mean
         for (label, values) in [("occupancyMean", exact), ("occupancyMidnightMean", midnight)] {
             let ci = ConfidenceInterval(values: values, level: 0.99)
-            print("MGInfinity stationary \(label): theory \(TheorySupport.format(theory, 2)) simulated \(TheorySupport.describe(ci, 2))")
-            #expect(TheorySupport.covers(ci, theory, relativeMargin: 0.005), "\(label): \(theory) outside \(TheorySupport.describe(ci, 2))")
+            print(
+                "MGInfinity stationary \(label): theory \(TheorySupport.format(theory, 2)) simulated \(TheorySupport.describe(ci, 2))"
+            )
+            #expect(
+                TheorySupport.covers(ci, theory, relativeMargin: 0.005),
+                "\(label): \(theory) outside \(TheorySupport.describe(ci, 2))")
             #expect(ci.halfWidth < 0.025 * theory, "\(label): interval too wide: \(TheorySupport.describe(ci, 2))")
         }
     }
@@ -136,8 +141,12 @@ struct MGInfinityTests {
             let naive = lambda(t) * Self.stay.mean
             let ci = ConfidenceInterval(values: samples[i], level: 0.99)
             let date = scenario.origin.adding(days: k)
-            print("MGInfinity m(t) at \(date) (day \(k)): theory \(TheorySupport.format(theory, 1)) simulated \(TheorySupport.describe(ci, 1)); λ(t)·E[S] = \(TheorySupport.format(naive, 1))")
-            #expect(TheorySupport.covers(ci, theory, relativeMargin: 0.005), "day \(k): m(t) = \(theory) outside \(TheorySupport.describe(ci, 1))")
+            print(
+                "MGInfinity m(t) at \(date) (day \(k)): theory \(TheorySupport.format(theory, 1)) simulated \(TheorySupport.describe(ci, 1)); λ(t)·E[S] = \(TheorySupport.format(naive, 1))"
+            )
+            #expect(
+                TheorySupport.covers(ci, theory, relativeMargin: 0.005),
+                "day \(k): m(t) = \(theory) outside \(TheorySupport.describe(ci, 1))")
             #expect(ci.halfWidth < 0.08 * theory, "day \(k): interval too wide: \(TheorySupport.describe(ci, 1))")
             if !TheorySupport.covers(ci, naive, relativeMargin: 0.005) { naiveRejected += 1 }
         }

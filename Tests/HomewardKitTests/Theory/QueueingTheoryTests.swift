@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// ln Γ(x) through the re-entrant C function (tests run concurrently; `lgamma` writes `signgam`).
@@ -59,7 +60,7 @@ struct QueueingTheoryTests {
     @Test(arguments: [(10, 5.0, 0.018384), (100, 90.0, 0.026957)])
     func erlangBAgainstDirectFormula(servers: Int, load: Double, approx: Double) {
         let b = QueueingTheory.erlangB(servers: servers, offeredLoad: load)
-        #expect(abs(b - approx) < 1e-6)      // the quoted values are truncated to 6 decimals
+        #expect(abs(b - approx) < 1e-6)  // the quoted values are truncated to 6 decimals
         #expect(close(b, directErlangB(servers: servers, offeredLoad: load), rel: 1e-12))
     }
 
@@ -102,7 +103,8 @@ struct QueueingTheoryTests {
 
     @Test func mgInfinityConstantRateExponentialStay() {
         // λ constant, S ~ Exp(mean m): ∫₀ᵗ λ e^{−u/m} du = λm(1 − e^{−t/m}).
-        let lambda = 2.0, m = 3.0
+        let lambda = 2.0
+        let m = 3.0
         for t in [0.5, 1, 5, 20, 60] {
             let numeric = QueueingTheory.mgInfinityMeanOccupancy(
                 at: t, arrivalRate: { _ in lambda }, survival: { exp(-$0 / m) })
@@ -148,9 +150,11 @@ struct QueueingTheoryTests {
 
     @Test func solvesThreeByThree() throws {
         // 2x + y − z = 8, −3x − y + 2z = −11, −2x + y + 2z = −3  ⇒  (2, 3, −1).
-        let a: [Double] = [2, 1, -1,
-                           -3, -1, 2,
-                           -2, 1, 2]
+        let a: [Double] = [
+            2, 1, -1,
+            -3, -1, 2,
+            -2, 1, 2,
+        ]
         let x = try #require(LinearAlgebra.solve(a, [8, -11, -3], n: 3))
         #expect(near(x[0], 2, abs: 1e-14))
         #expect(near(x[1], 3, abs: 1e-14))
@@ -159,23 +163,29 @@ struct QueueingTheoryTests {
 
     @Test func solveNeedsPivotingAndDetectsSingularity() throws {
         // Zero in the top-left corner forces a row swap: y + z = 2, x + z = 2, x + y = 2.
-        let a: [Double] = [0, 1, 1,
-                           1, 0, 1,
-                           1, 1, 0]
+        let a: [Double] = [
+            0, 1, 1,
+            1, 0, 1,
+            1, 1, 0,
+        ]
         let x = try #require(LinearAlgebra.solve(a, [2, 2, 2], n: 3))
         for v in x { #expect(near(v, 1, abs: 1e-15)) }
         // The second row is twice the first, so the rank is 2.
-        let singular: [Double] = [1, 2, 3,
-                                  2, 4, 6,
-                                  1, 1, 1]
+        let singular: [Double] = [
+            1, 2, 3,
+            2, 4, 6,
+            1, 1, 1,
+        ]
         #expect(LinearAlgebra.solve(singular, [1, 2, 3], n: 3) == nil)
         #expect(LinearAlgebra.solve([], [], n: 0) == [])
     }
 
     @Test func twoStateChain() throws {
         // Rates α = 2 (0 → 1) and β = 3 (1 → 0): π = (β, α)/(α + β) = (0.6, 0.4).
-        let q: [Double] = [-2, 2,
-                           3, -3]
+        let q: [Double] = [
+            -2, 2,
+            3, -3,
+        ]
         let pi = try #require(LinearAlgebra.stationaryDistribution(generator: q, n: 2))
         #expect(near(pi[0], 0.6, abs: 1e-15))
         #expect(near(pi[1], 0.4, abs: 1e-15))
@@ -204,9 +214,11 @@ struct QueueingTheoryTests {
 
     @Test func reducibleChainHasNoUniqueStationaryDistribution() {
         // States 0 and 2 are both absorbing: πQ = 0 has a two-dimensional solution space.
-        let q: [Double] = [0, 0, 0,
-                           1, -2, 1,
-                           0, 0, 0]
+        let q: [Double] = [
+            0, 0, 0,
+            1, -2, 1,
+            0, 0, 0,
+        ]
         #expect(LinearAlgebra.stationaryDistribution(generator: q, n: 3) == nil)
     }
 }
@@ -214,7 +226,8 @@ struct QueueingTheoryTests {
 /// The blocking network's exact solution, checked where it has a closed form.
 @Suite struct BlockingNetworkTests {
     @Test func withoutReablementItIsErlangB() throws {
-        let net = BlockingNetwork(arrivalRate: 3, treatmentRate: 0.5, reablementShare: 0, reablementRate: 1, acuteBeds: 8, slots: 2)
+        let net = BlockingNetwork(
+            arrivalRate: 3, treatmentRate: 0.5, reablementShare: 0, reablementRate: 1, acuteBeds: 8, slots: 2)
         let s = try #require(net.solve())
         #expect(abs(s.lossProbability - QueueingTheory.erlangB(servers: 8, offeredLoad: 6)) < 1e-10)
         #expect(s.meanBlocked < 1e-12)
@@ -223,7 +236,8 @@ struct QueueingTheoryTests {
 
     @Test func flowIsConserved() throws {
         // Admissions that need reablement = reablement completions: λ(1-B)p = E[n2] μ2.
-        let net = BlockingNetwork(arrivalRate: 2, treatmentRate: 0.5, reablementShare: 0.5, reablementRate: 1.0 / 3, acuteBeds: 8, slots: 4)
+        let net = BlockingNetwork(
+            arrivalRate: 2, treatmentRate: 0.5, reablementShare: 0.5, reablementRate: 1.0 / 3, acuteBeds: 8, slots: 4)
         let s = try #require(net.solve())
         #expect(abs(2 * (1 - s.lossProbability) * 0.5 - s.meanReablementOccupancy / 3) < 1e-9)
         #expect(s.meanBlocked > 0.1)  // enough blocking to be worth verifying

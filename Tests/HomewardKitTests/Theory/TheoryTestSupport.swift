@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// Shared helpers for the queueing-theory and model-invariant tests (Theory/ and Model/).

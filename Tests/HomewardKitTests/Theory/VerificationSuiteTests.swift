@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HomewardKit
 
 /// The verification suite's pass rule, and the suite itself in quick mode.
@@ -12,10 +13,13 @@ import Testing
     }
 
     @Test func theQuickSuitePassesOnTheShippedCases() throws {
-        let checks = try VerificationSuite.run(scenarios: Fixtures.repositoryRoot + "/Scenarios", full: false, threads: 2)
+        let checks = try VerificationSuite.run(
+            scenarios: Fixtures.repositoryRoot + "/Scenarios", full: false, threads: 2)
         #expect(checks.count >= 15)
         for c in checks where !c.passed {
-            Issue.record("\(c.caseName): \(c.measure): theory \(c.theory), simulated \(c.simulated.mean) [\(c.simulated.low), \(c.simulated.high)]")
+            Issue.record(
+                "\(c.caseName): \(c.measure): theory \(c.theory), simulated \(c.simulated.mean) [\(c.simulated.low), \(c.simulated.high)]"
+            )
         }
         // Every kind of case is there.
         for name in ["Erlang B", "Erlang C", "M/G/infinity", "Markov chain", "Little's law", "Conservation"] {

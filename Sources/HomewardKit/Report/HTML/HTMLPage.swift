@@ -13,7 +13,11 @@ enum HTML {
             case "'": out += "&#39;"
             default:
                 // Control characters other than tab and line breaks are not allowed in XML.
-                if c.value < 0x20 && c != "\t" && c != "\n" && c != "\r" { out += "\u{FFFD}" } else { out.unicodeScalars.append(c) }
+                if c.value < 0x20 && c != "\t" && c != "\n" && c != "\r" {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(c)
+                }
             }
         }
         return out
@@ -34,7 +38,10 @@ enum HTML {
     static func table(_ columns: [Column], _ rows: [Row], className: String? = nil, caption: String? = nil) -> String {
         var s = "<table\(className.map { " class=\"\($0)\"" } ?? "")>"
         if let caption { s += "<caption>\(escape(caption))</caption>" }
-        s += "<thead><tr>" + columns.map { "<th\($0.numeric ? " class=\"num\"" : "") scope=\"col\">\(escape($0.title))</th>" }.joined() + "</tr></thead><tbody>"
+        s +=
+            "<thead><tr>"
+            + columns.map { "<th\($0.numeric ? " class=\"num\"" : "") scope=\"col\">\(escape($0.title))</th>" }.joined()
+            + "</tr></thead><tbody>"
         for row in rows {
             s += "<tr\(row.className.flatMap { $0.isEmpty ? nil : " class=\"\($0)\"" } ?? "")>"
             for (i, cell) in row.cells.enumerated() {

@@ -20,7 +20,9 @@ extension HTMLReport {
 
     static func compareReport(_ json: JSONValue, directory: String) throws(CommandFailure) -> String {
         let file = directory + "/compare.json"
-        guard let top = json.objectValue, let comparison = top["comparison"]?.objectValue, let metricsObject = comparison["metrics"]?.objectValue else {
+        guard let top = json.objectValue, let comparison = top["comparison"]?.objectValue,
+            let metricsObject = comparison["metrics"]?.objectValue
+        else {
             throw .usage("\(file): not a Homeward comparison (no 'comparison.metrics' object)")
         }
         let manifest = top["manifest"]?.objectValue ?? JSONObject()
@@ -32,33 +34,48 @@ extension HTMLReport {
                 guard let d = v.objectValue else { return nil }
                 let ci = RunResults.numbers(d["differenceCi95"])
                 return Difference(
-                    scenario: d["scenario"]?.stringValue ?? "", mean: RunResults.number(d["mean"]), difference: RunResults.number(d["difference"]),
-                    low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan, significant: d["significant"]?.boolValue ?? false)
+                    scenario: d["scenario"]?.stringValue ?? "", mean: RunResults.number(d["mean"]),
+                    difference: RunResults.number(d["difference"]),
+                    low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan,
+                    significant: d["significant"]?.boolValue ?? false)
             }
-            metrics[key] = ComparedMetric(key: key, unit: o["unit"]?.stringValue ?? MetricCatalogue.unit(of: key), base: RunResults.number(o["base"]), variants: variants)
+            metrics[key] = ComparedMetric(
+                key: key, unit: o["unit"]?.stringValue ?? MetricCatalogue.unit(of: key),
+                base: RunResults.number(o["base"]), variants: variants)
         }
         let keys = (MetricCatalogue.headline + ["delayedBedDaysWorstMonth"]).filter { metrics[$0] != nil }
-        let variantNames = names.count > 1 ? Array(names.dropFirst()) : Array(Set(metrics.values.flatMap { $0.variants.map(\.scenario) })).sorted()
+        let variantNames =
+            names.count > 1
+            ? Array(names.dropFirst()) : Array(Set(metrics.values.flatMap { $0.variants.map(\.scenario) })).sorted()
         let baseName = names.first ?? "Base"
 
         var page = HTMLPage(title: "Comparison: \(variantNames.joined(separator: ", ")) against \(baseName)")
-        var cover = "<header class=\"cover\"><p class=\"kicker\">Homeward comparison</p><h1>\(HTML.escape(variantNames.joined(separator: "; ")))</h1>"
+        var cover =
+            "<header class=\"cover\"><p class=\"kicker\">Homeward comparison</p><h1>\(HTML.escape(variantNames.joined(separator: "; ")))</h1>"
         cover += "<p class=\"lede\">compared with <b>\(HTML.escape(baseName))</b></p>"
         var facts: [String] = []
         if let n = manifest["replications"]?.numberValue { facts.append("\(count(n)) replications each") }
         if let seed = manifest["seed"]?.numberValue { facts.append("seed \(String(Int64(seed)))") }
-        if manifest["commonRandomNumbers"]?.boolValue == true { facts.append("common random numbers (paired differences)") }
+        if manifest["commonRandomNumbers"]?.boolValue == true {
+            facts.append("common random numbers (paired differences)")
+        }
         cover += "<p class=\"meta\">\(HTML.escape(facts.joined(separator: " · ")))</p></header>"
         page.add(cover)
 
         for (v, variant) in variantNames.enumerated() {
             let diffs = keys.compactMap { key -> (ComparedMetric, Difference)? in
-                guard let m = metrics[key], let d = m.variants.first(where: { $0.scenario == variant }) ?? (m.variants.count > v ? m.variants[v] : nil) else { return nil }
+                guard let m = metrics[key],
+                    let d = m.variants.first(where: { $0.scenario == variant })
+                        ?? (m.variants.count > v ? m.variants[v] : nil)
+                else { return nil }
                 return (m, d)
             }
             let significant = diffs.filter { $0.1.significant }
-            var html = "<p class=\"callout\">\(HTML.escape("\(significant.count) of \(diffs.count) headline metrics change significantly (the 95% CI of the paired difference excludes zero)"))"
-            if !significant.isEmpty { html += ": " + HTML.escape(significant.map { name(of: $0.0.key) }.joined(separator: ", ")) }
+            var html =
+                "<p class=\"callout\">\(HTML.escape("\(significant.count) of \(diffs.count) headline metrics change significantly (the 95% CI of the paired difference excludes zero)"))"
+            if !significant.isEmpty {
+                html += ": " + HTML.escape(significant.map { name(of: $0.0.key) }.joined(separator: ", "))
+            }
             html += ".</p>"
             var rows: [ReportCharts.ForestRow] = []
             var unplotted: [String] = []
@@ -70,27 +87,45 @@ extension HTMLReport {
                 let scale = 100 / abs(m.base)
                 rows.append(
                     ReportCharts.ForestRow(
-                        label: name(of: m.key), estimate: d.difference * scale, low: d.low * scale, high: d.high * scale, significant: d.significant,
+                        label: name(of: m.key), estimate: d.difference * scale, low: d.low * scale,
+                        high: d.high * scale, significant: d.significant,
                         text: "\(signed(d.difference)) (\(interval(d.low, d.high, withSign: true)))"))
             }
             if !rows.isEmpty {
-                let svg = ReportCharts.forest(id: "fig-forest-\(v)", title: "Change from the base, as a percentage of the base mean", rows: rows, axisLabel: "difference, % of the base mean")
-                html += HTML.figure(svg, caption: page.nextFigure() + "Paired difference (variant minus base) of each headline metric with its 95% CI, as a share of the base's mean so that metrics with different units share one axis; the right-hand column gives the difference in the metric's own unit. Filled diamonds with bold labels: the interval excludes zero." + (unplotted.isEmpty ? "" : HTML.escape(" Not plotted (base mean zero or undefined): \(unplotted.joined(separator: ", ")).")))
+                let svg = ReportCharts.forest(
+                    id: "fig-forest-\(v)", title: "Change from the base, as a percentage of the base mean", rows: rows,
+                    axisLabel: "difference, % of the base mean")
+                html += HTML.figure(
+                    svg,
+                    caption: page.nextFigure()
+                        + "Paired difference (variant minus base) of each headline metric with its 95% CI, as a share of the base's mean so that metrics with different units share one axis; the right-hand column gives the difference in the metric's own unit. Filled diamonds with bold labels: the interval excludes zero."
+                        + (unplotted.isEmpty
+                            ? ""
+                            : HTML.escape(
+                                " Not plotted (base mean zero or undefined): \(unplotted.joined(separator: ", ")).")))
             }
             let columns = [
-                HTML.Column(title: "Metric"), HTML.Column(title: "Base", numeric: true), HTML.Column(title: "Variant", numeric: true),
-                HTML.Column(title: "Difference", numeric: true), HTML.Column(title: "95% CI of the difference", numeric: true), HTML.Column(title: "Unit"),
+                HTML.Column(title: "Metric"), HTML.Column(title: "Base", numeric: true),
+                HTML.Column(title: "Variant", numeric: true),
+                HTML.Column(title: "Difference", numeric: true),
+                HTML.Column(title: "95% CI of the difference", numeric: true), HTML.Column(title: "Unit"),
                 HTML.Column(title: "Significant"),
             ]
             let tableRows = diffs.map { (m, d) in
                 HTML.Row(
                     cells: [
-                        metricCell(m.key), HTML.escape(number(m.base)), HTML.escape(number(d.mean)), HTML.escape(signed(d.difference)),
-                        HTML.escape(interval(d.low, d.high, withSign: true)), HTML.escape(m.unit), d.significant ? "<span class=\"sig\">yes</span>" : "no",
-                    ], className: ([d.significant ? "significant" : nil, isBCF(m.key) ? "bcf" : nil].compactMap { $0 }).joined(separator: " "))
+                        metricCell(m.key), HTML.escape(number(m.base)), HTML.escape(number(d.mean)),
+                        HTML.escape(signed(d.difference)),
+                        HTML.escape(interval(d.low, d.high, withSign: true)), HTML.escape(m.unit),
+                        d.significant ? "<span class=\"sig\">yes</span>" : "no",
+                    ],
+                    className: ([d.significant ? "significant" : nil, isBCF(m.key) ? "bcf" : nil].compactMap { $0 })
+                        .joined(separator: " "))
             }
             html += HTML.table(columns, tableRows, className: "differences")
-            page.section(variantNames.count > 1 ? "Differences: \(variant)" : "Differences from the base", id: "differences-\(v)", html)
+            page.section(
+                variantNames.count > 1 ? "Differences: \(variant)" : "Differences from the base",
+                id: "differences-\(v)", html)
         }
 
         // Each scenario's own headline table, from its folder.
@@ -98,7 +133,9 @@ extension HTMLReport {
             guard exists(folder + "/summary.json") else { continue }
             let results = try RunResults(try load(folder + "/summary.json"), file: folder + "/summary.json")
             let title = i < names.count ? names[i] : (folder as NSString).lastPathComponent
-            page.section("\(i == 0 ? "Base" : "Variant"): \(title)", id: "scenario-\(i)", headlineTable(results, keys: headlineKeys(results)))
+            page.section(
+                "\(i == 0 ? "Base" : "Variant"): \(title)", id: "scenario-\(i)",
+                headlineTable(results, keys: headlineKeys(results)))
         }
         page.section("Run manifest", id: "manifest", compareManifest(manifest))
         page.add(footer(file))
@@ -111,13 +148,19 @@ extension HTMLReport {
         let files = (manifest["scenarios"]?.arrayValue ?? []).compactMap { $0.objectValue?["file"]?.stringValue }
         if !files.isEmpty {
             let folders = files.map(RunCommand.baseName)
-            return folders.enumerated().map { i, f in directory + "/" + (folders.filter { $0 == f }.count > 1 ? "\(f)-\(i)" : f) }
+            return folders.enumerated().map { i, f in
+                directory + "/" + (folders.filter { $0 == f }.count > 1 ? "\(f)-\(i)" : f)
+            }
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return entries.sorted().map { directory + "/" + $0 }.filter { exists($0 + "/summary.json") }
     }
 
-    static func compareManifest(_ m: JSONObject, analysis: String = "Paired difference (variant minus base) per replication, mean with a 95% Student t confidence interval") -> String {
+    static func compareManifest(
+        _ m: JSONObject,
+        analysis: String =
+            "Paired difference (variant minus base) per replication, mean with a 95% Student t confidence interval"
+    ) -> String {
         var rows: [(String, String)] = []
         if let v = m["homewardVersion"]?.stringValue { rows.append(("Homeward version", v)) }
         if let f = m["scenarioFile"]?.stringValue { rows.append(("Scenario file", f)) }
@@ -125,15 +168,23 @@ extension HTMLReport {
         if let s = m["seed"]?.numberValue { rows.append(("Master seed", String(Int64(s)))) }
         if let n = m["replications"]?.numberValue { rows.append(("Replications", "\(Int64(n)) per scenario")) }
         if m["commonRandomNumbers"]?.boolValue == true {
-            rows.append(("Variance reduction", "Common random numbers: replication r of every scenario uses the same streams; differences are paired"))
+            rows.append(
+                (
+                    "Variance reduction",
+                    "Common random numbers: replication r of every scenario uses the same streams; differences are paired"
+                ))
         }
         rows.append(("Output analysis", analysis))
         for (i, s) in (m["scenarios"]?.arrayValue ?? []).enumerated() {
             guard let o = s.objectValue else { continue }
-            let text = [o["name"]?.stringValue, o["file"]?.stringValue.map { "file \($0)" }, o["hash"]?.stringValue.map { "hash \($0)" }].compactMap { $0 }.joined(separator: "; ")
+            let text = [
+                o["name"]?.stringValue, o["file"]?.stringValue.map { "file \($0)" },
+                o["hash"]?.stringValue.map { "hash \($0)" },
+            ].compactMap { $0 }.joined(separator: "; ")
             rows.append((i == 0 ? "Base scenario" : "Variant \(i)", text))
         }
-        let body = rows.map { "<tr><th scope=\"row\">\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined()
+        let body = rows.map { "<tr><th scope=\"row\">\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }
+            .joined()
         return "<table class=\"manifest\"><tbody>\(body)</tbody></table>"
     }
 }

@@ -5,7 +5,11 @@ extension HTMLReport {
         var page = HTMLPage(title: "\(name): Homeward forecast")
         page.add(cover(r, name: name))
         page.add(atAGlance(r))
-        page.section("Headline metrics", id: "headline", headlineTable(r, keys: headlineKeys(r)) + "<p class=\"note\">Rows marked BCF (shaded, with a bar at the left) are the Better Care Fund metrics. The mean is across replications; the 95% CI is for that mean.</p>")
+        page.section(
+            "Headline metrics", id: "headline",
+            headlineTable(r, keys: headlineKeys(r))
+                + "<p class=\"note\">Rows marked BCF (shaded, with a bar at the left) are the Better Care Fund metrics. The mean is across replications; the 95% CI is for that mean.</p>"
+        )
         page.section("Demand: non-elective admissions", id: "demand", demandFigure(r, &page))
         page.section("Delayed transfers of care", id: "delays", delayFigures(r, &page))
         page.section("Bed occupancy", id: "occupancy", occupancyFigures(r, &page))
@@ -24,7 +28,9 @@ extension HTMLReport {
         if let days = m["horizonDays"]?.numberValue {
             let start = m["start"]?.stringValue.flatMap { CivilDate(iso: $0) }
             let end = start.map { $0.adding(days: Int(days) - 1) }
-            facts.append("\(count(days)) days" + (start.map { " from \(longDate($0))" } ?? "") + (end.map { " to \(longDate($0))" } ?? ""))
+            facts.append(
+                "\(count(days)) days" + (start.map { " from \(longDate($0))" } ?? "")
+                    + (end.map { " to \(longDate($0))" } ?? ""))
         }
         if let w = m["warmupDays"]?.numberValue { facts.append("warm-up \(count(w)) days") }
         if let seed = m["seed"]?.numberValue, seed.isFinite { facts.append("seed \(String(Int64(seed)))") }
@@ -37,10 +43,14 @@ extension HTMLReport {
     // MARK: At a glance
 
     static func atAGlance(_ r: RunResults) -> String {
-        let keys = ["nelAdmissions", "dtocPer100kPerMonth", "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65", "acuteOccupancyMean", "acuteDaysAbove92Percent", "delayedBedDaysMidnight", "totalCost"]
+        let keys = [
+            "nelAdmissions", "dtocPer100kPerMonth", "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65",
+            "acuteOccupancyMean", "acuteDaysAbove92Percent", "delayedBedDaysMidnight", "totalCost",
+        ]
         let tiles = keys.compactMap { k in r[k].map { tile(k, $0) } }.joined()
         let messages = keyMessages(r).map { "<li>\($0)</li>" }.joined()
-        return "<section id=\"glance\"><h2>At a glance</h2><div class=\"tiles\">\(tiles)</div>" + (messages.isEmpty ? "" : "<ul class=\"messages\">\(messages)</ul>") + "</section>"
+        return "<section id=\"glance\"><h2>At a glance</h2><div class=\"tiles\">\(tiles)</div>"
+            + (messages.isEmpty ? "" : "<ul class=\"messages\">\(messages)</ul>") + "</section>"
     }
 
     /// Plain sentences drawn from the numbers (HTML, with every value escaped).
@@ -50,41 +60,57 @@ extension HTMLReport {
         if let nel = r["nelAdmissions"] {
             var s = "<b>Demand.</b> \(prose(nel.mean)) non-elective admissions"
             if let per = r["nelAdmissionsPer1000PerYear"] { s += " (\(prose(per.mean)) per 1,000 people a year)" }
-            if let series = r.monthly["nelAdmissions"], let peak = peakMonth(series.mean, r.months, skippingPartial: true) {
+            if let series = r.monthly["nelAdmissions"],
+                let peak = peakMonth(series.mean, r.months, skippingPartial: true)
+            {
                 s += "; the busiest month is \(monthName(peak.month)), with \(prose(peak.value))"
             }
-            out.append(HTML.escape(s).replacingOccurrences(of: "&lt;b&gt;", with: "<b>").replacingOccurrences(of: "&lt;/b&gt;", with: "</b>") + ".")
+            out.append(
+                HTML.escape(s).replacingOccurrences(of: "&lt;b&gt;", with: "<b>").replacingOccurrences(
+                    of: "&lt;/b&gt;", with: "</b>") + ".")
         }
         if let occ = r["acuteOccupancyMean"] {
             var s = "Acute beds: \(prose(occ.mean)) occupied at midnight on average"
             if let cap = r.daily["capacity.acute"]?.median.filter(\.isFinite), !cap.isEmpty {
                 let mean = cap.reduce(0, +) / Double(cap.count)
-                s += " against \(prose(mean.rounded())) beds (\(ChartScale.format(occ.mean / mean * 100, decimals: 0))%)"
+                s +=
+                    " against \(prose(mean.rounded())) beds (\(ChartScale.format(occ.mean / mean * 100, decimals: 0))%)"
             }
             if let above = r["acuteDaysAbove92Percent"] {
-                s += "; above 92% of capacity on \(prose(above.mean))" + (days.map { " of \(prose($0))" } ?? "") + " days"
+                s +=
+                    "; above 92% of capacity on \(prose(above.mean))" + (days.map { " of \(prose($0))" } ?? "")
+                    + " days"
             }
             out.append("<b>Occupancy.</b> " + HTML.escape(s) + ".")
         }
         if let dbd = r["delayedBedDaysMidnight"] {
             var s = "\(prose(dbd.mean)) delayed bed days (midnight census)"
             if let dtoc = r["dtocPer100kPerMonth"] { s += ", \(prose(dtoc.mean)) per 100,000 adults a month" }
-            let byReason = reasons.compactMap { reason in r["delayedBedDaysMidnightByReason.\(reason.code)"].map { (reason, $0.mean) } }
-            if let top = byReason.max(by: { $0.1 < $1.1 }), top.1 > 0, dbd.mean > 0 {
-                s += "; the largest reason is \(top.0.code), \(top.0.meaning) (\(ChartScale.format(top.1 / dbd.mean * 100, decimals: 0))%)"
+            let byReason = reasons.compactMap { reason in
+                r["delayedBedDaysMidnightByReason.\(reason.code)"].map { (reason, $0.mean) }
             }
-            if let worst = r["delayedBedDaysWorstMonth"], worst.mean.isFinite { s += "; the worst month averages \(prose(worst.mean))" }
+            if let top = byReason.max(by: { $0.1 < $1.1 }), top.1 > 0, dbd.mean > 0 {
+                s +=
+                    "; the largest reason is \(top.0.code), \(top.0.meaning) (\(ChartScale.format(top.1 / dbd.mean * 100, decimals: 0))%)"
+            }
+            if let worst = r["delayedBedDaysWorstMonth"], worst.mean.isFinite {
+                s += "; the worst month averages \(prose(worst.mean))"
+            }
             out.append("<b>Delays.</b> " + HTML.escape(s) + ".")
         }
         if let rate = r["reablementAtHome91Rate"], rate.mean.isFinite {
-            var s = "\(display(rate.mean, unit: "proportion")) of people 65+ discharged into reablement are at home 91 days later"
-            if let ch = r["permanentCareHomeAdmissionsPer100k65"] { s += "; \(prose(ch.mean)) permanent care-home admissions per 100,000 aged 65+ a year" }
+            var s =
+                "\(display(rate.mean, unit: "proportion")) of people 65+ discharged into reablement are at home 91 days later"
+            if let ch = r["permanentCareHomeAdmissionsPer100k65"] {
+                s += "; \(prose(ch.mean)) permanent care-home admissions per 100,000 aged 65+ a year"
+            }
             out.append("<b>Outcomes.</b> " + HTML.escape(s) + ".")
         }
         if let total = r["totalCost"] {
             var s = "\(money(total.mean)) in total"
             if let acute = r["costByService.acute"], total.mean > 0 {
-                s += ", of which acute beds \(money(acute.mean)) (\(ChartScale.format(acute.mean / total.mean * 100, decimals: 0))%)"
+                s +=
+                    ", of which acute beds \(money(acute.mean)) (\(ChartScale.format(acute.mean / total.mean * 100, decimals: 0))%)"
             }
             out.append("<b>Cost.</b> " + HTML.escape(s) + ".")
         }
@@ -99,7 +125,9 @@ extension HTMLReport {
 
     /// The month with the largest value (whole months first: partial first and last months are
     /// skipped when the window has more than two).
-    static func peakMonth(_ values: [Double], _ months: [String], skippingPartial: Bool) -> (month: String, value: Double)? {
+    static func peakMonth(_ values: [Double], _ months: [String], skippingPartial: Bool) -> (
+        month: String, value: Double
+    )? {
         let n = min(values.count, months.count)
         guard n > 0 else { return nil }
         let range = skippingPartial && n > 2 ? 1..<(n - 1) : 0..<n
@@ -110,30 +138,51 @@ extension HTMLReport {
     // MARK: Figures
 
     static func demandFigure(_ r: RunResults, _ page: inout HTMLPage) -> String {
-        guard let nel = r.monthly["nelAdmissions"], !r.months.isEmpty else { return "<p class=\"note\">No monthly series in this result.</p>" }
+        guard let nel = r.monthly["nelAdmissions"], !r.months.isEmpty else {
+            return "<p class=\"note\">No monthly series in this result.</p>"
+        }
         let series: [(label: String, data: MonthlySeries)] = [("NELs", nel)]
         let reps = r.manifest["replications"]?.numberValue.map { Int($0) }
-        let svg = ReportCharts.monthly(id: "fig-nel", title: "Non-elective admissions by month", months: r.months, series: series, unit: "admissions a month", replications: reps)
-        return HTML.figure(svg, caption: page.nextFigure() + "Monthly non-elective admissions (NELs): the line is the mean across replications, the band its 95% confidence interval. A first or last month that is only partly in the window has fewer days.")
+        let svg = ReportCharts.monthly(
+            id: "fig-nel", title: "Non-elective admissions by month", months: r.months, series: series,
+            unit: "admissions a month", replications: reps)
+        return HTML.figure(
+            svg,
+            caption: page.nextFigure()
+                + "Monthly non-elective admissions (NELs): the line is the mean across replications, the band its 95% confidence interval. A first or last month that is only partly in the window has fewer days."
+        )
     }
 
     static func delayFigures(_ r: RunResults, _ page: inout HTMLPage) -> String {
         var html = ""
-        let present = reasons.enumerated().compactMap { (i, reason) -> (label: String, legend: String, values: [Double], fill: Fill)? in
-            guard let s = r.monthly["delayedBedDaysMidnightByReason.\(reason.code)"], s.mean.contains(where: { $0 > 0 }) else { return nil }
+        let present = reasons.enumerated().compactMap {
+            (i, reason) -> (label: String, legend: String, values: [Double], fill: Fill)? in
+            guard let s = r.monthly["delayedBedDaysMidnightByReason.\(reason.code)"], s.mean.contains(where: { $0 > 0 })
+            else { return nil }
             return (reason.code, "\(reason.code) \(reason.meaning)", s.mean, ChartPalette.fill(i))
         }
         if !present.isEmpty {
             let svg = ReportCharts.stackedMonthly(
-                id: "fig-dtoc", title: "Delayed bed days by reason for delay, by month (midnight census)", months: r.months, stacks: present,
+                id: "fig-dtoc", title: "Delayed bed days by reason for delay, by month (midnight census)",
+                months: r.months, stacks: present,
                 total: r.monthly["delayedBedDaysMidnight"], unit: "delayed bed days a month")
-            html += HTML.figure(svg, caption: page.nextFigure() + "Acute patients delayed at each midnight, summed over the month (the sitrep definition), stacked by DTOC reason; each reason has its own colour and pattern and is labelled beside the last bar. Whiskers show the 95% CI of the monthly total. Reasons that never occurred are left out.")
+            html += HTML.figure(
+                svg,
+                caption: page.nextFigure()
+                    + "Acute patients delayed at each midnight, summed over the month (the sitrep definition), stacked by DTOC reason; each reason has its own colour and pattern and is labelled beside the last bar. Whiskers show the 95% CI of the monthly total. Reasons that never occurred are left out."
+            )
         } else {
             html += "<p class=\"note\">No delays by reason were recorded in this result.</p>"
         }
         if let delayed = r.daily["delayedPatients"], !r.dates.isEmpty {
-            let svg = ReportCharts.fan(id: "fig-delayed", title: "Patients delayed in acute beds at midnight", dates: r.dates, band: delayed, capacity: nil, unit: "patients", height: 260, color: ChartPalette.orange)
-            html += HTML.figure(svg, caption: page.nextFigure() + "Daily midnight count of delayed patients: median across replications, with the middle 50% and 90% of replications shaded.")
+            let svg = ReportCharts.fan(
+                id: "fig-delayed", title: "Patients delayed in acute beds at midnight", dates: r.dates, band: delayed,
+                capacity: nil, unit: "patients", height: 260, color: ChartPalette.orange)
+            html += HTML.figure(
+                svg,
+                caption: page.nextFigure()
+                    + "Daily midnight count of delayed patients: median across replications, with the middle 50% and 90% of replications shaded."
+            )
         }
         return html
     }
@@ -142,8 +191,16 @@ extension HTMLReport {
         var html = ""
         let hasDaily = r.daily["occupancy.acute"] != nil && !r.dates.isEmpty
         if hasDaily, let acute = r.daily["occupancy.acute"] {
-            let svg = ReportCharts.fan(id: "fig-fan-acute", title: "Acute beds occupied at midnight", dates: r.dates, band: acute, capacity: r.daily["capacity.acute"]?.median, unit: "beds", height: 320, threshold: 0.92)
-            html += "<div class=\"fan\" id=\"fan-acute\">" + HTML.figure(svg, caption: page.nextFigure() + "Fan chart of the acute midnight census: the line is the median across replications, the dark band holds the middle 50% of replications and the light band 90%. The dashed line is the bed capacity in force, the dotted line 92% of it (the level counted in 'Days above 92% acute occupancy').") + "</div>"
+            let svg = ReportCharts.fan(
+                id: "fig-fan-acute", title: "Acute beds occupied at midnight", dates: r.dates, band: acute,
+                capacity: r.daily["capacity.acute"]?.median, unit: "beds", height: 320, threshold: 0.92)
+            html +=
+                "<div class=\"fan\" id=\"fan-acute\">"
+                + HTML.figure(
+                    svg,
+                    caption: page.nextFigure()
+                        + "Fan chart of the acute midnight census: the line is the median across replications, the dark band holds the middle 50% of replications and the light band 90%. The dashed line is the bed capacity in force, the dotted line 92% of it (the level counted in 'Days above 92% acute occupancy')."
+                ) + "</div>"
             let services = r.dailyKeys.filter { $0.hasPrefix("occupancy.") && $0 != "occupancy.acute" }
             if !services.isEmpty {
                 html += "<h3>Downstream services</h3><div class=\"grid2\">"
@@ -151,17 +208,29 @@ extension HTMLReport {
                     let service = String(key.dropFirst("occupancy.".count))
                     guard let band = r.daily[key] else { continue }
                     let svg = ReportCharts.fan(
-                        id: "fig-fan-\(i)", title: service, dates: r.dates, band: band, capacity: r.daily["capacity.\(service)"]?.median,
+                        id: "fig-fan-\(i)", title: service, dates: r.dates, band: band,
+                        capacity: r.daily["capacity.\(service)"]?.median,
                         unit: "places", width: ReportCharts.halfWidth, height: 250)
-                    html += HTML.figure(svg, caption: page.nextFigure() + "\(HTML.escape(service)): places occupied at midnight (median, 50% and 90% bands) against capacity.")
+                    html += HTML.figure(
+                        svg,
+                        caption: page.nextFigure()
+                            + "\(HTML.escape(service)): places occupied at midnight (median, 50% and 90% bands) against capacity."
+                    )
                 }
                 html += "</div>"
             }
         } else {
-            html += "<p class=\"callout\">Daily occupancy was not recorded for this run, so there are no fan charts. Run with <code>--daily</code> to draw them; the monthly mean acute occupancy with its 95% CI is shown instead, and each service's mean occupancy is in the table below.</p>"
+            html +=
+                "<p class=\"callout\">Daily occupancy was not recorded for this run, so there are no fan charts. Run with <code>--daily</code> to draw them; the monthly mean acute occupancy with its 95% CI is shown instead, and each service's mean occupancy is in the table below.</p>"
             if let occ = r.monthly["acuteOccupancyMean"], !r.months.isEmpty {
-                let svg = ReportCharts.monthly(id: "fig-occ", title: "Acute beds occupied at midnight, monthly mean", months: r.months, series: [("Acute occupancy", occ)], unit: "beds", replications: r.manifest["replications"]?.numberValue.map { Int($0) })
-                html += HTML.figure(svg, caption: page.nextFigure() + "Mean acute midnight census in each month, with the 95% CI of the mean.")
+                let svg = ReportCharts.monthly(
+                    id: "fig-occ", title: "Acute beds occupied at midnight, monthly mean", months: r.months,
+                    series: [("Acute occupancy", occ)], unit: "beds",
+                    replications: r.manifest["replications"]?.numberValue.map { Int($0) })
+                html += HTML.figure(
+                    svg,
+                    caption: page.nextFigure()
+                        + "Mean acute midnight census in each month, with the 95% CI of the mean.")
             }
         }
         return html
@@ -170,17 +239,27 @@ extension HTMLReport {
     static func serviceTable(_ r: RunResults) -> String {
         let services = r.services
         guard !services.isEmpty else { return "<p class=\"note\">No per-service metrics in this result.</p>" }
-        var columns = [HTML.Column(title: "Service"), HTML.Column(title: "Admissions", numeric: true), HTML.Column(title: "Mean wait (days)", numeric: true)]
-        columns += [HTML.Column(title: "Blocked days", numeric: true), HTML.Column(title: "Mean occupancy (places)", numeric: true)]
+        var columns = [
+            HTML.Column(title: "Service"), HTML.Column(title: "Admissions", numeric: true),
+            HTML.Column(title: "Mean wait (days)", numeric: true),
+        ]
+        columns += [
+            HTML.Column(title: "Blocked days", numeric: true),
+            HTML.Column(title: "Mean occupancy (places)", numeric: true),
+        ]
         let hasCapacity = services.contains { r.daily["capacity.\($0)"] != nil }
         if hasCapacity { columns.append(HTML.Column(title: "Mean capacity (places)", numeric: true)) }
         columns.append(HTML.Column(title: "Mean stay (days)", numeric: true))
         let rows = services.map { s -> HTML.Row in
-            func v(_ field: String) -> String { HTML.escape(r["services.\(s).\(field)"].map { number($0.mean) } ?? "n/a") }
+            func v(_ field: String) -> String {
+                HTML.escape(r["services.\(s).\(field)"].map { number($0.mean) } ?? "n/a")
+            }
             var cells = [HTML.escape(s), v("admissions"), v("meanWaitDays"), v("blockedDays"), v("occupancyMean")]
             if hasCapacity {
                 let cap = r.daily["capacity.\(s)"]?.median.filter(\.isFinite) ?? []
-                cells.append(cap.isEmpty ? "" : HTML.escape(ChartScale.format(cap.reduce(0, +) / Double(cap.count), decimals: 0)))
+                cells.append(
+                    cap.isEmpty ? "" : HTML.escape(ChartScale.format(cap.reduce(0, +) / Double(cap.count), decimals: 0))
+                )
             }
             cells.append(v("meanStayDays"))
             return HTML.Row(cells: cells, className: nil)
@@ -190,23 +269,37 @@ extension HTMLReport {
     }
 
     static func costFigure(_ r: RunResults, _ page: inout HTMLPage) -> String {
-        let items = r.keys(under: "costByService.").compactMap { key -> (label: String, value: Double, low: Double, high: Double, text: String)? in
+        let items = r.keys(under: "costByService.").compactMap {
+            key -> (label: String, value: Double, low: Double, high: Double, text: String)? in
             guard let m = r[key] else { return nil }
-            return (String(key.dropFirst("costByService.".count)), m.mean / 1e6, m.low / 1e6, m.high / 1e6, money(m.mean))
+            return (
+                String(key.dropFirst("costByService.".count)), m.mean / 1e6, m.low / 1e6, m.high / 1e6, money(m.mean)
+            )
         }.sorted { $0.value > $1.value }
         guard !items.isEmpty else { return "<p class=\"note\">No costs in this result.</p>" }
-        let total = r["totalCost"].map { " Total \(money($0.mean)) (95% CI \(money($0.low)) to \(money($0.high)))." } ?? ""
-        let svg = ReportCharts.horizontalBars(id: "fig-cost", title: "Cost by service", items: items, axisLabel: "GBP million")
-        return HTML.figure(svg, caption: page.nextFigure() + "Cost of occupied places and episodes by service, largest first, with 95% CIs." + HTML.escape(total))
+        let total =
+            r["totalCost"].map { " Total \(money($0.mean)) (95% CI \(money($0.low)) to \(money($0.high)))." } ?? ""
+        let svg = ReportCharts.horizontalBars(
+            id: "fig-cost", title: "Cost by service", items: items, axisLabel: "GBP million")
+        return HTML.figure(
+            svg,
+            caption: page.nextFigure() + "Cost of occupied places and episodes by service, largest first, with 95% CIs."
+                + HTML.escape(total))
     }
 
     static func assumptionsTable(_ r: RunResults) -> String {
         guard !r.assumptions.isEmpty else {
-            return "<p class=\"note\">This result does not list the scenario's assumptions (it was written without the scenario's context, for example by compare or replay).</p>"
+            return
+                "<p class=\"note\">This result does not list the scenario's assumptions (it was written without the scenario's context, for example by compare or replay).</p>"
         }
-        let rows = r.assumptions.map { HTML.Row(cells: [HTML.escape($0.field), HTML.escape($0.source)], className: nil) }
-        return "<p class=\"note\">Every number in the scenario cites its source or is marked as an assumption. These are the scenario's notes, field by field.</p>"
-            + HTML.table([HTML.Column(title: "Field"), HTML.Column(title: "Source or assumption")], rows, className: "assumptions")
+        let rows = r.assumptions.map {
+            HTML.Row(cells: [HTML.escape($0.field), HTML.escape($0.source)], className: nil)
+        }
+        return
+            "<p class=\"note\">Every number in the scenario cites its source or is marked as an assumption. These are the scenario's notes, field by field.</p>"
+            + HTML.table(
+                [HTML.Column(title: "Field"), HTML.Column(title: "Source or assumption")], rows,
+                className: "assumptions")
     }
 
     /// The run manifest, in the spirit of the STRESS-DES reporting guideline.
@@ -232,7 +325,11 @@ extension HTMLReport {
             // "GENERATOR; how streams are seeded" as two rows.
             let parts = g.split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             add("Random number generator", parts[0])
-            if parts.count > 1 { add("Stream allocation", parts[1].prefix(1).uppercased() + parts[1].dropFirst() + "; common random numbers across scenarios") }
+            if parts.count > 1 {
+                add(
+                    "Stream allocation",
+                    parts[1].prefix(1).uppercased() + parts[1].dropFirst() + "; common random numbers across scenarios")
+            }
         }
         add("Master seed", text("seed"))
         add("Replications", text("replications"))
@@ -240,7 +337,10 @@ extension HTMLReport {
             let target = p["target"]?.numberValue.map { TableRenderer.percent($0) } ?? "?"
             let achieved = p["achieved"]?.numberValue.map { TableRenderer.percent($0) } ?? "?"
             let reached = p["reached"]?.boolValue == true ? "reached" : "not reached"
-            add("Precision", "target \(target) (95% half-width as a share of the mean), \(reached): worst \(achieved) (\(p["worstMetric"]?.stringValue ?? "?"))")
+            add(
+                "Precision",
+                "target \(target) (95% half-width as a share of the mean), \(reached): worst \(achieved) (\(p["worstMetric"]?.stringValue ?? "?"))"
+            )
         } else {
             add("Precision", "fixed number of replications (no --precision)")
         }
@@ -252,7 +352,9 @@ extension HTMLReport {
         add("Wall time", text("wallSeconds").map { "\($0) s" })
         add("Event log", text("eventsFile"))
         add("Replay of", text("replayOf"))
-        let body = rows.map { "<tr><th scope=\"row\">\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined()
-        return "<p class=\"note\">What was run, so the forecast can be reproduced (after the STRESS-DES reporting guideline). The same scenario, seed and replications give bit-identical results on any number of threads.</p><table class=\"manifest\"><tbody>\(body)</tbody></table>"
+        let body = rows.map { "<tr><th scope=\"row\">\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }
+            .joined()
+        return
+            "<p class=\"note\">What was run, so the forecast can be reproduced (after the STRESS-DES reporting guideline). The same scenario, seed and replications give bit-identical results on any number of threads.</p><table class=\"manifest\"><tbody>\(body)</tbody></table>"
     }
 }

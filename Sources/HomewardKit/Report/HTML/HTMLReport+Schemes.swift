@@ -21,14 +21,17 @@ extension HTMLReport {
 
     static func schemesReport(_ json: JSONValue, directory: String) throws(CommandFailure) -> String {
         let file = directory + "/schemes.json"
-        guard let top = json.objectValue, let evaluation = top["evaluation"]?.objectValue, let list = evaluation["options"]?.arrayValue else {
+        guard let top = json.objectValue, let evaluation = top["evaluation"]?.objectValue,
+            let list = evaluation["options"]?.arrayValue
+        else {
             throw .usage("\(file): not a Homeward scheme evaluation (no 'evaluation.options' list)")
         }
         let manifest = top["manifest"]?.objectValue ?? JSONObject()
         let scenario = evaluation["scenario"]?.stringValue ?? "the scenario"
         var options: [SchemeOption] = []
         for item in list {
-            guard let o = item.objectValue, let name = o["name"]?.stringValue, let measures = o["measures"]?.objectValue else {
+            guard let o = item.objectValue, let name = o["name"]?.stringValue, let measures = o["measures"]?.objectValue
+            else {
                 throw .usage("\(file): an option lacks its 'name' or 'measures'")
             }
             var parsed: [String: SchemeMeasure] = [:]
@@ -36,7 +39,8 @@ extension HTMLReport {
                 guard let m = value.objectValue else { continue }
                 let ci = RunResults.numbers(m["ci95"])
                 parsed[key] = SchemeMeasure(
-                    label: m["label"]?.stringValue ?? key, unit: m["unit"]?.stringValue ?? "", mean: RunResults.number(m["mean"]),
+                    label: m["label"]?.stringValue ?? key, unit: m["unit"]?.stringValue ?? "",
+                    mean: RunResults.number(m["mean"]),
                     low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan)
             }
             options.append(SchemeOption(name: name, measures: parsed))
@@ -44,12 +48,16 @@ extension HTMLReport {
         guard !options.isEmpty else { throw .usage("\(file): the evaluation lists no schemes") }
 
         var page = HTMLPage(title: "Schemes of \(scenario)")
-        var cover = "<header class=\"cover\"><p class=\"kicker\">Homeward scheme evaluation</p><h1>\(HTML.escape(scenario))</h1>"
-        cover += "<p class=\"lede\">each scheme alone and all together, against the same scenario without any scheme</p>"
+        var cover =
+            "<header class=\"cover\"><p class=\"kicker\">Homeward scheme evaluation</p><h1>\(HTML.escape(scenario))</h1>"
+        cover +=
+            "<p class=\"lede\">each scheme alone and all together, against the same scenario without any scheme</p>"
         var facts: [String] = []
         if let n = manifest["replications"]?.numberValue { facts.append("\(count(n)) replications each") }
         if let seed = manifest["seed"]?.numberValue { facts.append("seed \(String(Int64(seed)))") }
-        if manifest["commonRandomNumbers"]?.boolValue == true { facts.append("common random numbers (paired differences)") }
+        if manifest["commonRandomNumbers"]?.boolValue == true {
+            facts.append("common random numbers (paired differences)")
+        }
         cover += "<p class=\"meta\">\(HTML.escape(facts.joined(separator: " · ")))</p></header>"
         page.add(cover)
 
@@ -76,11 +84,14 @@ extension HTMLReport {
                 let high = m.high.isFinite ? m.high : m.mean
                 return ReportCharts.ForestRow(
                     label: o.name, estimate: m.mean, low: low, high: high, significant: m.excludesZero,
-                    text: "\(c.key == "netCost" ? money(m.mean) : signed(m.mean)) (\(interval(m.low, m.high, withSign: c.key != "netCost")))")
+                    text:
+                        "\(c.key == "netCost" ? money(m.mean) : signed(m.mean)) (\(interval(m.low, m.high, withSign: c.key != "netCost")))"
+                )
             }
             guard !rows.isEmpty else { continue }
             let svg = ReportCharts.forest(
-                id: "fig-schemes-\(i)", title: c.title, rows: rows, axisLabel: c.axis, rowHeading: "Option", valueHeading: "Mean (95% CI)")
+                id: "fig-schemes-\(i)", title: c.title, rows: rows, axisLabel: c.axis, rowHeading: "Option",
+                valueHeading: "Mean (95% CI)")
             figures += HTML.figure(
                 svg,
                 caption: page.nextFigure()
@@ -92,7 +103,8 @@ extension HTMLReport {
 
         // The full table: every measure of every option.
         let columns = [
-            HTML.Column(title: "Measure"), HTML.Column(title: "Mean", numeric: true), HTML.Column(title: "95% CI", numeric: true), HTML.Column(title: "Unit"),
+            HTML.Column(title: "Measure"), HTML.Column(title: "Mean", numeric: true),
+            HTML.Column(title: "95% CI", numeric: true), HTML.Column(title: "Unit"),
             HTML.Column(title: "CI excludes zero"),
         ]
         for (i, o) in options.enumerated() {
@@ -102,7 +114,10 @@ extension HTMLReport {
                 let value = m.unit == "GBP" ? money(m.mean) : number(m.mean)
                 let ci = fixed ? "fixed" : (m.low.isFinite ? interval(m.low, m.high, withSign: false) : "n/a")
                 return HTML.Row(
-                    cells: [HTML.escape(m.label), HTML.escape(value), HTML.escape(ci), HTML.escape(m.unit), fixed || !m.mean.isFinite ? "" : (m.excludesZero ? "<span class=\"sig\">yes</span>" : "no")],
+                    cells: [
+                        HTML.escape(m.label), HTML.escape(value), HTML.escape(ci), HTML.escape(m.unit),
+                        fixed || !m.mean.isFinite ? "" : (m.excludesZero ? "<span class=\"sig\">yes</span>" : "no"),
+                    ],
                     className: !fixed && m.excludesZero ? "significant" : nil)
             }
             page.section(o.name, id: "option-\(i)", HTML.table(columns, rows, className: "differences"))
@@ -115,7 +130,11 @@ extension HTMLReport {
                 ) + "</p>")
         page.section(
             "Run manifest", id: "manifest",
-            compareManifest(manifest, analysis: "Paired difference (option minus no schemes) per replication, mean with a 95% Student t confidence interval"))
+            compareManifest(
+                manifest,
+                analysis:
+                    "Paired difference (option minus no schemes) per replication, mean with a 95% Student t confidence interval"
+            ))
         page.add(footer(file))
         return page.render()
     }

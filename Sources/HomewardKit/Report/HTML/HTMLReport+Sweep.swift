@@ -20,7 +20,9 @@ extension HTMLReport {
 
     static func sweepReport(_ json: JSONValue, directory: String) throws(CommandFailure) -> String {
         let file = directory + "/sweep.json"
-        guard let top = json.objectValue, let axesArray = top["axes"]?.arrayValue, let pointsArray = top["points"]?.arrayValue else {
+        guard let top = json.objectValue, let axesArray = top["axes"]?.arrayValue,
+            let pointsArray = top["points"]?.arrayValue
+        else {
             throw .usage("\(file): not a Homeward sweep (no 'axes' and 'points')")
         }
         let manifest = top["manifest"]?.objectValue ?? JSONObject()
@@ -28,7 +30,9 @@ extension HTMLReport {
             guard let o = a.objectValue, let f = o["field"]?.stringValue else { return nil }
             return (f, RunResults.numbers(o["values"]))
         }
-        guard let xAxis = axes.first, !pointsArray.isEmpty else { throw .usage("\(file): the sweep has no axes or no points") }
+        guard let xAxis = axes.first, !pointsArray.isEmpty else {
+            throw .usage("\(file): the sweep has no axes or no points")
+        }
         let points = pointsArray.compactMap { p -> SweepPoint? in
             guard let o = p.objectValue else { return nil }
             var values: [String: Double] = [:]
@@ -37,11 +41,14 @@ extension HTMLReport {
             var metrics: [String: MetricValue] = [:]
             RunResults.flatten(o["metrics"]?.objectValue ?? JSONObject(), prefix: "", keys: &keys, into: &metrics)
             let t = o["target"]?.objectValue
-            return SweepPoint(values: values, metrics: metrics, met: t?["met"]?.boolValue, share: t?["shareWithin"]?.numberValue)
+            return SweepPoint(
+                values: values, metrics: metrics, met: t?["met"]?.boolValue, share: t?["shareWithin"]?.numberValue)
         }
         let target = top["target"]?.objectValue.flatMap { t -> SweepTarget? in
             guard let metric = t["metric"]?.stringValue, let value = t["value"]?.numberValue else { return nil }
-            return SweepTarget(metric: metric, bound: t["bound"]?.stringValue ?? "<=", value: value, confidence: t["confidence"]?.numberValue, verdict: t["verdict"]?.stringValue ?? "")
+            return SweepTarget(
+                metric: metric, bound: t["bound"]?.stringValue ?? "<=", value: value,
+                confidence: t["confidence"]?.numberValue, verdict: t["verdict"]?.stringValue ?? "")
         }
 
         // Series: one per combination of the other axes' values, in grid order.
@@ -63,7 +70,10 @@ extension HTMLReport {
         if let r = recommendedPoint {
             for s in combos.indices { for x in xAxis.values.indices where index(s, x) == r { recommended = (s, x) } }
         }
-        let seriesLabel = { (s: Int) -> String in zip(others, combos[s]).map { "\(shortField($0))=\(ReportCharts.setting($1, among: [$1]))" }.joined(separator: ", ") }
+        let seriesLabel = { (s: Int) -> String in
+            zip(others, combos[s]).map { "\(shortField($0))=\(ReportCharts.setting($1, among: [$1]))" }.joined(
+                separator: ", ")
+        }
 
         func chart(_ key: String, id: String, width: Double, height: Double, withTarget: Bool) -> String? {
             var series: [(label: String, mean: [Double], low: [Double], high: [Double])] = []
@@ -72,23 +82,33 @@ extension HTMLReport {
                 let ms = xAxis.values.indices.map { x in index(s, x).flatMap { points[$0].metrics[key] } }
                 guard ms.contains(where: { $0 != nil }) else { continue }
                 if let u = ms.compactMap({ $0?.unit }).first { unit = u }
-                series.append((seriesLabel(s), ms.map { $0?.mean ?? .nan }, ms.map { $0?.low ?? .nan }, ms.map { $0?.high ?? .nan }))
+                series.append(
+                    (
+                        seriesLabel(s), ms.map { $0?.mean ?? .nan }, ms.map { $0?.low ?? .nan },
+                        ms.map { $0?.high ?? .nan }
+                    ))
             }
             guard !series.isEmpty else { return nil }
             var quantile: (label: String, values: [Double])?
             if withTarget, let t = target, let p = t.confidence, combos.count == 1 {
                 let q = t.bound == ">=" ? 1 - p : p
-                let values = xAxis.values.indices.map { x in index(0, x).flatMap { points[$0].metrics[key] }.map { Statistics.quantile($0.values.filter(\.isFinite), q) } ?? .nan }
+                let values = xAxis.values.indices.map { x in
+                    index(0, x).flatMap { points[$0].metrics[key] }.map {
+                        Statistics.quantile($0.values.filter(\.isFinite), q)
+                    } ?? .nan
+                }
                 quantile = ("\(ordinal(q)) percentile of replications", values)
             }
             return ReportCharts.sweep(
                 id: id, title: name(of: key), x: xAxis.values, xLabel: xAxis.field, series: series, unit: unit,
-                target: withTarget ? target.map { ($0.value, $0.label) } : nil, recommended: withTarget && recommended?.series == 0 ? recommended?.x : nil,
+                target: withTarget ? target.map { ($0.value, $0.label) } : nil,
+                recommended: withTarget && recommended?.series == 0 ? recommended?.x : nil,
                 quantile: quantile, width: width, height: height)
         }
 
         var page = HTMLPage(title: "Sweep of \(axes.map(\.field).joined(separator: " and "))")
-        var cover = "<header class=\"cover\"><p class=\"kicker\">Homeward sweep</p><h1>\(HTML.escape("How the forecast changes with " + axes.map(\.field).joined(separator: " and ")))</h1>"
+        var cover =
+            "<header class=\"cover\"><p class=\"kicker\">Homeward sweep</p><h1>\(HTML.escape("How the forecast changes with " + axes.map(\.field).joined(separator: " and ")))</h1>"
         var facts: [String] = []
         if let f = manifest["scenarioFile"]?.stringValue { facts.append("scenario \(f)") }
         facts.append("\(points.count) points")
@@ -100,12 +120,22 @@ extension HTMLReport {
 
         if let t = target {
             let met = recommendedPoint != nil
-            var html = "<p class=\"callout\(met ? "" : " missed")\"><b>\(met ? "Target met." : "Target not met.")</b> \(HTML.escape(t.verdict))</p>"
+            var html =
+                "<p class=\"callout\(met ? "" : " missed")\"><b>\(met ? "Target met." : "Target not met.")</b> \(HTML.escape(t.verdict))</p>"
             html += "<p class=\"note\">\(HTML.escape(targetExplanation(t)))</p>"
-            if let svg = chart(t.metric, id: "fig-sweep-target", width: ReportCharts.fullWidth, height: 330, withTarget: true) {
-                html += HTML.figure(svg, caption: page.nextFigure() + HTML.escape("\(name(of: t.metric)) at each setting: mean across replications with its 95% CI. The dashed black line is the target"
-                    + (t.confidence.map { "; the dotted line is the \(ordinal(t.bound == ">=" ? 1 - $0 : $0)) percentile of the replications, which must be within the target for it to be met" } ?? "")
-                    + (recommended != nil ? "; the green diamond marks the recommended (first) setting meeting it." : ".")))
+            if let svg = chart(
+                t.metric, id: "fig-sweep-target", width: ReportCharts.fullWidth, height: 330, withTarget: true)
+            {
+                html += HTML.figure(
+                    svg,
+                    caption: page.nextFigure()
+                        + HTML.escape(
+                            "\(name(of: t.metric)) at each setting: mean across replications with its 95% CI. The dashed black line is the target"
+                                + (t.confidence.map {
+                                    "; the dotted line is the \(ordinal(t.bound == ">=" ? 1 - $0 : $0)) percentile of the replications, which must be within the target for it to be met"
+                                } ?? "")
+                                + (recommended != nil
+                                    ? "; the green diamond marks the recommended (first) setting meeting it." : ".")))
             }
             page.section("Verdict", id: "verdict", html)
         }
@@ -113,20 +143,33 @@ extension HTMLReport {
         var grid = "<div class=\"grid2\">"
         var n = 0
         for key in MetricCatalogue.headline where key != target?.metric {
-            guard let svg = chart(key, id: "fig-sweep-\(n)", width: ReportCharts.halfWidth, height: 250, withTarget: false) else { continue }
+            guard
+                let svg = chart(
+                    key, id: "fig-sweep-\(n)", width: ReportCharts.halfWidth, height: 250, withTarget: false)
+            else { continue }
             grid += HTML.figure(svg, caption: page.nextFigure() + HTML.escape("\(name(of: key)) (mean, 95% CI)."))
             n += 1
         }
         grid += "</div>"
         page.section("Headline metrics against \(xAxis.field)", id: "metrics", grid)
-        page.section("Points", id: "points", pointsTable(points, axes: axes.map(\.field), target: target, recommended: recommendedPoint))
-        page.section("Run manifest", id: "manifest", compareManifest(manifest, analysis: "At each point, the mean across replications with a 95% Student t confidence interval; a target with a confidence is judged on the share of replications within the bound"))
+        page.section(
+            "Points", id: "points",
+            pointsTable(points, axes: axes.map(\.field), target: target, recommended: recommendedPoint))
+        page.section(
+            "Run manifest", id: "manifest",
+            compareManifest(
+                manifest,
+                analysis:
+                    "At each point, the mean across replications with a 95% Student t confidence interval; a target with a confidence is judged on the share of replications within the bound"
+            ))
         page.add(footer(file))
         return page.render()
     }
 
     /// A field without its "services." prefix ("reablement.capacity").
-    static func shortField(_ field: String) -> String { field.hasPrefix("services.") ? String(field.dropFirst("services.".count)) : field }
+    static func shortField(_ field: String) -> String {
+        field.hasPrefix("services.") ? String(field.dropFirst("services.".count)) : field
+    }
 
     static func ordinal(_ p: Double) -> String {
         let n = Int((p * 100).rounded())
@@ -136,14 +179,17 @@ extension HTMLReport {
 
     /// A name inside a sentence: "Delayed bed days" becomes "delayed bed days", "NELs" stays.
     static func inSentence(_ name: String) -> String {
-        guard let first = name.first, first.isUppercase, name.dropFirst().first?.isLowercase == true else { return name }
+        guard let first = name.first, first.isUppercase, name.dropFirst().first?.isLowercase == true else {
+            return name
+        }
         return first.lowercased() + name.dropFirst()
     }
 
     static func targetExplanation(_ t: SweepTarget) -> String {
         let bound = t.bound == ">=" ? "at least" : "at most"
         if let p = t.confidence {
-            return "The target: \(inSentence(name(of: t.metric))) \(bound) \(count(t.value)) in at least \(TableRenderer.percent(p)) of replications (each replication is one possible year), not only on average."
+            return
+                "The target: \(inSentence(name(of: t.metric))) \(bound) \(count(t.value)) in at least \(TableRenderer.percent(p)) of replications (each replication is one possible year), not only on average."
         }
         return "The target: the mean of \(inSentence(name(of: t.metric))) \(bound) \(count(t.value))."
     }
@@ -153,7 +199,10 @@ extension HTMLReport {
         if let t = target { keys.removeAll { $0 == t.metric } }
         var columns = axes.map { HTML.Column(title: shortField($0), numeric: true) }
         if let t = target {
-            columns += [HTML.Column(title: "\(name(of: t.metric)) (95% CI)", numeric: true), HTML.Column(title: "Share within", numeric: true), HTML.Column(title: "Meets target")]
+            columns += [
+                HTML.Column(title: "\(name(of: t.metric)) (95% CI)", numeric: true),
+                HTML.Column(title: "Share within", numeric: true), HTML.Column(title: "Meets target"),
+            ]
         }
         columns += keys.map { HTML.Column(title: name(of: $0), numeric: true) }
         let rows = points.enumerated().map { (i, p) -> HTML.Row in
@@ -165,8 +214,12 @@ extension HTMLReport {
                 cells.append(p.met == true ? (i == recommended ? "<b>yes, recommended</b>" : "yes") : "no")
             }
             cells += keys.map { HTML.escape(p.metrics[$0].map { number($0.mean) } ?? "n/a") }
-            return HTML.Row(cells: cells, className: [p.met == true ? "met" : nil, i == recommended ? "recommended" : nil].compactMap { $0 }.joined(separator: " "))
+            return HTML.Row(
+                cells: cells,
+                className: [p.met == true ? "met" : nil, i == recommended ? "recommended" : nil].compactMap { $0 }
+                    .joined(separator: " "))
         }
-        return HTML.table(columns, rows, className: "points") + "<p class=\"note\">Means across replications. Shaded rows meet the target; the first of them in grid order is recommended.</p>"
+        return HTML.table(columns, rows, className: "points")
+            + "<p class=\"note\">Means across replications. Shaded rows meet the target; the first of them in grid order is recommended.</p>"
     }
 }

@@ -12,7 +12,9 @@ public enum HTMLReport {
     /// - Throws: `CommandFailure` (bad input, exit 2) when the directory is missing, holds no
     ///   recognisable results, or a results file cannot be read or parsed.
     public static func build(resultsDirectory: String) throws(CommandFailure) -> String {
-        let dir = resultsDirectory.hasSuffix("/") && resultsDirectory.count > 1 ? String(resultsDirectory.dropLast()) : resultsDirectory
+        let dir =
+            resultsDirectory.hasSuffix("/") && resultsDirectory.count > 1
+            ? String(resultsDirectory.dropLast()) : resultsDirectory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) else {
             throw .usage("\(dir): no such results directory")
@@ -28,12 +30,18 @@ public enum HTMLReport {
             return runReport(results, source: dir + "/summary.json")
         }
         if exists(dir + "/partial.json") {
-            throw .usage("\(dir) holds one shard's partial result; combine the shards first with 'homeward merge DIR... --out DIR'")
+            throw .usage(
+                "\(dir) holds one shard's partial result; combine the shards first with 'homeward merge DIR... --out DIR'"
+            )
         }
         if exists(dir + "/points") {
-            throw .usage("\(dir) holds sweep points but no sweep.json; assemble them first by running the same sweep with --resume")
+            throw .usage(
+                "\(dir) holds sweep points but no sweep.json; assemble them first by running the same sweep with --resume"
+            )
         }
-        throw .usage("\(dir) holds no Homeward results: expected summary.json (from run), compare.json (from compare), schemes.json (from schemes) or sweep.json (from sweep)")
+        throw .usage(
+            "\(dir) holds no Homeward results: expected summary.json (from run), compare.json (from compare), schemes.json (from schemes) or sweep.json (from sweep)"
+        )
     }
 
     // MARK: Files
@@ -96,7 +104,9 @@ public enum HTMLReport {
     static func number(_ x: Double) -> String { x.isFinite ? TableRenderer.format(x) : "n/a" }
 
     /// A whole number ("20", "1,000"); `number` for anything else.
-    static func count(_ x: Double) -> String { x.isFinite && x == x.rounded() ? ChartScale.format(x, decimals: 0) : number(x) }
+    static func count(_ x: Double) -> String {
+        x.isFinite && x == x.rounded() ? ChartScale.format(x, decimals: 0) : number(x)
+    }
 
     /// A signed number ("+53", "-1,204").
     static func signed(_ x: Double) -> String { x.isFinite && x > 0 ? "+" + number(x) : number(x) }
@@ -126,7 +136,10 @@ public enum HTMLReport {
 
     /// "1 April 2016".
     static func longDate(_ d: CivilDate) -> String {
-        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
         return "\(d.day) \(names[max(0, min(11, d.month - 1))]) \(d.year)"
     }
 
@@ -144,11 +157,17 @@ public enum HTMLReport {
 
     /// The table of headline metrics: mean, 95% CI and unit, BCF rows marked.
     static func headlineTable(_ r: RunResults, keys: [String]) -> String {
-        let columns = [HTML.Column(title: "Metric"), HTML.Column(title: "Mean", numeric: true), HTML.Column(title: "95% CI", numeric: true), HTML.Column(title: "Unit")]
+        let columns = [
+            HTML.Column(title: "Metric"), HTML.Column(title: "Mean", numeric: true),
+            HTML.Column(title: "95% CI", numeric: true), HTML.Column(title: "Unit"),
+        ]
         let rows = keys.compactMap { key -> HTML.Row? in
             guard let m = r[key] else { return nil }
             return HTML.Row(
-                cells: [metricCell(key), HTML.escape(number(m.mean)), HTML.escape(interval(m.low, m.high)), HTML.escape(m.unit)],
+                cells: [
+                    metricCell(key), HTML.escape(number(m.mean)), HTML.escape(interval(m.low, m.high)),
+                    HTML.escape(m.unit),
+                ],
                 className: isBCF(key) ? "bcf" : nil)
         }
         return HTML.table(columns, rows, className: "headline")
@@ -169,8 +188,13 @@ public enum HTMLReport {
         let bcf = isBCF(key)
         let unit = m.unit == "proportion" || m.unit == "GBP" ? "" : m.unit
         let ci =
-            !m.mean.isFinite ? "undefined in this run" : m.low.isFinite ? "95% CI \(display(m.low, unit: m.unit)) to \(display(m.high, unit: m.unit))" : "no interval (one replication)"
-        return "<div class=\"tile\(bcf ? " bcf" : "")\"><div class=\"label\">\(HTML.escape(name(of: key)))\(bcf ? " <span class=\"badge\">BCF</span>" : "")</div>"
+            !m.mean.isFinite
+            ? "undefined in this run"
+            : m.low.isFinite
+                ? "95% CI \(display(m.low, unit: m.unit)) to \(display(m.high, unit: m.unit))"
+                : "no interval (one replication)"
+        return
+            "<div class=\"tile\(bcf ? " bcf" : "")\"><div class=\"label\">\(HTML.escape(name(of: key)))\(bcf ? " <span class=\"badge\">BCF</span>" : "")</div>"
             + "<div class=\"value\">\(HTML.escape(display(m.mean, unit: m.unit)))</div><div class=\"unit\">\(HTML.escape(unit))</div><div class=\"ci\">\(HTML.escape(ci))</div></div>"
     }
 

@@ -51,7 +51,9 @@ struct RunResults: Sendable {
         var monthly: [String: MonthlySeries] = [:]
         for (key, value) in monthlyObject?["series"]?.objectValue ?? JSONObject() {
             guard let o = value.objectValue else { continue }
-            monthly[key] = MonthlySeries(mean: RunResults.numbers(o["mean"]), low: RunResults.numbers(o["low"]), high: RunResults.numbers(o["high"]))
+            monthly[key] = MonthlySeries(
+                mean: RunResults.numbers(o["mean"]), low: RunResults.numbers(o["low"]),
+                high: RunResults.numbers(o["high"]))
         }
         self.monthly = monthly
         let dailyObject = top["daily"]?.objectValue
@@ -62,7 +64,8 @@ struct RunResults: Sendable {
             guard let o = value.objectValue else { continue }
             dailyKeys.append(key)
             daily[key] = DailyBand(
-                p5: RunResults.numbers(o["p5"]), p25: RunResults.numbers(o["p25"]), median: RunResults.numbers(o["median"]),
+                p5: RunResults.numbers(o["p5"]), p25: RunResults.numbers(o["p25"]),
+                median: RunResults.numbers(o["median"]),
                 p75: RunResults.numbers(o["p75"]), p95: RunResults.numbers(o["p95"]))
         }
         self.daily = daily
@@ -94,7 +97,9 @@ struct RunResults: Sendable {
     }
 
     /// Walks nested metrics; a leaf is an object with `mean` and `ci95`.
-    static func flatten(_ object: JSONObject, prefix: String, keys: inout [String], into out: inout [String: MetricValue]) {
+    static func flatten(
+        _ object: JSONObject, prefix: String, keys: inout [String], into out: inout [String: MetricValue]
+    ) {
         for (key, value) in object {
             guard let o = value.objectValue else { continue }
             let path = prefix.isEmpty ? key : prefix + "." + key

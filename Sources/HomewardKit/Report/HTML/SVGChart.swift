@@ -26,7 +26,10 @@ struct SVGChart {
     private var body: [String] = []
     private var overlay: [String] = []
 
-    init(id: String, width: Double, height: Double, title: String, legend: [(label: String, swatch: Swatch)], margins: Margins = Margins(), unitLabel: String? = nil) {
+    init(
+        id: String, width: Double, height: Double, title: String, legend: [(label: String, swatch: Swatch)],
+        margins: Margins = Margins(), unitLabel: String? = nil
+    ) {
         self.id = id
         self.width = width
         self.height = height
@@ -95,7 +98,10 @@ struct SVGChart {
         return lines.isEmpty ? [""] : lines
     }
 
-    func text(_ x: Double, _ y: Double, _ s: String, size: Double = SVGChart.fontSize, anchor: String = "start", weight: String? = nil, fill: String = ChartPalette.ink) -> String {
+    func text(
+        _ x: Double, _ y: Double, _ s: String, size: Double = SVGChart.fontSize, anchor: String = "start",
+        weight: String? = nil, fill: String = ChartPalette.ink
+    ) -> String {
         var a = "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\""
         if anchor != "start" { a += " text-anchor=\"\(anchor)\"" }
         if let weight { a += " font-weight=\"\(weight)\"" }
@@ -117,8 +123,13 @@ struct SVGChart {
     mutating func yAxis(_ scale: ChartScale, format: ((Double) -> String)? = nil) {
         for t in scale.ticks {
             let y = scale.position(t)
-            body.append("<line x1=\"\(n(left))\" x2=\"\(n(right))\" y1=\"\(n(y))\" y2=\"\(n(y))\" stroke=\"\(ChartPalette.grid)\"/>")
-            body.append(text(left - 6, y + 4, format?(t) ?? scale.label(t), size: SVGChart.tickFontSize, anchor: "end", fill: ChartPalette.muted))
+            body.append(
+                "<line x1=\"\(n(left))\" x2=\"\(n(right))\" y1=\"\(n(y))\" y2=\"\(n(y))\" stroke=\"\(ChartPalette.grid)\"/>"
+            )
+            body.append(
+                text(
+                    left - 6, y + 4, format?(t) ?? scale.label(t), size: SVGChart.tickFontSize, anchor: "end",
+                    fill: ChartPalette.muted))
         }
         body.append("<line x1=\"\(n(left))\" x2=\"\(n(left))\" y1=\"\(n(top))\" y2=\"\(n(bottom))\" stroke=\"#999\"/>")
     }
@@ -127,28 +138,49 @@ struct SVGChart {
     mutating func xAxis(_ scale: ChartScale, label: String, format: ((Double) -> String)? = nil, grid: Bool = true) {
         for t in scale.ticks {
             let x = scale.position(t)
-            if grid { body.append("<line x1=\"\(n(x))\" x2=\"\(n(x))\" y1=\"\(n(top))\" y2=\"\(n(bottom))\" stroke=\"\(ChartPalette.grid)\"/>") }
-            body.append("<line x1=\"\(n(x))\" x2=\"\(n(x))\" y1=\"\(n(bottom))\" y2=\"\(n(bottom + 4))\" stroke=\"#999\"/>")
-            body.append(text(x, bottom + 17, format?(t) ?? scale.label(t), size: SVGChart.tickFontSize, anchor: "middle", fill: ChartPalette.muted))
+            if grid {
+                body.append(
+                    "<line x1=\"\(n(x))\" x2=\"\(n(x))\" y1=\"\(n(top))\" y2=\"\(n(bottom))\" stroke=\"\(ChartPalette.grid)\"/>"
+                )
+            }
+            body.append(
+                "<line x1=\"\(n(x))\" x2=\"\(n(x))\" y1=\"\(n(bottom))\" y2=\"\(n(bottom + 4))\" stroke=\"#999\"/>")
+            body.append(
+                text(
+                    x, bottom + 17, format?(t) ?? scale.label(t), size: SVGChart.tickFontSize, anchor: "middle",
+                    fill: ChartPalette.muted))
         }
         baseline()
-        body.append(text((left + right) / 2, bottom + 36, label, size: SVGChart.fontSize, anchor: "middle", fill: ChartPalette.muted))
+        body.append(
+            text(
+                (left + right) / 2, bottom + 36, label, size: SVGChart.fontSize, anchor: "middle",
+                fill: ChartPalette.muted))
     }
 
     /// Labelled ticks at given positions (months, categories); each label may have two lines.
     mutating func xLabels(_ marks: [(x: Double, lines: [String])], label: String?) {
         for m in marks {
-            body.append("<line x1=\"\(n(m.x))\" x2=\"\(n(m.x))\" y1=\"\(n(bottom))\" y2=\"\(n(bottom + 4))\" stroke=\"#999\"/>")
+            body.append(
+                "<line x1=\"\(n(m.x))\" x2=\"\(n(m.x))\" y1=\"\(n(bottom))\" y2=\"\(n(bottom + 4))\" stroke=\"#999\"/>")
             for (k, line) in m.lines.enumerated() {
-                body.append(text(m.x, bottom + 17 + Double(k) * 13, line, size: SVGChart.tickFontSize, anchor: "middle", fill: k == 0 ? ChartPalette.muted : ChartPalette.ink))
+                body.append(
+                    text(
+                        m.x, bottom + 17 + Double(k) * 13, line, size: SVGChart.tickFontSize, anchor: "middle",
+                        fill: k == 0 ? ChartPalette.muted : ChartPalette.ink))
             }
         }
         baseline()
-        if let label { body.append(text((left + right) / 2, bottom + 44, label, size: SVGChart.fontSize, anchor: "middle", fill: ChartPalette.muted)) }
+        if let label {
+            body.append(
+                text(
+                    (left + right) / 2, bottom + 44, label, size: SVGChart.fontSize, anchor: "middle",
+                    fill: ChartPalette.muted))
+        }
     }
 
     private mutating func baseline() {
-        body.append("<line x1=\"\(n(left))\" x2=\"\(n(right))\" y1=\"\(n(bottom))\" y2=\"\(n(bottom))\" stroke=\"#999\"/>")
+        body.append(
+            "<line x1=\"\(n(left))\" x2=\"\(n(right))\" y1=\"\(n(bottom))\" y2=\"\(n(bottom))\" stroke=\"#999\"/>")
     }
 
     // MARK: Primitives (plot coordinates)
@@ -157,7 +189,11 @@ struct SVGChart {
     static func segments(_ points: [(Double, Double)]) -> [[(Double, Double)]] {
         var runs: [[(Double, Double)]] = [[]]
         for p in points {
-            if p.0.isFinite && p.1.isFinite { runs[runs.count - 1].append(p) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+            if p.0.isFinite && p.1.isFinite {
+                runs[runs.count - 1].append(p)
+            } else if !runs[runs.count - 1].isEmpty {
+                runs.append([])
+            }
         }
         return runs.filter { !$0.isEmpty }
     }
@@ -166,10 +202,13 @@ struct SVGChart {
         points.enumerated().map { ($0.offset == 0 ? "M" : "L") + n($0.element.0) + " " + n($0.element.1) }.joined()
     }
 
-    mutating func line(_ points: [(Double, Double)], color: String, width: Double = 2.5, dash: String? = nil, onTop: Bool = false) {
+    mutating func line(
+        _ points: [(Double, Double)], color: String, width: Double = 2.5, dash: String? = nil, onTop: Bool = false
+    ) {
         for run in SVGChart.segments(points) where run.count > 1 {
             let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-            let element = "<path class=\"data\" d=\"\(pathData(run))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(n(width))\" stroke-linejoin=\"round\"\(d)/>"
+            let element =
+                "<path class=\"data\" d=\"\(pathData(run))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(n(width))\" stroke-linejoin=\"round\"\(d)/>"
             if onTop { overlay.append(element) } else { body.append(element) }
         }
     }
@@ -179,23 +218,34 @@ struct SVGChart {
         let pairs = zip(upper, lower).map { ($0.0, $0.1, $1.1) }
         var runs: [[(Double, Double, Double)]] = [[]]
         for p in pairs {
-            if p.0.isFinite && p.1.isFinite && p.2.isFinite { runs[runs.count - 1].append(p) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+            if p.0.isFinite && p.1.isFinite && p.2.isFinite {
+                runs[runs.count - 1].append(p)
+            } else if !runs[runs.count - 1].isEmpty {
+                runs.append([])
+            }
         }
         for run in runs where run.count > 1 {
             let top = run.map { ($0.0, $0.1) }
             let low = run.reversed().map { ($0.0, $0.2) }
-            body.append("<path class=\"data\" d=\"\(pathData(top + low))Z\" fill=\"\(color)\" fill-opacity=\"\(n(opacity))\" stroke=\"none\"/>")
+            body.append(
+                "<path class=\"data\" d=\"\(pathData(top + low))Z\" fill=\"\(color)\" fill-opacity=\"\(n(opacity))\" stroke=\"none\"/>"
+            )
         }
     }
 
-    mutating func rect(x: Double, y: Double, width w: Double, height h: Double, fill: Fill, stroke: String? = "#ffffff") {
+    mutating func rect(x: Double, y: Double, width w: Double, height h: Double, fill: Fill, stroke: String? = "#ffffff")
+    {
         guard w.isFinite, h.isFinite, w > 0, h > 0 else { return }
         let s = stroke.map { " stroke=\"\($0)\" stroke-width=\"0.75\"" } ?? ""
-        body.append("<rect class=\"data\" x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" fill=\"\(paint(fill))\"\(s)/>")
+        body.append(
+            "<rect class=\"data\" x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" fill=\"\(paint(fill))\"\(s)/>"
+        )
     }
 
     /// An interval drawn as a whisker with end caps, vertical or horizontal.
-    mutating func whisker(at c: Double, from a: Double, to b: Double, vertical: Bool, color: String = ChartPalette.ink, cap: Double = 4) {
+    mutating func whisker(
+        at c: Double, from a: Double, to b: Double, vertical: Bool, color: String = ChartPalette.ink, cap: Double = 4
+    ) {
         guard a.isFinite, b.isFinite, c.isFinite else { return }
         let d =
             vertical
@@ -208,17 +258,28 @@ struct SVGChart {
     mutating func marker(x: Double, y: Double, color: String, filled: Bool, size: Double = 5) {
         guard x.isFinite, y.isFinite else { return }
         if filled {
-            overlay.append("<path d=\"M\(n(x)) \(n(y - size - 1))L\(n(x + size + 1)) \(n(y))L\(n(x)) \(n(y + size + 1))L\(n(x - size - 1)) \(n(y))Z\" fill=\"\(color)\" stroke=\"#fff\" stroke-width=\"1\"/>")
+            overlay.append(
+                "<path d=\"M\(n(x)) \(n(y - size - 1))L\(n(x + size + 1)) \(n(y))L\(n(x)) \(n(y + size + 1))L\(n(x - size - 1)) \(n(y))Z\" fill=\"\(color)\" stroke=\"#fff\" stroke-width=\"1\"/>"
+            )
         } else {
-            overlay.append("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(size - 0.5))\" fill=\"#fff\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+            overlay.append(
+                "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(size - 0.5))\" fill=\"#fff\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            )
         }
     }
 
     /// Free text inside the chart, drawn above the data.
-    mutating func label(_ x: Double, _ y: Double, _ s: String, anchor: String = "start", weight: String? = nil, fill: String = ChartPalette.ink, size: Double = SVGChart.tickFontSize, halo: Bool = true) {
+    mutating func label(
+        _ x: Double, _ y: Double, _ s: String, anchor: String = "start", weight: String? = nil,
+        fill: String = ChartPalette.ink, size: Double = SVGChart.tickFontSize, halo: Bool = true
+    ) {
         let t = text(x, y, s, size: size, anchor: anchor, weight: weight, fill: fill)
         // A white halo keeps labels readable over lines and bands.
-        if halo { overlay.append(t.replacingOccurrences(of: "<text ", with: "<text stroke=\"#fff\" stroke-width=\"3\" stroke-linejoin=\"round\" ")) }
+        if halo {
+            overlay.append(
+                t.replacingOccurrences(
+                    of: "<text ", with: "<text stroke=\"#fff\" stroke-width=\"3\" stroke-linejoin=\"round\" "))
+        }
         overlay.append(t)
     }
 
@@ -238,13 +299,17 @@ struct SVGChart {
             case .solid: marks = ""
             case .diagonal: marks = "<path d=\"M-1 1L1 -1M0 8L8 0M7 9L9 7\" stroke=\"#fff\" stroke-width=\"1.6\"/>"
             case .backDiagonal: marks = "<path d=\"M-1 7L1 9M0 0L8 8M7 -1L9 1\" stroke=\"#fff\" stroke-width=\"1.6\"/>"
-            case .dots: marks = "<circle cx=\"2\" cy=\"2\" r=\"1.3\" fill=\"#fff\"/><circle cx=\"6\" cy=\"6\" r=\"1.3\" fill=\"#fff\"/>"
+            case .dots:
+                marks =
+                    "<circle cx=\"2\" cy=\"2\" r=\"1.3\" fill=\"#fff\"/><circle cx=\"6\" cy=\"6\" r=\"1.3\" fill=\"#fff\"/>"
             case .horizontal: marks = "<path d=\"M0 4L8 4\" stroke=\"#fff\" stroke-width=\"1.6\"/>"
             case .vertical: marks = "<path d=\"M4 0L4 8\" stroke=\"#fff\" stroke-width=\"1.6\"/>"
             case .crosshatch: marks = "<path d=\"M0 0L8 8M8 0L0 8\" stroke=\"#fff\" stroke-width=\"1.2\"/>"
             case .grid: marks = "<path d=\"M0 4L8 4M4 0L4 8\" stroke=\"#fff\" stroke-width=\"1.2\"/>"
             }
-            defs.append("<pattern id=\"\(pid)\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\" fill=\"\(fill.color)\"/>\(marks)</pattern>")
+            defs.append(
+                "<pattern id=\"\(pid)\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\" fill=\"\(fill.color)\"/>\(marks)</pattern>"
+            )
         }
         return "url(#\(pid))"
     }
@@ -253,17 +318,21 @@ struct SVGChart {
         switch s {
         case .line(let color, let dash, let w):
             let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-            return "<path d=\"M\(n(x)) \(n(y))L\(n(x + 24)) \(n(y))\" stroke=\"\(color)\" stroke-width=\"\(n(w))\"\(d)/>"
+            return
+                "<path d=\"M\(n(x)) \(n(y))L\(n(x + 24)) \(n(y))\" stroke=\"\(color)\" stroke-width=\"\(n(w))\"\(d)/>"
         case .band(let color, let opacity):
-            return "<rect x=\"\(n(x))\" y=\"\(n(y - 6))\" width=\"24\" height=\"12\" fill=\"\(color)\" fill-opacity=\"\(n(opacity))\"/>"
+            return
+                "<rect x=\"\(n(x))\" y=\"\(n(y - 6))\" width=\"24\" height=\"12\" fill=\"\(color)\" fill-opacity=\"\(n(opacity))\"/>"
         case .fill(let fill):
-            return "<rect x=\"\(n(x + 4))\" y=\"\(n(y - 7))\" width=\"16\" height=\"14\" fill=\"\(paint(fill))\" stroke=\"#666\" stroke-width=\"0.5\"/>"
+            return
+                "<rect x=\"\(n(x + 4))\" y=\"\(n(y - 7))\" width=\"16\" height=\"14\" fill=\"\(paint(fill))\" stroke=\"#666\" stroke-width=\"0.5\"/>"
         case .marker(let color, let filled):
             return filled
                 ? "<path d=\"M\(n(x + 12)) \(n(y - 6))L\(n(x + 18)) \(n(y))L\(n(x + 12)) \(n(y + 6))L\(n(x + 6)) \(n(y))Z\" fill=\"\(color)\"/>"
                 : "<circle cx=\"\(n(x + 12))\" cy=\"\(n(y))\" r=\"4.5\" fill=\"#fff\" stroke=\"\(color)\" stroke-width=\"2\"/>"
         case .whisker(let color):
-            return "<path d=\"M\(n(x + 12)) \(n(y - 6))L\(n(x + 12)) \(n(y + 6))M\(n(x + 8)) \(n(y - 6))L\(n(x + 16)) \(n(y - 6))M\(n(x + 8)) \(n(y + 6))L\(n(x + 16)) \(n(y + 6))\" stroke=\"\(color)\" stroke-width=\"1.5\" fill=\"none\"/>"
+            return
+                "<path d=\"M\(n(x + 12)) \(n(y - 6))L\(n(x + 12)) \(n(y + 6))M\(n(x + 8)) \(n(y - 6))L\(n(x + 16)) \(n(y - 6))M\(n(x + 8)) \(n(y + 6))L\(n(x + 16)) \(n(y + 6))\" stroke=\"\(color)\" stroke-width=\"1.5\" fill=\"none\"/>"
         }
     }
 
@@ -271,7 +340,8 @@ struct SVGChart {
 
     /// The finished `<svg>` element, described for screen readers by its title and `summary`.
     func render(summary: String? = nil) -> String {
-        var s = "<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title\(summary == nil ? "" : " \(id)-desc")\" font-family=\"inherit\">"
+        var s =
+            "<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title\(summary == nil ? "" : " \(id)-desc")\" font-family=\"inherit\">"
         s += "<title id=\"\(id)-title\">\(HTML.escape(title))</title>"
         if let summary { s += "<desc id=\"\(id)-desc\">\(HTML.escape(summary))</desc>" }
         if !defs.isEmpty { s += "<defs>" + defs.joined() + "</defs>" }
