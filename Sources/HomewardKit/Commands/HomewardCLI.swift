@@ -9,6 +9,12 @@ public enum HomewardCLI {
             return 2
         }
         let rest = Array(args.dropFirst())
+        // `homeward COMMAND --help` (or -h) anywhere before a `--` prints the command's help.
+        let options = rest.prefix { $0 != "--" }
+        if options.contains("--help") || options.contains("-h"), let text = Help.commands[command] {
+            console.out(text)
+            return 0
+        }
         do {
             switch command {
             case "run": return try RunCommand.run(rest, console)

@@ -4,6 +4,11 @@ import Foundation
 enum VerifyCommand {
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(args, valued: ["scenarios", "threads", "csv"], flags: ["quick", "full", "quiet"])
+        guard a.positional.isEmpty else {
+            throw CommandFailure.usage(
+                "verify takes no operands, got '\(a.positional[0])' (the cases are the files in --scenarios DIR/verification)\n\n"
+                    + Help.verify)
+        }
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
         let dir = a.value("scenarios") ?? "Scenarios"
         guard FileManager.default.fileExists(atPath: dir + "/verification") else {

@@ -1,6 +1,7 @@
 import Foundation
-import HomewardKit
 import Testing
+
+@testable import HomewardKit
 
 /// The command line as a user meets it: output, files and exit codes.
 @Suite struct CLITests {
@@ -85,6 +86,8 @@ import Testing
         UsageCase(args: ["validate"], status: 2, message: "homeward: validate needs at least one scenario file"),
         UsageCase(args: ["replay", "/nonexistent/log.jsonl"], status: 3, message: "cannot read the event log"),
         UsageCase(args: ["help", "fly"], status: 2, message: "homeward: no such command 'fly'"),
+        UsageCase(
+            args: ["verify", "Scenarios"], status: 2, message: "homeward: verify takes no operands, got 'Scenarios'"),
     ]
 
     @Test(arguments: usageCases)
@@ -98,6 +101,20 @@ import Testing
         #expect(run(["--help"]).0 == 0)
         #expect(run(["help", "run"]).1.contains("--replications N"))
         #expect(run(["--version"]).1 == "homeward \(Homeward.version)\n")
+    }
+
+    @Test(arguments: Help.commands.keys.sorted())
+    func everyCommandTakesHelpAsAnOption(command: String) throws {
+        let text = try #require(Help.commands[command])
+        for flag in ["--help", "-h"] {
+            // With other arguments around it, even ones that would be wrong: help wins.
+            let (status, out, err) = run([command, "no-such-file.json5", flag, "--replications", "0"])
+            #expect(status == 0, "\(command) \(flag): \(err)")
+            #expect(out == text)
+            #expect(err.isEmpty)
+        }
+        // After `--` it is an operand like any other, not a request for help.
+        #expect(run([command, "--", "--help"]).0 != 0)
     }
 
     @Test func validateReportsEachFileAndExitsTwoOnAnyProblem() throws {
