@@ -130,4 +130,192 @@ import Testing
         while let e = calendar.popNext() { order.append(e.payload) }
         #expect(order == [0, 1, 2, 3, 4])
     }
+
+    // MARK: - The ladder: differential tests and adversarial inputs
+
+    /// A sorted reference: `items` in descending (time, sequence) order, so the least is last.
+    struct Reference {
+        var items: [Item] = []
+
+        mutating func insert(_ item: Item) {
+            // Binary search for the first position whose item precedes `item`.
+            var low = 0
+            var high = items.count
+            while low < high {
+                let mid = (low + high) / 2
+                if EventCalendarTests.precedes(item, items[mid]) { low = mid + 1 } else { high = mid }
+            }
+            items.insert(item, at: low)
+        }
+    }
+
+    /// Checks one pop of calendar against the reference; returns the popped time.
+    @discardableResult
+    static func popAndCompare(
+        _ calendar: inout EventCalendar<Int>, _ reference: inout Reference,
+        _ context: String
+    ) -> Double? {
+        let popped = calendar.popNext()
+        let expected = reference.items.popLast()
+        #expect(
+            popped.map { Item(time: $0.time, sequence: $0.sequence, payload: $0.payload) } == expected,
+            "\(context)")
+        #expect(
+            calendar.count == reference.items.count && calendar.nextTime == reference.items.last?.time,
+            "\(context)")
+        return popped?.time
+    }
+
+    /// Random interleavings of schedule, pop and removeAll, with times drawn from changing
+    /// mixtures of distributions that stress the ladder (exact ties, same-instant bursts,
+    /// huge and tiny increments, adjacent doubles, negative times, times before the last
+    /// pop, ±infinity and the extremes of Double), checked after every call against a sorted
+    /// reference: identical entries, sequence numbers, count and nextTime.
+    @Test func ladderMatchesSortedReferenceUnderStress() {
+        for seed in 0..<500 as Range<UInt64> {
+            var rng = RandomStream(master: 0x1ADD_E12, replication: seed, stream: 0)
+            var calendar = EventCalendar<Int>(reservingCapacity: [0, 4, 1024][rng.index(below: 3)])
+            var reference = Reference()
+            var issued: UInt64 = 0
+            var last = 0.0
+            func time(_ kind: Int) -> Double {
+                switch kind {
+                case 0: return Double(rng.index(below: 6)) * 0.5  // a grid: many ties
+                case 1: return last + rng.exponential(mean: 1)  // hold model
+                case 2: return last  // same instant
+                case 3: return last + rng.uniform() * 1e12  // huge increments
+                case 4: return last + rng.uniform() * 1e-12  // tiny increments
+                case 5: return last.nextUp  // adjacent doubles
+                case 6: return -rng.uniform() * 100  // negative
+                case 7: return last - rng.exponential(mean: 5)  // before the last pop
+                case 8:
+                    return [
+                        Double.infinity, -.infinity, .greatestFiniteMagnitude,
+                        -.greatestFiniteMagnitude, .leastNonzeroMagnitude, 0,
+                    ][rng.index(below: 6)]
+                case 9: return (last + rng.exponential(mean: 10)).rounded(.down)  // whole days
+                default: return Double(rng.index(below: 1 << 20)) * 1e300  // overflowing ranges
+                }
+            }
+            func schedule(_ t: Double) {
+                let payload = rng.index(below: 1_000_000)
+                let sequence = calendar.schedule(at: t, payload)
+                #expect(sequence == issued, "seed \(seed)")
+                issued += 1
+                reference.insert(Item(time: t, sequence: sequence, payload: payload))
+            }
+            for phase in 0..<3 + rng.index(below: 5) {
+                let kinds = (0..<1 + rng.index(below: 3)).map { _ in rng.index(below: 11) }
+                let pPop = [0.0, 0.3, 0.5, 0.5, 0.7, 1.0][rng.index(below: 6)]
+                for step in 0..<rng.index(below: 600) {
+                    let u = rng.uniform()
+                    if u < pPop {
+                        if let t = Self.popAndCompare(&calendar, &reference, "seed \(seed)"), t.isFinite { last = t }
+                    } else if u < pPop + 0.002 {
+                        let t = time(kinds[rng.index(below: kinds.count)])
+                        for _ in 0..<1 + rng.index(below: 200) { schedule(t) }  // a burst at one instant
+                    } else if u < pPop + 0.003 {
+                        calendar.removeAll()
+                        reference.items.removeAll()
+                    } else {
+                        schedule(time(kinds[rng.index(below: kinds.count)]))
+                    }
+                    if (phase + step) % 16 == 0 { calendar._checkInvariants() }
+                }
+            }
+            while !reference.items.isEmpty { Self.popAndCompare(&calendar, &reference, "seed \(seed) drain") }
+            #expect(calendar.popNext() == nil && calendar.isEmpty && calendar.nextTime == nil)
+            calendar._checkInvariants()
+        }
+    }
+
+    /// The simulator's pattern at its usual size: ~600 pending, each pop rescheduling at a
+    /// mixture of short, long, exact-day and zero delays, so ties are frequent and every
+    /// tier of the ladder is used; the popped order must equal the reference's.
+    @Test func modelLikeMixMatchesReference() {
+        var rng = RandomStream(seed: 7)
+        var calendar = EventCalendar<Int>()
+        var reference = Reference()
+        func schedule(_ t: Double) {
+            let payload = rng.index(below: 1_000)
+            reference.insert(Item(time: t, sequence: calendar.schedule(at: t, payload), payload: payload))
+        }
+        for _ in 0..<600 { schedule(rng.uniform() * 91) }
+        for step in 0..<50_000 {
+            guard let t = Self.popAndCompare(&calendar, &reference, "step \(step)") else { break }
+            let u = rng.uniform()
+            schedule(
+                u < 0.40
+                    ? t + rng.exponential(mean: 0.033)
+                    : u < 0.75
+                        ? t + rng.exponential(mean: 7)
+                        : u < 0.87
+                            ? (t + rng.exponential(mean: 28)).rounded(.up)
+                            : u < 0.99 ? t + 91 : t)
+            if step % 1_000 == 0 { calendar._checkInvariants() }
+        }
+    }
+
+    /// 100,000 entries at one instant (a bucket no rung can split) pop in scheduling order,
+    /// interleaved with same-instant reschedules and earlier and later times.
+    @Test func hugeSameInstantBurstIsFIFO() {
+        var calendar = EventCalendar<Int>()
+        calendar.schedule(at: 10, -1)
+        for i in 0..<100_000 { calendar.schedule(at: 5, i) }
+        calendar._checkInvariants()
+        var expected = 0
+        while let e = calendar.popNext(), e.time == 5 {
+            #expect(e.payload == expected)
+            expected += 1
+            if expected % 10_000 == 0 {
+                calendar.schedule(at: 5, 100_000 + expected / 10_000 - 1)  // joins the end of the instant
+                calendar.schedule(at: 4.5, -2)  // earlier than what is popping
+                #expect(calendar.popNext()?.payload == -2)
+            }
+        }
+        #expect(expected == 100_010)
+        #expect(calendar.isEmpty)
+    }
+
+    /// Growth from empty to 200,000 pending at spread-out times and back: every pop in
+    /// order, and the storage beyond the reserved capacity is released once empty.
+    @Test func growsToTwoHundredThousandAndShrinksWhenEmpty() {
+        var rng = RandomStream(seed: 3)
+        var calendar = EventCalendar<Int>(reservingCapacity: 16)
+        for i in 0..<200_000 { calendar.schedule(at: rng.uniform() * 1_000, i) }
+        calendar._checkInvariants()
+        var previous = (time: -Double.infinity, sequence: UInt64(0))
+        var pops = 0
+        while let e = calendar.popNext() {
+            #expect(e.time > previous.time || (e.time == previous.time && e.sequence > previous.sequence))
+            previous = (e.time, e.sequence)
+            pops += 1
+            if pops == 100_000 { calendar._checkInvariants() }
+        }
+        #expect(pops == 200_000)
+        #expect(calendar.nodes.capacity <= 16 && calendar.buckets.capacity <= 16)
+        #expect(calendar.bottom.capacity <= 64)
+    }
+
+    /// Inputs that defeat bucketing: times in reverse order, times before everything already
+    /// popped, a geometric cluster at 0 (one bucket after another holds nearly everything),
+    /// and ranges whose width overflows. Order must still be exact.
+    @Test func adversarialTimesStayInOrder() {
+        let patterns: [(String, (Int) -> Double)] = [
+            ("reverse", { Double(10_000 - $0) }),
+            ("geometric", { 1 / Double(1 << ($0 % 60)) }),
+            ("extremes", { $0 % 2 == 0 ? Double($0) * 1e303 : -Double($0) * 1e303 }),
+            ("denormal", { Double.leastNonzeroMagnitude * Double($0 % 100) }),
+        ]
+        for (name, time) in patterns {
+            var calendar = EventCalendar<Int>()
+            var reference = Reference()
+            for i in 0..<5_000 {
+                reference.insert(Item(time: time(i), sequence: calendar.schedule(at: time(i), i), payload: i))
+                if i % 3 == 0 { Self.popAndCompare(&calendar, &reference, name) }
+            }
+            calendar._checkInvariants()
+            while !reference.items.isEmpty { Self.popAndCompare(&calendar, &reference, name) }
+        }
+    }
 }
