@@ -27,7 +27,12 @@ public struct ActivityCensus: Sendable {
 
     /// The merged scenario JSON rewritten to start at `at` from the activity's census.
     /// - Parameters:
+    ///   - activity: the spells, read against `scenario`.
+    ///   - scenario: the scenario whose services, cohorts and pathways the spells name.
     ///   - origin: time 0 of `activity`.
+    ///   - at: the date the run starts on: the census is the spells open at its midnight.
+    ///   - root: the scenario's merged JSON (`LoadedScenario.merged`), to be rewritten.
+    /// - Returns: the rewritten JSON, and what the census took from the activity.
     public static func apply(
         activity: ActivityFile, scenario: Scenario, origin: CivilDate, at: CivilDate, to root: JSONValue
     ) -> (json: JSONValue, census: ActivityCensus) {

@@ -64,7 +64,11 @@ public struct ActivityFile: Sendable {
 
     /// Parses `text` (the content of `file`).
     /// - Parameters:
+    ///   - text: the CSV.
+    ///   - file: the file's name, for messages.
+    ///   - scenario: the scenario whose service, cohort and pathway names the rows must use.
     ///   - origin: the date whose midnight is time 0.
+    /// - Throws: `ActivityError` naming the file, line and column of every problem found.
     public init(text: String, file: String, scenario: Scenario, origin: CivilDate) throws(ActivityError) {
         self.file = file
         var errors: [String] = []

@@ -22,7 +22,9 @@ public struct Comparison: Sendable {
     public var names: [String]
     public var rows: [Row]
 
-    /// - Parameter runs: base first, then variants; each with the same replication count.
+    /// - Parameters:
+    ///   - names: the scenarios' names, base first.
+    ///   - runs: base first, then variants; each with the same replication count.
     public init(names: [String], runs: [[ReplicationMetrics]]) {
         self.names = names
         guard let base = runs.first, let first = base.first else {

@@ -99,8 +99,10 @@ public enum Runner {
 
     /// Runs `options.replications` replications of a loaded scenario.
     ///
-    /// - Parameter progress: called (from any thread) after each replication with the number done.
-    /// - Throws: `LogError.io` when the event log cannot be written.
+    /// - Parameters:
+    ///   - loaded: the scenario, as loaded from its file (its hash goes into the manifest).
+    ///   - options: replications, seed, threads, event log, shard.
+    ///   - progress: called (from any thread) after each replication with the number done.
     /// - Throws: `LogError.io` when the event log cannot be written; `RunError.runaway` when a
     ///   queue grows without limit (no results are returned).
     public static func run(

@@ -30,6 +30,7 @@ public struct SchemeEvaluation: Sendable {
     ]
 
     /// - Parameters:
+    ///   - scenarioName: the name of the scenario whose schemes are evaluated.
     ///   - base: replications of the scenario without schemes.
     ///   - options: each option's name and replications (same seed and count as `base`).
     public init(scenarioName: String, base: [ReplicationMetrics], options: [(name: String, runs: [ReplicationMetrics])])
