@@ -823,9 +823,10 @@ for round in 0..<referenceRuns {
         }
         let bareSeconds = now() - t0
         (bareArrivals, bareDelayed, bareEvents) = (arrivals, delayed / Double(referenceReps), events)
-        homewardRef.append(homewardArrivals / homewardSeconds)
-        bareRef.append(Double(arrivals) / bareSeconds)
-        refRatios.append((Double(arrivals) / bareSeconds) / (homewardArrivals / homewardSeconds))
+        let (homewardRate, bareRate) = (homewardArrivals / homewardSeconds, Double(arrivals) / bareSeconds)
+        homewardRef.append(homewardRate)
+        bareRef.append(bareRate)
+        refRatios.append(bareRate / homewardRate)
         return 0
     }
     refOthers.append(others)

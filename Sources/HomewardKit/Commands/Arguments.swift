@@ -49,7 +49,7 @@ public struct Arguments {
                 } else {
                     throw .usage("unknown option --\(name)")
                 }
-            } else if a.hasPrefix("-") && a.count > 1 && a != "-h" {
+            } else if a.hasPrefix("-") && a.count > 1 {
                 throw .usage("unknown option \(a) (options are spelt --name)")
             } else {
                 positional.append(a)

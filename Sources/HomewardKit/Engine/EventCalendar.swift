@@ -270,21 +270,29 @@ public struct EventCalendar<Payload>: Sendable where Payload: Sendable {
         guard !bottom.isEmpty else { return last }
         return bottom.withUnsafeMutableBufferPointer { heap -> Entry in
             let first = heap[0]
-            // Sift down: the hole starts at the root; `last` is re-inserted where it fits.
-            let n = heap.count
-            var hole = 0
-            while true {
-                var child = 2 &* hole &+ 1
-                if child >= n { break }
-                let right = child &+ 1
-                if right < n && heap[right].precedes(heap[child]) { child = right }
-                guard heap[child].precedes(last) else { break }
-                heap[hole] = heap[child]
-                hole = child
-            }
-            heap[hole] = last
+            // The hole starts at the root; `last` is re-inserted where it fits.
+            Self.siftDown(heap, last, from: 0)
             return first
         }
+    }
+
+    /// Sift down: fills the hole at `hole` with `entry`, first moving up each child that
+    /// precedes it, so that the subtree below `hole` is a heap again (if it was one apart
+    /// from the hole).
+    @inlinable @inline(__always)
+    static func siftDown(_ heap: UnsafeMutableBufferPointer<Entry>, _ entry: Entry, from hole: Int) {
+        let n = heap.count
+        var hole = hole
+        while true {
+            var child = 2 &* hole &+ 1
+            if child >= n { break }
+            let right = child &+ 1
+            if right < n && heap[right].precedes(heap[child]) { child = right }
+            guard heap[child].precedes(entry) else { break }
+            heap[hole] = heap[child]
+            hole = child
+        }
+        heap[hole] = entry
     }
 
     // MARK: - Nodes, the top and the rungs
@@ -315,6 +323,15 @@ public struct EventCalendar<Payload>: Sendable where Payload: Sendable {
             topMinimum = Swift.min(topMinimum, entry.time)
             topMaximum = Swift.max(topMaximum, entry.time)
         }
+    }
+
+    /// Links a node holding a +infinity entry into the top's list.
+    @inlinable
+    mutating func keepInfiniteInTop(_ node: Int32) {
+        nodes[Int(node)].next = top
+        top = node
+        topCount &+= 1
+        topInfinite &+= 1
     }
 
     /// Files an entry no later than `topThreshold`: into the coarsest rung whose unserved
@@ -391,21 +408,9 @@ public struct EventCalendar<Payload>: Sendable where Payload: Sendable {
         guard bottom.count > 1 else { return }
         bottom.withUnsafeMutableBufferPointer { heap in
             // Floyd's heap construction: sift each parent down, last parent first.
-            let n = heap.count
-            var parent = n / 2 &- 1
+            var parent = heap.count / 2 &- 1
             while parent >= 0 {
-                let entry = heap[parent]
-                var hole = parent
-                while true {
-                    var child = 2 &* hole &+ 1
-                    if child >= n { break }
-                    let right = child &+ 1
-                    if right < n && heap[right].precedes(heap[child]) { child = right }
-                    guard heap[child].precedes(entry) else { break }
-                    heap[hole] = heap[child]
-                    hole = child
-                }
-                heap[hole] = entry
+                Self.siftDown(heap, heap[parent], from: parent)
                 parent &-= 1
             }
         }
@@ -523,10 +528,7 @@ public struct EventCalendar<Payload>: Sendable where Payload: Sendable {
             var node = spread(list)
             while node != Self.none {
                 let next = nodes[Int(node)].next
-                nodes[Int(node)].next = top
-                top = node
-                topCount &+= 1
-                topInfinite &+= 1
+                keepInfiniteInTop(node)
                 node = next
             }
             fillBottom()
@@ -538,10 +540,7 @@ public struct EventCalendar<Payload>: Sendable where Payload: Sendable {
                 while node != Self.none {
                     let next = nodes[Int(node)].next
                     if nodes[Int(node)].entry.time == .infinity {
-                        nodes[Int(node)].next = top
-                        top = node
-                        topCount &+= 1
-                        topInfinite &+= 1
+                        keepInfiniteInTop(node)
                     } else {
                         pushBottom(nodes[Int(node)].entry)
                         nodes[Int(node)].next = freeNodes

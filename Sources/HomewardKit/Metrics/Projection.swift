@@ -464,10 +464,11 @@ public struct Projection: EventSink {
     /// spent sweeping; the table then holds up to 212 days of discharges instead of 122.
     static var sweepEvery: UInt64 { 4 }
 
-    /// Whether a prune since the discharge was written has forgotten it (see `prune(at:)`).
+    /// Whether a prune since the discharge was written has forgotten it (see `prune(at:)`):
+    /// `prunes` have been made, the latest keeping discharges from `keepFrom`.
     @inline(__always)
-    func isPruned(_ entry: DischargeEntry) -> Bool {
-        entry.prunesBefore < prunes && !(entry.time >= keepDischargesFrom)
+    static func isPruned(_ entry: DischargeEntry, prunes: UInt64, keepFrom: Double) -> Bool {
+        entry.prunesBefore < prunes && !(entry.time >= keepFrom)
     }
 
     /// The time of the patient's last discharge from acute alive, unless pruned.
@@ -475,14 +476,13 @@ public struct Projection: EventSink {
         let j = lastAcuteDischarge.find(patient)
         guard j >= 0 else { return nil }
         let entry = lastAcuteDischarge.state(j).pointee
-        return isPruned(entry) ? nil : entry.time
+        return Self.isPruned(entry, prunes: prunes, keepFrom: keepDischargesFrom) ? nil : entry.time
     }
 
     /// Removes the pruned discharges from the table (and shrinks it if mostly empty).
     mutating func sweepDischarges() {
-        let prunes = prunes
-        let keepFrom = keepDischargesFrom
-        lastAcuteDischarge.removeAll { $0.prunesBefore < prunes && !($0.time >= keepFrom) }
+        let (prunes, keepFrom) = (prunes, keepDischargesFrom)
+        lastAcuteDischarge.removeAll { Self.isPruned($0, prunes: prunes, keepFrom: keepFrom) }
     }
 }
 

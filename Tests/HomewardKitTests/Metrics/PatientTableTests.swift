@@ -71,10 +71,7 @@ import Testing
                     time: t, sequence: UInt64(k), patient: patient, kind: kind, cohort: cohort, service: service,
                     detail: detail))
         }
-        out.append(
-            Event(
-                time: horizon, sequence: UInt64(count), patient: Event.noPatient, kind: .end, cohort: -1, service: -1,
-                detail: 0))
+        out.append(end(context, after: count))
         return out
     }
 
@@ -249,22 +246,42 @@ import Testing
         return f
     }
 
+    /// The `.end` event that closes a made-up log of `count` events.
+    static func end(_ context: ProjectionContext, after count: Int) -> Event {
+        Event(
+            time: context.horizon, sequence: UInt64(count), patient: Event.noPatient, kind: .end, cohort: -1,
+            service: -1, detail: 0)
+    }
+
+    /// Folds `events` through the new projection and the old dictionaries side by side,
+    /// requiring the same per-patient state after every `every`-th event and after `.end`;
+    /// `before` sees the new projection and each event before it is folded.
+    static func foldBothWays(
+        _ events: [Event], _ context: ProjectionContext, recordingDaily: Bool = false, every: Int,
+        _ label: String = "", before: (Projection, Event) -> Void = { _, _ in }
+    ) throws -> (new: Projection, old: LegacyProjection) {
+        var new = Projection(context: context, recordingDaily: recordingDaily)
+        var old = LegacyProjection(context: context, recordingDaily: recordingDaily)
+        for (k, e) in events.enumerated() {
+            before(new, e)
+            new.append(e)
+            old.append(e)
+            if k % every == 0 || e.kind == .end {
+                let same = dictionaries(new) == dictionaries(old)
+                try #require(same, "per-patient state differs after event \(k)\(label)")
+            }
+        }
+        return (new, old)
+    }
+
     @Test(arguments: [(false, false), (true, false), (false, true)])
     func sameFoldAsTheDictionariesItReplaced(recordingDaily: Bool, backwards: Bool) throws {
         var context = ProjectionContext(scenario: try Fixtures.smallScenario())
         for (seed, warmup) in [(1, 30), (2, 0), (3, 30), (4, 7), (5, 30), (6, 0)] as [(UInt64, Int)] {
             context.warmupDays = warmup
             let events = Self.events(context, seed: seed, count: 30_000, backwards: backwards)
-            var new = Projection(context: context, recordingDaily: recordingDaily)
-            var old = LegacyProjection(context: context, recordingDaily: recordingDaily)
-            for (k, e) in events.enumerated() {
-                new.append(e)
-                old.append(e)
-                if k % 997 == 0 || e.kind == .end {
-                    let same = Self.dictionaries(new) == Self.dictionaries(old)
-                    try #require(same, "per-patient state differs after event \(k), seed \(seed)")
-                }
-            }
+            let (new, old) = try Self.foldBothWays(
+                events, context, recordingDaily: recordingDaily, every: 997, ", seed \(seed)")
             let a = Self.fields(new)
             let b = Self.fields(old)
             #expect(a.keys.sorted() == b.keys.sorted())
@@ -295,20 +312,8 @@ import Testing
                 if kind == .enter && k % 3 == 0 { t += r.unit() * 0.02 }
             }
         }
-        events.append(
-            Event(
-                time: context.horizon, sequence: UInt64(events.count), patient: Event.noPatient, kind: .end, cohort: -1,
-                service: -1, detail: 0))
-        var new = Projection(context: context)
-        var old = LegacyProjection(context: context)
-        for (k, e) in events.enumerated() {
-            new.append(e)
-            old.append(e)
-            if k % 9_973 == 0 {
-                let same = Self.dictionaries(new) == Self.dictionaries(old)
-                try #require(same, "per-patient state differs after event \(k)")
-            }
-        }
+        events.append(Self.end(context, after: events.count))
+        let (new, old) = try Self.foldBothWays(events, context, every: 9_973)
         let sameFields = Self.fields(new) == Self.fields(old)
         #expect(sameFields)
         #expect(new.readmissions30 > 0 && new.readmissions91 > new.readmissions30)
@@ -344,22 +349,11 @@ import Testing
                         detail: kind == .leave ? (r.below(20) == 0 ? Destination.died : Destination.home) : 0))
             }
         }
-        events.append(
-            Event(
-                time: context.horizon, sequence: UInt64(events.count), patient: Event.noPatient, kind: .end, cohort: -1,
-                service: -1, detail: 0))
-        var new = Projection(context: context)
-        var old = LegacyProjection(context: context)
+        events.append(Self.end(context, after: events.count))
         var conveyancesThatMetAForgottenDischarge = 0
-        for (k, e) in events.enumerated() {
+        let (new, old) = try Self.foldBothWays(events, context, every: 4_999) { new, e in
             if e.kind == .conveyance, new.lastAcuteDischarge.find(e.patient) >= 0, new.lastDischarge(e.patient) == nil {
                 conveyancesThatMetAForgottenDischarge += 1
-            }
-            new.append(e)
-            old.append(e)
-            if k % 4_999 == 0 {
-                let same = Self.dictionaries(new) == Self.dictionaries(old)
-                try #require(same, "per-patient state differs after event \(k)")
             }
         }
         let sameFields = Self.fields(new) == Self.fields(old)
