@@ -95,17 +95,24 @@ enum ActualsCommand {
         }
     }
 
+    /// The scenario given by `--population` (or `--scenario`): the one that names the activity
+    /// file's cohorts, services and pathways.
+    static func populationPath(_ a: Arguments, command: String, help: String) throws(CommandFailure) -> String {
+        guard let path = a.value("population") ?? a.value("scenario") else {
+            throw .usage(
+                "\(command) needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n"
+                    + help)
+        }
+        return path
+    }
+
     static func run(_ args: [String], _ console: Console) throws -> Int32 {
         let a = try Arguments(
             args, valued: ["population", "scenario", "from", "to", "out", "format", "events"], flags: ["quiet"])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("actuals needs exactly one activity file\n\n" + help)
         }
-        guard let scenarioPath = a.value("population") ?? a.value("scenario") else {
-            throw CommandFailure.usage(
-                "actuals needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n"
-                    + help)
-        }
+        let scenarioPath = try populationPath(a, command: "actuals", help: help)
         let format = a.value("format") ?? "table"
         guard ["table", "json", "csv"].contains(format) else {
             throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")

@@ -31,11 +31,7 @@ enum CalibrateCommand {
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("calibrate needs exactly one activity file\n\n" + help)
         }
-        guard let scenarioPath = a.value("population") ?? a.value("scenario") else {
-            throw CommandFailure.usage(
-                "calibrate needs --population SCENARIO (the scenario that names the file's cohorts, services and pathways)\n\n"
-                    + help)
-        }
+        let scenarioPath = try ActualsCommand.populationPath(a, command: "calibrate", help: help)
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let (events, activity, from, to) = try ActualsCommand.project(
             activityPath: a.positional[0], scenario: loaded.scenario, from: try ActualsCommand.date(a, "from"),
