@@ -169,7 +169,7 @@ enum RunCommand {
                 scenarioName: s.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: seed,
                 totalReplications: replications,
                 replications: Array(zip(result.indices, result.replications)), start: s.start, horizonDays: s.days,
-                warmupDays: s.warmupDays)
+                warmupDays: s.warmupDays, options: PartialResult.Options(daily: options.recordDaily))
             try AtomicFile.makeDirectory(out)
             try AtomicFile.write(partial.json.jsonText() + "\n", to: out + "/partial.json")
             console.out(
