@@ -149,7 +149,7 @@ public struct PartialResult: Sendable {
         guard let v = o["version"]?.numberValue else { throw Problem("version: missing or not a number") }
         guard v == Double(version) else {
             throw Problem(
-                "partial result format version \(JSONValue.number(v).jsonText()); this homeward reads version \(version) (write it again with this homeward)"
+                "partial result format version \(v.isFinite ? JSONValue.number(v).jsonText() : "\(v)"); this homeward reads version \(version) (write it again with this homeward)"
             )
         }
         guard let sum = o["checksum"]?.stringValue else { throw Problem("checksum: missing or not a text") }
