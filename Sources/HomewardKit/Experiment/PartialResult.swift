@@ -297,6 +297,43 @@ public struct PartialResult: Sendable {
         return (whole, whole.replications.map(\.metrics))
     }
 
+    /// The outcome of reading a partial file.
+    enum FileRead {
+        case absent
+        case unusable(String)
+        case data(Data)
+    }
+
+    /// Reads the file at `path` if it is a regular file (following symbolic links): a FIFO,
+    /// device or folder is refused, not read.
+    static func readFile(_ path: String) -> FileRead {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT ? .absent : .unusable("cannot be read (\(String(cString: strerror(errno))))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return .unusable("not a regular file") }
+        guard let data = FileManager.default.contents(atPath: path) else { return .unusable("cannot be read") }
+        return .data(data)
+    }
+
+    /// Reads the partial result at `file` for `merge`.
+    ///
+    /// - Throws: `CommandFailure.usage` naming the file: missing, not a regular file, not JSON,
+    ///   or not a valid partial result (see ``init(json:file:)``).
+    public static func load(_ file: String) throws(CommandFailure) -> PartialResult {
+        let data: Data
+        switch readFile(file) {
+        case .absent: throw .usage("\(file): no such partial result")
+        case .unusable(let why): throw .usage("\(file): \(why)")
+        case .data(let bytes): data = bytes
+        }
+        let json: JSONValue
+        do { json = try JSON5.parse(String(decoding: data, as: UTF8.self)) } catch {
+            throw .usage("\(file): not valid JSON: \(error.description)")
+        }
+        return try PartialResult(json: json, file: file)
+    }
+
     /// What `--resume` may do with a saved file.
     public enum Reuse: Sendable {
         /// No file there: compute.
@@ -311,8 +348,12 @@ public struct PartialResult: Sendable {
     /// replications aside): written by this version, with a matching checksum, the same scenario
     /// hash, seed, replications and options, and the same metrics in every replication.
     public static func reusable(_ path: String, expected: PartialResult) -> Reuse {
-        guard FileManager.default.fileExists(atPath: path) else { return .absent }
-        guard let data = FileManager.default.contents(atPath: path) else { return .stale("cannot be read") }
+        let data: Data
+        switch readFile(path) {
+        case .absent: return .absent
+        case .unusable(let why): return .stale(why)
+        case .data(let bytes): data = bytes
+        }
         let json: JSONValue
         do { json = try JSON5.parse(String(decoding: data, as: UTF8.self)) } catch {
             return .stale("not valid JSON: \(error.description)")

@@ -158,6 +158,15 @@ import Testing
             "\(r.err)")
     }
 
+    @Test func aPartialThatIsNotARegularFileIsRefusedWithoutWaiting() throws {
+        let (dir, files) = try shards()
+        try FileManager.default.removeItem(atPath: files[0])
+        #expect(mkfifo(files[0], 0o600) == 0)
+        let r = merge(files, out: dir + "/m")
+        #expect(r.status == 2)
+        #expect(r.err.contains("\(files[0]): not a regular file"), "\(r.err)")
+    }
+
     struct Hostile: CustomTestStringConvertible, Sendable {
         var name: String
         var expected: String
