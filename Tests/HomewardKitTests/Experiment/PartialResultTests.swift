@@ -249,4 +249,88 @@ import Testing
         #expect(unchecked["deaths"]?.values == [b["deaths"], a["deaths"], c["deaths"]].map { $0 ?? -1 })
         #expect(Summary([a, b])["nelAdmissions"]?.values.map(\.isNaN) == [false, true])
     }
+
+    enum Step {
+        case key(String)
+        case index(Int)
+    }
+
+    /// Every path in `value`, depth first.
+    static func paths(_ value: JSONValue, _ prefix: [Step] = []) -> [[Step]] {
+        var all = [prefix]
+        if let o = value.objectValue {
+            for (k, v) in o { all += paths(v, prefix + [.key(k)]) }
+        } else if let a = value.arrayValue {
+            for (i, v) in a.enumerated() { all += paths(v, prefix + [.index(i)]) }
+        }
+        return all
+    }
+
+    /// `value` with the node at `path` replaced by `new` (or removed when `new` is nil).
+    static func replacing(_ value: JSONValue, at path: ArraySlice<Step>, with new: JSONValue?) -> JSONValue? {
+        guard let step = path.first else { return new }
+        switch (step, value) {
+        case (.key(let k), .object(let o)):
+            var pairs: [(String, JSONValue)] = []
+            for (key, v) in o {
+                if key != k {
+                    pairs.append((key, v))
+                } else if let changed = replacing(v, at: path.dropFirst(), with: new) {
+                    pairs.append((key, changed))
+                }
+            }
+            return .object(JSONObject(pairs))
+        case (.index(let i), .array(var a)):
+            if let changed = replacing(a[i], at: path.dropFirst(), with: new) {
+                a[i] = changed
+            } else {
+                a.remove(at: i)
+            }
+            return .array(a)
+        default: return value
+        }
+    }
+
+    /// Seeded property loop: a sealed partial file with one node replaced or removed, resealed or
+    /// not, is either refused with its name in the message or merged; nothing traps.
+    @Test func randomChangesToAPartialFileAreRefusedOrMergedNeverTrap() throws {
+        let scenario = try Fixtures.smallScenario()
+        let replications = (0..<2).map { (index: $0, metrics: Runner.replicate(scenario, seed: 5, replication: $0)) }
+        let partial = PartialResult(
+            scenarioName: "small", scenarioFile: "small.json5", scenarioHash: "0123456789abcdef", seed: 5,
+            totalReplications: 2, replications: replications, start: scenario.start, horizonDays: scenario.days,
+            warmupDays: scenario.warmupDays, options: PartialResult.Options(daily: false))
+        let original = partial.json
+        let back = try PartialResult.merge([("f.json", PartialResult(json: original, file: "f.json"))])
+        #expect(back.1 == replications.map(\.metrics))
+        let all = Self.paths(original).filter { !$0.isEmpty }
+        let replacements: [JSONValue?] = [
+            nil, .null, .bool(true), .number(-1), .number(0), .number(0.5), .number(3), .number(1e300),
+            .number(.nan), .number(-.infinity), .string("NaN"), .string(""), .array([]), .object(JSONObject()),
+        ]
+        let originalText = original.jsonText()
+        var rng = RandomStream(seed: 2026)
+        for _ in 0..<150 {
+            let path = all[Int.random(in: 0..<all.count, using: &rng)]
+            let new = replacements[Int.random(in: 0..<replacements.count, using: &rng)]
+            guard var o = Self.replacing(original, at: path[...], with: new)?.objectValue else { continue }
+            let edited = JSONValue.object(o).jsonText() != originalText
+            let resealed = Bool.random(using: &rng)
+            if resealed, o["checksum"] != nil {
+                o = JSONObject(o.filter { $0.key != "checksum" }.map { ($0.key, $0.value) })
+                o["checksum"] = .string(PartialResult.checksum(o))
+            }
+            do {
+                let (_, merged) = try PartialResult.merge([("f.json", PartialResult(json: .object(o), file: "f.json"))])
+                _ = try Summary(checking: merged)
+                // Accepted: unchanged, or a resealed change of one value into another (a checksum is
+                // not a signature).
+                #expect(!edited || resealed, "an edit was accepted at \(path)")
+            } catch let failure as CommandFailure {
+                #expect(
+                    failure.message.hasPrefix("f.json: ") || failure.message.hasPrefix("replications missing"),
+                    "\(failure.message)")
+            }
+        }
+    }
 }
