@@ -45,6 +45,7 @@ public final class EventLogStream {
     /// The end of the run (warm-up included) and the number of pathways, from the header.
     private let horizon: Double
     private let pathwayCount: Int
+    private let serviceCount: Int
 
     /// Replications read to their `end` so far.
     public private(set) var completeReplications = 0
@@ -73,6 +74,7 @@ public final class EventLogStream {
         bytesThroughCompleteReplications = source.headerBytes
         horizon = source.header.context.horizon
         pathwayCount = source.header.context.pathways.count
+        serviceCount = source.header.context.services.count
     }
 
     /// The next event and its replication; nil once the whole log has been read and found
@@ -130,6 +132,19 @@ public final class EventLogStream {
         }
         if event.kind == .medicallyOptimised && (event.detail < -1 || Int(event.detail) >= pathwayCount) {
             throw bad("pathway \(event.detail) of 'medicallyOptimised' is not in the header (it has \(pathwayCount))")
+        }
+        if event.kind == .leave && (event.detail < Destination.died || Int(event.detail) >= serviceCount) {
+            throw bad(
+                "destination \(event.detail) of 'leave' is neither home (-1), died (-2) nor a service of the header (it has \(serviceCount))"
+            )
+        }
+        // Capacity and end are the system's; every other event is a patient's, with a cohort.
+        let system = event.kind == .capacity || event.kind == .end
+        if system != (event.patient == Event.noPatient) {
+            throw bad("event '\(event.kind.name)' \(system ? "has a patient" : "has no patient")")
+        }
+        if !system && event.cohort < 0 {
+            throw bad("event '\(event.kind.name)' of patient \(event.patient) has no cohort")
         }
         previousTime = event.time
         expectedSequence += 1

@@ -196,7 +196,7 @@ import Testing
             for (i, t) in times.enumerated() {
                 add(t, UInt32(i), .enter, Int16(i % 3), Int16(i % 6), -1)
             }
-            add(horizon.nextDown, 0, .leave, 0, 2, Int32.min)
+            add(horizon.nextDown, 0, .edWait, 0, 2, Int32.min)
             add(horizon.nextDown, UInt32.max - 1, .delay, 2, 1, Int32.max)
             add(horizon, Event.noPatient, .capacity, -1, 5, 0)
             add(horizon, 7, .crisis, 1, -1, 1)

@@ -278,6 +278,44 @@ import Testing
             "\(message)")
     }
 
+    /// Fields of a CSV event row (names in the tiny log need no quotes).
+    func replacingField(_ line: inout String, _ index: Int, with value: String) {
+        var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[index] = value
+        line = fields.joined(separator: ",")
+    }
+
+    @Test func aLeaveToAServiceOutsideTheHeaderIsCorruptForEveryReader() throws {
+        let (lines, _) = try lines(.csv)
+        let i = try #require(lines.firstIndex { $0.contains(",leave,") })
+        let path = try editing(.csv, line: i) { replacingField(&$0, 7, with: "99") }
+        let message = try #require(bothRefuse(path))
+        #expect(
+            message.contains(
+                "line \(i + 1): destination 99 of 'leave' is neither home (-1), died (-2) nor a service of the header (it has 6)"
+            ), "\(message)")
+        // The activity export, which names the destination, refuses it too (it indexed the services).
+        #expect(throws: LogError.corrupt(message)) { try ActivityExport.csv(path: path, replication: 0) }
+    }
+
+    @Test func aPatientEventWithoutACohortIsCorruptForEveryReader() throws {
+        let (lines, _) = try lines(.csv)
+        let i = try #require(lines.firstIndex { $0.contains(",enter,") && !$0.contains(",enter,,") })
+        let path = try editing(.csv, line: i) { replacingField(&$0, 5, with: "") }
+        let message = try #require(bothRefuse(path))
+        #expect(message.contains("line \(i + 1): event 'enter' of patient "), "\(message)")
+        #expect(message.hasSuffix(" has no cohort"), "\(message)")
+        #expect(throws: LogError.corrupt(message)) { try ActivityExport.csv(path: path, replication: 0) }
+    }
+
+    @Test func aCapacityWithAPatientIsCorrupt() throws {
+        let (lines, _) = try lines(.csv)
+        let i = try #require(lines.firstIndex { $0.contains(",capacity,") })
+        let path = try editing(.csv, line: i) { replacingField(&$0, 4, with: "12") }
+        let message = try #require(bothRefuse(path))
+        #expect(message.contains("line \(i + 1): event 'capacity' has a patient"), "\(message)")
+    }
+
     // MARK: - Over-long lines
 
     @Test(arguments: [EventLogFormat.csv, .jsonLines])
