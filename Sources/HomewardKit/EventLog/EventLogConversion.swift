@@ -68,8 +68,9 @@ public struct EventLogInfo: Sendable {
     public var eventsPerReplication: [UInt64]
     public var patientsPerReplication: [Int]
     public var bytes: Int64
-    /// A binary log's container version, and the file id its blocks are bound to (version 2).
+    /// A binary log's container version (1 or 2); nil for the text formats.
     public var containerVersion: Int?
+    /// The file id, in hex, a version 2 binary log's blocks are bound to; nil otherwise.
     public var fileID: String?
 
     /// Reads the whole log at `path`.
