@@ -28,7 +28,9 @@ protocol EventRecordSource: AnyObject {
 /// memory, checking as it goes that the log is whole: every checksum (binary), every field,
 /// replications in order 0, 1, 2, ... each finished by its `end` at the end of the run,
 /// sequence numbers 0, 1, 2, ... with no gap, times that never decrease and never pass the end
-/// of the run, as many replications as the header says, and nothing missing at the end.
+/// of the run, pathways and destinations that are the header's, a patient and cohort on every
+/// event but `capacity` and `end`, as many replications as the header says, and nothing missing
+/// at the end.
 ///
 /// The format is detected from the file's first bytes, not its name.
 public final class EventLogStream {
@@ -42,7 +44,8 @@ public final class EventLogStream {
     private var expectedSequence: UInt64 = 0
     private var previousTime = 0.0
     private var ended = false
-    /// The end of the run (warm-up included) and the number of pathways, from the header.
+    /// The end of the run (warm-up included) and the numbers of pathways and services, from the
+    /// header.
     private let horizon: Double
     private let pathwayCount: Int
     private let serviceCount: Int
