@@ -77,15 +77,6 @@ enum EventsCommand {
         plan.input("the input log", input)
         plan.logs = [("events convert OUT", output)]
         try plan.claim()
-        if let i = realpath(input, nil) {
-            defer { free(i) }
-            if let o = realpath(output, nil) {
-                defer { free(o) }
-                if strcmp(i, o) == 0 {
-                    throw CommandFailure.usage("events convert: the output must not be the input ('\(output)')")
-                }
-            }
-        }
         let result = try EventLogConversion.convert(
             input: input, output: output, format: format, salvage: a.flag("salvage"))
         if let report = result.salvage { console.err(report.description + "\n") }

@@ -253,6 +253,13 @@ import Testing
         #expect(r.status == 2)
         #expect(r.err.contains("this output is the input log"), "\(r.err)")
         #expect(Self.text(dir + "/log.csv") == before)
+        #expect(link(dir + "/log.csv", dir + "/same.csv") == 0)
+        let converted = run(["events", "convert", dir + "/log.csv", dir + "/same.csv"])
+        #expect(converted.status == 2)
+        #expect(
+            converted.err.contains("events convert OUT \(dir)/same.csv: this output is the input log"),
+            "\(converted.err)")
+        #expect(Self.text(dir + "/log.csv") == before)
     }
 
     // MARK: Messages
