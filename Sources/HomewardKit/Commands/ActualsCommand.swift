@@ -200,7 +200,7 @@ enum ActualsCommand {
         var plan = OutputPlan()
         plan.scenario(scenarioPath)
         plan.input("the activity file", a.positional[1])
-        for input in OutputPlan.filesOfResults(directory) { plan.input("a file of the forecast", input) }
+        plan.input("the forecast", summaryPath)
         plan.folders = [
             ("--out", out, ["compare-actuals.csv", "compare-actuals-monthly.csv"] + SummaryFiles.names)
         ]

@@ -262,6 +262,28 @@ import Testing
         #expect(Self.text(dir + "/log.csv") == before)
     }
 
+    @Test func compareActualsDoesNotOverwriteTheForecastItReads() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let population = CalibrationTests.known
+        let forecast = dir + "/forecast"
+        let r = run([
+            "run", population, "--replications", "2", "--out", forecast, "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.err)")
+        let before = Self.text(forecast + "/summary.json")
+        // Into the forecast's own folder: refused, the forecast intact.
+        let same = run(["compare-actuals", forecast, CalibrationTests.activityPath, "--out", forecast])
+        #expect(same.status == 2)
+        #expect(same.err.contains("--out \(forecast)/summary.json: this output is the forecast"), "\(same.err)")
+        #expect(Self.text(forecast + "/summary.json") == before)
+        // Into the default folder inside it, twice: the second run replaces the first's files.
+        for _ in 0..<2 {
+            let again = run(["compare-actuals", forecast, CalibrationTests.activityPath, "--format", "csv"])
+            #expect(again.status == 0, "\(again.err)")
+        }
+        #expect(try ResultSet.verify(forecast + "/actuals") != .unmanaged)
+    }
+
     // MARK: Messages
 
     @Test func aFolderUnderAFileIsNamedWithoutFoundationText() throws {
