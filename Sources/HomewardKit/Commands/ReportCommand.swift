@@ -26,7 +26,7 @@ enum ReportCommand {
             throw CommandFailure.usage("report needs --html FILE (the only format in this version)\n\n" + usage)
         }
         var plan = OutputPlan()
-        for input in OutputPlan.filesOfResults(a.positional[0]) { plan.input("a results file", input) }
+        for input in OutputPlan.resultFiles(a.positional[0]) { plan.input("a results file", input) }
         plan.files = [("--html", file)]
         try plan.claim()
         try ResultSet.verify(a.positional[0], warning: console)

@@ -94,8 +94,16 @@ public struct OutputPlan {
         return chain
     }
 
-    /// The regular files in `directory` and in its immediate subfolders (the files of a results
-    /// folder a command reads).
+    /// The files of the results folder `directory` that a reader reads: those its manifest
+    /// lists (and the manifest), or, in a folder without one, its `.json` and `.csv` files and
+    /// those of its immediate subfolders. (Not any other file, such as an earlier report.)
+    static func resultFiles(_ directory: String) -> [String] {
+        let listed = ResultSet.listedFiles(directory)
+        if !listed.isEmpty { return listed.map { directory + "/" + $0 } + [directory + "/" + ResultSet.manifestName] }
+        return filesOfResults(directory).filter { $0.hasSuffix(".json") || $0.hasSuffix(".csv") }
+    }
+
+    /// The regular files in `directory` and in its immediate subfolders.
     static func filesOfResults(_ directory: String) -> [String] {
         let manager = FileManager.default
         var files: [String] = []

@@ -284,6 +284,18 @@ import Testing
         #expect(try ResultSet.verify(forecast + "/actuals") != .unmanaged)
     }
 
+    @Test func reportDoesNotOverwriteAResultFileButMayReplaceAnEarlierReport() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let small = try Self.scenario(in: dir)
+        #expect(run(["run", small, "--replications", "2", "--out", dir + "/out", "--quiet"]).status == 0)
+        let before = Self.text(dir + "/out/summary.csv")
+        let r = run(["report", dir + "/out", "--html", dir + "/out/summary.csv"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("--html \(dir)/out/summary.csv: this output is a results file"), "\(r.err)")
+        #expect(Self.text(dir + "/out/summary.csv") == before)
+        for _ in 0..<2 { #expect(run(["report", dir + "/out", "--html", dir + "/out/report.html"]).status == 0) }
+    }
+
     // MARK: Messages
 
     @Test func aFolderUnderAFileIsNamedWithoutFoundationText() throws {
