@@ -2,4 +2,6 @@
 import Foundation
 import HomewardKit
 
+// Ctrl-C and SIGTERM remove unfinished files and exit 130 / 143 (see Output/OutputRegistry.swift).
+OutputRegistry.installInterruptHandlers()
 exit(HomewardCLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -121,6 +121,14 @@ enum ActualsCommand {
         let to = try date(a, "to")
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let path = a.positional[0]
+        let out =
+            a.value("out") ?? "results/actuals-\(RunCommand.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
+        var plan = OutputPlan()
+        plan.scenario(scenarioPath)
+        plan.input("the activity file", path)
+        plan.folders = [("--out", out, SummaryFiles.names)]
+        if let events = a.value("events") { plan.logs = [("--events", events)] }
+        try plan.claim()
         let (events, activity, start, end) = try project(
             activityPath: path, scenario: loaded.scenario, from: from, to: to)
         warnings(activity, console)
@@ -143,8 +151,6 @@ enum ActualsCommand {
                 ("delaysWithoutReason", .number(Double(activity.delaysWithoutReason))),
                 ("replications", .number(1)),
             ]))
-        let out =
-            a.value("out") ?? "results/actuals-\(RunCommand.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
         try SummaryFiles.write(summary, manifest: manifest, to: out)
         switch format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
@@ -174,6 +180,7 @@ enum ActualsCommand {
         guard HTMLReport.exists(summaryPath) else {
             throw CommandFailure.usage("\(directory): no summary.json (give the folder that 'homeward run' wrote)")
         }
+        try ResultSet.verify(directory, warning: console)
         let forecast = try RunResults(try HTMLReport.load(summaryPath), file: summaryPath)
         guard
             let scenarioPath = a.value("population") ?? a.value("scenario")
@@ -189,24 +196,31 @@ enum ActualsCommand {
                 "\(summaryPath): the manifest lacks the measured period ('start' and 'horizonDays')")
         }
         let loaded = try ScenarioLoader.load(path: scenarioPath)
+        let out = a.value("out") ?? directory + "/actuals"
+        var plan = OutputPlan()
+        plan.scenario(scenarioPath)
+        plan.input("the activity file", a.positional[1])
+        plan.input("the forecast", summaryPath)
+        plan.folders = [
+            ("--out", out, ["compare-actuals.csv", "compare-actuals-monthly.csv"] + SummaryFiles.names)
+        ]
+        try plan.claim()
         let to = start.adding(days: Int(days))
         let (events, activity, _, _) = try project(
             activityPath: a.positional[1], scenario: loaded.scenario, from: start, to: to)
         warnings(activity, console)
         let actual = events.metrics()
         let comparison = ActualsComparison(forecast: forecast, actual: actual)
-        let out = a.value("out") ?? directory + "/actuals"
-        try AtomicFile.makeDirectory(out)
-        try AtomicFile.write(comparison.csv, to: out + "/compare-actuals.csv")
-        try AtomicFile.write(comparison.monthlyCSV, to: out + "/compare-actuals-monthly.csv")
-        try SummaryFiles.write(
-            Summary([actual]),
-            manifest: .object(
-                JSONObject([
-                    ("actualsOf", .string(a.positional[1])), ("start", .string(start.description)),
-                    ("horizonDays", .number(days)),
-                ])),
-            to: out)
+        var set = ResultSet(directory: out)
+        set.add("compare-actuals.csv", comparison.csv)
+        set.add("compare-actuals-monthly.csv", comparison.monthlyCSV)
+        let actualsManifest = JSONValue.object(
+            JSONObject([
+                ("actualsOf", .string(a.positional[1])), ("start", .string(start.description)),
+                ("horizonDays", .number(days)),
+            ]))
+        for file in SummaryFiles.files(Summary([actual]), manifest: actualsManifest) { set.add(file.name, file.text) }
+        try set.commit()
         if format == "csv" {
             console.out(comparison.csv)
             return 0

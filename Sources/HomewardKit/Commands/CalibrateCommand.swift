@@ -33,6 +33,11 @@ enum CalibrateCommand {
         }
         let scenarioPath = try ActualsCommand.populationPath(a, command: "calibrate", help: help)
         let loaded = try ScenarioLoader.load(path: scenarioPath)
+        var plan = OutputPlan()
+        plan.scenario(scenarioPath)
+        plan.input("the activity file", a.positional[0])
+        if let out = a.value("out") { plan.files = [("--out", out)] }
+        try plan.claim()
         let (events, activity, from, to) = try ActualsCommand.project(
             activityPath: a.positional[0], scenario: loaded.scenario, from: try ActualsCommand.date(a, "from"),
             to: try ActualsCommand.date(a, "to"))

@@ -23,6 +23,18 @@ enum CheckCommand {
             do { loaded.append(try ScenarioLoader.load(path: file)) } catch { problems += error.issues }
         }
         if !problems.isEmpty { throw ScenarioError(issues: problems) }
+        var plan = OutputPlan()
+        for l in loaded { plan.scenario(l.file) }
+        let scenarioFolders = loaded.indices.map { uniqueFolder(loaded[$0].file, index: $0, all: loaded.map(\.file)) }
+        plan.folders = [
+            (
+                "--out", out,
+                ["check.csv"]
+                    + scenarioFolders.flatMap { f in (SummaryFiles.names + ["replications.json"]).map { f + "/" + $0 } }
+            )
+        ]
+        if let junit = a.value("junit") { plan.files = [("--junit", junit)] }
+        try plan.claim()
 
         var suites: [JUnitReport.Suite] = []
         var anyMissed = false
@@ -104,8 +116,9 @@ enum CheckCommand {
                 ])
             }
         }
-        try AtomicFile.makeDirectory(out)
-        try AtomicFile.write(csv, to: out + "/check.csv")
+        var set = ResultSet(directory: out)
+        set.add("check.csv", csv)
+        try set.commit()
         if let junit = a.value("junit") {
             let directory = (junit as NSString).deletingLastPathComponent
             if !directory.isEmpty { try AtomicFile.makeDirectory(directory) }

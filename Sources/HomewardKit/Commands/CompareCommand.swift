@@ -27,6 +27,20 @@ enum CompareCommand {
         let replications = requestedReplications ?? max(base.replications, 2)
         let seed = requestedSeed ?? base.seed
         let options = RunOptions(replications: replications, seed: seed, threads: threads)
+        let out = a.value("out") ?? "results/compare-\(RunCommand.baseName(a.positional[0]))"
+        let folders = loaded.map { RunCommand.baseName($0.file) }
+        // Files of the same name from different folders get their position as a suffix.
+        let unique = folders.enumerated().map { i, f in folders.filter { $0 == f }.count > 1 ? "\(f)-\(i)" : f }
+        var plan = OutputPlan()
+        for file in a.positional { plan.scenario(file) }
+        plan.folders = [
+            (
+                "--out", out,
+                ["compare.json", "compare.csv"] + unique.flatMap { u in SummaryFiles.names.map { u + "/" + $0 } }
+            )
+        ]
+        if let html = a.value("html") { plan.files = [("--html", html)] }
+        try plan.claim()
         let bar = ProgressBar(
             total: replications * loaded.count, label: "replications", console: console, quiet: a.flag("quiet"))
         var runs: [[ReplicationMetrics]] = []
@@ -36,8 +50,6 @@ enum CompareCommand {
         }
         let names = loaded.map(\.scenario.name)
         let comparison = Comparison(names: names, runs: runs)
-        let out = a.value("out") ?? "results/compare-\(RunCommand.baseName(a.positional[0]))"
-        try AtomicFile.makeDirectory(out)
         let manifest = JSONValue.object(
             JSONObject([
                 ("homewardVersion", .string(Homeward.version)), ("seed", .number(Double(seed))),
@@ -58,14 +70,15 @@ enum CompareCommand {
         let json =
             JSONValue.object(JSONObject([("manifest", manifest), ("comparison", comparison.json)])).jsonText(
                 pretty: true) + "\n"
-        try AtomicFile.write(json, to: out + "/compare.json")
-        try AtomicFile.write(comparison.csv, to: out + "/compare.csv")
-        let folders = loaded.map { RunCommand.baseName($0.file) }
-        for (i, (folder, run)) in zip(folders, runs).enumerated() {
-            // Files of the same name from different folders get their position as a suffix.
-            let unique = folders.filter { $0 == folder }.count > 1 ? "\(folder)-\(i)" : folder
-            try SummaryFiles.write(Summary(run), manifest: manifest, to: out + "/" + unique)
+        var set = ResultSet(directory: out)
+        set.add("compare.json", json)
+        set.add("compare.csv", comparison.csv)
+        for (folder, run) in zip(unique, runs) {
+            for file in SummaryFiles.files(Summary(run), manifest: manifest) {
+                set.add(folder + "/" + file.name, file.text)
+            }
         }
+        try set.commit()
         try writeReport(a.value("html"), from: out, console)
         switch format {
         case "json": console.out(json)

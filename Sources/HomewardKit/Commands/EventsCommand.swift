@@ -15,7 +15,7 @@ enum EventsCommand {
         convert   Rewrites the log IN in another format: the one OUT's extension implies (.jsonl,
                   .csv, anything else binary) or --to. Lossless: replaying OUT gives the same
                   summary as IN, to the last digit. IN is checked as it is read; OUT is written
-                  to OUT.tmp and renamed when complete. With --salvage, a damaged IN gives an OUT
+                  to a temporary beside it, renamed when complete. With --salvage, a damaged IN gives an OUT
                   with the replications that are whole before the damage, and a warning of what
                   was lost.
         info      Reads the whole log, checking every checksum, block's place, field, sequence
@@ -47,6 +47,10 @@ enum EventsCommand {
             throw CommandFailure.usage("events activity needs a log and an output file\n\n" + help)
         }
         let replication = try a.integer("replication", min: 0, max: Int(Int32.max)) ?? 0
+        var plan = OutputPlan()
+        plan.input("the input log", a.positional[0])
+        plan.files = [("events activity OUT", a.positional[1])]
+        try plan.claim()
         let csv = try ActivityExport.csv(path: a.positional[0], replication: replication)
         try AtomicFile.write(csv, to: a.positional[1])
         if !a.flag("quiet") {
@@ -70,15 +74,10 @@ enum EventsCommand {
             format = f
         }
         let (input, output) = (a.positional[0], a.positional[1])
-        if let i = realpath(input, nil) {
-            defer { free(i) }
-            if let o = realpath(output, nil) {
-                defer { free(o) }
-                if strcmp(i, o) == 0 {
-                    throw CommandFailure.usage("events convert: the output must not be the input ('\(output)')")
-                }
-            }
-        }
+        var plan = OutputPlan()
+        plan.input("the input log", input)
+        plan.logs = [("events convert OUT", output)]
+        try plan.claim()
         let result = try EventLogConversion.convert(
             input: input, output: output, format: format, salvage: a.flag("salvage"))
         if let report = result.salvage { console.err(report.description + "\n") }
@@ -135,6 +134,12 @@ enum EventLogReplayCommand {
             throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
         }
         let path = a.positional[0]
+        if let out = a.value("out") {
+            var plan = OutputPlan()
+            plan.input("the input log", path)
+            plan.folders = [("--out", out, SummaryFiles.names)]
+            try plan.claim()
+        }
         let replay = try EventLogReader.replay(path: path, salvage: a.flag("salvage"))
         let header = replay.header
         if let report = replay.salvage { console.err(report.description + "\n") }

@@ -15,6 +15,13 @@ public enum HomewardCLI {
             console.out(text)
             return 0
         }
+        // The command's output locks are held until it returns (see Output/).
+        let session = OutputSession(command: args)
+        defer { session.close() }
+        return OutputSession.$current.withValue(session) { run(command, rest, console) }
+    }
+
+    static func run(_ command: String, _ rest: [String], _ console: Console) -> Int32 {
         do {
             switch command {
             case "run": return try RunCommand.run(rest, console)
@@ -144,6 +151,16 @@ enum RunCommand {
         }
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
+        let out =
+            a.value("out") ?? "results/\(baseName(a.positional[0]))"
+            + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
+        var plan = OutputPlan()
+        plan.scenario(a.positional[0])
+        if let census = a.value("census-from") { plan.input("the activity file", census) }
+        plan.folders = [("--out", out, shard == nil ? SummaryFiles.names : ["partial.json"])]
+        if let events = a.value("events") { plan.logs = [("--events", events)] }
+        if let html = a.value("html") { plan.files = [("--html", html)] }
+        try plan.claim()
         var options = RunOptions(
             replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
         options.recordDaily = a.flag("daily") || a.value("html") != nil  // the report's fan charts need them
@@ -160,9 +177,6 @@ enum RunCommand {
         } else {
             result = try Runner.run(loaded, options: options) { bar.update($0) }
         }
-        let out =
-            a.value("out") ?? "results/\(baseName(a.positional[0]))"
-            + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
         if let shard {
             let s = loaded.scenario
             let partial = PartialResult(
@@ -252,6 +266,10 @@ enum MergeCommand {
                 ? path + "/partial.json" : path
             parts.append((file, try PartialResult.load(file)))
         }
+        var plan = OutputPlan()
+        for part in parts { plan.input("the partial result", part.file) }
+        plan.folders = [("--out", out, SummaryFiles.names)]
+        try plan.claim()
         let (whole, replications) = try PartialResult.merge(parts)
         let summary = Summary(replications)
         let manifest = JSONValue.object(

@@ -25,6 +25,11 @@ enum ReportCommand {
         guard let file = a.value("html"), !file.isEmpty else {
             throw CommandFailure.usage("report needs --html FILE (the only format in this version)\n\n" + usage)
         }
+        var plan = OutputPlan()
+        for input in OutputPlan.resultFiles(a.positional[0]) { plan.input("a results file", input) }
+        plan.files = [("--html", file)]
+        try plan.claim()
+        try ResultSet.verify(a.positional[0], warning: console)
         let html = try HTMLReport.build(resultsDirectory: a.positional[0])
         try AtomicFile.write(html, to: file)
         if !a.flag("quiet") { console.out("Report written to \(file)\n") }

@@ -23,6 +23,18 @@ enum SchemesCommand {
         }
         if s.schemes.count > 1 { variants.append(("all schemes together", s)) }
         let all = [("without schemes", s.keepingSchemes([]))] + variants
+        let out = a.value("out") ?? "results/schemes-\(RunCommand.baseName(a.positional[0]))"
+        let folders = all.map { $0.0.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
+        var plan = OutputPlan()
+        plan.scenario(a.positional[0])
+        plan.folders = [
+            (
+                "--out", out,
+                ["schemes.json", "schemes.csv"] + folders.flatMap { f in SummaryFiles.names.map { f + "/" + $0 } }
+            )
+        ]
+        if let html = a.value("html") { plan.files = [("--html", html)] }
+        try plan.claim()
         let bar = ProgressBar(
             total: all.count * replications, label: "replications", console: console, quiet: a.flag("quiet"))
         var runs: [[ReplicationMetrics]] = []
@@ -36,8 +48,6 @@ enum SchemesCommand {
         }
         let evaluation = SchemeEvaluation(
             scenarioName: s.name, base: runs[0], options: zip(variants, runs.dropFirst()).map { ($0.name, $1) })
-        let out = a.value("out") ?? "results/schemes-\(RunCommand.baseName(a.positional[0]))"
-        try AtomicFile.makeDirectory(out)
         let manifest = JSONValue.object(
             JSONObject([
                 ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(loaded.file)),
@@ -46,16 +56,19 @@ enum SchemesCommand {
                 ("generator", .string(Homeward.generator)),
                 ("commonRandomNumbers", .bool(true)),
             ]))
-        try AtomicFile.write(
+        var set = ResultSet(directory: out)
+        set.add(
+            "schemes.json",
             JSONValue.object(JSONObject([("manifest", manifest), ("evaluation", evaluation.json)])).jsonText(
-                pretty: true) + "\n",
-            to: out + "/schemes.json")
-        try AtomicFile.write(evaluation.csv, to: out + "/schemes.csv")
-        for (name, run) in zip(all.map(\.0), runs) {
-            let folder = out + "/" + name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-            try SummaryFiles.write(
-                Summary(run), manifest: manifest, to: folder, context: SummaryFiles.Context(scenario: s))
+                pretty: true) + "\n")
+        set.add("schemes.csv", evaluation.csv)
+        for (folder, run) in zip(folders, runs) {
+            for file in SummaryFiles.files(Summary(run), manifest: manifest, context: SummaryFiles.Context(scenario: s))
+            {
+                set.add(folder + "/" + file.name, file.text)
+            }
         }
+        try set.commit()
         try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(evaluation.csv)

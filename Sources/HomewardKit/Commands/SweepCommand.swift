@@ -66,6 +66,11 @@ enum SweepCommand {
         let replications = requestedReplications ?? max(loaded.scenario.replications, 2)
         let seed = requestedSeed ?? loaded.scenario.seed
         let out = a.value("out") ?? "results/sweep-\(RunCommand.baseName(file))"
+        var plan = OutputPlan()
+        plan.scenario(file)
+        plan.folders = [("--out", out, ["sweep.csv", "sweep.json"])]
+        if let html = a.value("html") { plan.files = [("--html", html)] }
+        try plan.claim()
         try AtomicFile.makeDirectory(out + "/points")
 
         // Run (or reuse) this shard's points; each point is saved as soon as it is done.
@@ -132,7 +137,6 @@ enum SweepCommand {
             return 0
         }
         let result = SweepResult(sweep: sweep, points: points, runs: runs)
-        try AtomicFile.write(result.csv, to: out + "/sweep.csv")
         var verdictLine: String?
         var verdicts: [Target.Verdict] = []
         if let target {
@@ -145,10 +149,14 @@ enum SweepCommand {
                 verdictLine = "No point in the grid meets \(target)."
             }
         }
-        try AtomicFile.write(
+        var set = ResultSet(directory: out)
+        set.add("sweep.csv", result.csv)
+        set.add(
+            "sweep.json",
             sweepJSON(
                 result, target: target, verdicts: verdicts, verdict: verdictLine, seed: seed,
-                replications: replications, file: file), to: out + "/sweep.json")
+                replications: replications, file: file))
+        try set.commit()
         try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(result.csv)

@@ -16,6 +16,10 @@ enum VerifyCommand {
                 "\(dir)/verification: no verification cases here (run from the repository, or give --scenarios DIR)")
         }
         let full = !a.flag("quick")
+        var plan = OutputPlan()
+        for input in OutputPlan.filesOfResults(dir + "/verification") { plan.input("a verification case", input) }
+        if let file = a.value("csv") { plan.files = [("--csv", file)] }
+        try plan.claim()
         let checks: [VerificationSuite.Check]
         do {
             checks = try VerificationSuite.run(scenarios: dir, full: full, threads: threads) { name in

@@ -13,11 +13,16 @@ enum WarmupCommand {
         let window = try a.integer("window", min: 1, max: 365) ?? 7
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let s = loaded.scenario
+        let out = a.value("out") ?? "results/warmup-\(RunCommand.baseName(a.positional[0]))"
+        var plan = OutputPlan()
+        plan.scenario(a.positional[0])
+        plan.folders = [("--out", out, ["warmup.csv"])]
+        try plan.claim()
         let analysis = WarmupAnalysis.run(
             s, seed: requestedSeed ?? s.seed, replications: replications, threads: threads, halfWindow: window)
-        let out = a.value("out") ?? "results/warmup-\(RunCommand.baseName(a.positional[0]))"
-        try AtomicFile.makeDirectory(out)
-        try AtomicFile.write(analysis.csv, to: out + "/warmup.csv")
+        var set = ResultSet(directory: out)
+        set.add("warmup.csv", analysis.csv)
+        try set.commit()
         let rows = analysis.series.map { series -> [String] in
             [
                 series.name, series.suggestedDays.map { "\($0) days" } ?? "does not settle",

@@ -16,7 +16,7 @@ public enum EventLogConversion {
 
     /// Converts the log at `input` into `output`, in `format` (by default the one `output`'s
     /// extension implies). The input is read as a stream and checked throughout; the output is
-    /// written to `OUTPUT.tmp` and renamed only when the whole input has been read, so a
+    /// written to an exclusive temporary beside it (see `SafeFile`) and renamed only when the whole input has been read, so a
     /// damaged input leaves nothing behind.
     ///
     /// With `salvage`, a damaged input gives an output holding the replications that are

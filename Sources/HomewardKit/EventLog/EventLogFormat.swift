@@ -133,13 +133,72 @@ extension EventLogWriter {
     }
 }
 
-/// Writes a whole log (prologue, events of each replication in order, epilogue) to
-/// `PATH.tmp`, and renames it to `PATH` when finished: a failed write leaves nothing under the
-/// final name.
+/// Where a log is written while it is being written: an exclusive temporary beside the target
+/// (renamed over it at the end), or the target itself when it is a character device or a named
+/// pipe (streamed in place; the node is never replaced). See `SafeFile`.
+struct EventLogDestination {
+    let path: String
+    /// The temporary file, or nil when the target is written in place.
+    let temporary: String?
+    let output: EventLogOutput
+
+    /// Opens the destination of a log at `path`.
+    ///
+    /// - Throws: `LogError.io` when `path` is a symbolic link, a folder, a socket or a block
+    ///   device, or cannot be written. (Commands refuse the first kinds earlier, with exit 2.)
+    init(path: String) throws(LogError) {
+        self.path = path
+        do throws(CommandFailure) {
+            try OutputTarget.check(path)
+            if OutputTarget.of(path).writtenInPlace {
+                temporary = nil
+                output = EventLogOutput(descriptor: try SafeFile.openInPlace(path), path: path)
+            } else {
+                try OutputSession.current?.hold(path, isFolder: false)
+                let (fd, temporary) = try SafeFile.createTemporary(for: path)
+                self.temporary = temporary
+                output = EventLogOutput(descriptor: fd, path: temporary)
+            }
+        } catch {
+            throw LogError.io(error.message)
+        }
+    }
+
+    /// Closes the output and, for a temporary, `fsync`s it and renames it over the target.
+    func commit() throws(LogError) {
+        if let temporary, output.failure == nil, fsync(output.fd) != 0, errno != EINVAL {
+            let reason = SafeFile.reason(errno)
+            try? output.close()
+            throw LogError.io("cannot write event log '\(path)': \(reason)")
+        }
+        try output.close()
+        guard let temporary else {
+            OutputRegistry.shared.finished(path)
+            return
+        }
+        do throws(CommandFailure) {
+            try SafeFile.rename(temporary, over: path)
+        } catch {
+            throw LogError.io(error.message)
+        }
+        OutputRegistry.shared.finished(path)
+    }
+
+    /// Closes the output and removes the temporary (a device or pipe keeps what it was sent).
+    func abandon() {
+        try? output.close()
+        if let temporary { OutputRegistry.shared.remove(temporary) }
+    }
+}
+
+/// Writes a whole log (prologue, events of each replication in order, epilogue) to an exclusive
+/// temporary beside `PATH` (`.NAME.RANDOM.tmp`), and renames it to `PATH` when finished: a
+/// failed write leaves nothing under the final name. A character device or named pipe at
+/// `PATH` is written in place instead.
 public final class EventLogFileWriter {
     public let path: String
     public let format: EventLogFormat
-    let temporary: String
+    let destination: EventLogDestination
     let header: EventLogHeader
     var writer: any EventLogWriter
     var replication = -1
@@ -151,10 +210,9 @@ public final class EventLogFileWriter {
         self.header = header
         let format = format ?? EventLogFormat.forPath(path)
         self.format = format
-        temporary = path + ".tmp"
-        let output = try EventLogOutput(creating: temporary)
-        output.write(format.prologue(header))
-        writer = format.writer(output: output, header: header, replication: 0)
+        destination = try EventLogDestination(path: path)
+        destination.output.write(format.prologue(header))
+        writer = format.writer(output: destination.output, header: header, replication: 0)
     }
 
     deinit { if !done { abandon() } }
@@ -176,15 +234,10 @@ public final class EventLogFileWriter {
             format.epilogue(
                 replications: header.replications, events: writer.eventsWritten, blocks: writer.blocksWritten))
         do {
-            try output.close()
+            try destination.commit()
         } catch {
             abandon()
             throw error
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            abandon()
-            throw LogError.io("cannot write event log '\(path)': \(reason)")
         }
         done = true
     }
@@ -192,8 +245,7 @@ public final class EventLogFileWriter {
     /// Gives up: removes the temporary file.
     public func abandon() {
         done = true
-        try? writer.output.close()
-        unlink(temporary)
+        destination.abandon()
     }
 
     public var eventsWritten: UInt64 { writer.eventsWritten }
@@ -202,16 +254,19 @@ public final class EventLogFileWriter {
 
 /// Joins per-replication parts written in parallel into one log, in replication order, as soon
 /// as each part and all those before it are finished (so the joining overlaps the simulation of
-/// later replications). The log is written to `PATH.tmp` and renamed to `PATH` at the end.
+/// later replications). The log is written to an exclusive temporary and renamed to `PATH` at
+/// the end (or streamed in place to a device or named pipe); the parts are exclusive
+/// temporaries beside `PATH` (in the system's temporary folder when `PATH` is a device or pipe).
 final class EventLogAssembler: @unchecked Sendable {
     let path: String
     let format: EventLogFormat
     let header: EventLogHeader
-    let temporary: String
-    let output: EventLogOutput
+    let destination: EventLogDestination
+    var output: EventLogOutput { destination.output }
     let count: Int
     private let lock = NSLock()
     private var finished: [(events: UInt64, blocks: UInt64)?]
+    private var parts: [String?]
     private var next = 0
     private var draining = false
     private var events: UInt64 = 0
@@ -222,14 +277,25 @@ final class EventLogAssembler: @unchecked Sendable {
         self.header = header
         self.format = format
         self.count = parts
-        temporary = path + ".tmp"
-        output = try EventLogOutput(creating: temporary)
-        output.write(format.prologue(header))
+        destination = try EventLogDestination(path: path)
+        destination.output.write(format.prologue(header))
         finished = Array(repeating: nil, count: parts)
+        self.parts = Array(repeating: nil, count: parts)
     }
 
-    /// Where part `slot` is written.
-    func partPath(_ slot: Int) -> String { "\(path).part\(slot).tmp" }
+    /// Creates the file of part `slot` (an exclusive temporary, `.NAME.partN.RANDOM.tmp`).
+    func makePart(_ slot: Int) throws(LogError) -> EventLogOutput {
+        let folder = destination.temporary == nil ? NSTemporaryDirectory() : nil
+        do throws(CommandFailure) {
+            let (fd, part) = try SafeFile.createTemporary(for: path, tag: "part\(slot)", in: folder)
+            lock.lock()
+            parts[slot] = part
+            lock.unlock()
+            return EventLogOutput(descriptor: fd, path: part)
+        } catch {
+            throw LogError.io(error.message)
+        }
+    }
 
     /// Part `slot` is complete: appends it, and any complete parts after it, if all parts before
     /// it are in. Only one thread appends at a time; the others just leave their part.
@@ -246,9 +312,12 @@ final class EventLogAssembler: @unchecked Sendable {
             next += 1
             self.events += part.events
             self.blocks += part.blocks
+            let file = parts[slot]
             lock.unlock()
-            output.append(contentsOf: partPath(slot))
-            unlink(partPath(slot))
+            if let file {
+                output.append(contentsOf: file)
+                OutputRegistry.shared.remove(file)
+            }
             lock.lock()
         }
         draining = false
@@ -260,22 +329,19 @@ final class EventLogAssembler: @unchecked Sendable {
         precondition(next == count, "every part must be delivered before finish")
         output.write(format.epilogue(replications: header.replications, events: events, blocks: blocks))
         do {
-            try output.close()
+            try destination.commit()
         } catch {
             abandon()
             throw error
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            abandon()
-            throw LogError.io("cannot write event log '\(path)': \(reason)")
         }
     }
 
     /// Removes the temporary log and every part.
     func abandon() {
-        try? output.close()
-        unlink(temporary)
-        for slot in 0..<count { unlink(partPath(slot)) }
+        destination.abandon()
+        lock.lock()
+        let files = parts.compactMap { $0 }
+        lock.unlock()
+        for file in files { OutputRegistry.shared.remove(file) }
     }
 }

@@ -13,10 +13,16 @@ public final class EventLogOutput: @unchecked Sendable {
     /// Creates (or truncates) the file at `path`.
     public init(creating path: String) throws(LogError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw LogError.io("cannot create event log '\(path)': \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Takes over `descriptor`, open for writing (named `path` in messages); see `SafeFile`.
+    init(descriptor: Int32, path: String) {
+        self.path = path
+        fd = descriptor
     }
 
     deinit { if !closed { _ = Foundation.close(fd) } }

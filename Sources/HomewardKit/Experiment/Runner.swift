@@ -120,7 +120,7 @@ public enum Runner {
         let log = try options.eventsPath.map { (path: String) throws(LogError) -> EventLogAssembler in
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
-                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                do throws(CommandFailure) { try SafeFile.makeDirectory(directory) } catch { throw .io(error.message) }
             }
             let header = EventLogHeader(
                 context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)
@@ -181,7 +181,7 @@ public enum Runner {
         _: W.Type, _ scenario: Scenario, _ options: RunOptions, _ rep: Int, _ slot: Int, _ projection: Projection,
         _ log: EventLogAssembler
     ) throws(LogError) -> (ReplicationMetrics, String?) {
-        let output = try EventLogOutput(creating: log.partPath(slot))
+        let output = try log.makePart(slot)
         var simulation = Simulation(
             scenario: scenario, seed: options.seed, replication: rep,
             sink: Tee(projection, W(output: output, header: log.header, replication: rep)))

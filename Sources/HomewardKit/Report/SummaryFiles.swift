@@ -1,35 +1,5 @@
 import Foundation
 
-/// Writes result files atomically: to a temporary file beside the target, then renamed, so a
-/// failed or interrupted run never leaves a half-written result.
-public enum AtomicFile {
-    public static func write(_ text: String, to path: String) throws(LogError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            // rename(2) replaces the target atomically on the same file system.
-            guard rename(temporary.path, url.path) == 0 else {
-                throw LogError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
-            }
-        } catch let error as LogError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw LogError.io("cannot write '\(path)': \(error.localizedDescription)")
-        }
-    }
-
-    public static func makeDirectory(_ path: String) throws(LogError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw LogError.io("cannot create directory '\(path)': \(error.localizedDescription)")
-        }
-    }
-}
-
 /// The result files of a run: `summary.json`, `summary.csv` and `monthly.csv`.
 public enum SummaryFiles {
     /// What a run's result files describe beyond the numbers: the scenario's start (for daily
@@ -111,18 +81,31 @@ public enum SummaryFiles {
         return rows.joined()
     }
 
-    /// Writes the result files into `directory` (and `daily.csv` when there are daily series).
-    public static func write(_ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil)
-        throws(LogError)
+    /// The names of the files `write` may write.
+    public static let names = ["summary.json", "daily.csv", "summary.csv", "monthly.csv"]
+
+    /// The result files of `summary` with their names: `summary.json`, `summary.csv`,
+    /// `monthly.csv`, and `daily.csv` when there are daily series (and a context for dates).
+    public static func files(_ summary: Summary, manifest: JSONValue, context: Context? = nil)
+        -> [(name: String, text: String)]
     {
-        try AtomicFile.makeDirectory(directory)
-        try AtomicFile.write(
-            summaryJSON(summary, manifest: manifest, context: context), to: directory + "/summary.json")
-        if let context, !summary.daily.isEmpty {
-            try AtomicFile.write(dailyCSV(summary, start: context.start), to: directory + "/daily.csv")
-        }
-        try AtomicFile.write(summaryCSV(summary), to: directory + "/summary.csv")
-        try AtomicFile.write(monthlyCSV(summary), to: directory + "/monthly.csv")
+        var files = [("summary.json", summaryJSON(summary, manifest: manifest, context: context))]
+        if let context, !summary.daily.isEmpty { files.append(("daily.csv", dailyCSV(summary, start: context.start))) }
+        files.append(("summary.csv", summaryCSV(summary)))
+        files.append(("monthly.csv", monthlyCSV(summary)))
+        return files
+    }
+
+    /// Writes the result files into `directory` as one `ResultSet` (with its manifest
+    /// `homeward-results.json`): a kill at any instant leaves the old files or the new ones.
+    ///
+    /// - Throws: `CommandFailure` (see `ResultSet.commit()`).
+    public static func write(_ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil)
+        throws(CommandFailure)
+    {
+        var set = ResultSet(directory: directory)
+        for file in files(summary, manifest: manifest, context: context) { set.add(file.name, file.text) }
+        try set.commit()
     }
 }
 

@@ -22,6 +22,7 @@ public enum HTMLReport {
         guard isDirectory.boolValue else {
             throw .usage("\(dir): not a directory (give the folder that run, compare or sweep wrote, not a file in it)")
         }
+        _ = try ResultSet.verify(dir)
         if exists(dir + "/sweep.json") { return try sweepReport(try load(dir + "/sweep.json"), directory: dir) }
         if exists(dir + "/compare.json") { return try compareReport(try load(dir + "/compare.json"), directory: dir) }
         if exists(dir + "/schemes.json") { return try schemesReport(try load(dir + "/schemes.json"), directory: dir) }

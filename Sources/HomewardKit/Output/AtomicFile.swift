@@ -1,0 +1,26 @@
+import Foundation
+
+/// Writes a single output file whole, or not at all (see `SafeFile` for how).
+///
+/// A missing or regular target is written to an exclusive temporary beside it and renamed over
+/// it; a character device or named pipe is written in place; a symbolic link, a folder, a
+/// socket or a block device is refused. For several files that belong together, use
+/// `ResultSet`.
+public enum AtomicFile {
+    /// Writes `text` (UTF-8) to `path`.
+    ///
+    /// - Throws: `CommandFailure.usage` for a target Homeward does not write,
+    ///   `CommandFailure.io` when the file cannot be written (the old file is then unchanged).
+    public static func write(_ text: String, to path: String) throws(CommandFailure) {
+        try SafeFile.write(Array(text.utf8), to: path)
+        OutputRegistry.shared.finished(path)
+    }
+
+    /// Creates the folder `path` and its missing parents.
+    ///
+    /// - Throws: `CommandFailure.io` when part of the path is not a folder (the message names
+    ///   it) or the folder cannot be created.
+    public static func makeDirectory(_ path: String) throws(CommandFailure) {
+        try SafeFile.makeDirectory(path)
+    }
+}
