@@ -48,6 +48,8 @@ CRASH_MARKERS = ("Fatal error", "Swift runtime failure", "internal error", "Prog
                  "Assertion failed", "Precondition failed")
 LEAKS = ("NSCocoaErrorDomain", "Error Domain=", "Optional(", "Swift.", "HomewardKit.")
 
+FILE_LIMIT = 256 << 20
+
 # The fixture's tiny scenario: seed-small cut to a few weeks.
 TINY_DAYS, TINY_WARMUP, TINY_REPS, TINY_SEED = 30, 5, 4, 11
 VARY = "services.beds.capacity=3..5:1"
@@ -80,7 +82,7 @@ def _env():
     return env
 
 
-def spawn(argv, cwd, mem_bytes, stdout=None, close_stdout=False):
+def spawn(argv, cwd, mem_bytes, stdout=None, close_stdout=False, restore_signals=True):
     """Starts a command in its own process group; stdout/stderr to temporary files unless given."""
     out = stdout if stdout is not None else tempfile.TemporaryFile()
     err = tempfile.TemporaryFile()
@@ -89,11 +91,13 @@ def spawn(argv, cwd, mem_bytes, stdout=None, close_stdout=False):
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        # No case needs a file this big; one that grows without end must not fill the disk.
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
         if close_stdout:
             os.close(1)
 
     proc = subprocess.Popen([str(a) for a in argv], cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                            env=_env(), preexec_fn=preexec, start_new_session=True)
+                            env=_env(), preexec_fn=preexec, start_new_session=True, restore_signals=restore_signals)
     proc._fz = (out if stdout is None else None, err, time.monotonic(), [str(a) for a in argv])
     return proc
 
@@ -156,6 +160,11 @@ PROBLEM_CLASSES = [
     ("differs from the reference", "a result unlike the clean reference"),
     ("missing", "result files missing"),
     ("check.csv differs", "check.csv unlike a clean check"),
+    ("is damaged", "a damaged event log"),
+    ("not the result of the run that succeeded", "the result of a run that did not succeed"),
+    ("not the log of the run that succeeded", "the log of a run that did not succeed"),
+    ("does not match", "an event log that does not match the summary"),
+    ("left no summary", "success reported but no summary"),
 ]
 
 
@@ -418,6 +427,8 @@ def _crash_what(r):
     m = re.search(r"Fatal error: ([^\n]{0,80})|Swift runtime failure: ([^\n*]{0,60})", r.stderr)
     if m:
         return re.sub(r"\d+", "N", (m.group(1) or m.group(2)).split(" in homeward at ")[0].strip())
+    if r.rc == -signal.SIGXFSZ:
+        return "a file grew past %d MB (SIGXFSZ)" % (FILE_LIMIT >> 20)
     if r.rc < 0:
         return "signal %d" % -r.rc
     return "exit %d" % r.rc
@@ -1095,26 +1106,25 @@ def _change_digit(rng, s):
 # Kind: paths (outputs pointed at things that must not be replaced or destroyed)
 # =============================================================================================
 
-# (name, argv template, what T is: "file" or "dir", inputs the command reads)
+# (name, argv template, what T is: "file" or "dir", the files the command reads)
+_RUN = ["--replications", "2", "--threads", "1", "--quiet"]
+_TINY, _VARIANT = ["tiny.json5"], ["variant.json5", "tiny.json5"]
 PATH_COMMANDS = [
-    ("run --out", ["run", "tiny.json5", "--replications", "2", "--threads", "1", "--quiet", "--out", "T"], "dir"),
-    ("run --events", ["run", "tiny.json5", "--replications", "2", "--threads", "1", "--quiet", "--out", "out",
-                      "--events", "T"], "file"),
-    ("run --events (variant)", ["run", "variant.json5", "--replications", "2", "--threads", "1", "--quiet", "--out",
-                                "out", "--events", "T"], "file"),
-    ("run --html", ["run", "variant.json5", "--replications", "2", "--threads", "1", "--quiet", "--out", "out",
-                    "--html", "T"], "file"),
-    ("check --junit", ["check", "tiny.json5", "--replications", "2", "--threads", "1", "--quiet", "--out", "out",
-                       "--junit", "T"], "file"),
-    ("events convert", ["events", "convert", "log.hwlog", "T"], "file"),
-    ("events convert --to jsonl", ["events", "convert", "log.hwlog", "T", "--to", "jsonl"], "file"),
-    ("events activity", ["events", "activity", "log.hwlog", "T"], "file"),
-    ("calibrate --out", ["calibrate", "activity.csv", "--population", "variant.json5", "--out", "T"], "file"),
-    ("replay --out", ["replay", "log.hwlog", "--out", "T"], "dir"),
+    ("run --out", ["run", "tiny.json5"] + _RUN + ["--out", "T"], "dir", _TINY),
+    ("run --events", ["run", "tiny.json5"] + _RUN + ["--out", "out", "--events", "T"], "file", _TINY),
+    ("run --events (variant)", ["run", "variant.json5"] + _RUN + ["--out", "out", "--events", "T"], "file", _VARIANT),
+    ("run --html", ["run", "variant.json5"] + _RUN + ["--out", "out", "--html", "T"], "file", _VARIANT),
+    ("check --junit", ["check", "variant.json5"] + _RUN + ["--out", "out", "--junit", "T"], "file", _VARIANT),
+    ("events convert", ["events", "convert", "log.hwlog", "T"], "file", ["log.hwlog"]),
+    ("events convert --to jsonl", ["events", "convert", "log.hwlog", "T", "--to", "jsonl"], "file", ["log.hwlog"]),
+    ("events activity", ["events", "activity", "log.hwlog", "T"], "file", ["log.hwlog"]),
+    ("calibrate --out", ["calibrate", "activity.csv", "--population", "variant.json5", "--out", "T"], "file",
+     ["activity.csv"] + _VARIANT),
+    ("replay --out", ["replay", "log.hwlog", "--out", "T"], "dir", ["log.hwlog"]),
 ]
 INPUTS = ["tiny.json5", "variant.json5", "log.hwlog", "activity.csv"]
 PATH_TARGETS = ["symlink_outside", "symlink_input", "fifo_reader", "fifo_noreader", "devnode", "directory",
-                "file_sub", "scenario", "base", "activity", "log", "tmp_symlinks", "hardlink_input"]
+                "file_sub", "input", "input", "tmp_symlinks", "hardlink_input"]
 
 
 def _node(p: Path):
@@ -1143,7 +1153,7 @@ def k_paths(rng, ctx):
     victim = ctx.dir / "outside/victim.txt"
     victim.write_bytes(b"precious data outside the output folder\n")
     (ctx.dir / "out").mkdir()
-    cname, template, tkind = rng.choice(PATH_COMMANDS)
+    cname, template, tkind, inputs = rng.choice(PATH_COMMANDS)
     target = rng.choice(PATH_TARGETS)
     watch = [victim] + [ctx.dir / i for i in INPUTS]
     reader = None
@@ -1152,7 +1162,7 @@ def k_paths(rng, ctx):
     if target == "symlink_outside":
         os.symlink("../outside/victim.txt", tp)
     elif target == "symlink_input":
-        os.symlink("../" + rng.choice(INPUTS), tp)
+        os.symlink("../" + rng.choice(inputs), tp)
     elif target in ("fifo_reader", "fifo_noreader"):
         os.mkfifo(tp)
         if target == "fifo_reader":
@@ -1169,12 +1179,11 @@ def k_paths(rng, ctx):
     elif target == "file_sub":
         tp.write_text("a plain file\n")
         T = "out/target/sub"
-    elif target in ("scenario", "base", "activity", "log"):
-        T = {"scenario": rng.choice(["tiny.json5", "variant.json5"]), "base": "tiny.json5",
-             "activity": "activity.csv", "log": "log.hwlog"}[target]
+    elif target == "input":
+        T = rng.choice(inputs)  # the scenario, its extends base, the activity file or the log
         tp = ctx.dir / T
     elif target == "hardlink_input":
-        os.link(ctx.dir / rng.choice(INPUTS), tp)
+        os.link(ctx.dir / rng.choice(inputs), tp)
     elif target == "tmp_symlinks":
         # Predictable temporary names planted as symlinks to the victim.
         base = "target"
@@ -1184,7 +1193,7 @@ def k_paths(rng, ctx):
                  if tkind == "dir" else
                  [base + ".tmp", "." + base + ".tmp", base + ".part0.tmp", base + ".part1.tmp", base + ".tmp.tmp"])
         for n in names:
-            os.symlink(str(victim), folder / n)
+            os.symlink(os.path.relpath(victim, folder), folder / n)
     watch.append(ctx.dir / "out/target")
     if tkind == "dir" and target not in ("tmp_symlinks",):
         pass
@@ -1307,7 +1316,7 @@ def k_interrupt(rng, ctx):
         elif r.rc == 0 and not log.exists():
             problem = "exit 0 but no event log"
     if problem:
-        return Verdict("silent", "interrupt: " + re.sub(r"\(.*", "", problem)[:80], note, problem)
+        return Verdict("silent", "interrupt: " + problem_class(problem), note, problem)
     return Verdict("ok" if r.rc == 0 else "refused", "", note)
 
 
@@ -1340,7 +1349,7 @@ def k_concurrent(rng, ctx):
         if with_events:
             a += ["--events", "events.hwlog"]
         argvs.append(a)
-    stagger = rng.uniform(0, fx.run_seconds * 0.5)
+    stagger = rng.uniform(0, fx.run_seconds * 0.25)
     p0 = spawn([ctx.binary] + argvs[0], ctx.dir, ctx.mem_bytes)
     time.sleep(stagger)
     p1 = spawn([ctx.binary] + argvs[1], ctx.dir, ctx.mem_bytes)
@@ -1387,8 +1396,8 @@ def k_concurrent(rng, ctx):
                         got, result_of(load_json(ctx.dir / "out/summary.json"))):
                     problems.append("events.hwlog does not match out/summary.json")
     if problems and ok:
-        return Verdict("silent", "concurrent: %d of 2 succeeded; %s" % (
-            len(ok), re.sub(r"\(.*|: exit.*", "", problems[0])[:90]), note, "; ".join(problems))
+        return Verdict("silent", "concurrent: %d of 2 succeeded: %s" % (len(ok), problem_class(problems[0])), note,
+                       "; ".join(problems))
     if len(ok) == 2:
         return Verdict("ok", "", note)
     return Verdict("refused", "", note, weak_message(r1 if r1.rc else r0, []) or "")
@@ -1421,16 +1430,19 @@ def k_stdout(rng, ctx):
     ctx.copy(fx.shards[2][0] + "/partial.json", "s0/partial.json")
     ctx.copy(fx.shards[2][1] + "/partial.json", "s1/partial.json")
     argv = rng.choice(STDOUT_COMMANDS)
-    how = rng.choice(["dev_full", "closed_pipe", "closed_fd"])
+    how = rng.choice(["dev_full", "closed_pipe", "closed_pipe_sigpipe_ignored", "closed_fd"])
     before = {i: (ctx.dir / i).read_bytes() for i in ("tiny.json5", "activity.csv", "log.hwlog")}
     if how == "dev_full":
         with open("/dev/full", "wb") as full:
             r = finish(spawn([ctx.binary] + argv, ctx.dir, ctx.mem_bytes, stdout=full), ctx.timeout)
-    elif how == "closed_pipe":
+    elif how.startswith("closed_pipe"):
+        # A reader that has gone away (`homeward ... | head -0`). With SIGPIPE at its default the
+        # program must ignore it itself; a parent may also hand it over ignored.
         rd, wr = os.pipe()
         os.close(rd)
         try:
-            r = finish(spawn([ctx.binary] + argv, ctx.dir, ctx.mem_bytes, stdout=wr), ctx.timeout)
+            r = finish(spawn([ctx.binary] + argv, ctx.dir, ctx.mem_bytes, stdout=wr,
+                             restore_signals=how == "closed_pipe"), ctx.timeout)
         finally:
             os.close(wr)
     else:
@@ -1438,7 +1450,7 @@ def k_stdout(rng, ctx):
                    ctx.timeout)
     ctx.commands.append(r)
     note = "homeward %s with stdout %s" % (" ".join(argv), how)
-    label = "stdout %s %s" % (how, argv[0] if argv[0] != "run" else "run " + (argv[-1] if "--format" in argv else "table"))
+    label = "stdout %s" % how
     if r.timed_out:
         return Verdict("hang", label + ": hang", note, r.short())
     if r.rc < 0 or any(m in r.stderr for m in CRASH_MARKERS) or r.rc not in (0, 1, 2, 3):
@@ -1487,11 +1499,16 @@ def k_csv(rng, ctx):
     }
     text = tiny_scenario_text()
     text = text.replace('name: "small"', "name: " + _js(names["scenario"]))
-    text = text.replace("beds: {", _js(names["beds"]) + ": {").replace('service: "beds"', "service: " + _js(names["beds"]))
-    text = text.replace("homeCare: {", _js(names["homeCare"]) + ": {").replace(
+    text = text.replace("beds: { kind:", _js(names["beds"]) + ": { kind:").replace(
+        'service: "beds"', "service: " + _js(names["beds"]))
+    text = text.replace("homeCare: { kind:", _js(names["homeCare"]) + ": { kind:").replace(
         'service: "homeCare"', "service: " + _js(names["homeCare"]))
-    text = text.replace("older: {", _js(names["older"]) + ": {").replace("{ older: 0.3", "{ %s: 0.3" % _js(names["older"]))
+    text = text.replace("older: { band:", _js(names["older"]) + ": { band:").replace(
+        "{ older: 0.3", "{ %s: 0.3" % _js(names["older"]))
     text = text.replace('"2": 0.2', _js(names["2"]) + ": 0.2").replace('"2": { service', _js(names["2"]) + ": { service")
+    names["target"] = _evil_name(rng, used)
+    text = text.replace("seed: %d," % TINY_SEED, "seed: %d, targets: [ { name: %s, metric: \"nelAdmissions\", atMost: 100000 } ],"
+                        % (TINY_SEED, _js(names["target"])), 1)
     (ctx.dir / "evil.json5").write_text(text)
     (ctx.dir / "evil2.json5").write_text('{ extends: "evil.json5", name: %s, services: { acute: { capacity: 38 } } }\n'
                                          % _js(names["scenario"] + "2"))
@@ -1518,44 +1535,44 @@ def k_csv(rng, ctx):
     if v:
         v.note = note
         return v
-    problems = []
+    problems = []  # (class, detail)
     failed = [r for r in results if r.rc not in (0, 1)]
     if failed:
         f = failed[0]
         what = " ".join(f.argv[1:3])
-        if f.argv[1] in ("actuals", "replay") or (f.argv[1] == "events"):
-            problems.append("%s cannot read what homeward wrote: %s" % (what, f.short()[:200]))
+        if f.argv[1] in ("actuals", "replay", "events"):
+            problems.append(("%s cannot read what homeward wrote" % f.argv[1], "%s: %s" % (what, f.short()[:300])))
         else:
             return Verdict("refused", "", note, f.short())
     for p in sorted(ctx.dir.rglob("*.csv")):
         rel = str(p.relative_to(ctx.dir))
+        base = p.name
         try:
-            rows = csv_rows(p, skip_comment=rel.endswith("events.csv"))
+            rows = csv_rows(p, skip_comment=base == "events.csv")
         except (csv.Error, UnicodeDecodeError) as e:
-            problems.append("%s does not parse: %s" % (rel, e))
+            problems.append(("%s does not parse" % base, "%s: %s" % (rel, e)))
             continue
         if not rows:
             continue
         width = len(rows[0])
         for i, row in enumerate(rows):
             if len(row) != width:
-                problems.append("%s: row %d has %d cells, the header %d (a name split the row)" % (rel, i + 1, len(row), width))
+                problems.append(("a name splits rows of %s" % base,
+                                 "%s: row %d has %d cells, the header %d" % (rel, i + 1, len(row), width)))
                 break
+        for i, row in enumerate(rows):
             bad = [c for c in row if c[:1] in FORMULA_STARTS and not NUMBER.match(c.strip())]
             if bad:
-                problems.append("%s: cell %r would be run as a formula" % (rel, bad[0][:40]))
+                problems.append(("formula cells in %s" % base, "%s: row %d: cell %r" % (rel, i + 1, bad[0][:60])))
                 break
     if len(results) == len(steps) and results[-1].rc == 0 and results[0].rc == 0:
         got = result_of(json.loads(results[-1].stdout))
         ran = result_of(load_json(ctx.dir / "out/summary.json"))
-        # the run's summary has every replication; the log too
         if not numbers_equal(got, ran):
-            problems.append("replay of the CSV log differs from the run: " + str(first_difference(got, ran)))
+            problems.append(("replay of the CSV log differs from the run", str(first_difference(got, ran))))
     if problems:
-        sig = re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "N", problems[0].split(":")[0] + ": " + problems[0].split(":", 1)[-1])
-        sig = re.sub(r"cell .*", "a cell would be run as a formula", sig)
-        sig = re.sub(r"row N has.*", "a row split by a name", sig)
-        return Verdict("silent", "csv: " + sig[:90], note, "; ".join(problems[:5]))
+        classes = sorted(set(c for c, _ in problems))
+        return Verdict("silent", "csv: " + "; ".join(classes), note, "; ".join(d for _, d in problems[:8]))
     return Verdict("ok", "", note)
 
 
