@@ -39,10 +39,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-KINDS = ["merge", "resume", "logs", "paths", "interrupt", "concurrent", "stdout", "csv"]
+KINDS = ["merge", "resume", "logs", "paths", "interrupt", "concurrent", "stdout", "csv", "memory"]
 # Relative weights when several kinds are fuzzed together (cheap kinds more often).
 WEIGHTS = {"merge": 30, "resume": 12, "logs": 30, "paths": 12, "interrupt": 5, "concurrent": 3, "stdout": 5,
-           "csv": 3}
+           "csv": 3, "memory": 2}
 STATUSES = ("ok", "refused", "crash", "hang", "silent")
 CRASH_MARKERS = ("Fatal error", "Swift runtime failure", "internal error", "Program crashed", "Backtracing",
                  "Assertion failed", "Precondition failed")
@@ -121,9 +121,12 @@ def finish(proc, timeout):
     deadline = start + timeout
     timed_out = False
     delay = 0.0005
+    rss_kb = 0
     while True:
-        rc = proc.poll()
-        if rc is not None:
+        pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            rss_kb = rusage.ru_maxrss
             break
         now = time.monotonic()
         if now >= deadline:
@@ -146,7 +149,9 @@ def finish(proc, timeout):
     err.seek(0)
     stderr = err.read(1_000_000).decode("utf-8", "replace")
     err.close()
-    return Run(argv, proc.returncode, stdout, stderr, seconds, timed_out)
+    r = Run(argv, proc.returncode, stdout, stderr, seconds, timed_out)
+    r.max_rss_kb = rss_kb
+    return r
 
 
 def _kill(proc, sig):
@@ -338,6 +343,7 @@ class Fixture:
         self.commands = []
         root.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
+        self.make_sparse_files()
         (root / "tiny.json5").write_text(tiny_scenario_text())
         (root / "checked.json5").write_text(
             '{ extends: "tiny.json5", targets: [ { metric: "nelAdmissions", atMost: 100000 },'
@@ -389,6 +395,18 @@ class Fixture:
         self.activity = (root / "activity.csv").read_bytes()
         self.seconds = time.monotonic() - t0
         log("fuzz: fixture built in %.1f s (one tiny run %.2f s) in %s" % (self.seconds, self.run_seconds, root))
+
+    def make_sparse_files(self):
+        """Files of 300 MB to 2 GB for the memory kind, made before the 256 MB file-size limit is
+        set on this process (cases hard-link them). Sparse: NUL bytes that take no disk."""
+        big = self.root / "big"
+        big.mkdir(exist_ok=True)
+        for name, start, size in [("scenario-2gb.json5", b'{ name: "', 2 << 30),
+                                  ("scenario-65mb.json5", b'{ name: "', 65 << 20),
+                                  ("line-300mb", b"", 300 << 20), ("line-1gb", b"", 1 << 30)]:
+            with open(big / name, "wb") as f:
+                f.write(start)
+                f.truncate(size)
 
     def must(self, argv, ok=(0,)):
         r = finish(spawn([self.binary] + argv, self.root, self.mem_bytes), max(self.timeout, 120))
@@ -642,7 +660,31 @@ def k_merge(rng, ctx):
 
 
 def k_resume(rng, ctx):
-    return (_resume_sweep if rng.random() < 0.5 else _resume_check)(rng, ctx)
+    x = rng.random()
+    return (_sweep_grid if x < 0.1 else _resume_sweep if x < 0.55 else _resume_check)(rng, ctx)
+
+
+GRID_FIELDS = ["services.beds.capacity", "services.reablement.capacity", "horizonDays", "seed",
+               "cohorts.adults.crises.perThousandPerYear", "services.acute.capacity"]
+GRID_RANGES = ["1..1e19:1", "1..2:1e-20", "0..1e308:1e300", "-1e19..1e19:1e18", "3..4:1", "1..1e6:1", "1..100001:1",
+               "2..2:1", "1..4:0.5", "1e15..1e15:1", "9007199254740993..9007199254740995:1", "1..3:1e-300",
+               "0..0.1:0.05", "-5..-3:1", "1..1e5:0.001"]
+
+
+def _sweep_grid(rng, ctx):
+    """Grid sizes and bounds: `--vary` ranges that are huge, tiny-stepped or beyond Int."""
+    ctx.copy("tiny.json5")
+    varies = []
+    for _ in range(rng.choice([1, 1, 2])):
+        varies += ["--vary", "%s=%s" % (rng.choice(GRID_FIELDS), rng.choice(GRID_RANGES))]
+    argv = ["sweep", "tiny.json5"] + varies + ["--replications", "2", "--out", "sw", "--threads", "1", "--quiet"]
+    r = run(ctx, argv, ctx.dir)
+    note = "sweep " + " ".join(varies)
+    v = judge_crash(ctx, "sweep grid")
+    if v:
+        v.note = note
+        return v
+    return Verdict("ok" if r.rc == 0 else "refused", "", note, weak_message(r, []) or "")
 
 
 def _resume_sweep(rng, ctx):
@@ -981,6 +1023,14 @@ def k_logs(rng, ctx):
     if (rp.rc == 0) != (info.rc == 0):
         return Verdict("silent", "%s: replay exit %d but events info exit %d" % (label, rp.rc, info.rc), note,
                        (rp.stderr or info.stderr).strip()[:300])
+    salvage_weak = ""
+    if rp.rc == 2 and rng.random() < 0.3:
+        sv = run(ctx, ["replay", log, "--salvage", "--format", "json"], ctx.dir)
+        v = judge_crash(ctx, label + " --salvage")
+        if v:
+            v.note = note
+            return v
+        salvage_weak = _salvage_message_problem(sv.stderr)
     if rp.rc == 0:
         try:
             got = result_of(json.loads(rp.stdout))
@@ -994,7 +1044,16 @@ def k_logs(rng, ctx):
             return Verdict("ok", "", note + " (valid-looking log: undetectable by design)", "undetectable")
         return Verdict("silent", "%s: accepted, metrics unlike the original log's" % label, note,
                        str(first_difference(got, ref)))
-    return Verdict("refused", "", note, weak_message(rp, [log]) or "")
+    return Verdict("refused", "", note, weak_message(rp, [log]) or salvage_weak)
+
+
+def _salvage_message_problem(stderr):
+    """The salvage warning's counts must make sense ("lost replications 2 to 1 (0 of 2)" does not)."""
+    for m in re.finditer(r"(kept|lost) replications (\d+) to (\d+) \((\d+) of (\d+)\)", stderr):
+        a, b, n, total = (int(x) for x in m.groups()[1:])
+        if b < a or n != b - a + 1 or n <= 0 or n > total:
+            return "--salvage says %r" % m.group(0)
+    return ""
 
 
 def _mutate_log(rng, fmt, data, other):
@@ -1618,8 +1677,93 @@ def k_csv(rng, ctx):
     return Verdict("ok", "", note)
 
 
+# =============================================================================================
+# Kind: memory (inputs far beyond the documented limits must be refused in bounded memory)
+# =============================================================================================
+
+MEMORY_LIMIT_MB = 100
+
+
+def _append_sparse(path, src):
+    """Extends `path` by the size of `src` with NUL bytes that take no disk, in a child free of this
+    process's file-size limit (only the soft limit is lowered, so a child may raise it again)."""
+    size = path.stat().st_size + src.stat().st_size
+    subprocess.run(["truncate", "-s", str(size), str(path)], check=True, preexec_fn=_unlimited_fsize)
+
+
+def _unlimited_fsize():
+    import resource
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+
+def k_memory(rng, ctx):
+    """Big inputs made cheaply (sparse files, a repeated line): refused or read within 100 MB."""
+    fx = ctx.fx
+    ctx.copy("tiny.json5")
+    what = rng.choice(["scenario_2gb", "scenario_65mb", "unknown_keys", "jsonl_long_line", "activity_big",
+                       "csv_long_line"])
+    lines_limit = None
+    if what in ("scenario_2gb", "scenario_65mb"):
+        name = "scenario-2gb.json5" if what == "scenario_2gb" else "scenario-65mb.json5"
+        os.link(fx.root / "big" / name, ctx.dir / "big.json5")
+        argv = [rng.choice(["validate", "run"]), "big.json5"]
+        note = "a scenario file of %d MB (the limit is 64 MB)" % ((ctx.dir / "big.json5").stat().st_size >> 20)
+    elif what == "unknown_keys":
+        n = rng.choice([100_000, 200_000])
+        (ctx.dir / "keys.json5").write_text(
+            '{ extends: "tiny.json5", ' + "".join("k%d: 0, " % i for i in range(n)) + "}\n")
+        argv = ["validate", "keys.json5"]
+        lines_limit = 200
+        note = "%d unknown keys (errors should be capped: the first 100 and a count)" % n
+    elif what in ("jsonl_long_line", "csv_long_line"):
+        fmt = "jsonl" if what == "jsonl_long_line" else "csv"
+        data = fx.logs[(11, fmt)]
+        lines = data.split(b"\n")
+        head = b"\n".join(lines[:(2 if fmt == "csv" else 1)]) + b"\n"
+        # The header, then the start of an event whose quoted text runs on for 300 MB or 1 GB.
+        size = rng.choice([300 << 20, 1 << 30])
+        src = fx.root / "big" / ("line-300mb" if size == 300 << 20 else "line-1gb")
+        with open(ctx.dir / ("log." + fmt), "wb") as f:
+            f.write(head + (b'{"rep":0,"seq":0,"t":"' if fmt == "jsonl" else b'0,0,"'))
+        _append_sparse(ctx.dir / ("log." + fmt), src)
+        argv = [rng.choice(["replay", "events"]), "log." + fmt]
+        if argv[0] == "events":
+            argv = ["events", "info", "log." + fmt]
+        note = "a %s log whose second line is %d MB long" % (fmt, size >> 20)
+    else:
+        src = fx.activity.split(b"\n")
+        header, rows = src[0], [r for r in src[1:] if r]
+        reps = rng.choice([20, 60])
+        with open(ctx.dir / "activity.csv", "wb") as f:
+            f.write(header + b"\n")
+            block = b"\n".join(rows) + b"\n"
+            for _ in range(reps):
+                f.write(block)
+        size = (ctx.dir / "activity.csv").stat().st_size
+        argv = [rng.choice(["actuals", "calibrate"]), "activity.csv", "--population", "tiny.json5"] + (
+            ["--out", "act"] if rng.random() < 0.5 else [])
+        note = "an activity file of %.0f MB (the same spells repeated)" % (size / 1e6)
+        lines_limit = None
+        # Reading it as a stream needs little beyond the spells kept; allow 4 times its size.
+        bound = max(MEMORY_LIMIT_MB, 4 * size / 1e6)
+    r = run(ctx, argv, ctx.dir)
+    v = judge_crash(ctx, "memory %s" % what, allowed=(0, 2, 3))
+    if v:
+        v.note = note
+        return v
+    mb = r.max_rss_kb / 1024
+    limit = bound if what == "activity_big" else MEMORY_LIMIT_MB
+    if mb > limit:
+        return Verdict("crash", "memory %s: %s took more than %d MB" % (what, argv[0], limit), note,
+                       "peak %.0f MB, %s" % (mb, r.short()))
+    if lines_limit and len(r.stderr.splitlines()) > lines_limit:
+        return Verdict("silent", "memory %s: %d lines of errors (not capped)" % (what, lines_limit), note,
+                       "%d lines on stderr" % len(r.stderr.splitlines()))
+    return Verdict("ok" if r.rc == 0 else "refused", "", note + " (peak %.0f MB)" % mb)
+
+
 KIND_FUNCS = {"merge": k_merge, "resume": k_resume, "logs": k_logs, "paths": k_paths, "interrupt": k_interrupt,
-              "concurrent": k_concurrent, "stdout": k_stdout, "csv": k_csv}
+              "concurrent": k_concurrent, "stdout": k_stdout, "csv": k_csv, "memory": k_memory}
 
 
 def run_case(kind, rng, fx, case_dir: Path, args):
