@@ -2209,6 +2209,11 @@ def fuzz_one(case: Case, args, work: Path, stats: Stats, save_dir: Path, log):
             run = run_binary([args.binary, "run", run_name, "--replications", "1", "--threads", "1", "--quiet",
                               "--out", "out"], case_dir, args.timeout, args.mem_bytes)
         status, detail, weak = classify(validate, run, files, shrunk, case_dir)
+        for m in re.finditer(r"base scenario '([^']+)': not valid JSON5: .*unexpected character '(.)'",
+                             detail.stderr if detail else ""):
+            base = (case_dir / m.group(1)).resolve()
+            if not base.is_relative_to(case_dir.resolve()):
+                weak = weak + ["quotes a character of a file outside the scenario's folder (%s)" % m.group(1)]
         if status == "ok" and "expect_reject" in case.tags:
             weak = weak + ["accepted a file that breaks a documented rule: " + case.note[:200]]
         with stats.lock:
