@@ -435,6 +435,7 @@ class Ctx:
         self.mem_bytes = args.mem_bytes
         # A case's commands take well under a second; ten seconds is a hang.
         self.timeout = min(args.timeout, 10)
+        self.seed = getattr(args, "seed", "SEED")
         self.commands = []
 
     def copy(self, name, dest=None):
@@ -1806,8 +1807,11 @@ def save_case(save_dir: Path, kind, index, v: Verdict, ctx: Ctx):
     (dest / "info.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
     (dest / "rerun.txt").write_text(
         "# The case's files as they were after the case ran (outputs included); the case's inputs\n"
-        "# are regenerated exactly with: python3 Tests/Fuzz/fuzz_scenarios.py --kinds %s --seed SEED --start %d --cases 1 --keep\n"
-        % (kind, index) + "".join("cd case && homeward %s\n" % " ".join(_q(a) for a in r.argv[1:]) for r in ctx.commands))
+        "# are regenerated, and the case run again, with:\n"
+        "#   python3 Tests/Fuzz/fuzz_scenarios.py --kinds %s --seed %s --start %d --cases 1\n"
+        "# The commands it ran, in order, from the case folder (inputs as they were before are not kept):\n"
+        % (kind, ctx.seed, index) + "cd case\n"
+        + "".join("homeward %s\n" % " ".join(_q(a) for a in r.argv[1:]) for r in ctx.commands))
     return dest
 
 
