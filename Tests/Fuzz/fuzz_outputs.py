@@ -1398,10 +1398,11 @@ def k_interrupt(rng, ctx):
         v.note = note
         return v
     # Temporary files and folders, and parts of logs (a lock file may stay: it holds nothing).
+    problems = []
     left = [str(p.relative_to(ctx.dir)) for p in ctx.dir.rglob("*")
             if "tmp" in p.name.lower() or ".part" in p.name or "partial" in p.name]
     if left:
-        return Verdict("silent", "interrupt: temporary or part files left behind", note, ", ".join(left[:8]))
+        problems.append("temporary or part files left behind: " + ", ".join(left[:8]))
     out = ctx.dir / "out"
     s = load_json(out / "summary.json")
     problem = result_set_problem(out)
@@ -1410,34 +1411,32 @@ def k_interrupt(rng, ctx):
         if not (numbers_equal(got, fx.ref) or (old and numbers_equal(got, fx.ref12))):
             problem = "summary.json is neither the old nor the new result"
         elif old and not numbers_equal(got, fx.ref12) and _bytes(out, "summary.csv") != fx.ref_summary_text["summary.csv"]:
-            problem = "summary.json is new but summary.csv is not"
+            problem = "summary.json is new but summary.csv is not (files from different runs)"
         elif old and numbers_equal(got, fx.ref12) and _bytes(out, "summary.csv") != (fx.root / "ref12/summary.csv").read_bytes():
-            problem = "summary.json is old but summary.csv is not"
+            problem = "summary.json is old but summary.csv is not (files from different runs)"
     if problem is None and r.rc == 0 and s is None:
-        problem = "exit 0 but no summary.json"
-    if problem is None and with_events:
+        problem = "exit 0 but no summary.json (result files missing)"
+    if problem:
+        problems.append(problem)
+    if with_events:
         log = out / "events.hwlog"
         if log.exists() and log.read_bytes() != old_log:
             rp = run(ctx, ["replay", "out/events.hwlog", "--format", "json"], ctx.dir)
-            if rp.rc != 0 or not numbers_equal(result_of(json.loads(rp.stdout)), fx.log_ref_full()):
-                problem = "events.hwlog is neither the old log nor the complete new one (%s)" % rp.short()
+            if rp.rc != 0 or not numbers_equal(result_of(json.loads(rp.stdout)), fx.ref):
+                problems.append("events.hwlog is neither the old log nor the complete new one (%s)" % rp.short())
         elif r.rc == 0 and not log.exists():
-            problem = "exit 0 but no event log"
-    if problem:
-        return Verdict("silent", "interrupt: " + problem_class(problem), note, problem)
+            problems.append("exit 0 but no event log")
+    if problems:
+        classes = sorted(set("temporary or part files left behind" if p.startswith("temporary") else
+                             "an event log neither old nor new" if p.startswith("events.hwlog") else
+                             problem_class(p) for p in problems))
+        return Verdict("silent", "interrupt: " + "; ".join(classes), note, "; ".join(problems))
     return Verdict("ok" if r.rc == 0 else "refused", "", note)
 
 
 def _bytes(folder, name):
     p = folder / name
     return p.read_bytes() if p.exists() else None
-
-
-def _log_ref_full(self):
-    return self.ref
-
-
-Fixture.log_ref_full = _log_ref_full
 
 
 # =============================================================================================
