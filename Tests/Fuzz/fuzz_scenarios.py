@@ -2449,7 +2449,7 @@ def main(argv=None):
     fixture = None
     if any(k != "scenarios" for k in kinds):
         fixture = fuzz_outputs.Fixture(args.binary, work / "fixture", args.mem_bytes, args.timeout, log)
-    kind_weights = [(k, 40 if k == "scenarios" else fuzz_outputs.WEIGHTS[k]) for k in kinds]
+    kind_weights = [(k, 25 if k == "scenarios" else fuzz_outputs.WEIGHTS[k]) for k in kinds]
 
     def kind_of(index):
         if len(kinds) == 1:
