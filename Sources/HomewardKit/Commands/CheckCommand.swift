@@ -34,10 +34,24 @@ enum CheckCommand {
             let seed = requestedSeed ?? s.seed
             let folder = out + "/" + uniqueFolder(l.file, index: i, all: loaded.map(\.file))
             let saved = folder + "/replications.json"
-            var runs: [ReplicationMetrics]
-            if a.flag("resume"), let previous = loadSaved(saved, hash: l.hash, seed: seed, replications: replications) {
-                runs = previous
+            let expected = PartialResult(
+                scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed,
+                totalReplications: replications, replications: [], start: s.start, horizonDays: s.days,
+                warmupDays: s.warmupDays)
+            var reused: [ReplicationMetrics]?
+            if a.flag("resume") {
+                switch PartialResult.reusable(saved, expected: expected) {
+                case .absent: break
+                case .reuse(let previous): reused = previous
+                case .stale(let why): console.err("\(saved): not reused (\(why)); recomputing\n")
+                }
+            }
+            let runs: [ReplicationMetrics]
+            let manifest: JSONValue
+            if let reused {
+                runs = reused
                 console.err("\(l.file): reusing \(replications) finished replications from \(saved)\n")
+                manifest = Self.resumedManifest(expected, threads: threads, from: saved)
             } else {
                 let bar = ProgressBar(
                     total: replications, label: RunCommand.baseName(l.file), console: console, quiet: a.flag("quiet"))
@@ -45,15 +59,15 @@ enum CheckCommand {
                     l, options: RunOptions(replications: replications, seed: seed, threads: threads)
                 ) { bar.update($0) }
                 runs = result.replications
-                let partial = PartialResult(
-                    scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed,
-                    totalReplications: replications,
-                    replications: Array(zip(result.indices, runs)), start: s.start, horizonDays: s.days,
-                    warmupDays: s.warmupDays)
+                manifest = result.manifest.json
+                var partial = expected
+                partial.replications = Array(zip(result.indices, runs))
                 try AtomicFile.makeDirectory(folder)
                 try AtomicFile.write(partial.json.jsonText() + "\n", to: saved)
-                try SummaryFiles.write(result.summary, manifest: result.manifest.json, to: folder)
             }
+            // Always (re)written, so that a run stopped after saving the replications leaves no
+            // missing or stale summary behind once resumed.
+            try SummaryFiles.write(Summary(runs), manifest: manifest, to: folder)
             let verdicts = s.targets.map { t in t.judge(runs.compactMap { $0[t.metric] }) }
             anyMissed = anyMissed || verdicts.contains { !$0.met }
             suites.append(
@@ -107,15 +121,15 @@ enum CheckCommand {
 
     static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }
 
-    /// Results of a previous run with the same scenario content, seed and replications.
-    static func loadSaved(_ path: String, hash: String, seed: UInt64, replications: Int) -> [ReplicationMetrics]? {
-        guard let data = FileManager.default.contents(atPath: path),
-            let json = try? JSON5.parse(String(decoding: data, as: UTF8.self)),
-            let partial = try? PartialResult(json: json, file: path),
-            partial.scenarioHash == hash, partial.seed == seed, partial.totalReplications == replications,
-            partial.replications.map(\.index) == Array(0..<replications)
-        else { return nil }
-        return partial.replications.map(\.metrics)
+    /// The manifest of a scenario whose replications were reused from `path` by `--resume`.
+    static func resumedManifest(_ run: PartialResult, threads: Int, from path: String) -> JSONValue {
+        let manifest = RunManifest(
+            scenarioName: run.scenarioName, scenarioFile: run.scenarioFile, scenarioHash: run.scenarioHash,
+            seed: run.seed, replications: run.totalReplications, start: run.start, horizonDays: run.horizonDays,
+            warmupDays: run.warmupDays, threads: threads, wallSeconds: 0, eventsFile: nil)
+        guard case .object(var o) = manifest.json else { return manifest.json }
+        o["resumedFrom"] = .string(path)
+        return .object(o)
     }
 
     static func uniqueFolder(_ file: String, index: Int, all: [String]) -> String {

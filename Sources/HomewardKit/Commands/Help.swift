@@ -69,7 +69,8 @@ enum Help {
 
         Combines the partial results of `run --shard I/N` (each DIR holds a partial.json) into the
         result a single machine would have produced: the same summary.json metrics, bit for bit.
-        Refuses shards from different scenarios or seeds, overlapping shards and missing ones.
+        Refuses shards from different scenarios, seeds, options or Homeward versions, edited
+        shards (each partial.json carries a checksum), overlapping shards and missing ones.
 
         """
 
@@ -88,7 +89,7 @@ enum Help {
           --seed S           Master seed (default: each scenario's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to keep each scenario's results (default: results/check)
-          --resume           Reuse results in DIR from an earlier, interrupted check
+          --resume           Reuse matching results in DIR from an earlier, interrupted check
           --shard I/N        Check only scenarios i with i % N == I (write one JUnit file per shard)
           --quiet            No progress bar
 
@@ -113,7 +114,7 @@ enum Help {
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to write results (default: results/sweep-SCENARIO)
           --html FILE        Also write an HTML report (each metric against the setting)
-          --resume           Reuse points already finished in DIR/points
+          --resume           Reuse matching points already finished in DIR/points
           --shard I/N        Run only points i with i % N == I (then gather DIR/points and --resume)
           --format F         table (default) or csv on standard output
           --quiet            No progress bar

@@ -169,7 +169,7 @@ enum RunCommand {
                 scenarioName: s.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: seed,
                 totalReplications: replications,
                 replications: Array(zip(result.indices, result.replications)), start: s.start, horizonDays: s.days,
-                warmupDays: s.warmupDays)
+                warmupDays: s.warmupDays, options: PartialResult.Options(daily: options.recordDaily))
             try AtomicFile.makeDirectory(out)
             try AtomicFile.write(partial.json.jsonText() + "\n", to: out + "/partial.json")
             console.out(
@@ -250,14 +250,7 @@ enum MergeCommand {
             let file =
                 FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
                 ? path + "/partial.json" : path
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw CommandFailure.usage("\(file): no such partial result")
-            }
-            let json: JSONValue
-            do { json = try JSON5.parse(String(decoding: data, as: UTF8.self)) } catch {
-                throw CommandFailure.usage("\(file): not valid JSON: \(error.description)")
-            }
-            parts.append((file, try PartialResult(json: json, file: file)))
+            parts.append((file, try PartialResult.load(file)))
         }
         let (whole, replications) = try PartialResult.merge(parts)
         let summary = Summary(replications)

@@ -69,26 +69,38 @@ enum SweepCommand {
         try AtomicFile.makeDirectory(out + "/points")
 
         // Run (or reuse) this shard's points; each point is saved as soon as it is done.
+        func pointFile(_ i: Int) -> String { out + "/points/\(String(i).leftPadded(to: 5)).json" }
+        func expected(_ i: Int) -> PartialResult {
+            let s = scenarios[i].scenario
+            return PartialResult(
+                scenarioName: sweep.label(points[i]), scenarioFile: file, scenarioHash: scenarios[i].hash, seed: seed,
+                totalReplications: replications, replications: [], start: s.start, horizonDays: s.days,
+                warmupDays: s.warmupDays,
+                options: PartialResult.Options(
+                    point: zip(axes, points[i]).map { PartialResult.Options.Setting(field: $0.field, value: $1) }))
+        }
         let mine = points.indices.filter { shard?.contains($0) ?? true }
         let bar = ProgressBar(total: mine.count, label: "sweep points", console: console, quiet: a.flag("quiet"))
+        var done: [Int: [ReplicationMetrics]] = [:]
         var reused = 0
         for (k, i) in mine.enumerated() {
-            let path = out + "/points/\(String(i).leftPadded(to: 5)).json"
-            if a.flag("resume"),
-                CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications) != nil
-            {
-                reused += 1
-            } else {
+            let path = pointFile(i)
+            if a.flag("resume") {
+                switch PartialResult.reusable(path, expected: expected(i)) {
+                case .absent: break
+                case .reuse(let runs):
+                    done[i] = runs
+                    reused += 1
+                case .stale(let why): console.err("\(path): not reused (\(why)); recomputing\n")
+                }
+            }
+            if done[i] == nil {
                 let result = try Runner.run(
                     scenarios[i], options: RunOptions(replications: replications, seed: seed, threads: threads))
-                let s = scenarios[i].scenario
-                let partial = PartialResult(
-                    scenarioName: sweep.label(points[i]), scenarioFile: file, scenarioHash: scenarios[i].hash,
-                    seed: seed,
-                    totalReplications: replications, replications: Array(zip(result.indices, result.replications)),
-                    start: s.start,
-                    horizonDays: s.days, warmupDays: s.warmupDays)
+                var partial = expected(i)
+                partial.replications = Array(zip(result.indices, result.replications))
                 try AtomicFile.write(partial.json.jsonText() + "\n", to: path)
+                done[i] = result.replications
             }
             bar.update(k + 1)
         }
@@ -99,10 +111,16 @@ enum SweepCommand {
         // Assemble when every point is there (always, unless this is one shard of several).
         var runs: [[ReplicationMetrics]] = []
         for i in points.indices {
-            let path = out + "/points/\(String(i).leftPadded(to: 5)).json"
-            guard let r = CheckCommand.loadSaved(path, hash: scenarios[i].hash, seed: seed, replications: replications)
-            else { break }
-            runs.append(r)
+            if let r = done[i] {
+                runs.append(r)
+                continue
+            }
+            switch PartialResult.reusable(pointFile(i), expected: expected(i)) {
+            case .absent: break
+            case .reuse(let r): runs.append(r)
+            case .stale(let why): console.err("\(pointFile(i)): not used (\(why))\n")
+            }
+            if runs.count <= i { break }
         }
         guard runs.count == points.count else {
             console.out(

@@ -25,6 +25,10 @@ public struct Summary: Sendable {
     public var daily: [Band] = []
 
     /// Summarises replications (all from the same scenario, in replication order).
+    ///
+    /// Metrics are matched by name: each replication's value for each of the first replication's
+    /// metrics. This never traps; a metric or series value a replication lacks counts as NaN (left
+    /// out of intervals). Use ``init(checking:)`` for replications read from files.
     public init(_ replications: [ReplicationMetrics]) {
         guard let first = replications.first else {
             entries = []
@@ -33,24 +37,28 @@ public struct Summary: Sendable {
             return
         }
         entries = first.values.indices.map { i in
-            let values = replications.map { $0.values[i].value }
-            return Entry(
-                key: first.values[i].key, interval: ConfidenceInterval(values: values.filter { !$0.isNaN }),
-                values: values)
+            let key = first.values[i].key
+            let values = replications.map { $0.value(at: i, key: key) }
+            return Entry(key: key, interval: ConfidenceInterval(values: values.filter { !$0.isNaN }), values: values)
         }
         monthLabels = first.monthLabels
         monthly = first.monthly.indices.map { i in
-            Series(
-                key: first.monthly[i].key,
+            let key = first.monthly[i].key
+            return Series(
+                key: key,
                 intervals: first.monthLabels.indices.map { m in
-                    ConfidenceInterval(values: replications.map { $0.monthly[i].values[m] }.filter { !$0.isNaN })
+                    ConfidenceInterval(
+                        values: replications.map {
+                            ReplicationMetrics.seriesValue($0.monthly, at: i, key: key, index: m)
+                        }.filter { !$0.isNaN })
                 })
         }
         daily = first.daily.indices.map { i in
+            let key = first.daily[i].key
             let days = first.daily[i].values.count
-            var bands = Band(key: first.daily[i].key, p5: [], p25: [], median: [], p75: [], p95: [])
+            var bands = Band(key: key, p5: [], p25: [], median: [], p75: [], p95: [])
             for d in 0..<days {
-                let xs = replications.map { $0.daily[i].values[d] }
+                let xs = replications.map { ReplicationMetrics.seriesValue($0.daily, at: i, key: key, index: d) }
                 bands.p5.append(Statistics.quantile(xs, 0.05))
                 bands.p25.append(Statistics.quantile(xs, 0.25))
                 bands.median.append(Statistics.quantile(xs, 0.5))
@@ -59,6 +67,15 @@ public struct Summary: Sendable {
             }
             return bands
         }
+    }
+
+    /// Summarises replications after checking that each has the same metrics, monthly and daily
+    /// series and months as the first (in any order: metrics are matched by name).
+    ///
+    /// - Throws: `MetricsError` naming the first replication that differs and the metric.
+    public init(checking replications: [ReplicationMetrics]) throws(MetricsError) {
+        try ReplicationMetrics.checkSameShape(replications)
+        self.init(replications)
     }
 
     public subscript(key: String) -> Entry? { entries.first { $0.key == key } }

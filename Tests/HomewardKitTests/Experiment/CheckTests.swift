@@ -79,4 +79,61 @@ import Testing
             !check([file, "--replications", "2", "--seed", "9", "--out", dir, "--quiet", "--resume"]).2.contains(
                 "reusing"))
     }
+
+    @Test func resumeRewritesTheSummaryFilesFromTheSavedReplications() throws {
+        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1 }]")
+        let clean = Fixtures.temporaryDirectory()
+        let stopped = Fixtures.temporaryDirectory()
+        let args = [file, "--replications", "2", "--quiet"]
+        #expect(check(args + ["--out", clean]).0 == 0)
+        #expect(check(args + ["--out", stopped]).0 == 0)
+        // As if stopped after replications.json was written: summary files missing or stale.
+        let folder = stopped + "/plan"
+        try FileManager.default.removeItem(atPath: folder + "/summary.json")
+        try FileManager.default.removeItem(atPath: folder + "/monthly.csv")
+        try "metric,mean\nnelAdmissions,1\n".write(toFile: folder + "/summary.csv", atomically: true, encoding: .utf8)
+        let (status, _, err) = check(args + ["--out", stopped, "--resume"])
+        #expect(status == 0, "\(err)")
+        #expect(err.contains("reusing 2 finished replications"))
+        for name in ["summary.csv", "monthly.csv"] {
+            #expect(
+                try String(contentsOfFile: clean + "/plan/" + name, encoding: .utf8)
+                    == String(contentsOfFile: folder + "/" + name, encoding: .utf8), "\(name)")
+        }
+        func results(_ dir: String) throws -> String {
+            let o = try #require(
+                JSON5.parse(String(contentsOfFile: dir + "/summary.json", encoding: .utf8)).objectValue)
+            let hash = o["manifest"]?.objectValue?["scenarioHash"]
+            return [o["metrics"], o["monthly"], hash].map { $0?.jsonText() ?? "-" }.joined(separator: "\n")
+        }
+        #expect(try results(clean + "/plan") == results(folder))
+    }
+
+    @Test func resumeRecomputesReplicationsFromAnotherVersionOrEdited() throws {
+        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1 }]")
+        let dir = Fixtures.temporaryDirectory()
+        let args = [file, "--replications", "2", "--quiet", "--out", dir]
+        #expect(check(args).0 == 0)
+        let saved = dir + "/plan/replications.json"
+        let original = try String(contentsOfFile: saved, encoding: .utf8)
+        try PartialResultTests.edit(saved, reseal: true) { $0["homewardVersion"] = .string("0.0.9") }
+        let other = check(args + ["--resume"])
+        #expect(other.0 == 0)
+        #expect(!other.2.contains("reusing"))
+        #expect(
+            other.2.contains(
+                "\(saved): not reused (written by homeward 0.0.9; this is homeward \(Homeward.version)); recomputing"),
+            "\(other.2)")
+        #expect(try String(contentsOfFile: saved, encoding: .utf8) == original)
+        try PartialResultTests.editMetrics(saved, reseal: false, only: 0) { m in
+            PartialResultTests.setScalars(
+                &m, PartialResultTests.scalars(m).map { $0.0 == "nelAdmissions" ? ($0.0, .number(0)) : $0 })
+        }
+        let edited = check(args + ["--resume"])
+        #expect(edited.0 == 0)
+        #expect(
+            edited.2.contains("\(saved): not reused (checksum does not match its content (edited or damaged))"),
+            "\(edited.2)")
+        #expect(try String(contentsOfFile: saved, encoding: .utf8) == original)
+    }
 }

@@ -86,4 +86,29 @@ import Testing
             try String(contentsOfFile: whole + "/sweep.csv", encoding: .utf8)
                 == String(contentsOfFile: parts + "/sweep.csv", encoding: .utf8))
     }
+
+    @Test func resumeRecomputesPointsFromAnotherVersionOrEdited() throws {
+        let clean = Fixtures.temporaryDirectory()
+        let dir = Fixtures.temporaryDirectory()
+        let args = ["--vary", "services.reablement.capacity=6..10:2", "--replications", "2", "--quiet"]
+        #expect(sweep(args + ["--out", clean]).0 == 0)
+        #expect(sweep(args + ["--out", dir]).0 == 0)
+        let edited = dir + "/points/00000.json"
+        let foreign = dir + "/points/00001.json"
+        try PartialResultTests.editMetrics(edited, reseal: false, only: 0) { m in
+            PartialResultTests.setScalars(
+                &m, PartialResultTests.scalars(m).map { $0.0 == "nelAdmissions" ? ($0.0, .number(0)) : $0 })
+        }
+        try PartialResultTests.edit(foreign, reseal: true) { $0["homewardVersion"] = .string("0.0.9") }
+        let (status, _, err) = sweep(args + ["--out", dir, "--resume"])
+        #expect(status == 0)
+        #expect(err.contains("reused 1 finished point from"), "\(err)")
+        #expect(err.contains("\(edited): not reused (checksum does not match its content (edited or damaged))"))
+        #expect(err.contains("\(foreign): not reused (written by homeward 0.0.9"), "\(err)")
+        for name in ["sweep.csv", "points/00000.json", "points/00001.json"] {
+            #expect(
+                try String(contentsOfFile: clean + "/" + name, encoding: .utf8)
+                    == String(contentsOfFile: dir + "/" + name, encoding: .utf8), "\(name)")
+        }
+    }
 }
