@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import math
@@ -218,7 +219,7 @@ def result_of(summary):
 
 
 def first_difference(a, b, path="", depth=0):
-    if depth > 6:
+    if depth > 12:
         return path
     if isinstance(a, dict) and isinstance(b, dict):
         for k in list(a)[:10000]:
@@ -599,12 +600,23 @@ def _mutate_partial(rng, doc, text, shards, fx):
             doc["replications"] = reps * rng.choice([100, 500])
             return None, choice, "replications repeated to %d entries" % len(doc["replications"])
         r = rng.choice(reps)["metrics"]
-        if which == "values":
+        if not isinstance(r, dict):
+            return None, choice, "(nothing: metrics not an object)"
+        if isinstance(r.get("values"), dict):  # version 2: metrics by name
+            if which == "values":
+                k = rng.choice(list(r["values"]))
+                r["values"][k] = [1.0] * 300000
+                return None, choice, "metric %s made a list of 300,000 numbers" % k
+            r["values"].update(("k%d" % i, 0) for i in range(100000))
+            return None, choice, "100,000 extra metrics"
+        if which == "values" and isinstance(r.get("values"), list):
             r["values"] = r["values"] + [1.0] * 300000
             return None, choice, "300,000 extra values"
-        r["keys"] = r["keys"] + ["k%d" % i for i in range(100000)]
-        r["values"] = r["values"] + [0] * 100000
-        return None, choice, "100,000 extra metrics"
+        if isinstance(r.get("keys"), list) and isinstance(r.get("values"), list):
+            r["keys"] = r["keys"] + ["k%d" % i for i in range(100000)]
+            r["values"] = r["values"] + [0] * 100000
+            return None, choice, "100,000 extra metrics"
+        return None, choice, "(nothing: unknown metrics layout)"
     if choice == "duplicate_key":
         s = text.decode("utf-8")
         i = s.find('"seed"')
@@ -621,6 +633,114 @@ def _mutate_partial(rng, doc, text, shards, fx):
         doc[f] = {"horizonDays": TINY_DAYS + 1, "warmupDays": TINY_WARMUP + 1, "start": "2021-03-02"}[f]
         return None, choice, "%s changed" % f
     return None, "reorder_keys", "(fallback) nothing changed"
+
+
+def _mutate_partial_v2(rng, doc, reps):
+    """Metric-level changes to a version-2 partial result (`metrics.values` and `metrics.monthly`
+    are objects keyed by metric name). None when the file is not of that shape."""
+    if not reps or not all(isinstance(r.get("metrics"), dict) and isinstance(r["metrics"].get("values"), dict)
+                           for r in reps):
+        return None
+    field = rng.choice(["values"] * 3 + ["monthly"])
+    if not all(isinstance(r["metrics"].get(field), dict) and r["metrics"][field] for r in reps):
+        field = "values"
+    keys = list(reps[0]["metrics"][field])
+    choice = rng.choice(["insert_key", "delete_key", "rename_key", "reorder_keys", "reorder_keys", "change_value",
+                         "odd_value", "foreign_version", "options", "months"])
+    every = rng.random() < 0.6
+    targets = reps if every else [rng.choice(reps)]
+    where = "%s replication(s)" % ("every" if every else "one")
+
+    def rebuild(r, items):
+        r["metrics"][field] = dict(items)
+
+    if choice == "insert_key":
+        name = rng.choice(["aNewMetric", "zzz", keys[0] + "2", "", keys[0].upper()])
+        sample = reps[0]["metrics"][field][keys[0]]
+        value = rng.choice([123, 0, 0.5]) if field == "values" else [7] * len(sample if isinstance(sample, list) else [0])
+        for r in targets:
+            items = list(r["metrics"][field].items())
+            items.insert(rng.randrange(len(items) + 1), (name, value))
+            rebuild(r, items)
+        return choice, "%s %r inserted in %s" % (field, name, where)
+    if choice == "delete_key":
+        k = rng.choice(keys)
+        for r in targets:
+            r["metrics"][field].pop(k, None)
+        return choice, "%s %s deleted in %s" % (field, k, where)
+    if choice == "rename_key":
+        k = rng.choice(keys)
+        new = rng.choice([k.upper(), k + "X", rng.choice(keys)])
+        for r in targets:
+            rebuild(r, [(new if kk == k else kk, v) for kk, v in r["metrics"][field].items()])
+        return choice, "%s %s renamed %s in %s" % (field, k, new, where)
+    if choice == "reorder_keys":
+        for r in reps:
+            items = list(r["metrics"][field].items())
+            rng.shuffle(items)
+            rebuild(r, items)
+        return choice, "%s reordered (same names and values)" % field
+    if choice in ("change_value", "odd_value", "foreign_version"):
+        r = rng.choice(reps)
+        k = rng.choice(list(r["metrics"]["values"]))
+        v = r["metrics"]["values"][k]
+        if choice == "odd_value":
+            new = rng.choice(["Infinity", "nan", None, "1", True, [], {}, 1e308])
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            new = rng.choice([v + 1, v * 2 if v else 3, -v if v else -1])
+        else:
+            new = 1
+        r["metrics"]["values"][k] = new
+        note = "metric %s of replication %s changed %r -> %r" % (k, r.get("index"), v, new)
+        if choice == "foreign_version":
+            doc["homewardVersion"] = rng.choice(["0.0.1", "9.9.9", "0.1.0-dev"])
+            note = "written by another version (%s) with other values: %s" % (doc["homewardVersion"], note)
+        return choice, note
+    if choice == "options" and isinstance(doc.get("options"), dict):
+        o = doc["options"]
+        k = rng.choice(list(o) + ["replicationsOverride"])
+        o[k] = rng.choice([True, False, {}, {"services.beds.capacity": 5}, 1, None])
+        return choice, "options.%s set to %r" % (k, o[k])
+    r = rng.choice(reps)
+    months = r["metrics"].get("months")
+    if isinstance(months, list):
+        r["metrics"]["months"] = months + ["2021-04"] if rng.random() < 0.5 else []
+        return "months", "replication %s's months set to %r" % (r.get("index"), r["metrics"]["months"])
+    return None
+
+
+def seal(doc):
+    """Recomputes a version-2 file's checksum (SHA-256 of its compact JSON without `checksum`), as
+    anyone who read the format's description could: the checksum finds damage, not forgery."""
+    content = {k: v for k, v in doc.items() if k != "checksum"}
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+    doc["checksum"] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# Changes that, once the checksum is recomputed, make a file that cannot be told from a real one:
+# a different result from them is "undetectable by design", not silent.
+FORGEABLE = {"change_value", "odd_value"}
+
+
+def mutate_partial_file(rng, path: Path, fx):
+    """Changes the partial result at `path` in place. Returns (name, note, forged): `forged` when
+    the change is a value edit sealed with a recomputed checksum (a forgery, not damage)."""
+    raw = path.read_bytes()
+    doc = json.loads(raw)
+    reps = doc.get("replications") if isinstance(doc, dict) else None
+    v2 = "checksum" in doc
+    done = _mutate_partial_v2(rng, doc, reps) if v2 and rng.random() < 0.5 else None
+    if done:
+        new, (name, note) = None, done
+    else:
+        new, name, note = _mutate_partial(rng, doc, raw, None, fx)
+    sealed = v2 and new is None and rng.random() < 0.5
+    if sealed:
+        seal(doc)
+        note += " (checksum recomputed)"
+    path.write_bytes(new if new is not None else (json.dumps(doc) + "\n").encode())
+    return name, note, sealed and name in FORGEABLE
+
 
 
 def k_merge(rng, ctx):
@@ -640,14 +760,10 @@ def k_merge(rng, ctx):
         data = True
     for d in dirs:
         ctx.copy(d + "/partial.json")
-    victim = None
+    forged = False
     if data:
         victim = rng.randrange(n)
-        path = ctx.dir / dirs[victim] / "partial.json"
-        raw = path.read_bytes()
-        doc = json.loads(raw)
-        new, name, note = _mutate_partial(rng, doc, raw, dirs, fx)
-        path.write_bytes(new if new is not None else (json.dumps(doc) + "\n").encode())
+        name, note, forged = mutate_partial_file(rng, ctx.dir / dirs[victim] / "partial.json", fx)
     order = dirs[:]
     if rng.random() < 0.3:
         rng.shuffle(order)
@@ -660,6 +776,8 @@ def k_merge(rng, ctx):
         got = result_of(load_json(ctx.dir / "merged/summary.json"))
         if numbers_equal(got, fx.ref):
             return Verdict("ok", "", note)
+        if forged:
+            return Verdict("ok", "", note + " (a forgery: undetectable by design)", "undetectable")
         return Verdict("silent", "merge %s: exit 0 with metrics unlike the unsharded run" % name, note,
                        str(first_difference(got, fx.ref)))
     return Verdict("refused", "", note, weak_message(r, dirs) or "")
@@ -705,6 +823,7 @@ def _resume_sweep(rng, ctx):
     points = sorted((ctx.dir / "sweep/points").glob("*.json"))
     p = rng.choice(points)
     rel = str(p.relative_to(ctx.dir))
+    forged = False
     what = rng.random()
     if what < 0.1:
         p.unlink()
@@ -714,10 +833,7 @@ def _resume_sweep(rng, ctx):
         shutil.copyfile(other, p)
         name, note = "swapped_point", "%s replaced by %s" % (rel, other.name)
     else:
-        raw = p.read_bytes()
-        doc = json.loads(raw)
-        new, name, note = _mutate_partial(rng, doc, raw, None, fx)
-        p.write_bytes(new if new is not None else (json.dumps(doc) + "\n").encode())
+        name, note, forged = mutate_partial_file(rng, p, fx)
         note = rel + ": " + note
     for f in ("sweep.csv", "sweep.json"):
         if rng.random() < 0.5:
@@ -731,8 +847,13 @@ def _resume_sweep(rng, ctx):
     if r.rc == 0:
         got = load_json(ctx.dir / "sweep/sweep.json")
         got_csv = (ctx.dir / "sweep/sweep.csv").read_bytes() if (ctx.dir / "sweep/sweep.csv").exists() else b""
-        if numbers_equal(_sweep_points(got), _sweep_points(fx.sweep_json)) and got_csv == fx.sweep_csv:
+        # Rows compared as a set: a point file whose metrics come in another order may list them
+        # in that order, which changes no number.
+        if numbers_equal(_sweep_points(got), _sweep_points(fx.sweep_json)) and sorted(got_csv.splitlines()) == sorted(
+                fx.sweep_csv.splitlines()):
             return Verdict("ok", "", note)
+        if forged:
+            return Verdict("ok", "", note + " (a forgery: undetectable by design)", "undetectable")
         return Verdict("silent", "sweep --resume %s: exit 0 with results unlike a clean sweep" % name, note,
                        str(first_difference(_sweep_points(got), _sweep_points(fx.sweep_json))))
     return Verdict("refused", "", note, weak_message(r, [p.name]) or "")
@@ -749,6 +870,7 @@ def _resume_check(rng, ctx):
     ctx.copy("check")
     folder = ctx.dir / "check" / fx.check_folder
     saved = folder / "replications.json"
+    forged = False
     what = rng.random()
     if what < 0.35:
         # Stopped between writing replications.json and the summary files (or summary files from before).
@@ -762,10 +884,7 @@ def _resume_check(rng, ctx):
         name = "stale_summary" if stale else "missing_summary"
         note = "%s %s" % (", ".join(gone), "replaced by an earlier version's" if stale else "deleted")
     else:
-        raw = saved.read_bytes()
-        doc = json.loads(raw)
-        new, name, note = _mutate_partial(rng, doc, raw, None, fx)
-        saved.write_bytes(new if new is not None else (json.dumps(doc) + "\n").encode())
+        name, note, forged = mutate_partial_file(rng, saved, fx)
         note = "replications.json: " + note
     r = run(ctx, ["check", "checked.json5", "--replications", "2", "--out", "check", "--resume", "--threads", "1",
                   "--quiet"], ctx.dir)
@@ -781,6 +900,8 @@ def _resume_check(rng, ctx):
             problem = "check.csv differs from a clean check"
         if problem is None:
             return Verdict("ok", "", note)
+        if forged and "differs" in problem:
+            return Verdict("ok", "", note + " (a forgery: undetectable by design)", "undetectable")
         return Verdict("silent", "check --resume %s: %s" % (name, problem_class(problem)), note, problem)
     return Verdict("refused", "", note, weak_message(r, ["replications.json", fx.check_folder]) or "")
 
