@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 KINDS = ["merge", "resume", "logs", "paths", "interrupt", "concurrent", "stdout", "csv", "memory"]
 # Relative weights when several kinds are fuzzed together (cheap kinds more often).
 WEIGHTS = {"merge": 30, "resume": 12, "logs": 30, "paths": 12, "interrupt": 5, "concurrent": 3, "stdout": 5,
-           "csv": 3, "memory": 2}
+           "csv": 3, "memory": 1}
 STATUSES = ("ok", "refused", "crash", "hang", "silent")
 CRASH_MARKERS = ("Fatal error", "Swift runtime failure", "internal error", "Program crashed", "Backtracing",
                  "Assertion failed", "Precondition failed")

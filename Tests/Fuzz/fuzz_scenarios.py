@@ -2439,6 +2439,11 @@ def main(argv=None):
 
     args.binary = ensure_binary(args)
     work = Path(tempfile.mkdtemp(prefix="homeward-fuzz-"))
+    if not args.keep:
+        # Also on an error, Ctrl-C or SIGTERM (a CI timeout): the fixture holds files of up to 2 GB.
+        import atexit
+        atexit.register(shutil.rmtree, work, True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     stats = Stats()
     log_lock = threading.Lock()
 
