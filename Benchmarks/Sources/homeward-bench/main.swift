@@ -709,7 +709,10 @@ let (_, writerOthers) = othersCores { () -> Int in
         let c0 = threadCPUSeconds()
         let t0 = now()
         do {
-            var writer = try BinaryEventLogWriter(path: writerPath, context: writerContext, replication: 0)
+            var writer = try BinaryEventLogWriter(
+                path: writerPath,
+                header: EventLogHeader(context: writerContext, scenarioHash: "", seed: 0, replications: 1),
+                replication: 0)
             for e in recorded { writer.append(e) }
             try writer.close()
         } catch {

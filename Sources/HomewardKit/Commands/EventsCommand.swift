@@ -18,9 +18,10 @@ enum EventsCommand {
                   to OUT.tmp and renamed when complete. With --salvage, a damaged IN gives an OUT
                   with the replications that are whole before the damage, and a warning of what
                   was lost.
-        info      Reads the whole log, checking every checksum, field and sequence number, and
-                  prints its format, header and the events of each replication. Exit code 2 if
-                  it is damaged (the message says where).
+        info      Reads the whole log, checking every checksum, block's place, field, sequence
+                  number and time, and prints its format, header and the events of each
+                  replication. Exit code 2 if it is damaged (the message says where), exactly
+                  when replay refuses it.
         activity  Writes one replication of the log (default 0) as an activity file: one row
                   per spell in the CSV format of real activity (docs/actuals.md), which
                   `homeward actuals`, `compare-actuals`, `calibrate` and `--census-from` read.

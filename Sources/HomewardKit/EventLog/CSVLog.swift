@@ -23,7 +23,8 @@ public struct CSVEventLogWriter: EventLogWriter {
     public private(set) var eventsWritten: UInt64 = 0
     public var blocksWritten: UInt64 { 0 }
 
-    public init(output: EventLogOutput, context: ProjectionContext, replication: Int) {
+    public init(output: EventLogOutput, header: EventLogHeader, replication: Int) {
+        let context = header.context
         self.output = output
         self.replication = replication
         names = EncodedNames(context, name: { CSVEventLogWriter.field($0) }, kind: { $0 })
@@ -84,15 +85,21 @@ final class CSVEventSource: EventRecordSource {
     /// Physical line of the last row read (a quoted name with a line break spans several).
     private var lineNumber = 0
     private var record: [UInt8] = []
+    /// The longest event record accepted (`TextLogLimits`).
+    let recordLimit: Int
 
     init(input: EventLogInput) throws(LogError) {
         self.input = input
         let path = input.path
         self.path = path
+        let headerLimit = TextLogLimits.maximumHeaderLineLength
         guard
-            let (text, complete) = try input.nextLine({ bytes, complete throws(LogError) in
-                (String(decoding: bytes, as: UTF8.self), complete)
-            })
+            let (text, complete) = try input.nextLine(
+                limit: headerLimit,
+                tooLong: {
+                    LogError.corrupt("\(path): line 1 is longer than \(headerLimit) bytes (the header line's limit)")
+                },
+                { bytes, complete throws(LogError) in (String(decoding: bytes, as: UTF8.self), complete) })
         else { throw LogError.truncated("\(path): the log is empty (no header)") }
         if !complete && "# ".hasPrefix(text) { throw LogError.truncated("\(path): line 1 is cut short (no header)") }
         guard text.hasPrefix("# ") else {
@@ -112,9 +119,10 @@ final class CSVEventSource: EventRecordSource {
             throw error
         }
         guard
-            let columns = try input.nextLine({ bytes, complete throws(LogError) in
-                (String(decoding: bytes, as: UTF8.self), complete)
-            })
+            let columns = try input.nextLine(
+                limit: 256,
+                tooLong: { LogError.corrupt("\(path): line 2: the column row is not '\(CSVEventLogWriter.columns)'") },
+                { bytes, complete throws(LogError) in (String(decoding: bytes, as: UTF8.self), complete) })
         else { throw LogError.truncated("\(path): the log ends after its header line (no column row)") }
         let row = columns.0.hasSuffix("\r") ? String(columns.0.dropLast()) : columns.0
         guard row == CSVEventLogWriter.columns else {
@@ -127,6 +135,8 @@ final class CSVEventSource: EventRecordSource {
         headerBytes = input.offset
         lineNumber = 2
         names = EventNames(header.context)
+        recordLimit = TextLogLimits.eventLineLimit(
+            EncodedNames(header.context, name: { CSVEventLogWriter.field($0) }, kind: { $0 }))
     }
 
     var location: String { "line \(lineNumber)" }
@@ -147,7 +157,14 @@ final class CSVEventSource: EventRecordSource {
             // A record: one line, or more while a quoted field is open.
             var ended = true
             while true {
-                let got: Bool? = try input.nextLine { bytes, complete throws(LogError) in
+                let limit = recordLimit - record.count
+                let tooLong = {
+                    LogError.corrupt(
+                        "\(path): line \(first + lines) is longer than \(self.recordLimit) bytes (the limit for an event row of this log)"
+                    )
+                }
+                let got: Bool? = try input.nextLine(limit: max(limit, 0), tooLong: tooLong) {
+                    bytes, complete throws(LogError) in
                     if lines > 0 { record.append(0x0A) }
                     record.append(contentsOf: bytes)
                     for b in bytes where b == UInt8(ascii: "\"") { quotes += 1 }

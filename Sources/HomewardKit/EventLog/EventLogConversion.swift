@@ -68,6 +68,10 @@ public struct EventLogInfo: Sendable {
     public var eventsPerReplication: [UInt64]
     public var patientsPerReplication: [Int]
     public var bytes: Int64
+    /// A binary log's container version (1 or 2); nil for the text formats.
+    public var containerVersion: Int?
+    /// The file id, in hex, a version 2 binary log's blocks are bound to; nil otherwise.
+    public var fileID: String?
 
     /// Reads the whole log at `path`.
     ///
@@ -95,13 +99,15 @@ public struct EventLogInfo: Sendable {
         eventsPerReplication = perReplication
         patientsPerReplication = patients
         bytes = stream.fileBytes
+        containerVersion = stream.containerVersion
+        fileID = stream.fileID
     }
 
     /// The text `homeward events info` prints.
     public var description: String {
         var lines: [String] = []
-        lines.append(
-            "format        \(format.label)" + (format == .binary ? ", container version \(BinaryLayout.version)" : ""))
+        lines.append("format        \(format.label)" + (containerVersion.map { ", container version \($0)" } ?? ""))
+        if let fileID { lines.append("file id       \(fileID) (every block is bound to it)") }
         lines.append("events schema \(EventLogHeader.format) version \(EventLogHeader.formatVersion)")
         lines.append("written by    homeward \(header.homewardVersion)")
         lines.append("scenario hash \(header.scenarioHash)")
@@ -121,7 +127,8 @@ public struct EventLogInfo: Sendable {
         }
         lines.append(
             "intact        yes: every " + (format == .binary ? "checksum, " : "")
-                + "field, sequence number and replication end checked")
+                + (fileID != nil ? "block's place, " : "")
+                + "field, sequence number, time order and replication end checked")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -91,12 +91,12 @@ public enum EventLogFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// A writer of this format appending to `output`.
-    public func writer(output: EventLogOutput, context: ProjectionContext, replication: Int) -> any EventLogWriter {
+    /// A writer of this format appending to `output`, for the log whose header is `header`.
+    public func writer(output: EventLogOutput, header: EventLogHeader, replication: Int) -> any EventLogWriter {
         switch self {
-        case .binary: BinaryEventLogWriter(output: output, context: context, replication: replication)
-        case .jsonLines: JSONLinesWriter(output: output, context: context, replication: replication)
-        case .csv: CSVEventLogWriter(output: output, context: context, replication: replication)
+        case .binary: BinaryEventLogWriter(output: output, header: header, replication: replication)
+        case .jsonLines: JSONLinesWriter(output: output, header: header, replication: replication)
+        case .csv: CSVEventLogWriter(output: output, header: header, replication: replication)
         }
     }
 }
@@ -106,8 +106,9 @@ public enum EventLogFormat: String, Sendable, CaseIterable {
 /// joined. Generic use (`W: EventLogWriter`) keeps the per-event path free of dynamic dispatch.
 public protocol EventLogWriter: EventSink {
     static var format: EventLogFormat { get }
-    /// A writer appending events of `replication` to `output`.
-    init(output: EventLogOutput, context: ProjectionContext, replication: Int)
+    /// A writer appending events of `replication` to `output`, for the log whose header is
+    /// `header` (names come from its context; a binary log's blocks are bound to it).
+    init(output: EventLogOutput, header: EventLogHeader, replication: Int)
     var output: EventLogOutput { get }
     /// Later events belong to `replication` (ends the current block of a binary log).
     mutating func begin(replication: Int)
@@ -121,8 +122,8 @@ public protocol EventLogWriter: EventSink {
 
 extension EventLogWriter {
     /// A writer of one replication's events into a new file at `path` (no header).
-    public init(path: String, context: ProjectionContext, replication: Int) throws(LogError) {
-        self.init(output: try EventLogOutput(creating: path), context: context, replication: replication)
+    public init(path: String, header: EventLogHeader, replication: Int) throws(LogError) {
+        self.init(output: try EventLogOutput(creating: path), header: header, replication: replication)
     }
 
     /// Flushes and closes the file; throws the first write failure, if any.
@@ -153,7 +154,7 @@ public final class EventLogFileWriter {
         temporary = path + ".tmp"
         let output = try EventLogOutput(creating: temporary)
         output.write(format.prologue(header))
-        writer = format.writer(output: output, context: header.context, replication: 0)
+        writer = format.writer(output: output, header: header, replication: 0)
     }
 
     deinit { if !done { abandon() } }

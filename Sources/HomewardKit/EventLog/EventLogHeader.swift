@@ -9,6 +9,9 @@ public struct EventLogHeader: Sendable, Equatable {
     public var seed: UInt64
     public var replications: Int
 
+    /// The longest `scenarioHash` or `homeward` version text a reader accepts.
+    public static let maximumTextLength = 200
+
     public init(context: ProjectionContext, scenarioHash: String, seed: UInt64, replications: Int) {
         self.context = context
         self.scenarioHash = scenarioHash
@@ -39,15 +42,28 @@ public struct EventLogHeader: Sendable, Equatable {
         guard let v = o["version"]?.numberValue, v == Double(EventLogHeader.formatVersion) else {
             throw LogError.corrupt("\(location): unsupported log format version \(o["version"]?.jsonText() ?? "none")")
         }
-        guard let seed = o["seed"]?.numberValue, seed >= 0, seed < 0x1p64, seed == seed.rounded(),
-            let reps = o["replications"]?.numberValue, reps >= 1, reps < 2e9, reps == reps.rounded(),
-            let hash = o["scenarioHash"]?.stringValue, let ctx = o["context"]
-        else { throw LogError.corrupt("\(location): header lacks seed, replications, scenarioHash or context") }
+        func bad(_ m: String) -> LogError { LogError.corrupt("\(location): \(m)") }
+        func shown(_ v: JSONValue?) -> String { v.map { String($0.jsonText().prefix(40)) } ?? "nothing" }
+        guard let seed = o["seed"]?.numberValue, seed >= 0, seed < 0x1p64, seed == seed.rounded() else {
+            throw bad("'seed' must be a whole number from 0 to 2^64 - 1, got \(shown(o["seed"]))")
+        }
+        let most = ScenarioReader.maximumReplications
+        guard let reps = o["replications"]?.numberValue, reps >= 1, reps <= Double(most), reps == reps.rounded() else {
+            throw bad("'replications' must be a whole number from 1 to \(most), got \(shown(o["replications"]))")
+        }
+        guard let hash = o["scenarioHash"]?.stringValue, hash.utf8.count <= Self.maximumTextLength else {
+            throw bad("'scenarioHash' must be text of at most \(Self.maximumTextLength) bytes")
+        }
+        let homeward = o["homeward"]?.stringValue ?? "unknown"
+        guard homeward.utf8.count <= Self.maximumTextLength else {
+            throw bad("'homeward' must be text of at most \(Self.maximumTextLength) bytes")
+        }
+        guard let ctx = o["context"] else { throw bad("header lacks 'context'") }
         self.context = try ProjectionContext(json: ctx)
         self.scenarioHash = hash
         self.seed = UInt64(seed)
         self.replications = Int(reps)
-        self.homewardVersion = o["homeward"]?.stringValue ?? "unknown"
+        self.homewardVersion = homeward
     }
 }
 

@@ -107,7 +107,8 @@ final class EventLogInput {
     private(set) var offset: Int64 = 0
 
     private var buffer: UnsafeMutableRawPointer
-    private var capacity: Int
+    /// Bytes of the buffer: it grows only to hold what `ensure` or `nextLine` asks for.
+    private(set) var capacity: Int
     private var start = 0
     private var end = 0
     private var atEOF = false
@@ -209,17 +210,24 @@ final class EventLogInput {
 
     /// Calls `body` with the next line (without its `\n`) and whether it ended with `\n` (false
     /// only for a last line cut short). Nil at the end of the file.
-    func nextLine<R>(_ body: (UnsafeRawBufferPointer, Bool) throws(LogError) -> R) throws(LogError) -> R? {
+    ///
+    /// A line longer than `limit` bytes is never buffered whole: once `limit + 1` bytes have
+    /// been read without a line end, the error `tooLong` gives is thrown.
+    func nextLine<R>(
+        limit: Int = .max, tooLong: () -> LogError = { LogError.corrupt("a line is too long") },
+        _ body: (UnsafeRawBufferPointer, Bool) throws(LogError) -> R
+    ) throws(LogError) -> R? {
         var searched = 0
         while true {
             let n = end - start
-            if n > searched, let found = memchr(buffer + start + searched, 0x0A, n - searched) {
+            if n > searched, let found = memchr(buffer + start + searched, 0x0A, min(n, limit + 1) - searched) {
                 let length = buffer.distance(to: found) - start
                 let result = try body(UnsafeRawBufferPointer(start: buffer + start, count: length), true)
                 consume(length + 1)
                 return result
             }
-            searched = n
+            searched = min(n, limit + 1)
+            if searched > limit { throw tooLong() }
             if !(try fill()) {
                 guard end > start else { return nil }
                 let length = end - start
@@ -243,6 +251,23 @@ final class EventLogInput {
             if !(try fill()) { break }
         }
         return last == 0x0A ? lines : lines + 1
+    }
+}
+
+/// The longest lines a text log reader accepts: beyond them a line is reported with its number,
+/// never buffered whole (documented in docs/event-log.md).
+public enum TextLogLimits {
+    /// The longest header line (line 1): the binary header's limit, plus the CSV's `# `.
+    public static let maximumHeaderLineLength = BinaryLayout.maximumHeaderLength + 2
+    /// The longest event line, beyond its cohort and service names as written (the header's
+    /// longest ones are added for each log): every other field of a line Homeward writes fits
+    /// in under 300 bytes.
+    public static let maximumEventLineLength = 64 << 10
+
+    /// The event-line limit of a log whose names are written as `encoded`.
+    static func eventLineLimit(_ encoded: EncodedNames) -> Int {
+        maximumEventLineLength + (encoded.cohorts.map(\.count).max() ?? 0)
+            + (encoded.services.map(\.count).max() ?? 0)
     }
 }
 

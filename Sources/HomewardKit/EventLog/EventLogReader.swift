@@ -26,8 +26,11 @@ protocol EventRecordSource: AnyObject {
 
 /// Reads a log of any format as a stream of `(replication, event)` in order, in constant
 /// memory, checking as it goes that the log is whole: every checksum (binary), every field,
-/// replications in order 0, 1, 2, ... each finished by its `end`, sequence numbers 0, 1, 2, ...
-/// with no gap, as many replications as the header says, and nothing missing at the end.
+/// replications in order 0, 1, 2, ... each finished by its `end` at the end of the run,
+/// sequence numbers 0, 1, 2, ... with no gap, times that never decrease and never pass the end
+/// of the run, pathways and destinations that are the header's, a patient and cohort on every
+/// event but `capacity` and `end`, as many replications as the header says, and nothing missing
+/// at the end.
 ///
 /// The format is detected from the file's first bytes, not its name.
 public final class EventLogStream {
@@ -39,7 +42,13 @@ public final class EventLogStream {
     private var currentReplication = -1
     private var sawEnd = true
     private var expectedSequence: UInt64 = 0
+    private var previousTime = 0.0
     private var ended = false
+    /// The end of the run (warm-up included) and the numbers of pathways and services, from the
+    /// header.
+    private let horizon: Double
+    private let pathwayCount: Int
+    private let serviceCount: Int
 
     /// Replications read to their `end` so far.
     public private(set) var completeReplications = 0
@@ -66,6 +75,9 @@ public final class EventLogStream {
         case .csv: source = try CSVEventSource(input: input)
         }
         bytesThroughCompleteReplications = source.headerBytes
+        horizon = source.header.context.horizon
+        pathwayCount = source.header.context.pathways.count
+        serviceCount = source.header.context.services.count
     }
 
     /// The next event and its replication; nil once the whole log has been read and found
@@ -104,11 +116,40 @@ public final class EventLogStream {
             }
             currentReplication = rep
             expectedSequence = 0
+            previousTime = 0
             sawEnd = false
         }
         guard event.sequence == expectedSequence else {
             throw bad("sequence \(event.sequence), expected \(expectedSequence) (an event is missing or out of order)")
         }
+        guard event.time >= previousTime else {
+            throw bad(
+                "time \(event.time) is before the previous event's \(previousTime) (times never decrease within a replication)"
+            )
+        }
+        guard event.time <= horizon else {
+            throw bad("time \(event.time) is after the end of the run (day \(horizon), warm-up included)")
+        }
+        if event.kind == .end && event.time != horizon {
+            throw bad("the 'end' event is at time \(event.time), not at the end of the run (day \(horizon))")
+        }
+        if event.kind == .medicallyOptimised && (event.detail < -1 || Int(event.detail) >= pathwayCount) {
+            throw bad("pathway \(event.detail) of 'medicallyOptimised' is not in the header (it has \(pathwayCount))")
+        }
+        if event.kind == .leave && (event.detail < Destination.died || Int(event.detail) >= serviceCount) {
+            throw bad(
+                "destination \(event.detail) of 'leave' is neither home (-1), died (-2) nor a service of the header (it has \(serviceCount))"
+            )
+        }
+        // Capacity and end are the system's; every other event is a patient's, with a cohort.
+        let system = event.kind == .capacity || event.kind == .end
+        if system != (event.patient == Event.noPatient) {
+            throw bad("event '\(event.kind.name)' \(system ? "has a patient" : "has no patient")")
+        }
+        if !system && event.cohort < 0 {
+            throw bad("event '\(event.kind.name)' of patient \(event.patient) has no cohort")
+        }
+        previousTime = event.time
         expectedSequence += 1
         eventsRead += 1
         if event.kind == .end {
@@ -123,6 +164,15 @@ public final class EventLogStream {
 
     /// Where the last event returned was ("line 12", "block 3 at byte offset ..., event 17 of 8192").
     public var location: String { source.location }
+
+    /// The container version of a binary log (1 or 2); nil for the text formats.
+    public var containerVersion: Int? { (source as? BinaryEventSource).map { Int($0.version) } }
+
+    /// The file id a binary log's blocks are bound to, in hex (version 2); nil otherwise.
+    public var fileID: String? {
+        guard let binary = source as? BinaryEventSource, binary.version >= 2 else { return nil }
+        return binary.identity.hex
+    }
 }
 
 /// What `--salvage` kept of a damaged log and what it lost.
@@ -156,14 +206,24 @@ public struct SalvageReport: Sendable, Equatable {
             "kept replications 0 to \(replicationsKept - 1) (\(replicationsKept) of \(replicationsExpected)): \(grouped(eventsKept)) events"
         if let blocksKept { kept += " in \(grouped(UInt64(blocksKept))) blocks" }
         kept += ", the first \(grouped(UInt64(bytesKept))) bytes of \(grouped(UInt64(fileBytes)))"
-        var lost = "lost \(lostReps) (\(replicationsLost) of \(replicationsExpected)): "
-        switch (format, eventsLostExact) {
-        case (_, true): lost += "\(grouped(eventsLost)) events"
-        case (.binary, false): lost += "at least \(grouped(eventsLost)) events"
-        default: lost += "about \(grouped(eventsLost)) events"
+        var lost: String
+        if replicationsLost <= 0 {
+            // Every replication is whole: the damage lies after the last one.
+            lost =
+                "lost no replication (all \(replicationsExpected) are whole), only the \(grouped(UInt64(max(0, bytesLost)))) bytes after them"
+            if eventsLost > 0 { lost += " (\(grouped(eventsLost)) more records that belong to no replication)" }
+        } else {
+            lost = "lost \(lostReps) (\(replicationsLost) of \(replicationsExpected)): "
+            switch (format, eventsLostExact) {
+            case (_, true): lost += "\(grouped(eventsLost)) events"
+            case (.binary, false): lost += "at least \(grouped(eventsLost)) events"
+            default: lost += "about \(grouped(eventsLost)) events"
+            }
+            if let blocksLost {
+                lost += ", \(eventsLostExact ? "" : "at least ")\(grouped(UInt64(blocksLost))) blocks"
+            }
+            lost += ", \(grouped(UInt64(max(0, bytesLost)))) bytes"
         }
-        if let blocksLost { lost += ", \(eventsLostExact ? "" : "at least ")\(grouped(UInt64(blocksLost))) blocks" }
-        lost += ", \(grouped(UInt64(max(0, bytesLost)))) bytes"
         if damage.isTruncation { lost += " and the missing end of the file" }
         return "warning: salvaged a damaged event log: \(kept); \(lost). The damage: \(damage.description)"
     }
@@ -252,7 +312,9 @@ public enum EventLogReader {
         let readButLost = stream.eventsRead - stream.eventsInCompleteReplications
         switch stream.format {
         case .binary:
-            let survey = BinaryEventSource.survey(path: stream.path, from: stream.bytesThroughCompleteReplications)
+            let survey =
+                (stream.source as? BinaryEventSource)?.survey(from: stream.bytesThroughCompleteReplications)
+                ?? (trailer: nil, events: 0, blocks: 0)
             report.blocksKept = stream.blocksThroughCompleteReplications
             if let trailer = survey.trailer, trailer.events >= report.eventsKept,
                 trailer.blocks >= UInt64(report.blocksKept!)

@@ -14,7 +14,8 @@ public struct JSONLinesWriter: EventLogWriter {
     public private(set) var eventsWritten: UInt64 = 0
     public var blocksWritten: UInt64 { 0 }
 
-    public init(output: EventLogOutput, context: ProjectionContext, replication: Int) {
+    public init(output: EventLogOutput, header: EventLogHeader, replication: Int) {
+        let context = header.context
         self.output = output
         self.replication = replication
         names = EncodedNames(context, name: { escapeJSONString($0) }, kind: { "\"\($0)\"" })
@@ -102,6 +103,8 @@ final class JSONLinesEventSource: EventRecordSource {
     let header: EventLogHeader
     let headerBytes: Int64
     let names: EventNames
+    /// The longest event line accepted (`TextLogLimits`).
+    let lineLimit: Int
     private var lineNumber = 0
 
     init(input: EventLogInput) throws(LogError) {
@@ -111,10 +114,15 @@ final class JSONLinesEventSource: EventRecordSource {
         var number = 0
         while found == nil {
             let path = input.path
-            let line: (text: String, complete: Bool)?? = try input.nextLine { bytes, complete throws(LogError) in
+            number += 1
+            let limit = TextLogLimits.maximumHeaderLineLength
+            let tooLong = { [number] in
+                LogError.corrupt("\(path): line \(number) is longer than \(limit) bytes (the header line's limit)")
+            }
+            let line: (text: String, complete: Bool)?? = try input.nextLine(limit: limit, tooLong: tooLong) {
+                bytes, complete throws(LogError) in
                 bytes.isEmpty ? nil : (String(decoding: bytes, as: UTF8.self), complete)
             }
-            number += 1
             guard let line else { throw LogError.truncated("\(path): the log is empty (no header)") }
             guard let (text, complete) = line else { continue }
             let value: JSONValue
@@ -133,6 +141,8 @@ final class JSONLinesEventSource: EventRecordSource {
         headerBytes = input.offset
         lineNumber = number
         names = EventNames(header.context)
+        lineLimit = TextLogLimits.eventLineLimit(
+            EncodedNames(header.context, name: { escapeJSONString($0) }, kind: { "\"\($0)\"" }))
     }
 
     var location: String { "line \(lineNumber)" }
@@ -148,7 +158,13 @@ final class JSONLinesEventSource: EventRecordSource {
             recordStart = input.offset
             let number = lineNumber + 1
             let names = self.names
-            let result: (Int, Event)?? = try input.nextLine { (bytes, complete) throws(LogError) -> (Int, Event)? in
+            let limit = lineLimit
+            let tooLong = {
+                LogError.corrupt(
+                    "\(path): line \(number) is longer than \(limit) bytes (the limit for an event line of this log)")
+            }
+            let result: (Int, Event)?? = try input.nextLine(limit: limit, tooLong: tooLong) {
+                (bytes, complete) throws(LogError) -> (Int, Event)? in
                 if bytes.isEmpty { return nil }
                 if let fast = JSONLinesEventSource.parseCanonical(bytes, names: names) { return fast }
                 let value: JSONValue

@@ -184,7 +184,7 @@ public enum Runner {
         let output = try EventLogOutput(creating: log.partPath(slot))
         var simulation = Simulation(
             scenario: scenario, seed: options.seed, replication: rep,
-            sink: Tee(projection, W(output: output, context: log.header.context, replication: rep)))
+            sink: Tee(projection, W(output: output, header: log.header, replication: rep)))
         simulation.patientLimit = options.patientLimit
         simulation.run()
         simulation.sink.second.flush()

@@ -146,57 +146,115 @@ extension ProjectionContext {
             ]))
     }
 
-    /// Reads the header form back; nil (with the reason) when it is not a valid context.
+    /// The most days a scheme may start or end away from the origin, in a log's header.
+    static let maximumSchemeDayOffset = 1_000_000
+    /// The oldest `minimumAge` a cohort may have, in a log's header.
+    static let maximumMinimumAge = 200
+
+    /// Reads the header form back, with every field bounded before it is used: the limits a
+    /// scenario has (days, counts of entries, name lengths, non-negative finite costs and
+    /// populations), so that a crafted header is refused rather than trusted.
+    ///
+    /// - Throws: `LogError.corrupt` ("header: ...") naming the field and the problem.
     public init(json: JSONValue) throws(LogError) {
         func fail(_ m: String) -> LogError { LogError.corrupt("header: \(m)") }
         guard let o = json.objectValue else { throw fail("context is not an object") }
-        func number(_ k: String) throws(LogError) -> Double {
-            guard let v = o[k]?.numberValue, v.isFinite else { throw fail("missing number '\(k)'") }
-            return v
+        func shown(_ v: JSONValue?) -> String { v.map { String($0.jsonText().prefix(40)) } ?? "nothing" }
+        /// A whole number in `range` (never converted before it is known to fit).
+        func whole(_ v: JSONValue?, _ name: String, _ range: ClosedRange<Int>) throws(LogError) -> Int {
+            guard let x = v?.numberValue, x.isFinite, x == x.rounded(), x >= Double(range.lowerBound),
+                x <= Double(range.upperBound)
+            else {
+                throw fail(
+                    "'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(shown(v))")
+            }
+            return Int(x)
+        }
+        /// A finite number >= 0.
+        func amount(_ v: JSONValue?, _ name: String) throws(LogError) -> Double {
+            guard let x = v?.numberValue, x.isFinite, x >= 0 else {
+                throw fail("'\(name)' must be a finite number >= 0, got \(shown(v))")
+            }
+            return x
+        }
+        func names(_ key: String, _ list: [String]) throws(LogError) {
+            guard list.count <= ScenarioReader.maximumEntries else {
+                throw fail("'\(key)' has \(list.count) entries, at most \(ScenarioReader.maximumEntries)")
+            }
+            var seen = Set<String>()
+            for name in list {
+                guard name.count <= ScenarioReader.maximumNameLength else {
+                    throw fail(
+                        "'\(key)': names must be at most \(ScenarioReader.maximumNameLength) characters, got one of \(name.count)"
+                    )
+                }
+                guard seen.insert(name).inserted else {
+                    throw fail("'\(key)': the name \(shown(.string(name))) is repeated")
+                }
+            }
+        }
+        func list(_ key: String) throws(LogError) -> [JSONValue] {
+            guard let a = o[key]?.arrayValue else { throw fail("missing '\(key)'") }
+            guard a.count <= ScenarioReader.maximumEntries else {
+                throw fail("'\(key)' has \(a.count) entries, at most \(ScenarioReader.maximumEntries)")
+            }
+            return a
         }
         guard let originText = o["origin"]?.stringValue, let origin = CivilDate(iso: originText) else {
             throw fail("missing or bad 'origin'")
         }
         self.origin = origin
-        warmupDays = Int(try number("warmupDays"))
-        days = Int(try number("days"))
-        acute = Int(try number("acute"))
-        population = try number("population")
-        adultPopulation = try number("adultPopulation")
-        population65 = try number("population65")
-        guard let p = o["pathways"]?.arrayValue else { throw fail("missing 'pathways'") }
-        pathways = p.compactMap(\.stringValue)
-        guard let c = o["cohorts"]?.arrayValue else { throw fail("missing 'cohorts'") }
+        let limit = ScenarioReader.maximumHorizonDays
+        warmupDays = try whole(o["warmupDays"], "warmupDays", 0...limit - 1)
+        days = try whole(o["days"], "days", 1...limit)
+        guard warmupDays + days <= limit else {
+            throw fail("'warmupDays' plus 'days' must be at most \(limit), got \(warmupDays + days)")
+        }
+        population = try amount(o["population"], "population")
+        adultPopulation = try amount(o["adultPopulation"], "adultPopulation")
+        population65 = try amount(o["population65"], "population65")
+        var pathways: [String] = []
+        for item in try list("pathways") {
+            guard let name = item.stringValue else { throw fail("'pathways': \(shown(item)) is not a name") }
+            pathways.append(name)
+        }
+        try names("pathways", pathways)
+        self.pathways = pathways
         var cohorts: [CohortInfo] = []
-        for item in c {
-            guard let name = item.objectValue?["name"]?.stringValue,
-                let age = item.objectValue?["minimumAge"]?.numberValue
-            else { throw fail("bad cohort entry") }
-            cohorts.append(CohortInfo(name: name, minimumAge: Int(age)))
+        for item in try list("cohorts") {
+            guard let name = item.objectValue?["name"]?.stringValue else { throw fail("bad cohort entry") }
+            let age = try whole(item.objectValue?["minimumAge"], "minimumAge", 0...Self.maximumMinimumAge)
+            cohorts.append(CohortInfo(name: name, minimumAge: age))
         }
+        try names("cohorts", cohorts.map(\.name))
         self.cohorts = cohorts
-        guard let s = o["services"]?.arrayValue else { throw fail("missing 'services'") }
         var services: [ServiceInfo] = []
-        for item in s {
+        for item in try list("services") {
             guard let obj = item.objectValue, let name = obj["name"]?.stringValue,
-                let kind = obj["kind"]?.stringValue.flatMap(ServiceKind.init(rawValue:)),
-                let perDay = obj["costPerDay"]?.numberValue, let perEpisode = obj["costPerEpisode"]?.numberValue
+                let kind = obj["kind"]?.stringValue.flatMap(ServiceKind.init(rawValue:))
             else { throw fail("bad service entry") }
-            services.append(ServiceInfo(name: name, kind: kind, costPerDay: perDay, costPerEpisode: perEpisode))
+            services.append(
+                ServiceInfo(
+                    name: name, kind: kind, costPerDay: try amount(obj["costPerDay"], "costPerDay"),
+                    costPerEpisode: try amount(obj["costPerEpisode"], "costPerEpisode")))
         }
+        try names("services", services.map(\.name))
         self.services = services
-        for item in o["schemes"]?.arrayValue ?? [] {
-            guard let obj = item.objectValue, let name = obj["name"]?.stringValue,
-                let start = obj["startDay"]?.numberValue,
-                let oneOff = obj["oneOffCost"]?.numberValue, let perYear = obj["costPerYear"]?.numberValue
-            else { throw fail("bad scheme entry") }
+        guard !services.isEmpty else { throw fail("'services' is empty") }
+        acute = try whole(o["acute"], "acute", 0...services.count - 1)
+        let dayRange = -Self.maximumSchemeDayOffset...Self.maximumSchemeDayOffset
+        let schemeList: [JSONValue] = o["schemes"] == nil ? [] : try list("schemes")
+        for item in schemeList {
+            guard let obj = item.objectValue, let name = obj["name"]?.stringValue else {
+                throw fail("bad scheme entry")
+            }
+            var endDay: Int?
+            if let e = obj["endDay"], !e.isNull { endDay = try whole(e, "endDay", dayRange) }
             schemes.append(
                 SchemeInfo(
-                    name: name, startDay: Int(start), endDay: obj["endDay"]?.numberValue.map { Int($0) },
-                    oneOffCost: oneOff, costPerYear: perYear))
-        }
-        guard warmupDays >= 0, days > 0, acute >= 0, acute < services.count else {
-            throw fail("inconsistent calendar or services")
+                    name: name, startDay: try whole(obj["startDay"], "startDay", dayRange), endDay: endDay,
+                    oneOffCost: try amount(obj["oneOffCost"], "oneOffCost"),
+                    costPerYear: try amount(obj["costPerYear"], "costPerYear")))
         }
     }
 }

@@ -18,14 +18,15 @@ import Testing
         }
     }
 
-    /// Offsets where the binary log's structures start: header end, blocks, trailer.
+    /// Offsets where the binary log's structures start (container version 2, 32-byte block
+    /// headers): header end, blocks and their fields, trailer.
     func binaryBoundaries(_ bytes: [UInt8]) -> [Int] {
         func u32(_ o: Int) -> Int { Int((0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[o + $1]) << (8 * $1) }) }
         var o = 16 + u32(12) + 4
         var boundaries = [0, 8, 12, 16, o - 4, o]
         while o + 4 <= bytes.count, Array(bytes[o..<(o + 4)]) == Array("HWBK".utf8) {
-            boundaries += [o, o + 4, o + 20, o + 24, o + 24 + 32]
-            o += 24 + u32(o + 12)
+            boundaries += [o, o + 4, o + 8, o + 20, o + 24, o + 28, o + 32, o + 32 + 32]
+            o += 32 + u32(o + 16)
         }
         boundaries += [o, o + 4, o + 28, bytes.count]
         return boundaries
@@ -117,12 +118,12 @@ import Testing
             original.count > $0 + 4 && Array(original[$0..<($0 + 4)]) == Array("HWBK".utf8)
         }
         let third = Set(blockStarts).sorted()[2]
-        let path = try EventLogFixtures.damaged(logs.binary, name: "flip.hwlog") { $0[third + 24 + 1000] ^= 0x04 }
+        let path = try EventLogFixtures.damaged(logs.binary, name: "flip.hwlog") { $0[third + 32 + 1000] ^= 0x04 }
         let error = try #require(damage(path))
         #expect(
             error.description.contains(
                 "corrupt event log: \(path): block 3 at byte offset \(third): payload checksum mismatch"))
-        #expect(error.description.contains("bytes \(third + 24) to"))
+        #expect(error.description.contains("bytes \(third + 32) to"))
     }
 
     /// Text formats carry no checksum. A flipped byte is found when it breaks the syntax, a
@@ -184,7 +185,7 @@ import Testing
         case .binary:
             func u32(_ o: Int) -> Int { Int((0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[o + $1]) << (8 * $1) }) }
             var o = 16 + u32(12) + 4
-            while u32(o + 4) == 0 { o += 24 + u32(o + 12) }
+            while u32(o + 4) == 0 { o += 32 + u32(o + 16) }
             return o
         case .jsonLines, .csv:
             let marker = Array((format == .csv ? ",end," : "\"kind\":\"end\"").utf8)

@@ -96,24 +96,32 @@ import Testing
         func u32(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[o + $1]) << (8 * $1) } }
         func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[o + $1]) << (8 * $1) } }
         #expect(Array(bytes[0..<8]) == [0x89, 0x48, 0x57, 0x4C, 0x4F, 0x47, 0x0D, 0x0A])
-        #expect(u16(8) == 1)  // container version
+        #expect(u16(8) == 2)  // container version
         #expect(u16(10) == 32)  // record size
         let n = Int(u32(12))
         let headerText = String(decoding: bytes[16..<(16 + n)], as: UTF8.self)
         let jsonLinesHeader = try String(contentsOfFile: logs.jsonLines, encoding: .utf8).prefix { $0 != "\n" }
         #expect(headerText == String(jsonLinesHeader))
         #expect(u32(16 + n) == CRC32C.checksum(bytes[0..<(16 + n)]))
-        // The first block: magic, replication 0, 8192 events, payload length, checksums.
+        // The file id: the first 16 bytes of the SHA-256 of the header before its checksum.
+        let id = Array(SHA256.digest(bytes[0..<(16 + n)]).prefix(16))
+        // The first block: magic, replication 0, block 0 of it, 8192 events, payload length, file
+        // tag, checksums (the header's bound to the file id).
         let b = 16 + n + 4
         #expect(Array(bytes[b..<(b + 4)]) == Array("HWBK".utf8))
         #expect(u32(b + 4) == 0)
-        #expect(u32(b + 8) == 8192)
-        #expect(u32(b + 12) == 8192 * 32)
-        #expect(u32(b + 16) == CRC32C.checksum(bytes[(b + 24)..<(b + 24 + 8192 * 32)]))
-        #expect(u32(b + 20) == CRC32C.checksum(bytes[b..<(b + 20)]))
+        #expect(u32(b + 8) == 0)
+        #expect(u32(b + 12) == 8192)
+        #expect(u32(b + 16) == 8192 * 32)
+        #expect(Array(bytes[(b + 20)..<(b + 24)]) == Array(id[0..<4]))
+        #expect(u32(b + 24) == CRC32C.checksum(bytes[(b + 32)..<(b + 32 + 8192 * 32)]))
+        #expect(u32(b + 28) == CRC32C.checksum(id + bytes[b..<(b + 28)]))
+        // The second block is block 1 of replication 0.
+        let b2 = b + 32 + 8192 * 32
+        #expect(u32(b2 + 4) == 0 && u32(b2 + 8) == 1)
         // The first record is the first event: capacity of service 0 (acute) at time 0.
         let first = try EventLogFixtures.events(logs.binary)[0].event
-        let r = b + 24
+        let r = b + 32
         #expect(u64(r) == first.time.bitPattern && u64(r + 8) == 0)
         #expect(u32(r + 16) == UInt32.max)  // no patient
         #expect(Int32(bitPattern: u32(r + 20)) == first.detail)
@@ -141,11 +149,15 @@ import Testing
         var o = 16 + u32(12) + 4
         var perReplication = [Int](repeating: 0, count: 3)
         var blocks = 0
+        var numbers: [[Int]] = [[], [], []]
         while Array(bytes[o..<(o + 4)]) == Array("HWBK".utf8) {
-            perReplication[u32(o + 4)] += u32(o + 8)
+            perReplication[u32(o + 4)] += u32(o + 12)
+            numbers[u32(o + 4)].append(u32(o + 8))
             blocks += 1
-            o += 24 + u32(o + 12)
+            o += 32 + u32(o + 16)
         }
+        // Blocks are numbered from 0 within each replication.
+        #expect(numbers.allSatisfy { $0 == Array(0..<$0.count) && !$0.isEmpty })
         #expect(perReplication.map(UInt64.init) == info.eventsPerReplication)
         #expect(blocks == perReplication.reduce(0) { $0 + ($1 + 8191) / 8192 })
         #expect(o == bytes.count - 32)
@@ -161,9 +173,11 @@ import Testing
         context.services[1].name = ""
         context.services[2].name = " spaced , \"quoted\"\r\n"
         let header = EventLogHeader(context: context, scenarioHash: "00ff", seed: 1 << 53, replications: 2)
+        // Times never decrease and never pass the end of the run (150 days here).
+        let horizon = context.horizon
         let times: [Double] = [
-            0, -0.0, Double.leastNonzeroMagnitude, 0.1, 1.0 / 3.0, 57.606456762923486, 1e300, 1.7976931348623157e308,
-            0.375, 485,
+            0, -0.0, Double.leastNonzeroMagnitude, 1e-300, 0.1, 1.0 / 3.0, 0.375, 57.606456762923486, 149.5,
+            horizon.nextDown,
         ]
         var expected: [ReplicatedEvent] = []
         for rep in 0..<2 {
@@ -182,11 +196,11 @@ import Testing
             for (i, t) in times.enumerated() {
                 add(t, UInt32(i), .enter, Int16(i % 3), Int16(i % 6), -1)
             }
-            add(1, 0, .leave, 0, 2, Int32.min)
-            add(1, UInt32.max - 1, .delay, 2, 1, Int32.max)
-            add(2, Event.noPatient, .capacity, -1, 5, 0)
-            add(3, 7, .crisis, 1, -1, 1)
-            add(4, Event.noPatient, .end, -1, -1, 0)
+            add(horizon.nextDown, 0, .edWait, 0, 2, Int32.min)
+            add(horizon.nextDown, UInt32.max - 1, .delay, 2, 1, Int32.max)
+            add(horizon, Event.noPatient, .capacity, -1, 5, 0)
+            add(horizon, 7, .crisis, 1, -1, 1)
+            add(horizon, Event.noPatient, .end, -1, -1, 0)
         }
         let dir = Fixtures.temporaryDirectory()
         let path = dir + "/awkward." + format.fileExtension
@@ -218,7 +232,7 @@ import Testing
         let path = Fixtures.temporaryDirectory() + "/small-blocks.hwlog"
         let output = try EventLogOutput(creating: path)
         output.write(EventLogFormat.binary.prologue(header))
-        var writer = BinaryEventLogWriter(output: output, replication: 0, eventsPerBlock: 7)
+        var writer = BinaryEventLogWriter(output: output, header: header, replication: 0, eventsPerBlock: 7)
         var rep = 0
         for e in events {
             if e.replication != rep {
@@ -270,7 +284,7 @@ import Testing
         #expect(info.format == .binary)
         #expect(info.eventsPerReplication.count == 3)
         #expect(info.events == info.eventsPerReplication.reduce(0, +))
-        #expect(info.description.contains("binary (.hwlog), container version 1"))
+        #expect(info.description.contains("binary (.hwlog), container version 2"))
         #expect(info.description.contains("intact        yes"))
     }
 }
