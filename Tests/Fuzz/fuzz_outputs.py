@@ -935,43 +935,66 @@ KIND_NAMES = ["crisis", "notConveyed", "conveyance", "edWait", "diversion", "ent
 
 
 class BinLog:
-    """A parsed binary log: header text, blocks (rep, raw records), trailer fields."""
+    """A parsed binary log: header text, blocks (rep, count, payload), trailer. Container version 1
+    (24-byte block headers) and 2 (32-byte block headers holding the block's number and a file tag,
+    the header checksum covering the file id: the first 16 bytes of the SHA-256 of the file header
+    before its checksum). Re-encoding recomputes every checksum, as anyone who read the format's
+    description could: checksums and the file id find damage and splices, they are not a signature."""
 
     def __init__(self, data: bytes):
+        self.version = struct.unpack_from("<H", data, 8)[0]
+        if self.version not in (1, 2):
+            raise ValueError("unknown container version %d" % self.version)
         n = struct.unpack_from("<I", data, 12)[0]
         self.prefix = data[:12]
         self.header = data[16:16 + n]
         off = 16 + n + 4
         self.blocks = []  # [rep, count, payload]
+        hsize = 24 if self.version == 1 else 32
         while data[off:off + 4] == b"HWBK":
-            rep, count, length = struct.unpack_from("<III", data, off + 4)
-            self.blocks.append([rep, count, data[off + 24:off + 24 + length]])
-            off += 24 + length
+            if self.version == 1:
+                rep, count, length = struct.unpack_from("<III", data, off + 4)
+            else:
+                rep, _number, count, length = struct.unpack_from("<IIII", data, off + 4)
+            self.blocks.append([rep, count, data[off + hsize:off + hsize + length]])
+            off += hsize + length
         self.trailer = data[off:]
 
+    def _head(self):
+        head = self.prefix + struct.pack("<I", len(self.header)) + self.header
+        return head + struct.pack("<I", crc32c(head)), hashlib.sha256(head).digest()[:16]
+
     def encode_header(self, original: bytes):
-        """The original file with only its header text replaced (and the header checksum fixed)."""
+        """The original file with only its header text replaced (and the header checksum fixed;
+        in version 2 the block checksums too, since they cover the file id)."""
+        if self.version == 2:
+            return self.encode(fix_trailer=False)
         n = struct.unpack_from("<I", original, 12)[0]
-        head = bytearray(self.prefix + struct.pack("<I", len(self.header)) + self.header)
-        head += struct.pack("<I", crc32c(bytes(head)))
-        return bytes(head) + original[16 + n + 4:]
+        return self._head()[0] + original[16 + n + 4:]
 
     @staticmethod
     def understood(data: bytes):
         """Whether this file has the layout this harness knows (re-encoding gives it back byte for
-        byte); if a later format binds blocks to their file differently, crafted changes fall back
-        to plain damage."""
+        byte); if not, crafted changes fall back to plain damage."""
         try:
             return BinLog(data).encode() == data
         except (struct.error, IndexError, ValueError):
             return False
 
     def encode(self, fix_trailer=True):
-        out = bytearray(self.prefix + struct.pack("<I", len(self.header)) + self.header)
-        out += struct.pack("<I", crc32c(bytes(out)))
+        head, file_id = self._head()
+        out = bytearray(head)
+        numbers = {}
         for rep, count, payload in self.blocks:
-            h = b"HWBK" + struct.pack("<IIII", rep, count, len(payload), crc32c(payload))
-            out += h + struct.pack("<I", crc32c(h)) + payload
+            if self.version == 1:
+                h = b"HWBK" + struct.pack("<IIII", rep, count, len(payload), crc32c(payload))
+                out += h + struct.pack("<I", crc32c(h)) + payload
+            else:
+                number = numbers.get(rep, 0)
+                numbers[rep] = number + 1
+                h = (b"HWBK" + struct.pack("<IIII", rep, number, count, len(payload)) + file_id[:4]
+                     + struct.pack("<I", crc32c(payload)))
+                out += h + struct.pack("<I", crc32c(file_id + h)) + payload
         if fix_trailer and len(self.trailer) == 32:
             reps = struct.unpack_from("<I", self.trailer, 4)[0]
             events = sum(b[1] for b in self.blocks)
@@ -981,8 +1004,15 @@ class BinLog:
             out += self.trailer
         return bytes(out)
 
+    def block_offset(self, index):
+        off = 16 + len(self.header) + 4
+        hsize = 24 if self.version == 1 else 32
+        for rep, count, payload in self.blocks[:index]:
+            off += hsize + len(payload)
+        return off, hsize
+
     def events(self):
-        """[(rep, seq, t, kind, patient, detail, cohort, service)] of every record."""
+        """[(rep, seq, t, kind, patient, detail, cohort, service, reserved)] of every record."""
         ev = []
         for rep, count, payload in self.blocks:
             for i in range(count):
@@ -1217,11 +1247,19 @@ def _mutate_log(rng, fmt, data, other):
             crafted = rng.random() < 0.7
             if crafted:
                 log.blocks[i] = list(olog.blocks[i])
+                # Version 1 cannot tell; version 2 binds blocks to their file, but a splicer who
+                # recomputes the checksums with this file's id makes a log no reader can tell from
+                # a real one (judged by the cheap checks, like a text log).
                 return log.encode(fix_trailer=True), choice, \
-                    "block %d replaced by the same block of a log of seed 12 (trailer counts fixed)" % i, True
-            # raw splice: the other log's bytes for that block, the trailer left alone
-            log.blocks[i] = list(olog.blocks[i])
-            return log.encode(fix_trailer=False), choice, "block %d spliced from the seed-12 log" % i, True
+                    "block %d replaced by the same block of a log of seed 12 (checksums and trailer recomputed)" % i, (
+                        True if log.version == 1 else None)
+            # A raw splice: the other log's bytes for that block (its own checksums), the trailer left alone.
+            boff, hsize = log.block_offset(i)
+            oboff, _ = olog.block_offset(i)
+            end = boff + hsize + len(log.blocks[i][2])
+            oend = oboff + hsize + len(olog.blocks[i][2])
+            return data[:boff] + other[oboff:oend] + data[end:], choice, \
+                "block %d spliced from the seed-12 log as it is there" % i, True
         if choice == "time_digit":
             bi = rng.randrange(len(log.blocks))
             rep, count, payload = log.blocks[bi]
@@ -1236,7 +1274,8 @@ def _mutate_log(rng, fmt, data, other):
                 return log.encode(), choice, "time %r -> %s in block %d, checksums recomputed" % (t, nt, bi), None
             b = bytearray(data)
             # rewrite only the payload bytes: the stored checksum no longer matches
-            off = _block_offset(data, bi) + 24 + k * 32
+            boff, hsize = BinLog(data).block_offset(bi)
+            off = boff + hsize + k * 32
             b[off:off + 8] = struct.pack("<d", float(nt))
             return bytes(b), choice, "time %r -> %s in block %d (checksum not fixed)" % (t, nt, bi), True
         if choice == "truncate":
@@ -1309,15 +1348,6 @@ def _mutate_log(rng, fmt, data, other):
 def _rep_of(line: bytes, fmt):
     m = re.match(rb'^(\d+),' if fmt == "csv" else rb'^\{"rep":(\d+),', line)
     return int(m.group(1)) if m else None
-
-
-def _block_offset(data, index):
-    n = struct.unpack_from("<I", data, 12)[0]
-    off = 16 + n + 4
-    for _ in range(index):
-        length = struct.unpack_from("<I", data, off + 12)[0]
-        off += 24 + length
-    return off
 
 
 def _change_digit(rng, s):
