@@ -2156,7 +2156,8 @@ def shrink_for_run(case: Case, directory: Path, max_horizon, max_warmup):
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
-        self.counts = {"ok": 0, "rejected": 0, "crash": 0, "hang": 0}
+        self.counts = {"ok": 0, "rejected": 0, "crash": 0, "hang": 0, "silent": 0}
+        self.kinds = {}  # kind -> counts, undetectable, seconds
         self.weak = 0
         self.total = 0
         self.signatures = {}  # signature -> dict(kind, count, example)
@@ -2181,8 +2182,20 @@ def save_failure(save_dir: Path, case: Case, case_dir: Path, kind: str, outcome:
     return dest
 
 
+def count_kind(stats: Stats, kind, status, seconds, undetectable=False):
+    with stats.lock:
+        k = stats.kinds.setdefault(kind, {"cases": 0, "ok": 0, "refused": 0, "crash": 0, "hang": 0, "silent": 0,
+                                          "undetectable": 0, "seconds": 0.0})
+        k["cases"] += 1
+        k[{"rejected": "refused"}.get(status, status)] += 1
+        k["seconds"] += seconds
+        if undetectable:
+            k["undetectable"] += 1
+
+
 def fuzz_one(case: Case, args, work: Path, stats: Stats, save_dir: Path, log):
     case_dir = work / ("case-%06d" % case.index)
+    started = time.monotonic()
     try:
         write_case(case, case_dir)
         main = case.main
@@ -2196,6 +2209,11 @@ def fuzz_one(case: Case, args, work: Path, stats: Stats, save_dir: Path, log):
             run = run_binary([args.binary, "run", run_name, "--replications", "1", "--threads", "1", "--quiet",
                               "--out", "out"], case_dir, args.timeout, args.mem_bytes)
         status, detail, weak = classify(validate, run, files, shrunk, case_dir)
+        for m in re.finditer(r"base scenario '([^']+)': not valid JSON5: .*unexpected character '(.)'",
+                             detail.stderr if detail else ""):
+            base = (case_dir / m.group(1)).resolve()
+            if not base.is_relative_to(case_dir.resolve()):
+                weak = weak + ["quotes a character of a file outside the scenario's folder (%s)" % m.group(1)]
         if status == "ok" and "expect_reject" in case.tags:
             weak = weak + ["accepted a file that breaks a documented rule: " + case.note[:200]]
         with stats.lock:
@@ -2206,6 +2224,7 @@ def fuzz_one(case: Case, args, work: Path, stats: Stats, save_dir: Path, log):
             if weak:
                 stats.weak += 1
                 g["weak"] += 1
+        count_kind(stats, "scenarios", status, time.monotonic() - started)
         if args.messages and status == "rejected":
             with stats.lock:
                 for line in detail.stderr.splitlines()[:50]:
@@ -2233,6 +2252,49 @@ def fuzz_one(case: Case, args, work: Path, stats: Stats, save_dir: Path, log):
             if first:
                 log("fuzz: new %s: %s\n      case %d (%s: %s)%s" % (
                     kind.upper(), sig, case.index, case.generator, case.note[:150],
+                    ("\n      saved in " + entry["example"]) if entry.get("example") else ""))
+    finally:
+        if not args.keep:
+            shutil.rmtree(case_dir, ignore_errors=True)
+
+
+def fuzz_output_one(kind, index, args, fixture, work: Path, stats: Stats, save_dir: Path, log):
+    """One case of an output kind (fuzz_outputs.py): merge, resume, logs, paths, interrupt, ..."""
+    import fuzz_outputs
+    case_dir = work / ("case-%06d-%s" % (index, kind))
+    started = time.monotonic()
+    try:
+        rng = random.Random("%s/%d/%s" % (args.seed, index, kind))
+        v, ctx = fuzz_outputs.run_case(kind, rng, fixture, case_dir, args)
+        undetectable = v.detail == "undetectable"
+        status = {"refused": "rejected"}.get(v.status, v.status)
+        with stats.lock:
+            stats.total += 1
+            stats.counts[status] += 1
+        count_kind(stats, kind, v.status, time.monotonic() - started, undetectable)
+        findings = []
+        if v.status in ("crash", "hang", "silent"):
+            findings.append((v.status, v.sig))
+        elif v.status == "refused" and v.detail:
+            findings.append(("weak", "WEAK %s: %s" % (kind, re.sub(r"\d+(\.\d+)?", "N", v.detail)[:140])))
+            with stats.lock:
+                stats.weak += 1
+        for fkind, sig in findings:
+            with stats.lock:
+                entry = stats.signatures.setdefault(sig, {"kind": fkind, "count": 0, "example": None, "note": v.note})
+                entry["count"] += 1
+                first = entry["count"] == 1
+                n_saved = stats.saved_per_signature.get(sig, 0)
+                save = n_saved < args.save_per_signature
+                if save:
+                    stats.saved_per_signature[sig] = n_saved + 1
+            if save:
+                dest = fuzz_outputs.save_case(save_dir, kind, index, v, ctx)
+                if first:
+                    entry["example"] = str(dest)
+            if first:
+                log("fuzz: new %s: %s\n      case %d (%s: %s)%s" % (
+                    fkind.upper(), sig, index, kind, v.note[:200],
                     ("\n      saved in " + entry["example"]) if entry.get("example") else ""))
     finally:
         if not args.keep:
@@ -2333,7 +2395,10 @@ def main(argv=None):
     ap.add_argument("--max-warmup", type=int, default=30, help="warmupDays cap for runs (default 30)")
     ap.add_argument("--save", default="/tmp/homeward-fuzz-crashes", help="where failing cases are copied")
     ap.add_argument("--save-per-signature", type=int, default=3, help="examples kept per distinct finding")
-    ap.add_argument("--only", help="comma-separated generators (e.g. extends,whole_file)")
+    ap.add_argument("--only", help="comma-separated scenario generators (e.g. extends,whole_file)")
+    ap.add_argument("--kinds", default="scenarios",
+                    help="comma-separated kinds of case: scenarios (the default), merge, resume, logs, paths, "
+                         "interrupt, concurrent, stdout, csv; 'all' for every kind")
     ap.add_argument("--keep", action="store_true", help="keep every case folder (in the work directory)")
     ap.add_argument("--write-case", type=int, metavar="INDEX", help="only write case INDEX to --save and stop")
     ap.add_argument("--findings", nargs="?", const=str(HERE / "findings"), metavar="DIR",
@@ -2343,6 +2408,12 @@ def main(argv=None):
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     args.mem_bytes = int(args.mem_gb * (1 << 30))
+    import fuzz_outputs
+    kinds = ["scenarios"] + fuzz_outputs.KINDS if args.kinds == "all" else args.kinds.split(",")
+    unknown = [k for k in kinds if k != "scenarios" and k not in fuzz_outputs.KINDS]
+    if unknown or not kinds:
+        raise SystemExit("fuzz: unknown kind %s (known: scenarios, %s, all)" % (
+            ", ".join(unknown), ", ".join(fuzz_outputs.KINDS)))
     only = set(args.only.split(",")) if args.only else None
     if args.cases is None:
         args.cases = 10**12 if args.minutes else 300
@@ -2359,7 +2430,7 @@ def main(argv=None):
     save_dir = Path(args.save)
     save_dir.mkdir(parents=True, exist_ok=True)
 
-    if args.write_case is not None:
+    if args.write_case is not None and kinds == ["scenarios"]:
         case, _ = make_case(args.seed, args.write_case, seeds, only)
         dest = save_dir / ("case-%06d-%s" % (args.write_case, case.generator))
         write_case(case, dest)
@@ -2368,12 +2439,37 @@ def main(argv=None):
 
     args.binary = ensure_binary(args)
     work = Path(tempfile.mkdtemp(prefix="homeward-fuzz-"))
+    if not args.keep:
+        # Also on an error, Ctrl-C or SIGTERM (a CI timeout): the fixture holds files of up to 2 GB.
+        import atexit
+        atexit.register(shutil.rmtree, work, True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     stats = Stats()
     log_lock = threading.Lock()
 
     def log(msg):
         with log_lock:
             print(msg, file=sys.stderr, flush=True)
+
+    fixture = None
+    if any(k != "scenarios" for k in kinds):
+        fixture = fuzz_outputs.Fixture(args.binary, work / "fixture", args.mem_bytes, args.timeout, log)
+    kind_weights = [(k, 25 if k == "scenarios" else fuzz_outputs.WEIGHTS[k]) for k in kinds]
+
+    def kind_of(index):
+        if len(kinds) == 1:
+            return kinds[0]
+        rng = random.Random("%s/%d/kind" % (args.seed, index))
+        return rng.choices([k for k, _ in kind_weights], [w for _, w in kind_weights])[0]
+
+    if args.write_case is not None:
+        kind = kind_of(args.write_case)
+        from types import SimpleNamespace
+        dest = save_dir / ("case-%06d-%s" % (args.write_case, kind))
+        v, ctx = fuzz_outputs.run_case(kind, random.Random("%s/%d/%s" % (args.seed, args.write_case, kind)),
+                                       fixture, dest, args)
+        print("%s (%s: %s): %s %s" % (dest, kind, v.note, v.status, v.sig))
+        return 0
 
     deadline = time.monotonic() + args.minutes * 60 if args.minutes else None
     started = time.monotonic()
@@ -2386,7 +2482,10 @@ def main(argv=None):
             return None
         i = next_index
         next_index += 1
-        return make_case(args.seed, i, seeds, only)[0]
+        kind = kind_of(i)
+        if kind == "scenarios":
+            return (fuzz_one, make_case(args.seed, i, seeds, only)[0], args, work, stats, save_dir, log)
+        return (fuzz_output_one, kind, i, args, fixture, work, stats, save_dir, log)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         running = set()
@@ -2395,7 +2494,7 @@ def main(argv=None):
                 case = next_case()
                 if case is None:
                     break
-                running.add(pool.submit(fuzz_one, case, args, work, stats, save_dir, log))
+                running.add(pool.submit(*case))
             if not running:
                 break
             done, running = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
@@ -2404,32 +2503,45 @@ def main(argv=None):
             if not args.quiet and time.monotonic() - last_report > 30:
                 last_report = time.monotonic()
                 c = stats.counts
-                log("fuzz: ... %d cases in %.0f s: %d ok, %d rejected, %d crashes, %d hangs, %d weak" % (
-                    stats.total, last_report - started, c["ok"], c["rejected"], c["crash"], c["hang"], stats.weak))
+                log("fuzz: ... %d cases in %.0f s: %d ok, %d rejected, %d crashes, %d hangs, %d silently different, "
+                    "%d weak" % (stats.total, last_report - started, c["ok"], c["rejected"], c["crash"], c["hang"],
+                                 c["silent"], stats.weak))
 
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     c = stats.counts
     elapsed = time.monotonic() - started
     if not args.quiet:
-        print("generators (ok/rejected/crash/hang/weak):")
+        if stats.by_generator:
+            print("generators (ok/rejected/crash/hang/weak):")
         for g, v in sorted(stats.by_generator.items()):
             print("  %-16s %5d %5d %5d %5d %5d" % (g, v["ok"], v["rejected"], v["crash"], v["hang"], v["weak"]))
         if stats.signatures:
             print("distinct findings:")
-            for sig, e in sorted(stats.signatures.items(), key=lambda kv: ({"crash": 0, "hang": 1, "weak": 2}[kv[1]["kind"]], -kv[1]["count"])):
+            order = {"crash": 0, "hang": 1, "silent": 2, "weak": 3}
+            for sig, e in sorted(stats.signatures.items(), key=lambda kv: (order[kv[1]["kind"]], -kv[1]["count"])):
                 print("  %-5s x%-4d %s\n             e.g. %s" % (e["kind"].upper(), e["count"], sig, e["example"]))
+    for k in kinds:
+        v = stats.kinds.get(k)
+        if not v:
+            continue
+        print("kind %-10s %6d cases, %6d ok, %6d refused, %4d crashes, %4d hangs, %4d silently different%s; %.0f ms a case"
+              % (k, v["cases"], v["ok"], v["refused"], v["crash"], v["hang"], v["silent"],
+                 (" (%d undetectable by design)" % v["undetectable"]) if v["undetectable"] else "",
+                 1000 * v["seconds"] / v["cases"]))
     summary = {
         "cases": stats.total, "ok": c["ok"], "rejected": c["rejected"], "crashes": c["crash"], "hangs": c["hang"],
-        "weak": stats.weak, "seconds": round(elapsed, 1), "seed": args.seed, "start": args.start,
-        "findings": stats.signatures, "generators": stats.by_generator,
+        "silentlyDifferent": c["silent"], "weak": stats.weak, "seconds": round(elapsed, 1), "seed": args.seed,
+        "start": args.start, "kinds": stats.kinds, "findings": stats.signatures, "generators": stats.by_generator,
     }
     if args.messages:
         Path(args.messages).write_text("".join(v + "\n" for _, v in sorted(stats.messages.items())))
     (save_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
-    print("fuzz: %d cases, %d ok, %d rejected, %d crashes, %d hangs" % (stats.total, c["ok"], c["rejected"], c["crash"], c["hang"]))
-    print("fuzz: %d weak messages (findings, not failures); %.0f s; failing cases in %s" % (stats.weak, elapsed, save_dir))
-    return 1 if c["crash"] or c["hang"] else 0
+    print("fuzz: %d weak messages (findings, not failures); %.0f s (%.1f ms a case); failing cases in %s" % (
+        stats.weak, elapsed, 1000 * elapsed / max(1, stats.total), save_dir))
+    print("fuzz: %d cases, %d ok, %d rejected, %d crashes, %d hangs, %d silently different" % (
+        stats.total, c["ok"], c["rejected"], c["crash"], c["hang"], c["silent"]))
+    return 1 if c["crash"] or c["hang"] or c["silent"] else 0
 
 
 if __name__ == "__main__":
