@@ -52,7 +52,10 @@ enum CheckCommand {
                 warmupDays: s.warmupDays)
             var reused: [ReplicationMetrics]?
             if a.flag("resume") {
-                switch PartialResult.reusable(saved, expected: expected) {
+                switch PartialResult.reusable(
+                    saved, expected: expected,
+                    template: Projection(context: ProjectionContext(scenario: s)).metrics())
+                {
                 case .absent: break
                 case .reuse(let previous): reused = previous
                 case .stale(let why): console.err("\(saved): not reused (\(why)); recomputing\n")

@@ -84,6 +84,9 @@ enum SweepCommand {
                 options: PartialResult.Options(
                     point: zip(axes, points[i]).map { PartialResult.Options.Setting(field: $0.field, value: $1) }))
         }
+        func template(_ i: Int) -> ReplicationMetrics {
+            Projection(context: ProjectionContext(scenario: scenarios[i].scenario)).metrics()
+        }
         let mine = points.indices.filter { shard?.contains($0) ?? true }
         let bar = ProgressBar(total: mine.count, label: "sweep points", console: console, quiet: a.flag("quiet"))
         var done: [Int: [ReplicationMetrics]] = [:]
@@ -91,7 +94,7 @@ enum SweepCommand {
         for (k, i) in mine.enumerated() {
             let path = pointFile(i)
             if a.flag("resume") {
-                switch PartialResult.reusable(path, expected: expected(i)) {
+                switch PartialResult.reusable(path, expected: expected(i), template: template(i)) {
                 case .absent: break
                 case .reuse(let runs):
                     done[i] = runs
@@ -120,7 +123,7 @@ enum SweepCommand {
                 runs.append(r)
                 continue
             }
-            switch PartialResult.reusable(pointFile(i), expected: expected(i)) {
+            switch PartialResult.reusable(pointFile(i), expected: expected(i), template: template(i)) {
             case .absent: break
             case .reuse(let r): runs.append(r)
             case .stale(let why): console.err("\(pointFile(i)): not used (\(why))\n")

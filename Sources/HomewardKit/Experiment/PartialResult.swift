@@ -346,8 +346,10 @@ public struct PartialResult: Sendable {
 
     /// Whether the file at `path` holds every replication of the run `expected` describes (its
     /// replications aside): written by this version, with a matching checksum, the same scenario
-    /// hash, seed, replications and options, and the same metrics in every replication.
-    public static func reusable(_ path: String, expected: PartialResult) -> Reuse {
+    /// hash, seed, replications and options, and in every replication the same metrics, by name,
+    /// as this build computes for the scenario (`template`, the metrics of an empty projection
+    /// of it; see ``ReplicationMetrics/nameDifference(from:)``).
+    public static func reusable(_ path: String, expected: PartialResult, template: ReplicationMetrics) -> Reuse {
         let data: Data
         switch readFile(path) {
         case .absent: return .absent
@@ -368,6 +370,9 @@ public struct PartialResult: Sendable {
         }
         let metrics = saved.replications.map(\.metrics)
         do { try ReplicationMetrics.checkSameShape(metrics) } catch { return .stale(error.message) }
+        if let first = metrics.first, let d = first.nameDifference(from: template) {
+            return .stale("replication 0 \(d)")
+        }
         return .reuse(metrics)
     }
 }

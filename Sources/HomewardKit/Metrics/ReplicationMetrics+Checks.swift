@@ -40,16 +40,47 @@ extension ReplicationMetrics {
         return nil
     }
 
-    static func keyDifference(_ keys: [String], _ reference: [String], kind: String) -> String? {
+    static func keyDifference(
+        _ keys: [String], _ reference: [String], kind: String, other: String = "the other replication lacks"
+    ) -> String? {
         if keys == reference { return nil }
         if let twice = duplicate(keys) { return "has \(kind) '\(twice)' twice" }
         let mine = Set(keys)
         if let missing = reference.first(where: { !mine.contains($0) }) { return "lacks \(kind) '\(missing)'" }
         let theirs = Set(reference)
         if let extra = keys.first(where: { !theirs.contains($0) }) {
-            return "has \(kind) '\(extra)', which the other replication lacks"
+            return "has \(kind) '\(extra)', which \(other)"
         }
         return nil  // the same keys in another order: matched by name
+    }
+
+    /// The first way in which this replication's names differ from those this build computes
+    /// for the scenario: `template` is the metrics of an empty projection of it
+    /// (`Projection(context:recordingDaily:).metrics()`), which has every key a run of that
+    /// scenario emits. A metric or series missing or unknown, or other months. Values and
+    /// series lengths are not compared (``shapeDifference(from:)`` does that between replications).
+    ///
+    /// A saved file whose checksum was recomputed after a metric was renamed or dropped passes
+    /// every check within the file; this one catches it.
+    ///
+    /// - Complexity: O(n) in the number of keys.
+    public func nameDifference(from template: ReplicationMetrics) -> String? {
+        let other = "this homeward does not compute for the scenario"
+        if let d = Self.keyDifference(values.map(\.key), template.values.map(\.key), kind: "metric", other: other) {
+            return d
+        }
+        guard monthLabels == template.monthLabels else {
+            return "covers months \(Self.span(monthLabels)), not \(Self.span(template.monthLabels))"
+        }
+        if let d = Self.keyDifference(
+            monthly.map(\.key), template.monthly.map(\.key), kind: "monthly series", other: other)
+        {
+            return d
+        }
+        if daily.isEmpty != template.daily.isEmpty {
+            return daily.isEmpty ? "has no daily series" : "has daily series, which were not asked for"
+        }
+        return Self.keyDifference(daily.map(\.key), template.daily.map(\.key), kind: "daily series", other: other)
     }
 
     /// The first key that appears a second time.

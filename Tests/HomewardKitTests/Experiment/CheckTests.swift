@@ -136,4 +136,44 @@ import Testing
             "\(edited.2)")
         #expect(try String(contentsOfFile: saved, encoding: .utf8) == original)
     }
+
+    /// A saved file edited in every replication alike and resealed (its checksum recomputed)
+    /// passes every check within the file; the names this build computes for the scenario
+    /// catch a metric renamed, dropped or added, so the wrong values are never reused.
+    @Test func resumeRecomputesResealedFilesWhoseMetricsThisBuildDoesNotCompute() throws {
+        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1 }]")
+        let dir = Fixtures.temporaryDirectory()
+        let args = [file, "--replications", "2", "--quiet", "--out", dir]
+        #expect(check(args).0 == 0)
+        let saved = dir + "/plan/replications.json"
+        let original = try String(contentsOfFile: saved, encoding: .utf8)
+        let summary = try String(contentsOfFile: dir + "/plan/summary.json", encoding: .utf8)
+        let changes: [(String, ([(String, JSONValue)]) -> [(String, JSONValue)])] = [
+            ("lacks metric 'crises'", { $0.filter { $0.0 != "crises" } }),
+            (
+                "lacks metric 'crises'",
+                { $0.map { $0.0 == "crises" ? ("crisesRenamed", $0.1) : $0 } }
+            ),
+            (
+                "has metric 'bedsOnMars', which this homeward does not compute for the scenario",
+                { $0 + [("bedsOnMars", .number(1))] }
+            ),
+        ]
+        for (why, change) in changes {
+            try PartialResultTests.editMetrics(saved, reseal: true) { m in
+                PartialResultTests.setScalars(&m, change(PartialResultTests.scalars(m)))
+            }
+            let resumed = check(args + ["--resume"])
+            #expect(resumed.0 == 0)
+            #expect(resumed.2.contains("\(saved): not reused (replication 0 \(why)); recomputing"), "\(resumed.2)")
+            #expect(try String(contentsOfFile: saved, encoding: .utf8) == original)
+            let again = try String(contentsOfFile: dir + "/plan/summary.json", encoding: .utf8)
+            #expect(Self.metricsPart(again) == Self.metricsPart(summary))
+        }
+    }
+
+    /// The `metrics` member of a summary.json (the manifest's wall time differs between runs).
+    static func metricsPart(_ text: String) -> JSONValue? {
+        (try? JSON5.parse(text))?.objectValue?["metrics"]
+    }
 }
