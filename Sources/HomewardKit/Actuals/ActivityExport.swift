@@ -28,7 +28,7 @@ public enum ActivityExport {
                 "\(path): no replication \(replication) (the log has \(stream.header.replications): 0 to \(stream.header.replications - 1))"
             )
         }
-        var rows = CSV.row(ActivityFile.columns)
+        var rows = CSV.row(ActivityFile.columns.map { .text($0) })
         var open: [UInt32: OpenSpell] = [:]
         var arrivals: [UInt32: (time: Double, readmission: Bool)] = [:]
         var lastCrisis: [UInt32: Bool] = [:]
@@ -53,12 +53,12 @@ public enum ActivityExport {
                 case let d?: context.services[Int(d)].name
                 }
             let cohort = context.cohorts[s.cohort]
-            rows += CSV.row([
+            let texts = [
                 "P\(patient)", "\(cohort.minimumAge)+", cohort.name, context.services[s.service].name, time(s.arrival),
-                admitted, time(ready),
-                time(s.delayStart), time(discharged), s.pathway.map { context.pathways[$0] } ?? "", dest, reason,
-                responsible, s.readmission ? "1" : "0",
-            ])
+                admitted, time(ready), time(s.delayStart), time(discharged),
+                s.pathway.map { context.pathways[$0] } ?? "", dest, reason, responsible,
+            ]
+            rows += CSV.row(texts.map { .text($0) } + [.integer(s.readmission ? 1 : 0)])
         }
         var lastCohort: [UInt32: Int] = [:]
         while let (r, e) = try stream.next() {

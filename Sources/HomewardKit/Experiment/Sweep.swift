@@ -96,13 +96,14 @@ public struct SweepResult: Sendable {
     /// Tidy CSV: one row per point and metric.
     public var csv: String {
         var out = CSV.row(
-            ["point"] + sweep.axes.map(\.field) + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
+            ["point"] + sweep.axes.map { .text($0.field) }
+                + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
         for (i, (point, run)) in zip(points, runs).enumerated() {
             for entry in Summary(run).entries {
                 out += CSV.row(
-                    [String(i)] + point.map(TableRenderer.plain) + [
-                        entry.key, MetricCatalogue.unit(of: entry.key), CSV.number(entry.interval.mean),
-                        CSV.number(entry.interval.low), CSV.number(entry.interval.high), String(entry.values.count),
+                    [.integer(i)] + point.map(CSV.number) + [
+                        .text(entry.key), .text(MetricCatalogue.unit(of: entry.key)), CSV.number(entry.interval.mean),
+                        CSV.number(entry.interval.low), CSV.number(entry.interval.high), .integer(entry.values.count),
                     ])
             }
         }
