@@ -50,6 +50,11 @@ public enum ScenarioLoader {
         switch value {
         case .object(let o):
             for key in o.duplicateKeys {
+                // Beyond what is shown, a placeholder only counts (ScenarioError keeps the first).
+                guard issues.count < ScenarioError.maximumShown else {
+                    issues.append(ScenarioIssue(file: "", path: "", message: ""))
+                    continue
+                }
                 issues.append(
                     ScenarioIssue(
                         file: file, path: path.isEmpty ? key : "\(path).\(key)", message: "is given more than once"))
@@ -163,7 +168,8 @@ public enum ScenarioLoader {
                                 file: file, path: "extends", message: "base scenario '\(relative)' not found")
                             : ScenarioIssue(
                                 file: file, path: "extends", message: "base scenario '\(relative)': \($0.message)")
-                })
+                },
+                more: error.more)
         }
         o["extends"] = nil
         return overlay(base, with: .object(o))
