@@ -90,9 +90,10 @@ public enum BoundedFile {
         code == ENOENT || code == ENOTDIR ? .notFound : .unreadable(String(cString: strerror(code)))
     }
 
-    /// A limit as people say it: "64 MB" for whole mebibytes, else a count of bytes.
+    /// A limit as people say it: "1 GB" or "64 MB" for whole gibi- or mebibytes, else bytes.
     static func describe(_ limit: Int) -> String {
-        limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MB" : "\(limit) bytes"
+        if limit >= 1 << 30 && limit % (1 << 30) == 0 { return "\(limit >> 30) GB" }
+        return limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MB" : "\(limit) bytes"
     }
 }
 

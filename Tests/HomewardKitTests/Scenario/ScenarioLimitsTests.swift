@@ -106,4 +106,15 @@ import Testing
             #expect(error.more == 900)
         }
     }
+
+    @Test func aHugeResultsFileIsRefusedBeforeItIsRead() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let summary = dir + "/summary.json"
+        #expect(FileManager.default.createFile(atPath: summary, contents: nil))
+        #expect(truncate(summary, 2 << 30) == 0)
+        let outcome = try Subprocess.run(
+            ["report", dir, "--html", dir + "/r.html"], stdout: .file("/dev/null"), memoryLimit: 200 << 20)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr == "homeward: \(summary): is larger than 1 GB (2147483648 bytes)\n")
+    }
 }
