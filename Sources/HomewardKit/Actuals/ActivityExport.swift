@@ -19,6 +19,24 @@ public enum ActivityExport {
         var waiting = false
     }
 
+    /// What in `e` the context has no name for (a damaged or crafted log), or nil: the export
+    /// names cohorts, services, pathways and destinations by index.
+    static func problem(_ e: Event, _ context: ProjectionContext) -> String? {
+        if (e.kind == .enter || e.kind == .conveyance) && !(0..<context.cohorts.count).contains(Int(e.cohort)) {
+            return "cohort \(e.cohort) is not one of the scenario's"
+        }
+        if e.kind == .enter && !(0..<context.services.count).contains(Int(e.service)) {
+            return "service \(e.service) is not one of the scenario's"
+        }
+        if e.kind == .medicallyOptimised && Int(e.detail) >= context.pathways.count {
+            return "pathway \(e.detail) is not one of the scenario's"
+        }
+        if e.kind == .leave && (e.detail < Destination.died || Int(e.detail) >= context.services.count) {
+            return "destination \(e.detail) is neither home, died nor a service of the scenario"
+        }
+        return nil
+    }
+
     /// The CSV of replication `replication` of the log at `path`.
     public static func csv(path: String, replication: Int) throws(LogError) -> String {
         let stream = try EventLogStream(path: path)
@@ -65,6 +83,9 @@ public enum ActivityExport {
             if r < replication { continue }
             if r > replication { break }
             let p = e.patient
+            if let problem = problem(e, context) {
+                throw LogError.corrupt("\(path): replication \(r), event \(e.sequence) (\(e.kind)): \(problem)")
+            }
             if e.kind == .conveyance { lastCohort[p] = Int(e.cohort) }
             switch e.kind {
             case .crisis:

@@ -139,6 +139,28 @@ import Testing
         }
     }
 
+    @Test func anActivityExportOfADamagedLogIsAnErrorNotACrash() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let loaded = try ScenarioLoader.load(text: ActualsTests.roomy, file: "roomy.json5")
+        var options = RunOptions(replications: 1, seed: 3, threads: 1)
+        options.eventsPath = dir + "/run.csv"
+        _ = try Runner.run(loaded, options: options)
+        var lines = try String(contentsOfFile: dir + "/run.csv", encoding: .utf8).components(separatedBy: "\n")
+        let leave = try #require(lines.firstIndex { $0.contains(",leave,") })
+        let fields = lines[leave].components(separatedBy: ",")
+        let sequence = fields[1]
+        lines[leave] = (fields.dropLast() + ["99"]).joined(separator: ",")
+        try lines.joined(separator: "\n").write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        let outcome = try Subprocess.run(
+            ["events", "activity", dir + "/bad.csv", dir + "/activity.csv"], stdout: .file("/dev/null"))
+        #expect(outcome.signal == nil)
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr
+                == "homeward: corrupt event log: \(dir)/bad.csv: replication 0, event \(sequence) (leave): destination 99 is neither home, died nor a service of the scenario\n"
+        )
+    }
+
     struct Case: CustomTestStringConvertible, Sendable {
         var text: String
         var cell: String
