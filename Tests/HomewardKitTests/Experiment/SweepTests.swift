@@ -82,7 +82,10 @@ import Testing
                 ["\(field)=1..1e19:1"],
                 "homeward: --vary \(field): values and step must be at most 10^15 in size, got '1..1e19:1'\n"
             ),
-            (["\(field)=1..1e15:0.001"], "homeward: --vary \(field): about 1e+18 values is too many (at most 10,000)\n"),
+            (
+                ["\(field)=1..1e15:0.001"],
+                "homeward: --vary \(field): about 1e+18 values is too many (at most 10,000)\n"
+            ),
             (
                 ["\(field)=1..10000:1", "services.reablement.capacity=1..10000:1"],
                 "homeward: --vary: the grid has 100000000 points; at most 100,000\n"
