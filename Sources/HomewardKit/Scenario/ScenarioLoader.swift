@@ -96,8 +96,8 @@ public enum ScenarioLoader {
     /// The folder that `extends` may read from: the folder of the scenario named on the command
     /// line, with symbolic links resolved.
     static func confinementRoot(of file: String) -> String {
-        let directory = (file as NSString).deletingLastPathComponent
-        return resolvedPath(directory.isEmpty ? "." : directory)
+        guard let slash = file.lastIndex(of: "/") else { return resolvedPath(".") }
+        return resolvedPath(slash == file.startIndex ? "/" : String(file[..<slash]))
     }
 
     /// Whether a scenario at `file` may extend `base` (`base` is in the folder of `file` or below).
@@ -113,9 +113,11 @@ public enum ScenarioLoader {
             defer { free(real) }
             return String(cString: real)
         }
-        let parent = (absolute as NSString).deletingLastPathComponent
-        guard parent != absolute, !parent.isEmpty else { return absolute }
-        return (resolvedPath(parent) as NSString).appendingPathComponent((absolute as NSString).lastPathComponent)
+        // The part that does not exist (a missing base) keeps its name under its resolved parent.
+        guard absolute != "/", let slash = absolute.lastIndex(of: "/") else { return absolute }
+        let parent = resolvedPath(slash == absolute.startIndex ? "/" : String(absolute[..<slash]))
+        let name = absolute[absolute.index(after: slash)...]
+        return parent.hasSuffix("/") ? parent + name : parent + "/" + name
     }
 
     /// Replaces `extends: "base.json5"` by the base's content overlaid with this file's fields.
