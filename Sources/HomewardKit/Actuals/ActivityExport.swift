@@ -19,6 +19,24 @@ public enum ActivityExport {
         var waiting = false
     }
 
+    /// What in `e` the context has no name for (a damaged or crafted log), or nil: the export
+    /// names cohorts, services, pathways and destinations by index.
+    static func problem(_ e: Event, _ context: ProjectionContext) -> String? {
+        if (e.kind == .enter || e.kind == .conveyance) && !(0..<context.cohorts.count).contains(Int(e.cohort)) {
+            return "cohort \(e.cohort) is not one of the scenario's"
+        }
+        if e.kind == .enter && !(0..<context.services.count).contains(Int(e.service)) {
+            return "service \(e.service) is not one of the scenario's"
+        }
+        if e.kind == .medicallyOptimised && Int(e.detail) >= context.pathways.count {
+            return "pathway \(e.detail) is not one of the scenario's"
+        }
+        if e.kind == .leave && (e.detail < Destination.died || Int(e.detail) >= context.services.count) {
+            return "destination \(e.detail) is neither home, died nor a service of the scenario"
+        }
+        return nil
+    }
+
     /// The CSV of replication `replication` of the log at `path`.
     public static func csv(path: String, replication: Int) throws(LogError) -> String {
         let stream = try EventLogStream(path: path)
@@ -28,7 +46,7 @@ public enum ActivityExport {
                 "\(path): no replication \(replication) (the log has \(stream.header.replications): 0 to \(stream.header.replications - 1))"
             )
         }
-        var rows = CSV.row(ActivityFile.columns)
+        var rows = CSV.row(ActivityFile.columns.map { .text($0) })
         var open: [UInt32: OpenSpell] = [:]
         var arrivals: [UInt32: (time: Double, readmission: Bool)] = [:]
         var lastCrisis: [UInt32: Bool] = [:]
@@ -53,18 +71,21 @@ public enum ActivityExport {
                 case let d?: context.services[Int(d)].name
                 }
             let cohort = context.cohorts[s.cohort]
-            rows += CSV.row([
+            let texts = [
                 "P\(patient)", "\(cohort.minimumAge)+", cohort.name, context.services[s.service].name, time(s.arrival),
-                admitted, time(ready),
-                time(s.delayStart), time(discharged), s.pathway.map { context.pathways[$0] } ?? "", dest, reason,
-                responsible, s.readmission ? "1" : "0",
-            ])
+                admitted, time(ready), time(s.delayStart), time(discharged),
+                s.pathway.map { context.pathways[$0] } ?? "", dest, reason, responsible,
+            ]
+            rows += CSV.row(texts.map { .text($0) } + [.integer(s.readmission ? 1 : 0)])
         }
         var lastCohort: [UInt32: Int] = [:]
         while let (r, e) = try stream.next() {
             if r < replication { continue }
             if r > replication { break }
             let p = e.patient
+            if let problem = problem(e, context) {
+                throw LogError.corrupt("\(path): replication \(r), event \(e.sequence) (\(e.kind)): \(problem)")
+            }
             if e.kind == .conveyance { lastCohort[p] = Int(e.cohort) }
             switch e.kind {
             case .crisis:

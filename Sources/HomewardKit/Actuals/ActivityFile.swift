@@ -61,6 +61,10 @@ public struct ActivityFile: Sendable {
     static let maximumErrors = 20
     /// Rows beyond this are refused (about 10 years of a large trust's spells, and a memory bound).
     public static let maximumRows = 20_000_000
+    /// The longest line (record) accepted, in bytes: a row of the documented columns takes
+    /// about 150; anything near this is not an activity file. The file is read as a stream, one
+    /// line at a time, so memory grows with the spells kept, never with a line.
+    public static let maximumLineBytes = 65_536
 
     /// Parses `text` (the content of `file`).
     /// - Parameters:
@@ -70,6 +74,39 @@ public struct ActivityFile: Sendable {
     ///   - origin: the date whose midnight is time 0.
     /// - Throws: `ActivityError` naming the file, line and column of every problem found.
     public init(text: String, file: String, scenario: Scenario, origin: CivilDate) throws(ActivityError) {
+        let reader = CSVRecordReader(bytes: Array(text.utf8), maximumRecordBytes: Self.maximumLineBytes)
+        try self.init(reader: reader, file: file, scenario: scenario, origin: origin)
+    }
+
+    /// A record of the file, or an error naming the file and line.
+    static func next(_ reader: CSVRecordReader, file: String) throws(ActivityError) -> (
+        line: Int, fields: [CSVField]
+    )? {
+        do {
+            return try reader.next()
+        } catch {
+            let message: String
+            switch error {
+            case .recordTooLong(let line, let limit):
+                message =
+                    "\(file): line \(line): longer than \(limit) bytes, the limit for a line of an activity file (see docs/actuals.md)"
+            case .notUTF8(let line): message = "\(file): line \(line): not UTF-8 text"
+            case .unterminatedQuote(let line):
+                message = "\(file): line \(line): a quoted field is never closed (a '\"' is missing)"
+            case .io(let why): message = "\(file): cannot be read (\(why))"
+            }
+            throw ActivityError(messages: [message])
+        }
+    }
+
+    /// A field's value: unquoted fields are trimmed of spaces; a `'` that `CSV.field` put in
+    /// front of a formula-like name is removed. Empty is nil.
+    static func value(_ field: CSVField) -> String? {
+        let text = field.quoted ? field.text : field.text.trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : CSV.decodeText(text)
+    }
+
+    init(reader: CSVRecordReader, file: String, scenario: Scenario, origin: CivilDate) throws(ActivityError) {
         self.file = file
         var errors: [String] = []
         func fail(_ line: Int, _ column: String?, _ message: String) {
@@ -77,17 +114,14 @@ public struct ActivityFile: Sendable {
                 errors.append("\(file): line \(line)" + (column.map { ", column \($0)" } ?? "") + ": \(message)")
             }
         }
-        let rows = CSVText.rows(text)
-        guard let header = rows.first, !(header.count == 1 && header[0].isEmpty) else {
+        guard let (_, headerFields) = try Self.next(reader, file: file),
+            !(headerFields.count == 1 && headerFields[0].text.isEmpty)
+        else {
             throw ActivityError(messages: [
                 "\(file): empty file: expected a header line with the columns \(Self.columns.joined(separator: ","))"
             ])
         }
-        guard rows.count - 1 <= Self.maximumRows else {
-            throw ActivityError(messages: [
-                "\(file): \(rows.count - 1) rows, more than the \(Self.maximumRows) allowed: split the file by period"
-            ])
-        }
+        let header = headerFields.map(\.text)
         var index: [String: Int] = [:]
         for (i, raw) in header.enumerated() {
             let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
@@ -108,18 +142,25 @@ public struct ActivityFile: Sendable {
         let services = Dictionary(scenario.services.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         let pathways = Dictionary(scenario.pathways.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var spells: [Spell] = []
-        spells.reserveCapacity(rows.count)
-        for (r, row) in rows.enumerated().dropFirst() {
-            let line = r + 1
-            if row.count == 1 && row[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }  // blank line
+        var rowCount = 0
+        // Reading stops at the error limit: a wrong file would otherwise be read to its end.
+        while errors.count < Self.maximumErrors, let (line, row) = try Self.next(reader, file: file) {
+            if row.count == 1 && !row[0].quoted && row[0].text.trimmingCharacters(in: .whitespaces).isEmpty {
+                continue  // blank line
+            }
+            rowCount += 1
+            guard rowCount <= Self.maximumRows else {
+                throw ActivityError(messages: [
+                    "\(file): line \(line): more than the \(Self.maximumRows) rows allowed: split the file by period"
+                ])
+            }
             if row.count != header.count {
                 fail(line, nil, "has \(row.count) fields but the header has \(header.count)")
                 continue
             }
             func value(_ column: String) -> String? {
                 guard let i = index[column] else { return nil }
-                let v = row[i].trimmingCharacters(in: .whitespaces)
-                return v.isEmpty ? nil : v
+                return Self.value(row[i])
             }
             func time(_ column: String) -> Double? {
                 guard let text = value(column) else { return nil }
@@ -245,7 +286,7 @@ public struct ActivityFile: Sendable {
                     delayedFrom: delay == nil ? nil : delayStart, delay: delay, readmission: readmission))
         }
         if !errors.isEmpty {
-            if errors.count == Self.maximumErrors {
+            if errors.count >= Self.maximumErrors {
                 errors.append("\(file): (stopped after \(Self.maximumErrors) errors)")
             }
             throw ActivityError(messages: errors)
@@ -304,30 +345,36 @@ public struct ActivityFile: Sendable {
         if !errors.isEmpty { throw ActivityError(messages: errors) }
     }
 
-    /// Reads a file from disk; unreadable files are errors naming the file.
+    /// Reads a file from disk as a stream (one line of at most `maximumLineBytes` at a time);
+    /// unreadable files are errors naming the file.
     public static func load(path: String, scenario: Scenario, origin: CivilDate) throws(ActivityError) -> ActivityFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ActivityError(messages: ["\(path): cannot be read"])
+        let reader: CSVRecordReader
+        do {
+            reader = try CSVRecordReader(path: path, maximumRecordBytes: maximumLineBytes)
+        } catch {
+            throw ActivityError(messages: [
+                error.reason == .notFound ? "\(path): cannot be read (no such file)" : error.description
+            ])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ActivityError(messages: ["\(path): not UTF-8 text"])
-        }
-        return try ActivityFile(text: text, file: path, scenario: scenario, origin: origin)
+        return try ActivityFile(reader: reader, file: path, scenario: scenario, origin: origin)
     }
 
     /// The earliest date in a file's `arrival` and `admitted` columns, without a scenario
-    /// (to place the origin before reading); nil when none can be read.
+    /// (to place the origin before reading); nil when none can be read. Reads the file as a
+    /// stream, stopping at the first line it cannot read.
     public static func earliestDate(path: String) -> CivilDate? {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        guard let reader = try? CSVRecordReader(path: path, maximumRecordBytes: maximumLineBytes),
+            let header = (try? reader.next())??.fields.map({ $0.text.trimmingCharacters(in: .whitespaces).lowercased() }
+            )
         else { return nil }
-        let rows = CSVText.rows(text)
-        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else { return nil }
         let columns = ["arrival", "admitted"].compactMap { header.firstIndex(of: $0) }
         var earliest: CivilDate?
-        for row in rows.dropFirst() where row.count == header.count {
+        while let record = try? reader.next() {
+            let row = record.fields
+            guard row.count == header.count else { continue }
             for c in columns {
-                let text = row[c].trimmingCharacters(in: .whitespaces)
-                guard text.count >= 10, let d = CivilDate(iso: String(text.prefix(10))) else { continue }
+                guard let text = value(row[c]), text.count >= 10, let d = CivilDate(iso: String(text.prefix(10)))
+                else { continue }
                 if earliest.map({ d < $0 }) ?? true { earliest = d }
             }
         }
@@ -368,71 +415,5 @@ enum ActivityTime {
         let date = origin.adding(days: day)
         func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
         return "\(date) \(two(s / 3600)):\(two(s % 3600 / 60)):\(two(s % 60))"
-    }
-}
-
-/// RFC 4180 CSV: fields separated by commas, optionally quoted with doubled quotes inside;
-/// CRLF or LF line ends; a UTF-8 byte-order mark is ignored.
-enum CSVText {
-    static func rows(_ text: String) -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var afterQuote = false
-        var scalars = Substring(text).unicodeScalars[...]
-        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
-        var iterator = scalars.makeIterator()
-        var pending: Unicode.Scalar?
-        func next() -> Unicode.Scalar? {
-            if let p = pending {
-                pending = nil
-                return p
-            }
-            return iterator.next()
-        }
-        while let c = next() {
-            if quoted {
-                if c == "\"" {
-                    if let n = next() {
-                        if n == "\"" {
-                            field.unicodeScalars.append("\"")
-                        } else {
-                            quoted = false
-                            afterQuote = true
-                            pending = n
-                        }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where field.isEmpty && !afterQuote:
-                quoted = true
-            case ",":
-                row.append(field)
-                field = ""
-                afterQuote = false
-            case "\r":
-                break
-            case "\n":
-                row.append(field)
-                rows.append(row)
-                row = []
-                field = ""
-                afterQuote = false
-            default:
-                field.unicodeScalars.append(c)
-            }
-        }
-        if !field.isEmpty || !row.isEmpty || afterQuote {
-            row.append(field)
-            rows.append(row)
-        }
-        return rows
     }
 }

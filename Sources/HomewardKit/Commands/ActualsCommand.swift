@@ -289,9 +289,10 @@ struct ActualsComparison {
         ])
         for r in rows {
             out += CSV.row([
-                r.key, r.unit, CSV.number(r.forecast), CSV.number(r.low), CSV.number(r.high), CSV.number(r.rangeLow),
+                .text(r.key), .text(r.unit), CSV.number(r.forecast), CSV.number(r.low), CSV.number(r.high),
+                CSV.number(r.rangeLow),
                 CSV.number(r.rangeHigh),
-                CSV.number(r.actual), r.verdict,
+                CSV.number(r.actual), .text(r.verdict),
             ])
         }
         return out
@@ -302,7 +303,7 @@ struct ActualsComparison {
         for series in monthly {
             for (m, label) in months.enumerated() {
                 out += CSV.row([
-                    series.key, label, CSV.number(series.forecast[m]), CSV.number(series.low[m]),
+                    .text(series.key), .text(label), CSV.number(series.forecast[m]), CSV.number(series.low[m]),
                     CSV.number(series.high[m]), CSV.number(series.actual[m]),
                 ])
             }

@@ -19,7 +19,9 @@ enum CalibrateCommand {
           --population FILE  The scenario whose cohorts, services and pathways the file names
           --from DATE        First day of the fitting window (default: the first admission)
           --to DATE          Day after the window (default: the day after the last time)
-          --out FILE         Write the fragment here (default: standard output)
+          --out FILE         Write the fragment here (default: standard output); in the folder
+                             of SCENARIO or above it, since `extends` reads only the folder of
+                             the file being read and below it
 
         Check the fragment with `homeward validate FILE` and compare a run of it with the
         actuals using `homeward compare-actuals`.
@@ -32,6 +34,11 @@ enum CalibrateCommand {
             throw CommandFailure.usage("calibrate needs exactly one activity file\n\n" + help)
         }
         let scenarioPath = try ActualsCommand.populationPath(a, command: "calibrate", help: help)
+        if let out = a.value("out"), !ScenarioLoader.canExtend(scenarioPath, from: out) {
+            throw CommandFailure.usage(
+                "--out \(out): the fragment extends \(scenarioPath), which is outside its folder (`extends` reads only the folder of the file being read and below it): write the fragment in the scenario's folder or above it"
+            )
+        }
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         var plan = OutputPlan()
         plan.scenario(scenarioPath)

@@ -112,7 +112,8 @@ enum CheckCommand {
         for suite in suites {
             for v in suite.verdicts {
                 csv += CSV.row([
-                    suite.file, suite.name, v.target.name, v.target.metric, v.target.bound.rawValue,
+                    .text(suite.file), .text(suite.name), .text(v.target.name), .text(v.target.metric),
+                    .text(v.target.bound.rawValue),
                     CSV.number(v.target.value),
                     v.target.confidence.map(CSV.number) ?? "", CSV.number(v.interval.mean), CSV.number(v.interval.low),
                     CSV.number(v.interval.high), CSV.number(v.share), v.met ? "yes" : "no",

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Where commands write: standard output for results, standard error for messages.
 public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
@@ -8,31 +14,109 @@ public struct Console: Sendable {
     public var interactive: Bool
     /// Whether colour is allowed (a terminal, and `NO_COLOR` not set).
     public var color: Bool
+    /// Why writing to standard output failed (the system's message for the first failure), or
+    /// nil while every write has succeeded. `HomewardCLI.main` ends the command with exit 3.
+    public var outputFailure: String? { stream?.failure }
+    let stream: StandardStream?
 
     public init(
         out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, interactive: Bool,
         color: Bool
     ) {
+        self.init(out: out, err: err, interactive: interactive, color: color, stream: nil)
+    }
+
+    init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, interactive: Bool,
+        color: Bool, stream: StandardStream?
+    ) {
         self.out = out
         self.err = err
         self.interactive = interactive
         self.color = color
+        self.stream = stream
     }
 
-    /// The process's real standard output and error.
+    /// The process's real standard output and error, written with `write(2)`: a full disk, a
+    /// closed pipe or a closed descriptor is recorded in `outputFailure` (SIGPIPE is ignored),
+    /// never a crash.
     public static var standard: Console {
-        let tty = isatty(STDERR_FILENO) == 1
+        let output = StandardStream.output
+        let error = StandardStream.error
         return Console(
-            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            err: { FileHandle.standardError.write(Data($0.utf8)) },
-            interactive: tty,
-            color: colorAllowed(terminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment))
+            out: { output.write($0) }, err: { error.write($0) }, interactive: isatty(STDERR_FILENO) == 1,
+            color: colorAllowed(terminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment),
+            stream: output)
     }
 
     /// Colour only on a terminal, and never when `NO_COLOR` is set to anything (no-color.org).
     public static func colorAllowed(terminal: Bool, environment: [String: String]) -> Bool {
         terminal && (environment["NO_COLOR"] ?? "").isEmpty
     }
+}
+
+/// Standard output or error of the process, written with `write(2)` in a loop (partial writes
+/// and EINTR handled). After the first failure (EPIPE, ENOSPC, EBADF...) the stream keeps the
+/// system's message and drops later writes, so that a command whose output nobody reads stops
+/// writing at once and ends with exit 3.
+final class StandardStream: @unchecked Sendable {
+    let descriptor: Int32
+    private let lock = NSLock()
+    private var failed: String?
+
+    /// The process's standard output and error, prepared once: SIGPIPE ignored (a closed pipe
+    /// becomes EPIPE), and a closed descriptor 1 or 2 held open on /dev/null so that no file
+    /// opened later takes its number (the failure is still recorded for standard output).
+    static let output = StandardStream(STDOUT_FILENO)
+    static let error = StandardStream(STDERR_FILENO)
+
+    private init(_ descriptor: Int32) {
+        self.descriptor = descriptor
+        signal(SIGPIPE, SIG_IGN)
+        if fcntl(descriptor, F_GETFD) < 0 && errno == EBADF {
+            failed = String(cString: strerror(EBADF))
+            let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            if null >= 0 && null != descriptor {
+                dup2(null, descriptor)
+                close(null)
+            }
+        }
+    }
+
+    /// The first failure's message, if any.
+    var failure: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failed
+    }
+
+    func write(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard failed == nil else { return }
+        let bytes = Array(text.utf8)
+        let count = bytes.count
+        var done = 0
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while done < count {
+                let n = writeBytes(descriptor, base + done, count - done)
+                if n > 0 {
+                    done += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    failed = String(cString: strerror(n < 0 ? errno : EIO))
+                    return
+                }
+            }
+        }
+    }
+}
+
+/// `write(2)`, under a name that `StandardStream.write` does not hide.
+private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
 }
 
 /// A progress bar with an ETA on standard error, drawn only on a terminal.

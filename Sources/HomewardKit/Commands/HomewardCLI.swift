@@ -3,7 +3,19 @@ import Foundation
 /// The `homeward` command line: parses arguments, runs a command, maps failures to exit codes
 /// (0 success, 1 a target missed, 2 bad input or usage, 3 I/O or internal failure).
 public enum HomewardCLI {
+    /// Runs `homeward ARGS` and returns the exit status. Output that cannot be written (a full
+    /// disk, a closed pipe or descriptor) ends a command that would have succeeded with exit 3
+    /// and a message on standard error.
     public static func main(_ args: [String], console: Console = .standard) -> Int32 {
+        let status = command(args, console: console)
+        if let failure = console.outputFailure, status == 0 || status == 1 {
+            console.err("homeward: cannot write to standard output: \(failure)\n")
+            return 3
+        }
+        return status
+    }
+
+    static func command(_ args: [String], console: Console) -> Int32 {
         guard let command = args.first else {
             console.err(Help.overview)
             return 2

@@ -39,13 +39,11 @@ enum SweepCommand {
             try Shard.parse(t, environment: ProcessInfo.processInfo.environment)
         }
 
+        let sweep = Sweep(axes: axes)
+        try sweep.checkSize()
         let file = a.positional[0]
         let loaded = try ScenarioLoader.load(path: file)
-        let sweep = Sweep(axes: axes)
         let points = sweep.points
-        guard points.count <= 100_000 else {
-            throw CommandFailure.usage("the grid has \(points.count) points; at most 100,000")
-        }
         // Every point is built and validated before anything runs.
         var scenarios: [LoadedScenario] = []
         var problems: [ScenarioIssue] = []

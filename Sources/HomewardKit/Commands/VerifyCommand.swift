@@ -53,9 +53,9 @@ enum VerifyCommand {
             ])
             for c in checks {
                 csv += CSV.row([
-                    c.caseName, c.measure, CSV.number(c.theory), CSV.number(c.simulated.mean),
+                    .text(c.caseName), .text(c.measure), CSV.number(c.theory), CSV.number(c.simulated.mean),
                     CSV.number(c.simulated.low),
-                    CSV.number(c.simulated.high), c.passed ? "yes" : "no", c.note,
+                    CSV.number(c.simulated.high), c.passed ? "yes" : "no", .text(c.note),
                 ])
             }
             try AtomicFile.write(csv, to: file)

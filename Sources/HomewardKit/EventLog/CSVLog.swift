@@ -11,8 +11,9 @@ import Foundation
 /// 0,35748,57.606456762923486,enter,6908,frail,reablement,-1
 /// ```
 ///
-/// An empty field is null (`patient`, `cohort`, `service`). Names are quoted (`"..."`, with
-/// `""` for a quote) when they contain a comma, a quote or a line break, or are empty.
+/// An empty field is null (`patient`, `cohort`, `service`). Names are written by `CSV.field`
+/// (quoted, with `""` for a quote, when they contain a comma, a quote or a line break; a `'` in
+/// front when they start like a spreadsheet formula, removed on reading), and `""` when empty.
 public struct CSVEventLogWriter: EventLogWriter {
     public static let format = EventLogFormat.csv
     public static let columns = "rep,seq,t,kind,patient,cohort,service,detail"
@@ -31,12 +32,10 @@ public struct CSVEventLogWriter: EventLogWriter {
         buffer.reserveCapacity(1 << 20 + 4096)
     }
 
-    /// A name as a CSV field: quoted when it has to be.
+    /// A name as a CSV field: quoted when it has to be, neutralised when it starts like a
+    /// formula (`CSV.field`), and `""` when empty (an empty field is null).
     public static func field(_ name: String) -> String {
-        if name.isEmpty || name.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) {
-            return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return name
+        name.isEmpty ? "\"\"" : CSV.field(name)
     }
 
     static func prologue(_ header: EventLogHeader) -> [UInt8] {
@@ -256,12 +255,12 @@ final class CSVEventSource: EventRecordSource {
         }
         var cohort: Int16 = -1
         if let name = fields[5] {
-            guard let c = names.cohorts[name] else { throw bad("unknown cohort \"\(name)\"") }
+            guard let c = names.cohorts[CSV.decodeText(name)] else { throw bad("unknown cohort \"\(name)\"") }
             cohort = c
         }
         var service: Int16 = -1
         if let name = fields[6] {
-            guard let s = names.services[name] else { throw bad("unknown service \"\(name)\"") }
+            guard let s = names.services[CSV.decodeText(name)] else { throw bad("unknown service \"\(name)\"") }
             service = s
         }
         guard var detailText = fields[7] else { throw bad("bad 'detail'") }

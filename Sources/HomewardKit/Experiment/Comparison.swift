@@ -71,7 +71,8 @@ public struct Comparison: Sendable {
         for row in rows {
             for v in row.variants.indices {
                 out += CSV.row([
-                    row.key, MetricCatalogue.unit(of: row.key), names[0], names[v + 1], CSV.number(row.base.mean),
+                    .text(row.key), .text(MetricCatalogue.unit(of: row.key)), .text(names[0]), .text(names[v + 1]),
+                    CSV.number(row.base.mean),
                     CSV.number(row.variants[v].mean), CSV.number(row.differences[v].mean),
                     CSV.number(row.differences[v].low),
                     CSV.number(row.differences[v].high), row.isSignificant(v) ? "yes" : "no",

@@ -81,7 +81,7 @@ public struct SchemeEvaluation: Sendable {
         for o in options {
             for m in o.measures {
                 out += CSV.row([
-                    o.name, m.key, m.unit, CSV.number(m.interval.mean), CSV.number(m.interval.low),
+                    .text(o.name), .text(m.key), .text(m.unit), CSV.number(m.interval.mean), CSV.number(m.interval.low),
                     CSV.number(m.interval.high),
                 ])
             }

@@ -9,6 +9,8 @@ public struct Sweep: Sendable {
         public var values: [Double]
 
         /// Parses `services.reablement.capacity=180..260:20`.
+        /// - Throws: `CommandFailure.usage` naming `--vary` for bad syntax, values beyond 10^15, or
+        ///   more than `Sweep.maximumValues` values.
         public static func parse(_ text: String) throws(CommandFailure) -> Axis {
             let bad = CommandFailure.usage(
                 "--vary must be FIELD=FROM..TO:STEP (for example services.reablement.capacity=180..260:20), got '\(text)'"
@@ -24,17 +26,45 @@ public struct Sweep: Sendable {
             guard ends.count == 2, let from = Double(ends[0]), let to = Double(ends[1]), from.isFinite, to.isFinite,
                 to >= from
             else { throw bad }
-            let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 10_000 else { throw .usage("--vary \(field): \(count) values is too many (at most 10,000)") }
+            guard abs(from) <= maximumMagnitude, abs(to) <= maximumMagnitude, step <= maximumMagnitude else {
+                throw .usage("--vary \(field): values and step must be at most 10^15 in size, got '\(range)'")
+            }
+            // Counted in floating point: a huge range must be refused, not overflow an integer.
+            let exact = ((to - from) / step + 1e-9).rounded(.down) + 1
+            guard exact <= Double(maximumValues) else {
+                throw .usage("--vary \(field): \(Sweep.count(exact)) values is too many (at most 10,000)")
+            }
+            let count = Int(exact)
             // Values computed from the index (not by repeated addition) so they print cleanly.
             let values = (0..<count).map { ((from + Double($0) * step) * 1e9).rounded() / 1e9 }
             return Axis(field: field, values: values)
         }
     }
 
+    /// The most values one `--vary` may take.
+    public static let maximumValues = 10_000
+    /// The most points a grid may have (the product of the axes' values).
+    public static let maximumPoints = 100_000
+    /// The largest size of a value or step (beyond it, steps vanish in rounding).
+    public static let maximumMagnitude = 1e15
+
     public var axes: [Axis]
 
     public init(axes: [Axis]) { self.axes = axes }
+
+    /// Refuses a grid of more than `maximumPoints` points, counted before any is built.
+    /// - Throws: `CommandFailure.usage` naming `--vary` and the count.
+    public func checkSize() throws(CommandFailure) {
+        let count = axes.reduce(1.0) { $0 * Double($1.values.count) }
+        guard count <= Double(Self.maximumPoints) else {
+            throw .usage("--vary: the grid has \(Self.count(count)) points; at most 100,000")
+        }
+    }
+
+    /// A count as a whole number, or "about 1e+18" when too large for one.
+    static func count(_ x: Double) -> String {
+        x < 1e15 ? String(Int64(x)) : "about " + String(format: "%.2g", x)
+    }
 
     /// Grid points in order: the first axis varies slowest.
     public var points: [[Double]] {
@@ -96,13 +126,14 @@ public struct SweepResult: Sendable {
     /// Tidy CSV: one row per point and metric.
     public var csv: String {
         var out = CSV.row(
-            ["point"] + sweep.axes.map(\.field) + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
+            ["point"] + sweep.axes.map { .text($0.field) }
+                + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
         for (i, (point, run)) in zip(points, runs).enumerated() {
             for entry in Summary(run).entries {
                 out += CSV.row(
-                    [String(i)] + point.map(TableRenderer.plain) + [
-                        entry.key, MetricCatalogue.unit(of: entry.key), CSV.number(entry.interval.mean),
-                        CSV.number(entry.interval.low), CSV.number(entry.interval.high), String(entry.values.count),
+                    [.integer(i)] + point.map(CSV.number) + [
+                        .text(entry.key), .text(MetricCatalogue.unit(of: entry.key)), CSV.number(entry.interval.mean),
+                        CSV.number(entry.interval.low), CSV.number(entry.interval.high), .integer(entry.values.count),
                     ])
             }
         }

@@ -122,7 +122,7 @@ public struct WarmupAnalysis: Sendable {
         for s in series {
             for d in s.mean.indices {
                 out += CSV.row([
-                    String(d + 1), start.adding(days: d).description, s.name, CSV.number(s.mean[d]),
+                    .integer(d + 1), .text(start.adding(days: d).description), .text(s.name), CSV.number(s.mean[d]),
                     CSV.number(s.smoothed[d]),
                     CSV.number(s.reference[d]),
                 ])

@@ -46,7 +46,8 @@ public enum SummaryFiles {
             for d in b.median.indices {
                 rows.append(
                     CSV.row([
-                        start.adding(days: d).description, b.key, CSV.number(b.p5[d]), CSV.number(b.p25[d]),
+                        .text(start.adding(days: d).description), .text(b.key), CSV.number(b.p5[d]),
+                        CSV.number(b.p25[d]),
                         CSV.number(b.median[d]),
                         CSV.number(b.p75[d]), CSV.number(b.p95[d]),
                     ]))
@@ -62,8 +63,8 @@ public enum SummaryFiles {
             let info = MetricCatalogue.info(of: e.key)
             rows.append(
                 CSV.row([
-                    e.key, info?.unit ?? "", CSV.number(e.interval.mean), CSV.number(e.interval.low),
-                    CSV.number(e.interval.high), String(e.values.count), info?.meaning ?? "",
+                    .text(e.key), .text(info?.unit ?? ""), CSV.number(e.interval.mean), CSV.number(e.interval.low),
+                    CSV.number(e.interval.high), .integer(e.values.count), .text(info?.meaning ?? ""),
                 ]))
         }
         return rows.joined()
@@ -75,7 +76,8 @@ public enum SummaryFiles {
         for (m, label) in summary.monthLabels.enumerated() {
             for s in summary.monthly {
                 let i = s.intervals[m]
-                rows.append(CSV.row([label, s.key, CSV.number(i.mean), CSV.number(i.low), CSV.number(i.high)]))
+                rows.append(
+                    CSV.row([.text(label), .text(s.key), CSV.number(i.mean), CSV.number(i.low), CSV.number(i.high)]))
             }
         }
         return rows.joined()
@@ -106,24 +108,5 @@ public enum SummaryFiles {
         var set = ResultSet(directory: directory)
         for file in files(summary, manifest: manifest, context: context) { set.add(file.name, file.text) }
         try set.commit()
-    }
-}
-
-/// CSV as spreadsheets read it (RFC 4180; UTF-8; CRLF line ends for Excel).
-public enum CSV {
-    public static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    public static func row(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
-
-    /// Full precision (shortest round-trip); empty for NaN (undefined).
-    public static func number(_ x: Double) -> String {
-        if x.isNaN || x.isInfinite { return "" }
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return String(x)
     }
 }

@@ -4,12 +4,25 @@
 /// reading carries on and reports all problems in one pass.
 struct FieldReader {
     let file: String
+    /// The first `ScenarioError.maximumShown` problems found.
     var issues: [ScenarioIssue] = []
+    /// How many more problems were found and not kept (their messages never built).
+    var moreIssues = 0
     var sources: [(path: String, text: String)] = []
 
     init(file: String) { self.file = file }
 
+    /// Whether the problems shown are all kept: any more are only counted.
+    var isFull: Bool { issues.count >= ScenarioError.maximumShown }
+
+    /// Records a problem: kept while fewer than `ScenarioError.maximumShown` are, else counted.
+    /// A message that is costly to build (a suggestion search, a list of names) is built only
+    /// when `isFull` is false, so millions of problems cost little.
     mutating func fail(_ path: String, _ message: String) {
+        guard !isFull else {
+            moreIssues += 1
+            return
+        }
         // One problem per line: names and values from the file are shown with escapes.
         func oneLine(_ s: String) -> String {
             s.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
@@ -31,7 +44,9 @@ struct FieldReader {
             return nil
         }
         for key in o.keys where key != "source" && !allowed.contains(key) {
-            if let guess = closest(key, in: allowed) {
+            if isFull {
+                moreIssues += 1
+            } else if let guess = closest(key, in: allowed) {
                 fail(join(path, key), "unknown field (did you mean '\(guess)'?)")
             } else {
                 fail(join(path, key), "unknown field (expected one of: \(allowed.joined(separator: ", ")))")

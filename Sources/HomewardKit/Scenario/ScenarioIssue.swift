@@ -16,11 +16,28 @@ public struct ScenarioIssue: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)" }
 }
 
-/// Every problem found in a scenario (validation reports them all, not just the first).
+/// Every problem found in a scenario (validation reports them all, not just the first), up
+/// to `maximumShown`; beyond that they are counted.
 public struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    /// Problems listed in full; more are counted in `more` (a file with millions of unknown
+    /// keys must not take minutes and gigabytes to say so).
+    public static let maximumShown = 100
+
+    /// The problems shown (at most `maximumShown`).
     public var issues: [ScenarioIssue]
+    /// How many more problems were found.
+    public var more: Int
 
-    public init(issues: [ScenarioIssue]) { self.issues = issues }
+    /// Keeps the first `maximumShown` of `issues` and counts the rest, with `more` already
+    /// counted elsewhere.
+    public init(issues: [ScenarioIssue], more: Int = 0) {
+        self.issues = Array(issues.prefix(Self.maximumShown))
+        self.more = more + issues.count - self.issues.count
+    }
 
-    public var description: String { issues.map(\.description).joined(separator: "\n") }
+    /// One problem a line, then `... and N more problems` when some are not shown.
+    public var description: String {
+        let shown = issues.map(\.description).joined(separator: "\n")
+        return more == 0 ? shown : shown + "\n... and \(more) more problem\(more == 1 ? "" : "s")"
+    }
 }

@@ -17,7 +17,7 @@ public enum ScenarioLoader {
     ///
     /// - Throws: `ScenarioError` listing every problem, each naming the file and field.
     public static func load(path: String) throws(ScenarioError) -> LoadedScenario {
-        let merged = try mergedJSON(path: path, chain: [])
+        let merged = try mergedJSON(path: path, chain: [], root: confinementRoot(of: path))
         let scenario = try ScenarioReader.read(merged, file: path)
         return LoadedScenario(scenario: scenario, file: path, merged: merged, hash: hash(merged))
     }
@@ -25,7 +25,7 @@ public enum ScenarioLoader {
     /// Parses text (no `extends` resolution unless `directory` is given).
     public static func load(text: String, file: String) throws(ScenarioError) -> LoadedScenario {
         let root = try parse(text: text, file: file)
-        let merged = try resolveExtends(root, file: file, chain: [])
+        let merged = try resolveExtends(root, file: file, chain: [], confinedTo: confinementRoot(of: file))
         let scenario = try ScenarioReader.read(merged, file: file)
         return LoadedScenario(scenario: scenario, file: file, merged: merged, hash: hash(merged))
     }
@@ -50,6 +50,11 @@ public enum ScenarioLoader {
         switch value {
         case .object(let o):
             for key in o.duplicateKeys {
+                // Beyond what is shown, a placeholder only counts (ScenarioError keeps the first).
+                guard issues.count < ScenarioError.maximumShown else {
+                    issues.append(ScenarioIssue(file: "", path: "", message: ""))
+                    continue
+                }
                 issues.append(
                     ScenarioIssue(
                         file: file, path: path.isEmpty ? key : "\(path).\(key)", message: "is given more than once"))
@@ -66,26 +71,62 @@ public enum ScenarioLoader {
         }
     }
 
-    static func mergedJSON(path: String, chain: [String]) throws(ScenarioError) -> JSONValue {
-        let data: Data
+    /// The most bytes a scenario file may hold (64 MB): checked before reading.
+    public static let maximumFileBytes = 64 << 20
+
+    /// Reads `path` (at most `maximumFileBytes`, checked before reading) and resolves its
+    /// `extends` within `root`.
+    static func mergedJSON(path: String, chain: [String], root: String) throws(ScenarioError) -> JSONValue {
+        let text: String
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            text = try BoundedFile.text(path: path, limit: maximumFileBytes)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
-            throw ScenarioError(issues: [ScenarioIssue(file: path, path: "", message: reason)])
+            let message: String
+            switch error.reason {
+            case .notFound: message = "no such file"
+            case .tooLarge: message = error.message + "; not a scenario file"
+            case .directory, .unreadable: message = error.message
+            }
+            throw ScenarioError(issues: [ScenarioIssue(file: path, path: "", message: message)])
         }
-        guard data.count <= 64 << 20 else {
-            throw ScenarioError(issues: [
-                ScenarioIssue(file: path, path: "", message: "is larger than 64 MB; not a scenario file")
-            ])
+        let value = try parse(text: text, file: path)
+        return try resolveExtends(value, file: path, chain: chain, confinedTo: root)
+    }
+
+    /// The folder that `extends` may read from: the folder of the scenario named on the command
+    /// line, with symbolic links resolved.
+    static func confinementRoot(of file: String) -> String {
+        guard let slash = file.lastIndex(of: "/") else { return resolvedPath(".") }
+        return resolvedPath(slash == file.startIndex ? "/" : String(file[..<slash]))
+    }
+
+    /// Whether a scenario at `file` may extend `base` (`base` is in the folder of `file` or below).
+    public static func canExtend(_ base: String, from file: String) -> Bool {
+        let folder = confinementRoot(of: file)
+        return resolvedPath(base).hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
+    /// `path` made absolute, with `.`, `..` and (for the part that exists) symbolic links resolved.
+    static func resolvedPath(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        if let real = realpath(absolute, nil) {
+            defer { free(real) }
+            return String(cString: real)
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let root = try parse(text: text, file: path)
-        return try resolveExtends(root, file: path, chain: chain)
+        // The part that does not exist (a missing base) keeps its name under its resolved parent.
+        guard absolute != "/", let slash = absolute.lastIndex(of: "/") else { return absolute }
+        let parent = resolvedPath(slash == absolute.startIndex ? "/" : String(absolute[..<slash]))
+        let name = absolute[absolute.index(after: slash)...]
+        return parent.hasSuffix("/") ? parent + name : parent + "/" + name
     }
 
     /// Replaces `extends: "base.json5"` by the base's content overlaid with this file's fields.
-    static func resolveExtends(_ root: JSONValue, file: String, chain: [String]) throws(ScenarioError) -> JSONValue {
+    ///
+    /// The base must lie in `root` (the top-level scenario's folder) or below it, after
+    /// symbolic links are resolved: a scenario cannot make Homeward read other files.
+    static func resolveExtends(_ root: JSONValue, file: String, chain: [String], confinedTo folder: String)
+        throws(ScenarioError) -> JSONValue
+    {
         guard case .object(var o) = root, let ext = o["extends"] else { return root }
         guard case .string(let relative) = ext else {
             throw ScenarioError(issues: [
@@ -107,9 +148,18 @@ public enum ScenarioLoader {
                 ScenarioIssue(file: file, path: "extends", message: "chain is deeper than 32 files")
             ])
         }
+        guard resolvedPath(basePath).hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+            throw ScenarioError(issues: [
+                ScenarioIssue(
+                    file: file, path: "extends",
+                    message:
+                        "base scenario '\(relative)' is outside the folder '\(folder)' (a base must be in the folder of the scenario being read, or below it)"
+                )
+            ])
+        }
         let base: JSONValue
         do {
-            base = try mergedJSON(path: basePath, chain: chain + [here])
+            base = try mergedJSON(path: basePath, chain: chain + [here], root: folder)
         } catch {
             throw ScenarioError(
                 issues: error.issues.map {
@@ -120,7 +170,8 @@ public enum ScenarioLoader {
                                 file: file, path: "extends", message: "base scenario '\(relative)' not found")
                             : ScenarioIssue(
                                 file: file, path: "extends", message: "base scenario '\(relative)': \($0.message)")
-                })
+                },
+                more: error.more)
         }
         o["extends"] = nil
         return overlay(base, with: .object(o))

@@ -79,7 +79,7 @@ extension ScenarioReader {
             }
         }
         /// `{cohort: factor}` with "*" for all cohorts (or pathways).
-        func factors(_ key: String, in known: [String], what: String, max: Double) -> [(Int?, Double)] {
+        func factors(_ key: String, in known: NameList, what: String, max: Double) -> [(Int?, Double)] {
             r.map(o[key], "\(p).\(key)", required: false).compactMap { name, v in
                 let kp = "\(p).\(key).\(name)"
                 guard let f = r.checkNumber(v, kp, min: 0, max: max) else { return nil }

@@ -26,12 +26,13 @@ public enum ScenarioReader {
     public static func read(_ root: JSONValue, file: String) throws(ScenarioError) -> Scenario {
         var r = FieldReader(file: file)
         let scenario = read(root, &r)
-        if !r.issues.isEmpty || scenario == nil {
+        guard r.issues.isEmpty, let scenario else {
             throw ScenarioError(
                 issues: r.issues.isEmpty
-                    ? [ScenarioIssue(file: file, path: "", message: "is not a valid scenario")] : r.issues)
+                    ? [ScenarioIssue(file: file, path: "", message: "is not a valid scenario")] : r.issues,
+                more: r.moreIssues)
         }
-        return scenario!
+        return scenario
     }
 
     static func read(_ root: JSONValue, _ r: inout FieldReader) -> Scenario? {
@@ -77,8 +78,8 @@ public enum ScenarioReader {
             }
         }
         var names = Names(
-            bands: bandEntries.map(\.0), cohorts: cohortEntries.map(\.0), services: serviceEntries.map(\.0),
-            pathways: pathwayEntries.map(\.0), serviceKinds: [:])
+            bands: NameList(bandEntries.map(\.0)), cohorts: NameList(cohortEntries.map(\.0)),
+            services: NameList(serviceEntries.map(\.0)), pathways: NameList(pathwayEntries.map(\.0)), serviceKinds: [:])
         for (key, value) in serviceEntries {
             if case .object(let o) = value, case .string(let k)? = o["kind"], let kind = ServiceKind(rawValue: k) {
                 names.serviceKinds[key] = kind
@@ -121,44 +122,72 @@ public enum ScenarioReader {
         checkWorkload(scenario, &r)
         if !targets.isEmpty {
             let keys = Set(metricKeys(scenario))
-            for (i, t) in targets.enumerated() where !keys.contains(t.metric) {
+            // The search for near names runs only for the issues that are shown.
+            func unknown(_ metric: String) -> String {
                 // Metric names are short: a long one is contained in none and near none.
-                let wanted = t.metric.utf8.count <= 200 ? t.metric.lowercased() : ""
+                let wanted = metric.utf8.count <= 200 ? metric.lowercased() : ""
                 let near =
                     wanted.isEmpty
                     ? []
-                    : keys.filter { $0.lowercased().contains(wanted) || Suggestion.isNear($0, t.metric, within: 3) }
+                    : keys.filter { $0.lowercased().contains(wanted) || Suggestion.isNear($0, metric, within: 3) }
                         .sorted().prefix(3)
                 let shown =
-                    t.metric.count <= 200
-                    ? t.metric : String(t.metric.prefix(60)) + "... (\(t.metric.count) characters)"
-                r.fail(
-                    "targets[\(i)].metric",
-                    "unknown metric '\(shown)'"
-                        + (near.isEmpty
-                            ? " (see docs/metrics.md)"
-                            : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)"))
+                    metric.count <= 200 ? metric : String(metric.prefix(60)) + "... (\(metric.count) characters)"
+                return "unknown metric '\(shown)'"
+                    + (near.isEmpty
+                        ? " (see docs/metrics.md)"
+                        : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)")
+            }
+            for (i, t) in targets.enumerated() where !keys.contains(t.metric) {
+                if r.isFull {
+                    r.moreIssues += 1
+                } else {
+                    r.fail("targets[\(i)].metric", unknown(t.metric))
+                }
             }
         }
         return r.issues.isEmpty ? scenario : nil
     }
 
-    /// The names defined in the file, for resolving references.
-    struct Names {
-        var bands: [String]
-        var cohorts: [String]
-        var services: [String]
-        var pathways: [String]
-        var serviceKinds: [String: ServiceKind]
+    /// Names in file order, with an index for finding one in constant time (a file may hold
+    /// millions of references, so a linear search per reference would be quadratic).
+    struct NameList: RandomAccessCollection {
+        let names: [String]
+        private let positions: [String: Int]
 
-        func list(_ xs: [String]) -> String { xs.isEmpty ? "none defined" : xs.joined(separator: ", ") }
+        init(_ names: [String]) {
+            self.names = names
+            positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        var startIndex: Int { names.startIndex }
+        var endIndex: Int { names.endIndex }
+        subscript(i: Int) -> String { names[i] }
+
+        /// The position of `name`, or nil. - Complexity: O(1) expected.
+        func position(of name: String) -> Int? { positions[name] }
     }
 
-    static func reference(_ value: String?, in known: [String], what: String, _ p: String, _ r: inout FieldReader)
+    /// The names defined in the file, for resolving references.
+    struct Names {
+        var bands: NameList
+        var cohorts: NameList
+        var services: NameList
+        var pathways: NameList
+        var serviceKinds: [String: ServiceKind]
+
+        func list(_ xs: NameList) -> String { xs.isEmpty ? "none defined" : xs.joined(separator: ", ") }
+    }
+
+    static func reference(_ value: String?, in known: NameList, what: String, _ p: String, _ r: inout FieldReader)
         -> Int?
     {
         guard let value else { return nil }
-        if let i = known.firstIndex(of: value) { return i }
+        if let i = known.position(of: value) { return i }
+        if r.isFull {
+            r.moreIssues += 1
+            return nil
+        }
         r.fail(
             p,
             "refers to unknown \(what) '\(value)' (known: \(known.isEmpty ? "none defined" : known.joined(separator: ", ")))"

@@ -148,17 +148,34 @@ import Testing
 
     @Test func calibrateFromTheCommandLine() throws {
         let dir = Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/base", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.known, toPath: dir + "/base/known.json5")
         let c = CLITests.Captured()
         let status = HomewardCLI.main(
             [
-                "calibrate", Self.activityPath, "--population", Self.known, "--from", "2021-04-01", "--to",
-                "2022-04-01", "--out", dir + "/sub/fitted.json5",
+                "calibrate", Self.activityPath, "--population", dir + "/base/known.json5", "--from", "2021-04-01",
+                "--to", "2022-04-01", "--out", dir + "/fitted.json5",
             ],
             console: c.console)
         #expect(status == 0, "\(c.err)")
         #expect(c.out.contains("older") && c.out.contains("gamma"))
         // The fragment names its base relative to itself, so it loads from where it was written.
-        #expect(try ScenarioLoader.load(path: dir + "/sub/fitted.json5").scenario.name == "calibration fixture")
+        #expect(try ScenarioLoader.load(path: dir + "/fitted.json5").scenario.name == "calibration fixture")
+        #expect(
+            try String(contentsOfFile: dir + "/fitted.json5", encoding: .utf8).contains(#"extends: "base/known.json5""#)
+        )
+        // A fragment that could not extend its base (`extends` reads only inside the fragment's
+        // folder) is refused before any work.
+        let outside = CLITests.Captured()
+        #expect(
+            HomewardCLI.main(
+                ["calibrate", Self.activityPath, "--population", Self.known, "--out", dir + "/sub/fitted.json5"],
+                console: outside.console) == 2)
+        #expect(
+            outside.err.contains(
+                "--out \(dir)/sub/fitted.json5: the fragment extends \(Self.known), which is outside its folder"),
+            "\(outside.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/sub/fitted.json5"))
         let c2 = CLITests.Captured()
         #expect(HomewardCLI.main(["calibrate", Self.activityPath], console: c2.console) == 2)
         #expect(c2.err.contains("calibrate needs --population SCENARIO"))

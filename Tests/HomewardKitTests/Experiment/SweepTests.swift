@@ -73,6 +73,34 @@ import Testing
                 "[services.beds.capacity=1.5]: services.beds.capacity: must be a whole number >= 0, got 1.5"))
     }
 
+    @Test func gridSizesAreBoundedBeforeUse() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.small.write(toFile: dir + "/small.json5", atomically: true, encoding: .utf8)
+        let field = "services.beds.capacity"
+        let cases: [([String], String)] = [
+            (
+                ["\(field)=1..1e19:1"],
+                "homeward: --vary \(field): values and step must be at most 10^15 in size, got '1..1e19:1'\n"
+            ),
+            (
+                ["\(field)=1..1e15:0.001"],
+                "homeward: --vary \(field): about 1e+18 values is too many (at most 10,000)\n"
+            ),
+            (
+                ["\(field)=1..10000:1", "services.reablement.capacity=1..10000:1"],
+                "homeward: --vary: the grid has 100000000 points; at most 100,000\n"
+            ),
+        ]
+        for (vary, message) in cases {
+            let args =
+                ["sweep", dir + "/small.json5", "--out", dir + "/out", "--quiet"] + vary.flatMap { ["--vary", $0] }
+            let outcome = try Subprocess.run(args, stdout: .file("/dev/null"), memoryLimit: 200 << 20)
+            #expect(outcome.signal == nil, "\(vary): signal \(outcome.signal ?? 0)")
+            #expect(outcome.status == 2, "\(vary)")
+            #expect(outcome.stderr == message, "\(vary)")
+        }
+    }
+
     @Test func shardsThenResumeAssembleTheSameResult() throws {
         let whole = Fixtures.temporaryDirectory()
         let parts = Fixtures.temporaryDirectory()

@@ -109,9 +109,13 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let days = 91
         let variant = dir + "/bromley-short.json5"
+        // `extends` reads only inside the variant's folder: the chain is copied beside it.
+        for file in ["bromley.json5", "bromley-full-year.json5"] {
+            try FileManager.default.copyItem(atPath: Self.folder + "/" + file, toPath: dir + "/" + file)
+        }
         try """
         // Bromley's full-year variant over a shortened window, for a quick test.
-        { extends: "\(Self.folder)/bromley-full-year.json5", warmupDays: 60, horizonDays: \(days) }
+        { extends: "bromley-full-year.json5", warmupDays: 60, horizonDays: \(days) }
         """.write(toFile: variant, atomically: true, encoding: .utf8)
         let c = CLITests.Captured()
         let status = HomewardCLI.main(

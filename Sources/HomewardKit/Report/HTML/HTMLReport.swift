@@ -49,10 +49,18 @@ public enum HTMLReport {
 
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Reads and parses a results file; every failure is bad input.
+    /// The most bytes a results file (`summary.json`, `sweep.json`, ...) may hold: checked
+    /// before reading. A century of daily bands takes well under a tenth of it.
+    public static let maximumResultsFileBytes = 1 << 30
+
+    /// Reads and parses a results file (at most `maximumResultsFileBytes`, checked before
+    /// reading); every failure is bad input.
     static func load(_ path: String) throws(CommandFailure) -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("\(path): cannot be read") }
-        guard let text = String(data: data, encoding: .utf8) else { throw .usage("\(path): not UTF-8 text") }
+        let bytes: [UInt8]
+        do { bytes = try BoundedFile.read(path: path, limit: maximumResultsFileBytes) } catch {
+            throw .usage(error.description)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .usage("\(path): not UTF-8 text") }
         do {
             return try JSON5.parse(text)
         } catch {
