@@ -312,9 +312,15 @@ public struct PartialResult: Sendable {
             return errno == ENOENT ? .absent : .unusable("cannot be read (\(String(cString: strerror(errno))))")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else { return .unusable("not a regular file") }
-        guard let data = FileManager.default.contents(atPath: path) else { return .unusable("cannot be read") }
-        return .data(data)
+        do { return .data(Data(try BoundedFile.read(path: path, limit: maximumFileBytes))) } catch {
+            return .unusable(error.message)
+        }
     }
+
+    /// The largest partial or point file read (1 GiB): 100,000 replications of every metric,
+    /// or a few thousand with daily series, fit well inside it; the size is checked before
+    /// anything is read, so a larger file costs no memory.
+    public static let maximumFileBytes = 1 << 30
 
     /// Reads the partial result at `file` for `merge`.
     ///

@@ -333,4 +333,17 @@ import Testing
             }
         }
     }
+
+    /// A partial file is sized before it is read: a 2 GB one is refused with the limit, in a
+    /// process that may not use more than 200 MB (it was read whole before).
+    @Test func aHugePartialFileIsRefusedBeforeItIsRead() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let big = dir + "/partial.json"
+        #expect(FileManager.default.createFile(atPath: big, contents: nil))
+        #expect(truncate(big, 2 << 30) == 0)  // sparse: 2 GB that take no disk space
+        let outcome = try Subprocess.run(
+            ["merge", big, "--out", dir + "/out"], stdout: .file("/dev/null"), memoryLimit: 200 << 20)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr == "homeward: \(big): is larger than 1 GB (2147483648 bytes)\n")
+    }
 }
