@@ -29,8 +29,29 @@ public struct JSON5ParseError: Error, Equatable, Sendable, CustomStringConvertib
 
 /// The JSON5 parser entry point.
 public enum JSON5 {
-    /// The deepest nesting of arrays and objects that ``parse(_:)`` accepts.
+    /// The deepest nesting of arrays and objects that ``parse(_:limits:)`` accepts.
     public static let maximumDepth = 512
+
+    /// Bounds on what one document may hold, checked while it is parsed, so that the memory a
+    /// parse takes is bounded by them and not only by the text's length (a parsed value takes
+    /// 100 to 500 bytes, many times its text).
+    public struct Limits: Sendable, Equatable {
+        /// The most values (numbers, strings, booleans, nulls, arrays and objects) inside the
+        /// document's top-level value.
+        public var maximumValues: Int
+        /// The most members in one object.
+        public var maximumMembers: Int
+
+        /// Creates limits.
+        public init(maximumValues: Int, maximumMembers: Int) {
+            self.maximumValues = maximumValues
+            self.maximumMembers = maximumMembers
+        }
+
+        /// No bounds beyond the text's own length (results and partial files, whose size is
+        /// bounded before they are read).
+        public static let none = Limits(maximumValues: .max, maximumMembers: .max)
+    }
 
     /// Parses JSON5 text (a superset of JSON).
     ///
@@ -54,10 +75,10 @@ public enum JSON5 {
     ///
     /// - Throws: ``JSON5ParseError`` with the line, column and a message.
     /// - Complexity: O(n) in the length of `text`.
-    public static func parse(_ text: String) throws(JSON5ParseError) -> JSONValue {
+    public static func parse(_ text: String, limits: Limits = .none) throws(JSON5ParseError) -> JSONValue {
         var text = text
         let result: Result<JSONValue, JSON5ParseError> = text.withUTF8 { bytes in
-            var parser = JSON5Parser(bytes: bytes)
+            var parser = JSON5Parser(bytes: bytes, limits: limits)
             do throws(JSON5ParseError) {
                 return .success(try parser.parseDocument())
             } catch {
@@ -80,8 +101,13 @@ struct JSON5Parser {
     /// Reusable buffer for strings with escapes and for numbers on the slow path.
     private var scratch: [UInt8] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    private let limits: JSON5.Limits
+    /// Values completed so far (checked against `limits.maximumValues`).
+    private var valueCount = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: JSON5.Limits = .none) {
         self.bytes = bytes
+        self.limits = limits
     }
 
     private enum ContainerKind {
@@ -142,6 +168,10 @@ struct JSON5Parser {
             // A value is complete: add it to the innermost open container, closing containers
             // as long as their closing bracket follows.
             fold: while let kind = kinds.last {
+                valueCount += 1
+                guard valueCount <= limits.maximumValues else {
+                    throw error("more than \(limits.maximumValues) values in one document", at: pos)
+                }
                 switch kind {
                 case .array:
                     openArrays[openArrays.count - 1].append(value)
@@ -167,6 +197,9 @@ struct JSON5Parser {
                         throw error("expected ',' or ']' after array element", at: pos)
                     }
                 case .object:
+                    guard openObjects[openObjects.count - 1].count < limits.maximumMembers else {
+                        throw error("more than \(limits.maximumMembers) members in one object", at: pos)
+                    }
                     openObjects[openObjects.count - 1].insertRecordingDuplicate(
                         pendingKeys.removeLast(), value)
                     try skipWhitespace()

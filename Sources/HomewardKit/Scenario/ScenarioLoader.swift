@@ -30,10 +30,16 @@ public enum ScenarioLoader {
         return LoadedScenario(scenario: scenario, file: file, merged: merged, hash: hash(merged))
     }
 
+    /// What one scenario file may hold: at most 1,000,000 values and 10,000 members in an
+    /// object. A scenario's lists hold at most 1,000 named entries (``ScenarioReader/maximumEntries``)
+    /// and its longest arrays are empirical distributions, so real files are far inside these;
+    /// they bound the memory a hostile file takes while it is parsed and merged.
+    public static let parseLimits = JSON5.Limits(maximumValues: 1_000_000, maximumMembers: 10_000)
+
     static func parse(text: String, file: String) throws(ScenarioError) -> JSONValue {
         let root: JSONValue
         do {
-            root = try JSON5.parse(text)
+            root = try JSON5.parse(text, limits: parseLimits)
         } catch {
             throw ScenarioError(issues: [
                 ScenarioIssue(file: file, path: "", message: "not valid JSON5: \(error.description)")
