@@ -49,6 +49,15 @@ public struct Console: Sendable {
             stream: output)
     }
 
+    /// Prepares the process's standard output and error before anything else opens a file
+    /// descriptor: SIGPIPE ignored, and a closed descriptor 1 or 2 held on /dev/null, so that
+    /// nothing opened later (a result file, or the descriptors Dispatch opens for signal
+    /// sources) takes its number. The executable calls it first.
+    public static func prepareStandardStreams() {
+        _ = StandardStream.output
+        _ = StandardStream.error
+    }
+
     /// Colour only on a terminal, and never when `NO_COLOR` is set to anything (no-color.org).
     public static func colorAllowed(terminal: Bool, environment: [String: String]) -> Bool {
         terminal && (environment["NO_COLOR"] ?? "").isEmpty

@@ -155,10 +155,11 @@ import Testing
             ["events", "activity", dir + "/bad.csv", dir + "/activity.csv"], stdout: .file("/dev/null"))
         #expect(outcome.signal == nil)
         #expect(outcome.status == 2)
+        // The reader refuses the line itself (the log's own checks), before the export sees it.
         #expect(
-            outcome.stderr
-                == "homeward: corrupt event log: \(dir)/bad.csv: replication 0, event \(sequence) (leave): destination 99 is neither home, died nor a service of the scenario\n"
-        )
+            outcome.stderr.hasPrefix(
+                "homeward: corrupt event log: \(dir)/bad.csv: line \(leave + 1): destination 99 of 'leave' is neither home (-1), died (-2) nor a service of the header"
+            ), "\(outcome.stderr) (event \(sequence))")
     }
 
     struct Case: CustomTestStringConvertible, Sendable {
