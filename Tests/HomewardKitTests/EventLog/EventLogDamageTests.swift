@@ -7,16 +7,7 @@ import Testing
 /// truncated or corrupt, saying where; `--salvage` keeps the whole replications before the
 /// damage and says what was lost.
 @Suite struct EventLogDamageTests {
-    /// Reads a whole log (every check, no projection); the error if it is damaged.
-    func damage(_ path: String) -> LogError? {
-        do {
-            let stream = try EventLogStream(path: path)
-            while try stream.next() != nil {}
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func damage(_ path: String) -> LogError? { EventLogFixtures.damage(path) }
 
     /// Offsets where the binary log's structures start (container version 2, 32-byte block
     /// headers): header end, blocks and their fields, trailer.

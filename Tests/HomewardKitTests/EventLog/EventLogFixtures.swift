@@ -4,6 +4,17 @@ import Foundation
 
 /// Logs of the small scenario in the three formats, written once for the event-log tests.
 enum EventLogFixtures {
+    /// Reads a whole log (every check, no projection); the error if it is damaged.
+    static func damage(_ path: String) -> LogError? {
+        do {
+            let stream = try EventLogStream(path: path)
+            while try stream.next() != nil {}
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     struct Logs: Sendable {
         let directory: String
         let run: RunResult

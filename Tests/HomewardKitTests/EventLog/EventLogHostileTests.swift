@@ -7,16 +7,7 @@ import Testing
 /// within one, edited times. Each is refused as corrupt, naming the field or the place, and
 /// `events info` refuses what `replay` refuses, with the same message.
 @Suite struct EventLogHostileTests {
-    /// The error reading the whole log gives (every check, no projection), if any.
-    func damage(_ path: String) -> LogError? {
-        do {
-            let stream = try EventLogStream(path: path)
-            while try stream.next() != nil {}
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func damage(_ path: String) -> LogError? { EventLogFixtures.damage(path) }
 
     /// `info` and `replay` both refuse the log at `path`, with the same corrupt-log message.
     func bothRefuse(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
