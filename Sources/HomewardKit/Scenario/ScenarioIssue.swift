@@ -35,9 +35,12 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
         self.more = more + issues.count - self.issues.count
     }
 
-    /// One problem a line, then `... and N more problems` when some are not shown.
+    /// One problem a line, then `FILE: ... and N more problems` when some are not shown (named
+    /// by the last problem's file, so that every line starts with a file).
     public var description: String {
         let shown = issues.map(\.description).joined(separator: "\n")
-        return more == 0 ? shown : shown + "\n... and \(more) more problem\(more == 1 ? "" : "s")"
+        guard more > 0 else { return shown }
+        let file = issues.last.map { "\($0.file): " } ?? ""
+        return shown + "\n\(file)... and \(more) more problem\(more == 1 ? "" : "s")"
     }
 }
