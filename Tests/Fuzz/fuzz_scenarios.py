@@ -500,6 +500,8 @@ def check_messages(stderr: str, case_files, case_dir=None):
         rest = line[len(named) + 2:]
         if rest.startswith(WHOLE_FILE_MESSAGES):
             continue
+        if re.fullmatch(r"\.\.\. and \d+ more problems?", rest.strip()):
+            continue  # the count of problems past the first 100 (ScenarioError.maximumShown)
         if rest.strip() == "is not a valid scenario":
             problems.append("generic message without a field: " + line[:200])
             continue
