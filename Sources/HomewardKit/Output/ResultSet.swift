@@ -216,22 +216,11 @@ public struct ResultSet: Sendable {
         return try? JSON5.parse(String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The bytes of a regular file of at most `limit` bytes (nil otherwise).
+    /// The bytes of a regular file of at most `limit` bytes (nil otherwise): a symbolic link,
+    /// a device or a pipe in its place is not read.
     static func readFile(_ path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { _ = close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= limit else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return nil }
-            done += n
-        }
-        return bytes
+        guard OutputTarget.of(path) == .regular else { return nil }
+        return try? BoundedFile.read(path: path, limit: limit)
     }
 
     /// Completes the commit of a run that died after writing its journal (the caller holds the
