@@ -17,17 +17,86 @@ public enum ScenarioLoader {
     ///
     /// - Throws: `ScenarioError` listing every problem, each naming the file and field.
     public static func load(path: String) throws(ScenarioError) -> LoadedScenario {
-        let merged = try mergedJSON(path: path, chain: [], root: confinementRoot(of: path))
-        let scenario = try ScenarioReader.read(merged, file: path)
+        var additions: [Addition] = []
+        let merged = try mergedJSON(path: path, chain: [], root: confinementRoot(of: path), additions: &additions)
+        let scenario = try read(merged, file: path, additions: additions)
         return LoadedScenario(scenario: scenario, file: path, merged: merged, hash: hash(merged))
     }
 
     /// Parses text (no `extends` resolution unless `directory` is given).
     public static func load(text: String, file: String) throws(ScenarioError) -> LoadedScenario {
         let root = try parse(text: text, file: file)
-        let merged = try resolveExtends(root, file: file, chain: [], confinedTo: confinementRoot(of: file))
-        let scenario = try ScenarioReader.read(merged, file: file)
+        var additions: [Addition] = []
+        let merged = try resolveExtends(
+            root, file: file, chain: [], confinedTo: confinementRoot(of: file), additions: &additions)
+        let scenario = try read(merged, file: file, additions: additions)
         return LoadedScenario(scenario: scenario, file: file, merged: merged, hash: hash(merged))
+    }
+
+    /// An entry that a variant adds to a named list of its base (`services`, `cohorts`,
+    /// `pathways`, ...) under a name close to one the base already has: most likely a misspelt
+    /// name (`reablment`, `Frail`) rather than a new entry.
+    struct Addition: Equatable {
+        /// `services.reablment`
+        var path: String
+        /// The base's names it is close to (`reablement`).
+        var near: [String]
+        /// The file that adds it.
+        var file: String
+    }
+
+    /// Validates the merged scenario. Problems inside an entry that a variant added under a name
+    /// close to one of its base's are replaced by one problem that names the likely intended entry,
+    /// since "services.reablment.kind: is required" hides the misspelling behind its consequence.
+    static func read(_ merged: JSONValue, file: String, additions: [Addition]) throws(ScenarioError) -> Scenario {
+        do {
+            return try ScenarioReader.read(merged, file: file)
+        } catch {
+            guard !additions.isEmpty else { throw error }
+            var issues: [ScenarioIssue] = []
+            var explained = Set<String>()
+            for issue in error.issues {
+                guard
+                    let addition = additions.first(where: {
+                        issue.path == $0.path || issue.path.hasPrefix($0.path + ".")
+                            || issue.path.hasPrefix($0.path + "[")
+                    })
+                else {
+                    issues.append(issue)
+                    continue
+                }
+                guard explained.insert(addition.path).inserted else { continue }
+                let list = addition.path.split(separator: ".").first.map(String.init) ?? addition.path
+                let kind = list.hasSuffix("s") ? String(list.dropLast()) : "entry"
+                let names = addition.near.map { "'\($0)'" }.joined(separator: " or ")
+                issues.append(
+                    ScenarioIssue(
+                        file: issue.file, path: addition.path,
+                        message:
+                            "no such \(kind) in the base scenario (did you mean \(names)?); read as a new \(kind) it fails: \(issue.path): \(issue.message)"
+                    ))
+            }
+            throw ScenarioError(issues: issues, more: error.more)
+        }
+    }
+
+    /// The entries `top` adds to the named lists (objects one level down) of `base` under a
+    /// name that differs from a base entry's only in case or by at most two edits.
+    static func nearAdditions(base: JSONValue, top: JSONValue, file: String) -> [Addition] {
+        guard case .object(let b) = base, case .object(let t) = top else { return [] }
+        var found: [Addition] = []
+        for (list, value) in t {
+            guard case .object(let entries) = value, case .object(let baseEntries)? = b[list] else { continue }
+            for (name, _) in entries where baseEntries[name] == nil {
+                // Names are short; a long one is near none (and the search stays cheap).
+                guard name.utf8.count <= 64 else { continue }
+                let near = baseEntries.keys.filter {
+                    $0.lowercased() == name.lowercased() || Suggestion.isNear($0, name, within: 2)
+                }
+                if !near.isEmpty { found.append(Addition(path: "\(list).\(name)", near: near.sorted(), file: file)) }
+            }
+        }
+        return found
     }
 
     /// What one scenario file may hold: at most 1,000,000 values and 10,000 members in an
@@ -82,7 +151,9 @@ public enum ScenarioLoader {
 
     /// Reads `path` (at most `maximumFileBytes`, checked before reading) and resolves its
     /// `extends` within `root`.
-    static func mergedJSON(path: String, chain: [String], root: String) throws(ScenarioError) -> JSONValue {
+    static func mergedJSON(path: String, chain: [String], root: String, additions: inout [Addition])
+        throws(ScenarioError) -> JSONValue
+    {
         let text: String
         do {
             text = try BoundedFile.text(path: path, limit: maximumFileBytes)
@@ -96,7 +167,7 @@ public enum ScenarioLoader {
             throw ScenarioError(issues: [ScenarioIssue(file: path, path: "", message: message)])
         }
         let value = try parse(text: text, file: path)
-        return try resolveExtends(value, file: path, chain: chain, confinedTo: root)
+        return try resolveExtends(value, file: path, chain: chain, confinedTo: root, additions: &additions)
     }
 
     /// The folder that `extends` may read from: the folder of the scenario named on the command
@@ -130,9 +201,9 @@ public enum ScenarioLoader {
     ///
     /// The base must lie in `root` (the top-level scenario's folder) or below it, after
     /// symbolic links are resolved: a scenario cannot make Homeward read other files.
-    static func resolveExtends(_ root: JSONValue, file: String, chain: [String], confinedTo folder: String)
-        throws(ScenarioError) -> JSONValue
-    {
+    static func resolveExtends(
+        _ root: JSONValue, file: String, chain: [String], confinedTo folder: String, additions: inout [Addition]
+    ) throws(ScenarioError) -> JSONValue {
         guard case .object(var o) = root, let ext = o["extends"] else { return root }
         guard case .string(let relative) = ext else {
             throw ScenarioError(issues: [
@@ -165,7 +236,7 @@ public enum ScenarioLoader {
         }
         let base: JSONValue
         do {
-            base = try mergedJSON(path: basePath, chain: chain + [here], root: folder)
+            base = try mergedJSON(path: basePath, chain: chain + [here], root: folder, additions: &additions)
         } catch {
             throw ScenarioError(
                 issues: error.issues.map {
@@ -180,6 +251,7 @@ public enum ScenarioLoader {
                 more: error.more)
         }
         o["extends"] = nil
+        additions += nearAdditions(base: base, top: .object(o), file: file)
         return overlay(base, with: .object(o))
     }
 
