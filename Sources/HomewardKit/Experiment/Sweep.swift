@@ -116,6 +116,18 @@ public struct SweepResult: Sendable {
     public var points: [[Double]]
     public var runs: [[ReplicationMetrics]]
 
+    public init(sweep: Sweep, points: [[Double]], runs: [[ReplicationMetrics]]) {
+        self.sweep = sweep
+        self.points = points
+        self.runs = runs
+    }
+
+    /// The metrics a sweep's table and report show for each point (a target's metric is added).
+    public static let columns = [
+        "nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate",
+        "totalCost",
+    ]
+
     /// The first point (in grid order, first axis slowest) meeting the target, and each
     /// point's verdict.
     public func judge(_ target: Target) -> (verdicts: [Target.Verdict], first: Int?) {

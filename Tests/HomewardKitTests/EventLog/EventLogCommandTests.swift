@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// `homeward events`, `homeward trace` and `homeward replay` (any format, `--salvage`), called

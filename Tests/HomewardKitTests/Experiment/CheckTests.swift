@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// `homeward check`: targets judged, JUnit written, exit codes 0 / 1 / 2.
 @Suite struct CheckTests {
     func scenario(targets: String) throws -> String {

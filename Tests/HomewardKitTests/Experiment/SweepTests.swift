@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// `homeward sweep`: grids, targets, common random numbers, resume and shards.
 @Suite struct SweepTests {
     func sweep(_ args: [String]) -> (Int32, String, String) {

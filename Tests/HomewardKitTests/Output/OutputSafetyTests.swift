@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// How Homeward writes its outputs in a folder others can write to: unpredictable, exclusive

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// The HTML report: one self-contained document per results folder (run, compare, sweep), with

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward check SCENARIO... [--junit FILE]`: runs scenarios and judges their targets.
 /// Exit 0 when every target holds, 1 when any is missed, 2 on bad input.
@@ -66,7 +67,7 @@ enum CheckCommand {
             if let reused {
                 runs = reused
                 console.err("\(l.file): reusing \(replications) finished replications from \(saved)\n")
-                manifest = Self.resumedManifest(expected, threads: threads, from: saved)
+                manifest = expected.resumedManifest(threads: threads, from: saved)
             } else {
                 let bar = ProgressBar(
                     total: replications, label: RunCommand.baseName(l.file), console: console, quiet: a.flag("quiet"))
@@ -137,17 +138,6 @@ enum CheckCommand {
     }
 
     static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }
-
-    /// The manifest of a scenario whose replications were reused from `path` by `--resume`.
-    static func resumedManifest(_ run: PartialResult, threads: Int, from path: String) -> JSONValue {
-        let manifest = RunManifest(
-            scenarioName: run.scenarioName, scenarioFile: run.scenarioFile, scenarioHash: run.scenarioHash,
-            seed: run.seed, replications: run.totalReplications, start: run.start, horizonDays: run.horizonDays,
-            warmupDays: run.warmupDays, threads: threads, wallSeconds: 0, eventsFile: nil)
-        guard case .object(var o) = manifest.json else { return manifest.json }
-        o["resumedFrom"] = .string(path)
-        return .object(o)
-    }
 
     static func uniqueFolder(_ file: String, index: Int, all: [String]) -> String {
         let name = RunCommand.baseName(file)

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// The `homeward` command line: parses arguments, runs a command, maps failures to exit codes
 /// (0 success, 1 a target missed, 2 bad input or usage, 3 I/O or internal failure).

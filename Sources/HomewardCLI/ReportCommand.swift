@@ -1,3 +1,5 @@
+import HomewardKit
+
 /// `homeward report DIR --html FILE`: the HTML report of a results directory written by `run`,
 /// `compare` or `sweep`.
 enum ReportCommand {
@@ -29,7 +31,7 @@ enum ReportCommand {
         for input in OutputPlan.resultFiles(a.positional[0]) { plan.input("a results file", input) }
         plan.files = [("--html", file)]
         try plan.claim()
-        try ResultSet.verify(a.positional[0], warning: console)
+        try ResultSet.verify(a.positional[0], warn: console.err)
         let html = try HTMLReport.build(resultsDirectory: a.positional[0])
         try AtomicFile.write(html, to: file)
         if !a.flag("quiet") { console.out("Report written to \(file)\n") }

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward schemes SCENARIO`: each scheme alone and all together against none.
 enum SchemesCommand {

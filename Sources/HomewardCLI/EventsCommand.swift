@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward events convert IN OUT` and `homeward events info LOG`.
 enum EventsCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward sweep SCENARIO --vary FIELD=FROM..TO:STEP [...] [--target "METRIC <= VALUE"]`
 enum SweepCommand {
@@ -174,15 +175,10 @@ enum SweepCommand {
         return 0
     }
 
-    static let columns = [
-        "nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate",
-        "totalCost",
-    ]
-
     static func table(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], color: Bool, title: String)
         -> String
     {
-        var keys = columns
+        var keys = SweepResult.columns
         if let t = target, !keys.contains(t.metric) { keys.insert(t.metric, at: 0) }
         var header = r.sweep.axes.map { $0.field.split(separator: ".").last.map(String.init) ?? $0.field } + keys
         if target != nil { header.append("within target") }

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward verify [--quick] [--scenarios DIR]`
 enum VerifyCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward trace LOG --patient ID [--replication R]`
 enum TraceCommand {

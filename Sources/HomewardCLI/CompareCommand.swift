@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward compare BASE VARIANT... [options]`
 enum CompareCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward warmup SCENARIO`: Welch's method, against a warmed-up reference.
 enum WarmupCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward calibrate ACTIVITY.csv --population SCENARIO [--out FRAGMENT.json5]`
 enum CalibrateCommand {

@@ -1,3 +1,5 @@
+import HomewardKit
+
 /// Help texts, one per command.
 enum Help {
     static let overview = """
