@@ -123,7 +123,8 @@ enum ActualsCommand {
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let path = a.positional[0]
         let out =
-            a.value("out") ?? "results/actuals-\(RunCommand.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
+            a.value("out")
+            ?? "results/actuals-\(ResultFolders.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
         var plan = OutputPlan()
         plan.scenario(scenarioPath)
         plan.input("the activity file", path)

@@ -165,7 +165,7 @@ enum RunCommand {
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
         let out =
-            a.value("out") ?? "results/\(baseName(a.positional[0]))"
+            a.value("out") ?? "results/\(ResultFolders.baseName(a.positional[0]))"
             + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
         var plan = OutputPlan()
         plan.scenario(a.positional[0])
@@ -257,11 +257,6 @@ enum RunCommand {
         return LoadedScenario(scenario: scenario, file: loaded.file, merged: json, hash: ScenarioLoader.hash(json))
     }
 
-    static func baseName(_ path: String) -> String {
-        var name = (path as NSString).lastPathComponent
-        for ext in [".json5", ".json"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
-        return name
-    }
 }
 
 /// `homeward merge DIR... --out DIR`

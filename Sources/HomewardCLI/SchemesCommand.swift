@@ -24,7 +24,7 @@ enum SchemesCommand {
         }
         if s.schemes.count > 1 { variants.append(("all schemes together", s)) }
         let all = [("without schemes", s.keepingSchemes([]))] + variants
-        let out = a.value("out") ?? "results/schemes-\(RunCommand.baseName(a.positional[0]))"
+        let out = a.value("out") ?? "results/schemes-\(ResultFolders.baseName(a.positional[0]))"
         let folders = all.map { $0.0.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
         var plan = OutputPlan()
         plan.scenario(a.positional[0])

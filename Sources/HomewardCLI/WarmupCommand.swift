@@ -14,7 +14,7 @@ enum WarmupCommand {
         let window = try a.integer("window", min: 1, max: 365) ?? 7
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let s = loaded.scenario
-        let out = a.value("out") ?? "results/warmup-\(RunCommand.baseName(a.positional[0]))"
+        let out = a.value("out") ?? "results/warmup-\(ResultFolders.baseName(a.positional[0]))"
         var plan = OutputPlan()
         plan.scenario(a.positional[0])
         plan.folders = [("--out", out, ["warmup.csv"])]
