@@ -24,9 +24,22 @@ enum CheckCommand {
             do { loaded.append(try ScenarioLoader.load(path: file)) } catch { problems += error.issues }
         }
         if !problems.isEmpty { throw ScenarioError(issues: problems) }
+        // A check that judges nothing must not pass: a scenario without targets is skipped
+        // (and named), and a check of none with targets is an error.
+        let skipped = loaded.filter { $0.scenario.targets.isEmpty }.map(\.file)
+        if !loaded.isEmpty && skipped.count == loaded.count {
+            let what =
+                skipped.count == 1
+                ? "\(skipped[0]): no targets to check"
+                : "none of the \(skipped.count) scenarios has targets to check (\(skipped.joined(separator: ", ")))"
+            throw CommandFailure.usage(
+                what + "; add a `targets` block (see docs/experiments.md, \"Targets and check\")")
+        }
+        for file in skipped { console.err("\(file): skipped: no targets to check\n") }
+        loaded.removeAll { $0.scenario.targets.isEmpty }
         var plan = OutputPlan()
         for l in loaded { plan.scenario(l.file) }
-        let scenarioFolders = loaded.indices.map { uniqueFolder(loaded[$0].file, index: $0, all: loaded.map(\.file)) }
+        let scenarioFolders = ResultFolders.unique(loaded.map(\.file))
         plan.folders = [
             (
                 "--out", out,
@@ -45,7 +58,7 @@ enum CheckCommand {
             let began = Date()
             let replications = requestedReplications ?? max(s.replications, 2)
             let seed = requestedSeed ?? s.seed
-            let folder = out + "/" + uniqueFolder(l.file, index: i, all: loaded.map(\.file))
+            let folder = out + "/" + scenarioFolders[i]
             let saved = folder + "/replications.json"
             let expected = PartialResult(
                 scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed,
@@ -70,7 +83,8 @@ enum CheckCommand {
                 manifest = expected.resumedManifest(threads: threads, from: saved)
             } else {
                 let bar = ProgressBar(
-                    total: replications, label: RunCommand.baseName(l.file), console: console, quiet: a.flag("quiet"))
+                    total: replications, label: ResultFolders.baseName(l.file), console: console, quiet: a.flag("quiet")
+                )
                 let result = try Runner.run(
                     l, options: RunOptions(replications: replications, seed: seed, threads: threads)
                 ) { bar.update($0) }
@@ -89,10 +103,6 @@ enum CheckCommand {
             suites.append(
                 JUnitReport.Suite(
                     name: s.name, file: l.file, seconds: Date().timeIntervalSince(began), verdicts: verdicts))
-            if verdicts.isEmpty {
-                console.out("\(l.file): \(s.name): no targets (add a `targets` list to the scenario)\n\n")
-                continue
-            }
             let rows = verdicts.map { v in
                 [
                     v.target.name, renderer.mark(v.met), Self.achieved(v), TableRenderer.interval(v.interval),
@@ -132,17 +142,15 @@ enum CheckCommand {
         let total = suites.reduce(0) { $0 + $1.verdicts.count }
         let missed = suites.reduce(0) { $0 + $1.verdicts.filter { !$0.met }.count }
         console.out(
-            "check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")\n"
+            "check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")"
+                + (skipped.isEmpty
+                    ? "" : "; skipped \(skipped.count) without targets: \(skipped.joined(separator: ", "))") + "\n"
         )
         return anyMissed ? 1 : 0
     }
 
     static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }
 
-    static func uniqueFolder(_ file: String, index: Int, all: [String]) -> String {
-        let name = RunCommand.baseName(file)
-        return all.filter { RunCommand.baseName($0) == name }.count > 1 ? "\(name)-\(index)" : name
-    }
 }
 
 extension TableRenderer {

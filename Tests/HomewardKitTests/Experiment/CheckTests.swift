@@ -52,6 +52,33 @@ import Testing
         #expect(xml.contains("<failure message=\"nelAdmissions = "))
     }
 
+    @Test func scenariosWithoutTargetsAreAnErrorNotAPass() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let plain = dir + "/plain.json5"
+        try Fixtures.small.write(toFile: plain, atomically: true, encoding: .utf8)
+        let (status, out, err) = check([plain, "--replications", "2", "--out", dir + "/out", "--quiet"])
+        #expect(status == 2)
+        #expect(
+            err
+                == "homeward: \(plain): no targets to check; add a `targets` block (see docs/experiments.md, \"Targets and check\")\n"
+        )
+        #expect(out.isEmpty)
+        // Nothing was run.
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/plain"))
+    }
+
+    @Test func scenariosWithoutTargetsAreSkippedAndNamedWhenOthersHaveTargets() throws {
+        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1 }]")
+        let dir = Fixtures.temporaryDirectory()
+        let plain = dir + "/plain.json5"
+        try Fixtures.small.write(toFile: plain, atomically: true, encoding: .utf8)
+        let (status, out, err) = check([file, plain, "--replications", "2", "--out", dir + "/out", "--quiet"])
+        #expect(status == 0, "\(err)")
+        #expect(err.contains("\(plain): skipped: no targets to check\n"))
+        #expect(out.contains("check: 1 of 1 targets met in 1 scenario; skipped 1 without targets: \(plain)\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/plain"))
+    }
+
     @Test func confidenceCountsReplicationsWithinTheBound() {
         let t = Target(name: "t", metric: "m", bound: .atMost, value: 10, confidence: 0.9)
         #expect(t.judge([1, 2, 3, 4, 5, 6, 7, 8, 9, 11]).met)  // 9 of 10
