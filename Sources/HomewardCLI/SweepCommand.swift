@@ -44,6 +44,7 @@ enum SweepCommand {
         try sweep.checkSize()
         let file = a.positional[0]
         let loaded = try ScenarioLoader.load(path: file)
+        try sweep.checkFields(in: loaded.merged, file: file)
         let points = sweep.points
         // Every point is built and validated before anything runs.
         var scenarios: [LoadedScenario] = []
@@ -64,7 +65,7 @@ enum SweepCommand {
         }
         let replications = requestedReplications ?? max(loaded.scenario.replications, 2)
         let seed = requestedSeed ?? loaded.scenario.seed
-        let out = a.value("out") ?? "results/sweep-\(RunCommand.baseName(file))"
+        let out = a.value("out") ?? "results/sweep-\(ResultFolders.baseName(file))"
         var plan = OutputPlan()
         plan.scenario(file)
         plan.folders = [("--out", out, ["sweep.csv", "sweep.json"])]
