@@ -107,7 +107,7 @@ enum ActualsCommand {
         return path
     }
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["population", "scenario", "from", "to", "out", "format", "events"], flags: ["quiet"])
         guard a.positional.count == 1 else {
@@ -163,12 +163,12 @@ enum ActualsCommand {
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
-        return 0
+        return .success
     }
 
     // MARK: compare-actuals
 
-    static func compare(_ args: [String], _ console: Console) throws -> Int32 {
+    static func compare(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["population", "scenario", "out", "format"], flags: ["quiet"])
         guard a.positional.count == 2 else {
             throw CommandFailure.usage("compare-actuals needs a results folder and an activity file\n\n" + compareHelp)
@@ -212,12 +212,12 @@ enum ActualsCommand {
         try set.commit()
         if format == "csv" {
             console.out(comparison.csv)
-            return 0
+            return .success
         }
         let title =
             "Forecast (\(forecast.scenarioName ?? directory), \(forecast.replications) replications) against actuals (\(a.positional[1])), \(start) to \(to.adding(days: -1))"
         console.out(comparison.table(color: console.color, title: title))
         console.out("Written to \(out)/ (compare-actuals.csv, compare-actuals-monthly.csv, and the actuals' summary)\n")
-        return 0
+        return .success
     }
 }

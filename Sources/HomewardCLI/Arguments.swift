@@ -33,7 +33,8 @@ public struct Arguments {
                     }
                     options[name, default: []].append(value!)
                 } else {
-                    throw .usage("unknown option --\(name)")
+                    let near = Suggestion.closest(to: name, among: Array(valued) + Array(known))
+                    throw .usage("unknown option '--\(name)'" + (near.map { "; did you mean '--\($0)'?" } ?? ""))
                 }
             } else if a.hasPrefix("-") && a.count > 1 {
                 throw .usage("unknown option \(a) (options are spelt --name)")

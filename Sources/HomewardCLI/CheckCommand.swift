@@ -4,7 +4,7 @@ import HomewardKit
 /// `homeward check SCENARIO... [--junit FILE]`: runs scenarios and judges their targets.
 /// Exit 0 when every target holds, 1 when any is missed, 2 on bad input.
 enum CheckCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["replications", "seed", "threads", "out", "junit", "shard"], flags: ["quiet", "resume"])
         guard !a.positional.isEmpty else {
@@ -146,7 +146,7 @@ enum CheckCommand {
                 + (skipped.isEmpty
                     ? "" : "; skipped \(skipped.count) without targets: \(skipped.joined(separator: ", "))") + "\n"
         )
-        return anyMissed ? 1 : 0
+        return anyMissed ? .targetsMissed : .success
     }
 
     static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }

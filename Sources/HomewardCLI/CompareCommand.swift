@@ -3,7 +3,7 @@ import HomewardKit
 
 /// `homeward compare BASE VARIANT... [options]`
 enum CompareCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
         guard a.positional.count >= 2 else {
@@ -88,6 +88,6 @@ enum CompareCommand {
                     comparison, title: "Comparison: \(replications) replications, seed \(seed)"))
             console.out("Results written to \(out)/ (compare.json, compare.csv, and each scenario's summary)\n")
         }
-        return 0
+        return .success
     }
 }

@@ -19,7 +19,7 @@ enum ReportCommand {
 
         """
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["html"], flags: ["quiet"])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("report needs exactly one results directory\n\n" + usage)
@@ -35,6 +35,6 @@ enum ReportCommand {
         let html = try HTMLReport.build(resultsDirectory: a.positional[0])
         try AtomicFile.write(html, to: file)
         if !a.flag("quiet") { console.out("Report written to \(file)\n") }
-        return 0
+        return .success
     }
 }

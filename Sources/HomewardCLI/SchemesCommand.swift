@@ -3,7 +3,7 @@ import HomewardKit
 
 /// `homeward schemes SCENARIO`: each scheme alone and all together against none.
 enum SchemesCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
         guard a.positional.count == 1 else {
@@ -73,7 +73,7 @@ enum SchemesCommand {
         try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(evaluation.csv)
-            return 0
+            return .success
         }
         console.out(
             table(
@@ -82,7 +82,7 @@ enum SchemesCommand {
                     "Schemes of \(s.name): each alone and all together vs. none, \(replications) replications, seed \(seed) (common random numbers)"
             ))
         console.out("Results written to \(out)/ (schemes.json, schemes.csv, and each option's summary)\n")
-        return 0
+        return .success
     }
 
     static func table(_ e: SchemeEvaluation, color: Bool, title: String) -> String {

@@ -3,7 +3,7 @@ import HomewardKit
 
 /// `homeward sweep SCENARIO --vary FIELD=FROM..TO:STEP [...] [--target "METRIC <= VALUE"]`
 enum SweepCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args,
             valued: [
@@ -137,7 +137,7 @@ enum SweepCommand {
             console.out(
                 "When every shard is done, gather the points into one folder and run the same command with --resume to assemble.\n"
             )
-            return 0
+            return .success
         }
         let result = SweepResult(sweep: sweep, points: points, runs: runs)
         var verdictLine: String?
@@ -173,7 +173,7 @@ enum SweepCommand {
             if let verdictLine { console.out(verdictLine + "\n") }
             console.out("Results written to \(out)/ (sweep.csv, sweep.json, points/)\n")
         }
-        return 0
+        return .success
     }
 
     static func table(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], color: Bool, title: String)

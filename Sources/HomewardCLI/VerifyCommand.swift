@@ -3,7 +3,7 @@ import HomewardKit
 
 /// `homeward verify [--quick] [--scenarios DIR]`
 enum VerifyCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["scenarios", "threads", "csv"], flags: ["quick", "full", "quiet"])
         guard a.positional.isEmpty else {
             throw CommandFailure.usage(
@@ -47,7 +47,7 @@ enum VerifyCommand {
         }
         let failures = checks.filter { !$0.passed }.count
         console.out("verify: \(checks.count - failures) passed, \(failures) failed\n")
-        return failures == 0 ? 0 : 1
+        return failures == 0 ? .success : .targetsMissed
     }
 }
 

@@ -3,7 +3,7 @@ import HomewardKit
 
 /// `homeward warmup SCENARIO`: Welch's method, against a warmed-up reference.
 enum WarmupCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "window"], flags: ["quiet"])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("warmup needs exactly one scenario file\n\n" + Help.warmup)
@@ -46,6 +46,6 @@ enum WarmupCommand {
         }
         console.out(
             "Daily series written to \(out)/warmup.csv (plot moving_average against reference_moving_average).\n")
-        return 0
+        return .success
     }
 }
