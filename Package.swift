@@ -1,8 +1,9 @@
 // swift-tools-version: 6.0
 //
 // Homeward: an event-sourced discrete-event simulator of patient flow through English
-// health and social care. The library holds all the work; the executable only talks to
-// the shell. No third-party packages (a user requirement).
+// health and social care. The library HomewardKit holds all the work; HomewardCLI parses
+// arguments, calls the library, prints and maps failures to exit statuses; the executable
+// only starts it. No third-party packages (a user requirement).
 
 import PackageDescription
 
@@ -11,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "HomewardKit", targets: ["HomewardKit"]),
+        .library(name: "HomewardCLI", targets: ["HomewardCLI"]),
         .executable(name: "homeward", targets: ["homeward"]),
     ],
     targets: [
@@ -18,14 +20,19 @@ let package = Package(
             name: "HomewardKit",
             path: "Sources/HomewardKit"
         ),
+        .target(
+            name: "HomewardCLI",
+            dependencies: ["HomewardKit"],
+            path: "Sources/HomewardCLI"
+        ),
         .executableTarget(
             name: "homeward",
-            dependencies: ["HomewardKit"],
+            dependencies: ["HomewardKit", "HomewardCLI"],
             path: "Sources/homeward"
         ),
         .testTarget(
             name: "HomewardKitTests",
-            dependencies: ["HomewardKit"],
+            dependencies: ["HomewardKit", "HomewardCLI"],
             path: "Tests/HomewardKitTests",
             resources: [.copy("Fixtures")]
         ),

@@ -1,5 +1,6 @@
-// The `homeward` executable only talks to the shell; all the work is in HomewardKit.
+// The `homeward` executable only starts the command line (HomewardCLI); the work is in HomewardKit.
 import Foundation
+import HomewardCLI
 import HomewardKit
 
 // First, before any file descriptor is opened: a closed standard output or error keeps its

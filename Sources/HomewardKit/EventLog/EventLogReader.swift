@@ -229,7 +229,7 @@ public struct SalvageReport: Sendable, Equatable {
     }
 }
 
-func grouped(_ n: UInt64) -> String {
+package func grouped(_ n: UInt64) -> String {
     let digits = Array(String(n))
     var out = ""
     for (i, c) in digits.enumerated() {

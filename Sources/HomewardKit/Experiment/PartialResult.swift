@@ -381,6 +381,18 @@ public struct PartialResult: Sendable {
         }
         return .reuse(metrics)
     }
+
+    /// The run manifest of this run when its replications were reused from `path` by
+    /// `--resume` (no wall time; `resumedFrom` names the file).
+    public func resumedManifest(threads: Int, from path: String) -> JSONValue {
+        let manifest = RunManifest(
+            scenarioName: scenarioName, scenarioFile: scenarioFile, scenarioHash: scenarioHash,
+            seed: seed, replications: totalReplications, start: start, horizonDays: horizonDays,
+            warmupDays: warmupDays, threads: threads, wallSeconds: 0, eventsFile: nil)
+        guard case .object(var o) = manifest.json else { return manifest.json }
+        o["resumedFrom"] = .string(path)
+        return .object(o)
+    }
 }
 
 /// A deterministic slice of replications or sweep points: items i with i % count == index.

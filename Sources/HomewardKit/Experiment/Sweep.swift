@@ -87,6 +87,30 @@ public struct Sweep: Sendable {
         return result
     }
 
+    /// Checks once, before any point is built, that every varied field is in the scenario: a
+    /// field that is not is one issue (not one per point), with the nearest name where one is
+    /// close (`services.reablment.capacity` suggests `services.reablement`).
+    public func checkFields(in root: JSONValue, file: String) throws(ScenarioError) {
+        var issues: [ScenarioIssue] = []
+        for axis in axes {
+            let path = axis.field.split(separator: ".").map(String.init)
+            var node = root
+            for (depth, key) in path.enumerated() {
+                guard case .object(let o) = node, let child = o[key] else {
+                    let near = node.objectValue.flatMap { Suggestion.closest(to: key, among: $0.keys) }
+                    let hint = near.map { " (did you mean '\((path.prefix(depth) + [$0]).joined(separator: "."))'?)" }
+                    issues.append(
+                        ScenarioIssue(
+                            file: file, path: axis.field,
+                            message: "--vary: no such field in the scenario" + (hint ?? "")))
+                    break
+                }
+                node = child
+            }
+        }
+        if !issues.isEmpty { throw ScenarioError(issues: issues) }
+    }
+
     static func set(_ node: inout JSONValue, _ path: [String], _ value: Double) -> Bool {
         guard case .object(var o) = node, let head = path.first, var child = o[head] else { return false }
         if path.count == 1 {
@@ -115,6 +139,18 @@ public struct SweepResult: Sendable {
     public var sweep: Sweep
     public var points: [[Double]]
     public var runs: [[ReplicationMetrics]]
+
+    public init(sweep: Sweep, points: [[Double]], runs: [[ReplicationMetrics]]) {
+        self.sweep = sweep
+        self.points = points
+        self.runs = runs
+    }
+
+    /// The metrics a sweep's table and report show for each point (a target's metric is added).
+    public static let columns = [
+        "nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate",
+        "totalCost",
+    ]
 
     /// The first point (in grid order, first axis slowest) meeting the target, and each
     /// point's verdict.

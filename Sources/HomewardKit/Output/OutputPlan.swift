@@ -97,14 +97,14 @@ public struct OutputPlan {
     /// The files of the results folder `directory` that a reader reads: those its manifest
     /// lists (and the manifest), or, in a folder without one, its `.json` and `.csv` files and
     /// those of its immediate subfolders. (Not any other file, such as an earlier report.)
-    static func resultFiles(_ directory: String) -> [String] {
+    package static func resultFiles(_ directory: String) -> [String] {
         let listed = ResultSet.listedFiles(directory)
         if !listed.isEmpty { return listed.map { directory + "/" + $0 } + [directory + "/" + ResultSet.manifestName] }
         return filesOfResults(directory).filter { $0.hasSuffix(".json") || $0.hasSuffix(".csv") }
     }
 
     /// The regular files in `directory` and in its immediate subfolders.
-    static func filesOfResults(_ directory: String) -> [String] {
+    package static func filesOfResults(_ directory: String) -> [String] {
         let manager = FileManager.default
         var files: [String] = []
         for entry in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {

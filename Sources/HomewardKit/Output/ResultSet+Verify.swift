@@ -70,11 +70,11 @@ extension ResultSet {
         return .verified(files: names)
     }
 
-    /// `verify(_:)` for a reader with a console: an unmanaged folder is read with a warning on
-    /// standard error.
-    static func verify(_ directory: String, warning console: Console?) throws(CommandFailure) {
-        if try verify(directory) == .unmanaged, let console {
-            console.err(
+    /// `verify(_:)` for a reader that warns: an unmanaged folder is read with a warning (for
+    /// the command line, on standard error).
+    public static func verify(_ directory: String, warn: (String) -> Void) throws(CommandFailure) {
+        if try verify(directory) == .unmanaged {
+            warn(
                 "warning: \(directory): no \(manifestName) (written by an older version, or by hand): the files cannot be checked for completeness\n"
             )
         }

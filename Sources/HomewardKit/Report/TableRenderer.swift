@@ -50,6 +50,21 @@ public struct TableRenderer {
         return out
     }
 
+    /// `text` in lines of at most `width` characters, broken at spaces (a word longer than
+    /// `width` has a line of its own); at least one line.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines.isEmpty || !line.isEmpty ? lines + [line] : lines
+    }
+
     /// Numbers as people read them: thousands separators, sensible decimals.
     public static func format(_ x: Double) -> String {
         if x.isNaN { return "n/a" }

@@ -266,9 +266,9 @@ struct FieldReader {
 }
 
 /// "Did you mean ...?" for misspelt names in scenarios, activity files and options.
-enum Suggestion {
+package enum Suggestion {
     /// The candidate nearest to a misspelt name (edit distance at most 2, or a case change).
-    static func closest(to key: String, among allowed: [String]) -> String? {
+    package static func closest(to key: String, among allowed: [String]) -> String? {
         var best: (String, Int)?
         let length = key.utf8.count
         for candidate in allowed where abs(candidate.utf8.count - length) <= 2 {

@@ -9,6 +9,13 @@ public struct LoadedScenario: Sendable {
     public var merged: JSONValue
     /// FNV-1a 64-bit hash of the merged scenario's canonical JSON text, in hex.
     public var hash: String
+
+    public init(scenario: Scenario, file: String, merged: JSONValue, hash: String) {
+        self.scenario = scenario
+        self.file = file
+        self.merged = merged
+        self.hash = hash
+    }
 }
 
 /// Loads scenario files: JSON5 text, `extends` chains, validation.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// Real activity through the same projections as a forecast: a simulated replication written as

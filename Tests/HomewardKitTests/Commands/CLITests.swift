@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// The command line as a user meets it: output, files and exit codes.
@@ -80,12 +81,21 @@ import Testing
         UsageCase(
             args: ["run", "x.json5", "--replications", "0"], status: 2,
             message: "homeward: --replications must be a whole number from 1 to 100000, got '0'"),
-        UsageCase(args: ["run", "x.json5", "--speed"], status: 2, message: "homeward: unknown option --speed"),
+        UsageCase(args: ["run", "x.json5", "--fly"], status: 2, message: "homeward: unknown option '--fly'\n"),
+        UsageCase(
+            args: ["run", "x.json5", "--replicatons", "3"], status: 2,
+            message: "homeward: unknown option '--replicatons'; did you mean '--replications'?\n"),
+        UsageCase(
+            args: ["compare", "a.json5", "b.json5", "--sed", "3"], status: 2,
+            message: "homeward: unknown option '--sed'; did you mean '--seed'?\n"),
+        UsageCase(
+            args: ["comapre", "a.json5"], status: 2,
+            message: "homeward: unknown command 'comapre'; did you mean 'compare'? (see homeward --help)"),
         UsageCase(args: ["run", "x.json5", "--seed"], status: 2, message: "homeward: option --seed needs a value"),
         UsageCase(args: ["run", "/nonexistent/x.json5"], status: 2, message: "/nonexistent/x.json5: no such file"),
         UsageCase(args: ["validate"], status: 2, message: "homeward: validate needs at least one scenario file"),
         UsageCase(args: ["replay", "/nonexistent/log.jsonl"], status: 3, message: "cannot read the event log"),
-        UsageCase(args: ["help", "fly"], status: 2, message: "homeward: no such command 'fly'"),
+        UsageCase(args: ["help", "fly"], status: 2, message: "homeward: no such command 'fly'\n"),
         UsageCase(
             args: ["verify", "Scenarios"], status: 2, message: "homeward: verify takes no operands, got 'Scenarios'"),
     ]
@@ -97,15 +107,30 @@ import Testing
         #expect(err.contains(c.message), "\(err)")
     }
 
+    /// The overview is read from the command table: every command, once, with its summary;
+    /// `help COMMAND` gives the same text as `COMMAND --help`.
+    @Test func theOverviewListsEveryCommandOfTheTable() {
+        let (status, overview, _) = run(["help"])
+        #expect(status == 0)
+        let listed = overview.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(listed.count == CommandTable.all.count + 1)  // and `help COMMAND`
+        for (line, command) in zip(listed, CommandTable.all) {
+            #expect(line.hasPrefix("  " + command.synopsis + "  "))
+            #expect(line.hasSuffix(command.summary))
+            #expect(run(["help", command.name]).1 == command.help)
+        }
+        #expect(Set(CommandTable.all.map(\.name)).count == CommandTable.all.count)
+    }
+
     @Test func helpAndVersionSucceed() {
         #expect(run(["--help"]).0 == 0)
         #expect(run(["help", "run"]).1.contains("--replications N"))
         #expect(run(["--version"]).1 == "homeward \(Homeward.version)\n")
     }
 
-    @Test(arguments: Help.commands.keys.sorted())
+    @Test(arguments: CommandTable.all.map(\.name))
     func everyCommandTakesHelpAsAnOption(command: String) throws {
-        let text = try #require(Help.commands[command])
+        let text = try #require(CommandTable.named(command)?.help)
         for flag in ["--help", "-h"] {
             // With other arguments around it, even ones that would be wrong: help wins.
             let (status, out, err) = run([command, "no-such-file.json5", flag, "--replications", "0"])

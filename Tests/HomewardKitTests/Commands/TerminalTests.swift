@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// The terminal: colour only on a TTY and never with NO_COLOR; aligned tables with units.

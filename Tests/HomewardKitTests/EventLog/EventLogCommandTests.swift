@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// `homeward events`, `homeward trace` and `homeward replay` (any format, `--salvage`), called
@@ -9,16 +10,17 @@ import Testing
     typealias Captured = CapturedConsole
 
     /// Runs a command as `HomewardCLI.main` would, mapping errors to exit codes the same way.
-    func run(_ command: ([String], Console) throws -> Int32, _ args: [String]) -> (Int32, String, String) {
+    /// Runs one command's handler, its errors mapped to messages and exit statuses as the
+    /// command line maps them. (Generic in the status so as not to name `ExitStatus`, which
+    /// Swift Testing also defines.)
+    func run<Status: RawRepresentable<Int32>>(_ command: ([String], Console) throws -> Status, _ args: [String])
+        -> (Int32, String, String)
+    {
         let c = Captured()
         do {
-            return (try command(args, c.console), c.out, c.err)
-        } catch let failure as CommandFailure {
-            return (failure.status.rawValue, c.out, c.err + "homeward: \(failure.message)\n")
-        } catch let error as LogError {
-            return (error.isDamage ? 2 : 3, c.out, c.err + "homeward: \(error.description)\n")
+            return (try command(args, c.console).rawValue, c.out, c.err)
         } catch {
-            return (3, c.out, c.err + "homeward: internal error: \(error)\n")
+            return (HomewardCLI.report(error, c.console).rawValue, c.out, c.err)
         }
     }
 

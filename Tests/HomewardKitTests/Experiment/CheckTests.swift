@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// `homeward check`: targets judged, JUnit written, exit codes 0 / 1 / 2.
 @Suite struct CheckTests {
     func scenario(targets: String) throws -> String {
@@ -48,6 +50,33 @@ import Testing
         #expect(xml.contains("tests=\"2\" failures=\"1\""))
         #expect(xml.contains("<testcase classname=\"\(file)\" name=\"NELs under one\""))
         #expect(xml.contains("<failure message=\"nelAdmissions = "))
+    }
+
+    @Test func scenariosWithoutTargetsAreAnErrorNotAPass() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let plain = dir + "/plain.json5"
+        try Fixtures.small.write(toFile: plain, atomically: true, encoding: .utf8)
+        let (status, out, err) = check([plain, "--replications", "2", "--out", dir + "/out", "--quiet"])
+        #expect(status == 2)
+        #expect(
+            err
+                == "homeward: \(plain): no targets to check; add a `targets` block (see docs/experiments.md, \"Targets and check\")\n"
+        )
+        #expect(out.isEmpty)
+        // Nothing was run.
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/plain"))
+    }
+
+    @Test func scenariosWithoutTargetsAreSkippedAndNamedWhenOthersHaveTargets() throws {
+        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1 }]")
+        let dir = Fixtures.temporaryDirectory()
+        let plain = dir + "/plain.json5"
+        try Fixtures.small.write(toFile: plain, atomically: true, encoding: .utf8)
+        let (status, out, err) = check([file, plain, "--replications", "2", "--out", dir + "/out", "--quiet"])
+        #expect(status == 0, "\(err)")
+        #expect(err.contains("\(plain): skipped: no targets to check\n"))
+        #expect(out.contains("check: 1 of 1 targets met in 1 scenario; skipped 1 without targets: \(plain)\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/plain"))
     }
 
     @Test func confidenceCountsReplicationsWithinTheBound() {

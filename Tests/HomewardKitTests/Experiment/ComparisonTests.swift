@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// Common random numbers: the same streams in base and variant make the paired difference
 /// far more precise than independent runs.
 @Suite struct ComparisonTests {

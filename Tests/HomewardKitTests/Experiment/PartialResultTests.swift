@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// `merge` takes partial results by identity and metrics by name: anything from another run,
 /// another version or another set of options, or anything edited, is refused with exit 2 and the
 /// file named; nothing in a partial file can crash it.

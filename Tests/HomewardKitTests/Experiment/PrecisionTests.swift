@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// `--precision`: replications are added until the headline intervals are tight enough.
 @Suite struct PrecisionTests {
     @Test func addsReplicationsUntilThePrecisionIsReached() throws {

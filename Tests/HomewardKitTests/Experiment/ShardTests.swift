@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// Shards of a run merge into exactly the result of one machine.
 @Suite struct ShardTests {
     func cli(_ args: [String]) -> (Int32, String) {

@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// `homeward sweep`: grids, targets, common random numbers, resume and shards.
 @Suite struct SweepTests {
     func sweep(_ args: [String]) -> (Int32, String, String) {
@@ -65,7 +67,16 @@ import Testing
     @Test func anUnknownFieldOrBadValueIsBadInput() {
         let typo = sweep(["--vary", "services.beds.capacty=1..3:1", "--quiet"])
         #expect(typo.0 == 2)
-        #expect(typo.2.contains("services.beds.capacty: --vary: no such field in the scenario"))
+        // Said once (not once per point of the grid), with the nearest field.
+        #expect(
+            typo.2
+                == "\(CLITests.smallPath): services.beds.capacty: --vary: no such field in the scenario (did you mean 'services.beds.capacity'?)\n"
+        )
+        let far = sweep(["--vary", "services.bedz.capacity=1..3:1", "--vary", "nothing=1..2:1", "--quiet"])
+        #expect(
+            far.2
+                == "\(CLITests.smallPath): services.bedz.capacity: --vary: no such field in the scenario (did you mean 'services.beds'?)\n"
+                + "\(CLITests.smallPath): nothing: --vary: no such field in the scenario\n")
         let fractional = sweep(["--vary", "services.beds.capacity=1..2:0.5", "--quiet"])
         #expect(fractional.0 == 2)
         #expect(

@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// Welch's method and the warm-up suggestion rule.
 @Suite struct WarmupTests {
     @Test func movingAverageIsCentredAndShrinksAtTheEnds() {

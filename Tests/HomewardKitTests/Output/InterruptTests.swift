@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// SIGINT and SIGTERM, sent to the `homeward` executable in the middle of a run with an event

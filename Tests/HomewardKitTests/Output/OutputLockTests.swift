@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// A second run on an output folder or event log that another run is writing fails at once,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// How Homeward writes its outputs in a folder others can write to: unpredictable, exclusive
@@ -14,9 +15,12 @@ import Testing
     }
 
     /// The small scenario in a fresh folder.
+    /// The small scenario, with a target so that `check` has something to judge.
     static func scenario(in dir: String, name: String = "small.json5") throws -> String {
         let path = dir + "/" + name
-        try Fixtures.small.write(toFile: path, atomically: true, encoding: .utf8)
+        let text = Fixtures.small.replacingOccurrences(
+            of: "name: \"small\",", with: "name: \"small\", targets: [{ metric: 'nelAdmissions', atLeast: 1 }],")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 

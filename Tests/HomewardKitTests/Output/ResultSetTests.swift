@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// A result set is committed as a whole: stopped at any step of its commit, the folder holds

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// The HTML report: one self-contained document per results folder (run, compare, sweep), with
@@ -290,7 +291,7 @@ import Testing
         let dir = try Self.runFolder(replications: 2)
         let file = dir + "/report.html"
         let c = CLITests.Captured()
-        #expect(try ReportCommand.run([dir, "--html", file], c.console) == 0)
+        #expect(try ReportCommand.run([dir, "--html", file], c.console) == .success)
         #expect(c.out.contains("Report written to \(file)"))
         let written = try String(contentsOfFile: file, encoding: .utf8)
         #expect(written == (try HTMLReport.build(resultsDirectory: dir)))

@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// Schemes: read and validated like everything else, and doing what they say, when they say.
 @Suite struct SchemeTests {
     func scenario(_ schemes: String, horizon: Int = 120) throws -> Scenario {

@@ -2,6 +2,8 @@ import Foundation
 import HomewardKit
 import Testing
 
+@testable import HomewardCLI
+
 /// The scenarios built from the seed documents (Scenarios/rutland.json5, bromley.json5, ...):
 /// they validate, they carry costed schemes, and the plans' stated claims are put through the
 /// model. Runs are kept short enough for a debug build (a few replications; Bromley on a

@@ -1,6 +1,8 @@
 import Foundation
 import HomewardKit
 
+@testable import HomewardCLI
+
 /// Paths and small scenarios shared by the tests (found relative to this file, so the tests
 /// run from any directory).
 enum Fixtures {

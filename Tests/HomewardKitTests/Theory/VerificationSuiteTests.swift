@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// The verification suite's pass rule, and the suite itself in quick mode.
@@ -10,6 +11,34 @@ import Testing
         #expect(VerificationSuite.check("c", "m", 10.0, values).passed)
         #expect(!VerificationSuite.check("c", "m", 11.0, values).passed)  // a wrong theory is caught
         #expect(!VerificationSuite.check("c", "m", 10.0, [.nan]).passed)  // no interval: no pass
+    }
+
+    /// The table fits in 100 columns however long the names, and loses nothing: every word of
+    /// every case, measure and note is there, with the numbers and the verdict.
+    @Test func theTableFitsInAHundredColumnsWithEverythingInIt() {
+        let long = "violations (two places at once, occupancy below 0 or above capacity, leave without enter)"
+        let checks = [
+            VerificationSuite.Check(
+                caseName: "Verification: acute-to-reablement network with blocking (Markov chain)", measure: long,
+                theory: 12345.678, simulated: ConfidenceInterval(values: [12000, 12500, 12900]), passed: false,
+                note: "gap 4.2% (at most 5%: edge effects of a finite window) " + long),
+            VerificationSuite.Check(
+                caseName: "Little's law on the baseline", measure: "reablement: L vs lambda x W", theory: 0.5,
+                simulated: ConfidenceInterval(values: [0.49, 0.51]), passed: true, note: ""),
+        ]
+        let text = VerifyCommand.table(checks, full: false, color: false)
+        let lines = text.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= VerifyCommand.width }, "\(lines.map(\.count))")
+        let words = Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+        for check in checks {
+            for word in (check.caseName + " " + check.measure + " " + check.note).split(separator: " ") {
+                #expect(words.contains(String(word)), "\(word) is missing")
+            }
+        }
+        #expect(text.contains("12,346"))
+        #expect(text.contains("FAIL"))
+        #expect(text.contains("PASS"))
+        #expect(lines.contains { $0.hasPrefix("* violations (two places") })  // the failure is marked
     }
 
     /// Through the command users run (`homeward verify --quick`), so that its table, its CSV
@@ -33,6 +62,8 @@ import Testing
         #expect(status == 0, "\(captured.err)")
         #expect(captured.out.contains("Verification (quick mode)"))
         #expect(captured.out.hasSuffix("verify: \(rows.count) passed, 0 failed\n"))
+        let widest = captured.out.split(separator: "\n").map(\.count).max() ?? 0
+        #expect(widest <= VerifyCommand.width, "the table is \(widest) characters wide")
         // Every kind of case is there.
         for name in ["Erlang B", "Erlang C", "M/G/infinity", "Markov chain", "Little's law", "Conservation"] {
             #expect(rows.contains { $0[0].contains(name) }, "\(name) missing")

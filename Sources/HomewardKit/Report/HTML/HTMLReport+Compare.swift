@@ -147,10 +147,7 @@ extension HTMLReport {
     static func scenarioFolders(manifest: JSONObject, directory: String) -> [String] {
         let files = (manifest["scenarios"]?.arrayValue ?? []).compactMap { $0.objectValue?["file"]?.stringValue }
         if !files.isEmpty {
-            let folders = files.map(RunCommand.baseName)
-            return folders.enumerated().map { i, f in
-                directory + "/" + (folders.filter { $0 == f }.count > 1 ? "\(f)-\(i)" : f)
-            }
+            return ResultFolders.unique(files).map { directory + "/" + $0 }
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return entries.sorted().map { directory + "/" + $0 }.filter { exists($0 + "/summary.json") }

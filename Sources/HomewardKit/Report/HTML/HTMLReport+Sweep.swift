@@ -195,7 +195,7 @@ extension HTMLReport {
     }
 
     static func pointsTable(_ points: [SweepPoint], axes: [String], target: SweepTarget?, recommended: Int?) -> String {
-        var keys = SweepCommand.columns
+        var keys = SweepResult.columns
         if let t = target { keys.removeAll { $0 == t.metric } }
         var columns = axes.map { HTML.Column(title: shortField($0), numeric: true) }
         if let t = target {

@@ -47,7 +47,7 @@ public enum HTMLReport {
 
     // MARK: Files
 
-    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+    package static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     /// The most bytes a results file (`summary.json`, `sweep.json`, ...) may hold: checked
     /// before reading. A century of daily bands takes well under a tenth of it.
@@ -55,7 +55,7 @@ public enum HTMLReport {
 
     /// Reads and parses a results file (at most `maximumResultsFileBytes`, checked before
     /// reading); every failure is bad input.
-    static func load(_ path: String) throws(CommandFailure) -> JSONValue {
+    package static func load(_ path: String) throws(CommandFailure) -> JSONValue {
         let bytes: [UInt8]
         do { bytes = try BoundedFile.read(path: path, limit: maximumResultsFileBytes) } catch {
             throw .usage(error.description)

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward calibrate ACTIVITY.csv --population SCENARIO [--out FRAGMENT.json5]`
 enum CalibrateCommand {
@@ -28,7 +29,7 @@ enum CalibrateCommand {
 
         """
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["population", "scenario", "from", "to", "out"], flags: ["quiet"])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("calibrate needs exactly one activity file\n\n" + help)
@@ -54,7 +55,7 @@ enum CalibrateCommand {
             from: from, to: to)
         guard let out = a.value("out") else {
             console.out(calibration.fragment(extends: scenarioPath))
-            return 0
+            return .success
         }
         let fragment = calibration.fragment(
             extends: relativePath(of: scenarioPath, from: (out as NSString).deletingLastPathComponent))
@@ -81,7 +82,7 @@ enum CalibrateCommand {
                     rows: rows, rightAligned: [1, 2]))
             console.out("Fragment written to \(out) (check it with: homeward validate \(out))\n")
         }
-        return 0
+        return .success
     }
 
     /// `target` as a path relative to the folder `base` (both as given, made absolute).

@@ -1,8 +1,9 @@
 import Foundation
+import HomewardKit
 
 /// `homeward verify [--quick] [--scenarios DIR]`
 enum VerifyCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["scenarios", "threads", "csv"], flags: ["quick", "full", "quiet"])
         guard a.positional.isEmpty else {
             throw CommandFailure.usage(
@@ -30,23 +31,7 @@ enum VerifyCommand {
         } catch {
             throw CommandFailure.usage("verify: \(error)")
         }
-        let renderer = TableRenderer(color: console.color)
-        var rows: [[String]] = []
-        var failed: Set<Int> = []
-        for (i, c) in checks.enumerated() {
-            if !c.passed { failed.insert(i) }
-            rows.append([
-                c.caseName, c.measure, TableRenderer.format(c.theory), TableRenderer.format(c.simulated.mean),
-                TableRenderer.interval(c.simulated), renderer.verdict(c.passed),
-            ])
-        }
-        console.out(
-            renderer.render(
-                title:
-                    "Verification (\(full ? "full" : "quick") mode): simulation against exact results; PASS when theory is inside the 99% CI widened by 2%",
-                header: ["case", "measure", "theory", "simulated", "99% CI", ""], rows: rows, rightAligned: [2, 3, 4],
-                highlighted: failed))
-        for c in checks where !c.note.isEmpty { console.out("  \(c.caseName), \(c.measure): \(c.note)\n") }
+        console.out(table(checks, full: full, color: console.color))
         if let file = a.value("csv") {
             var csv = CSV.row([
                 "case", "measure", "theory", "simulated_mean", "ci99_low", "ci99_high", "passed", "note",
@@ -62,7 +47,47 @@ enum VerifyCommand {
         }
         let failures = checks.filter { !$0.passed }.count
         console.out("verify: \(checks.count - failures) passed, \(failures) failed\n")
-        return failures == 0 ? 0 : 1
+        return failures == 0 ? .success : .targetsMissed
+    }
+}
+
+extension VerifyCommand {
+    /// The widest line of the table, so that it reads in a terminal of 100 columns.
+    static let width = 100
+
+    /// The checks as one table per case: each measure (wrapped), the theory, the simulated
+    /// mean, its 99% CI and the verdict, then the case's notes (wrapped).
+    static func table(_ checks: [VerificationSuite.Check], full: Bool, color: Bool) -> String {
+        let renderer = TableRenderer(color: color)
+        var out =
+            "Verification (\(full ? "full" : "quick") mode): simulation against exact results;\n"
+            + "PASS when theory is inside the 99% CI widened by 2%\n"
+        var cases: [String] = []
+        for c in checks where !cases.contains(c.caseName) { cases.append(c.caseName) }
+        for name in cases {
+            let group = checks.filter { $0.caseName == name }
+            var rows: [[String]] = []
+            var failed: Set<Int> = []
+            for c in group {
+                let lines = TableRenderer.wrap(c.measure, width: 44)
+                if !c.passed { failed.insert(rows.count) }
+                rows.append([
+                    lines[0], TableRenderer.format(c.theory), TableRenderer.format(c.simulated.mean),
+                    TableRenderer.interval(c.simulated), renderer.verdict(c.passed),
+                ])
+                rows += lines.dropFirst().map { ["  " + $0, "", "", "", ""] }
+            }
+            out += "\n"
+            out += renderer.render(
+                title: name, header: ["measure", "theory", "simulated", "99% CI", ""], rows: rows,
+                rightAligned: [1, 2, 3], highlighted: failed)
+            for c in group where !c.note.isEmpty {
+                for line in TableRenderer.wrap("\(c.measure): \(c.note)", width: width - 8).enumerated() {
+                    out += (line.offset == 0 ? "  note: " : "        ") + line.element + "\n"
+                }
+            }
+        }
+        return out
     }
 }
 

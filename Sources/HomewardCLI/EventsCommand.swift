@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward events convert IN OUT` and `homeward events info LOG`.
 enum EventsCommand {
@@ -28,7 +29,7 @@ enum EventsCommand {
 
         """
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         guard let sub = args.first else {
             throw CommandFailure.usage("events needs a subcommand: convert, info or activity\n\n" + help)
         }
@@ -41,7 +42,7 @@ enum EventsCommand {
         }
     }
 
-    static func activity(_ args: [String], _ console: Console) throws -> Int32 {
+    static func activity(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["replication"], flags: ["quiet"])
         guard a.positional.count == 2 else {
             throw CommandFailure.usage("events activity needs a log and an output file\n\n" + help)
@@ -58,10 +59,10 @@ enum EventsCommand {
                 "\(a.positional[1]): \(csv.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1) spells of replication \(replication)\n"
             )
         }
-        return 0
+        return .success
     }
 
-    static func convert(_ args: [String], _ console: Console) throws -> Int32 {
+    static func convert(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["to"], flags: ["salvage", "quiet"])
         guard a.positional.count == 2 else {
             throw CommandFailure.usage("events convert needs an input log and an output file\n\n" + help)
@@ -87,16 +88,16 @@ enum EventsCommand {
                     + "\(grouped(UInt64(result.bytesWritten))) bytes): \(result.replications) replications, \(grouped(result.events)) events\n"
             )
         }
-        return 0
+        return .success
     }
 
-    static func info(_ args: [String], _ console: Console) throws -> Int32 {
+    static func info(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: [], flags: [])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("events info needs exactly one event log\n\n" + help)
         }
         console.out(try EventLogInfo(path: a.positional[0]).description)
-        return 0
+        return .success
     }
 }
 
@@ -124,7 +125,7 @@ enum EventLogReplayCommand {
 
         """
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet", "salvage"])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("replay needs exactly one event log\n\n" + help)
@@ -177,6 +178,6 @@ enum EventLogReplayCommand {
                 : "\(replay.replications.count) of \(header.replications) replications (salvaged)"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: "Replay of \(path): \(count)"))
         }
-        return 0
+        return .success
     }
 }

@@ -1,101 +1,104 @@
 import Foundation
+import HomewardKit
 
-/// The `homeward` command line: parses arguments, runs a command, maps failures to exit codes
-/// (0 success, 1 a target missed, 2 bad input or usage, 3 I/O or internal failure).
+/// The `homeward` command line: finds the command in `CommandTable`, runs it, and maps what it
+/// throws to a message and an `ExitStatus`.
 public enum HomewardCLI {
     /// Runs `homeward ARGS` and returns the exit status. Output that cannot be written (a full
     /// disk, a closed pipe or descriptor) ends a command that would have succeeded with exit 3
     /// and a message on standard error.
     public static func main(_ args: [String], console: Console = .standard) -> Int32 {
         let status = command(args, console: console)
-        if let failure = console.outputFailure, status == 0 || status == 1 {
+        if let failure = console.outputFailure, status == .success || status == .targetsMissed {
             console.err("homeward: cannot write to standard output: \(failure)\n")
-            return 3
+            return ExitStatus.outputFailed.rawValue
         }
-        return status
+        return status.rawValue
     }
 
-    static func command(_ args: [String], console: Console) -> Int32 {
-        guard let command = args.first else {
+    static func command(_ args: [String], console: Console) -> ExitStatus {
+        guard let name = args.first else {
             console.err(Help.overview)
-            return 2
+            return .badInput
         }
         let rest = Array(args.dropFirst())
         // `homeward COMMAND --help` (or -h) anywhere before a `--` prints the command's help.
         let options = rest.prefix { $0 != "--" }
-        if options.contains("--help") || options.contains("-h"), let text = Help.commands[command] {
-            console.out(text)
-            return 0
+        if options.contains("--help") || options.contains("-h"), let command = CommandTable.named(name) {
+            console.out(command.help)
+            return .success
         }
         // The command's output locks are held until it returns (see Output/).
         let session = OutputSession(command: args)
         defer { session.close() }
-        return OutputSession.$current.withValue(session) { run(command, rest, console) }
+        return OutputSession.$current.withValue(session) {
+            do {
+                return try run(name, rest, console)
+            } catch {
+                return report(error, console)
+            }
+        }
     }
 
-    static func run(_ command: String, _ rest: [String], _ console: Console) -> Int32 {
-        do {
-            switch command {
-            case "run": return try RunCommand.run(rest, console)
-            case "validate": return try ValidateCommand.run(rest, console)
-            case "replay": return try EventLogReplayCommand.run(rest, console)
-            case "events": return try EventsCommand.run(rest, console)
-            case "trace": return try TraceCommand.run(rest, console)
-            case "compare": return try CompareCommand.run(rest, console)
-            case "merge": return try MergeCommand.run(rest, console)
-            case "check": return try CheckCommand.run(rest, console)
-            case "sweep": return try SweepCommand.run(rest, console)
-            case "warmup": return try WarmupCommand.run(rest, console)
-            case "schemes": return try SchemesCommand.run(rest, console)
-            case "verify": return try VerifyCommand.run(rest, console)
-            case "report": return try ReportCommand.run(rest, console)
-            case "actuals": return try ActualsCommand.run(rest, console)
-            case "compare-actuals": return try ActualsCommand.compare(rest, console)
-            case "calibrate": return try CalibrateCommand.run(rest, console)
-            case "help", "--help", "-h":
-                if let topic = rest.first {
-                    guard let text = Help.commands[topic] else {
-                        throw CommandFailure.usage("no such command '\(topic)'")
-                    }
-                    console.out(text)
-                } else {
-                    console.out(Help.overview)
+    static func run(_ name: String, _ rest: [String], _ console: Console) throws -> ExitStatus {
+        switch name {
+        case "help", "--help", "-h":
+            if let topic = rest.first {
+                guard let command = CommandTable.named(topic) else {
+                    throw CommandFailure.usage("no such command '\(topic)'" + suggestion(topic))
                 }
-                return 0
-            case "--version", "version":
-                console.out("homeward \(Homeward.version)\n")
-                return 0
-            default:
-                throw CommandFailure.usage("unknown command '\(command)' (see homeward --help)")
+                console.out(command.help)
+            } else {
+                console.out(Help.overview)
             }
-        } catch let failure as CommandFailure {
+            return .success
+        case "--version", "version":
+            console.out("homeward \(Homeward.version)\n")
+            return .success
+        default:
+            guard let command = CommandTable.named(name) else {
+                throw CommandFailure.usage("unknown command '\(name)'\(suggestion(name)) (see homeward --help)")
+            }
+            return try command.run(rest, console)
+        }
+    }
+
+    /// "; did you mean 'NAME'?" for the command nearest a misspelt one, or nothing.
+    static func suggestion(_ name: String) -> String {
+        Suggestion.closest(to: name, among: CommandTable.all.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
+    /// The one place where errors become a message on standard error and an exit status.
+    static func report(_ error: any Error, _ console: Console) -> ExitStatus {
+        switch error {
+        case let failure as CommandFailure:
             console.err("homeward: \(failure.message)\n")
-            return failure.status.rawValue
-        } catch let error as ScenarioError {
+            return failure.status == .io ? .outputFailed : .badInput
+        case let error as ScenarioError:
             console.err(error.description + "\n")
-            return 2
-        } catch let error as RunError {
+            return .badInput
+        case let error as RunError:
             console.err("\(error.description)\n")
-            return 2
-        } catch let error as ActivityError {
+            return .badInput
+        case let error as ActivityError:
             console.err(error.description + "\n")
-            return 2
-        } catch let error as LogError {
+            return .badInput
+        case let error as LogError:
             console.err("homeward: \(error.description)\n")
             switch error {
-            case .io: return 3
-            case .corrupt, .truncated: return 2
+            case .io: return .outputFailed
+            case .corrupt, .truncated: return .badInput
             }
-        } catch {
+        default:
             console.err("homeward: internal error: \(error)\n")
-            return 3
+            return .outputFailed
         }
     }
 }
 
 /// `homeward validate FILE...`
 enum ValidateCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: [], flags: ["quiet"])
         guard !a.positional.isEmpty else {
             throw CommandFailure.usage("validate needs at least one scenario file\n\n" + Help.validate)
@@ -110,13 +113,13 @@ enum ValidateCommand {
                 console.err(error.description + "\n")
             }
         }
-        return failed ? 2 : 0
+        return failed ? .badInput : .success
     }
 }
 
 /// `homeward run SCENARIO [options]`
 enum RunCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args,
             valued: [
@@ -164,7 +167,7 @@ enum RunCommand {
         let replications = requestedReplications ?? loaded.scenario.replications
         let seed = requestedSeed ?? loaded.scenario.seed
         let out =
-            a.value("out") ?? "results/\(baseName(a.positional[0]))"
+            a.value("out") ?? "results/\(ResultFolders.baseName(a.positional[0]))"
             + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
         var plan = OutputPlan()
         plan.scenario(a.positional[0])
@@ -202,7 +205,7 @@ enum RunCommand {
                 "shard \(shard): replications \(result.indices.map(String.init).joined(separator: ", ")) of \(replications) written to \(out)/partial.json\n"
             )
             console.out("Combine the shards with: homeward merge DIR... --out DIR\n")
-            return 0
+            return .success
         }
         let summary = result.summary
         let manifest = result.manifest.json
@@ -227,7 +230,7 @@ enum RunCommand {
             }
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
-        return 0
+        return .success
     }
 
     /// The scenario restarted at `at` from the patients the activity has in each service then.
@@ -256,16 +259,11 @@ enum RunCommand {
         return LoadedScenario(scenario: scenario, file: loaded.file, merged: json, hash: ScenarioLoader.hash(json))
     }
 
-    static func baseName(_ path: String) -> String {
-        var name = (path as NSString).lastPathComponent
-        for ext in [".json5", ".json"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
-        return name
-    }
 }
 
 /// `homeward merge DIR... --out DIR`
 enum MergeCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet"])
         guard !a.positional.isEmpty, let out = a.value("out") else {
             throw CommandFailure.usage("merge needs partial results and --out DIR\n\n" + Help.merge)
@@ -302,7 +300,7 @@ enum MergeCommand {
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
-        return 0
+        return .success
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward trace LOG --patient ID [--replication R]`
 enum TraceCommand {
@@ -21,7 +22,7 @@ enum TraceCommand {
 
         """
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["patient", "replication"], flags: [])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("trace needs exactly one event log\n\n" + help)
@@ -37,6 +38,6 @@ enum TraceCommand {
             throw CommandFailure.usage(problem.description)
         }
         console.out(trace.story(logName: path))
-        return 0
+        return .success
     }
 }

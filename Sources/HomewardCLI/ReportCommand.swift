@@ -1,3 +1,5 @@
+import HomewardKit
+
 /// `homeward report DIR --html FILE`: the HTML report of a results directory written by `run`,
 /// `compare` or `sweep`.
 enum ReportCommand {
@@ -17,7 +19,7 @@ enum ReportCommand {
 
         """
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["html"], flags: ["quiet"])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("report needs exactly one results directory\n\n" + usage)
@@ -29,10 +31,10 @@ enum ReportCommand {
         for input in OutputPlan.resultFiles(a.positional[0]) { plan.input("a results file", input) }
         plan.files = [("--html", file)]
         try plan.claim()
-        try ResultSet.verify(a.positional[0], warning: console)
+        try ResultSet.verify(a.positional[0], warn: console.err)
         let html = try HTMLReport.build(resultsDirectory: a.positional[0])
         try AtomicFile.write(html, to: file)
         if !a.flag("quiet") { console.out("Report written to \(file)\n") }
-        return 0
+        return .success
     }
 }

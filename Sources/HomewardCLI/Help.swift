@@ -1,34 +1,29 @@
+import HomewardKit
+
 /// Help texts, one per command.
 enum Help {
-    static let overview = """
-        homeward \(Homeward.version): patient flow through health and social care, simulated.
+    /// `homeward --help`: every command of the table, one line each, and the exit statuses.
+    static var overview: String {
+        let lines = (CommandTable.all.map { ($0.synopsis, $0.summary) } + [("help COMMAND", "Show help for a command")])
+            .map { synopsis, summary in
+                "  " + synopsis + String(repeating: " ", count: max(2, 20 - synopsis.count)) + summary + "\n"
+            }
+        return """
+            homeward \(Homeward.version): patient flow through health and social care, simulated.
 
-        USAGE: homeward COMMAND [options]
+            USAGE: homeward COMMAND [options]
 
-        COMMANDS
-          run SCENARIO        Run a scenario's replications; print and save the forecast
-          validate FILE...    Check scenario files; report every problem
-          verify [--quick]    Check the simulator against exact queueing results
-          compare BASE VAR... Compare scenarios on common random numbers
-          sweep SCENARIO      Run a grid of settings; find the smallest that meets a target
-          schemes SCENARIO    What each Better Care Fund scheme is worth, alone and together
-          warmup SCENARIO     Suggest a warm-up length (Welch's method)
-          check SCENARIO...   Run scenarios and judge their targets (exit 1 if any is missed)
-          merge DIR...        Combine shards (run --shard I/N) into one result
-          replay LOG          Recompute the summary from a saved event log (any format; --salvage)
-          events convert|info|activity  Convert or check an event log; write it as activity
-          actuals ACTIVITY    Measure real activity (one row per spell) with the forecast's metrics
-          compare-actuals DIR ACTIVITY   A forecast and actuals side by side, per metric and month
-          calibrate ACTIVITY  Fit rates, stays and mixes to activity; write a scenario fragment
-          trace LOG           Tell one patient's story from an event log
-          report DIR --html F Write an HTML report of results (run, compare, schemes or sweep)
-          help COMMAND        Show help for a command
+            COMMANDS
 
-        Exit codes: 0 success, 1 a target missed (check), 2 bad input or usage, 3 I/O or
-        internal failure.
-        The scenario format is documented in Scenarios/README.md.
+            """ + lines.joined()
+                + """
 
-        """
+                Exit codes: 0 success, 1 a target missed (check) or a check failed (verify), 2 bad
+                input or usage, 3 I/O or internal failure, 130 / 143 stopped by Ctrl-C / SIGTERM.
+                The scenario format is documented in Scenarios/README.md.
+
+                """
+    }
 
     static let run = """
         USAGE: homeward run SCENARIO [options]
@@ -176,10 +171,6 @@ enum Help {
 
         """
 
-    static let replay = EventLogReplayCommand.help
-    static let events = EventsCommand.help
-    static let trace = TraceCommand.help
-
     static let compare = """
         USAGE: homeward compare BASE VARIANT... [options]
 
@@ -198,11 +189,4 @@ enum Help {
           --quiet            No progress bar
 
         """
-
-    static let commands: [String: String] = [
-        "run": run, "validate": validate, "replay": replay, "compare": compare, "merge": merge, "check": check,
-        "sweep": sweep, "warmup": warmup, "schemes": schemes, "verify": verify, "report": ReportCommand.usage,
-        "events": events, "trace": trace, "actuals": ActualsCommand.help,
-        "compare-actuals": ActualsCommand.compareHelp, "calibrate": CalibrateCommand.help,
-    ]
 }

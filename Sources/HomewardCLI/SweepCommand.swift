@@ -1,8 +1,9 @@
 import Foundation
+import HomewardKit
 
 /// `homeward sweep SCENARIO --vary FIELD=FROM..TO:STEP [...] [--target "METRIC <= VALUE"]`
 enum SweepCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args,
             valued: [
@@ -43,6 +44,7 @@ enum SweepCommand {
         try sweep.checkSize()
         let file = a.positional[0]
         let loaded = try ScenarioLoader.load(path: file)
+        try sweep.checkFields(in: loaded.merged, file: file)
         let points = sweep.points
         // Every point is built and validated before anything runs.
         var scenarios: [LoadedScenario] = []
@@ -63,7 +65,7 @@ enum SweepCommand {
         }
         let replications = requestedReplications ?? max(loaded.scenario.replications, 2)
         let seed = requestedSeed ?? loaded.scenario.seed
-        let out = a.value("out") ?? "results/sweep-\(RunCommand.baseName(file))"
+        let out = a.value("out") ?? "results/sweep-\(ResultFolders.baseName(file))"
         var plan = OutputPlan()
         plan.scenario(file)
         plan.folders = [("--out", out, ["sweep.csv", "sweep.json"])]
@@ -135,7 +137,7 @@ enum SweepCommand {
             console.out(
                 "When every shard is done, gather the points into one folder and run the same command with --resume to assemble.\n"
             )
-            return 0
+            return .success
         }
         let result = SweepResult(sweep: sweep, points: points, runs: runs)
         var verdictLine: String?
@@ -171,18 +173,13 @@ enum SweepCommand {
             if let verdictLine { console.out(verdictLine + "\n") }
             console.out("Results written to \(out)/ (sweep.csv, sweep.json, points/)\n")
         }
-        return 0
+        return .success
     }
-
-    static let columns = [
-        "nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate",
-        "totalCost",
-    ]
 
     static func table(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], color: Bool, title: String)
         -> String
     {
-        var keys = columns
+        var keys = SweepResult.columns
         if let t = target, !keys.contains(t.metric) { keys.insert(t.metric, at: 0) }
         var header = r.sweep.axes.map { $0.field.split(separator: ".").last.map(String.init) ?? $0.field } + keys
         if target != nil { header.append("within target") }

@@ -1,18 +1,4 @@
-/// A failure a user can act on, with the process exit status it maps to.
-public struct CommandFailure: Error, Sendable, CustomStringConvertible {
-    public enum Status: Int32, Sendable {
-        case badInput = 2
-        case io = 3
-    }
-
-    public var status: Status
-    public var message: String
-
-    public static func usage(_ m: String) -> CommandFailure { CommandFailure(status: .badInput, message: m) }
-    public static func io(_ m: String) -> CommandFailure { CommandFailure(status: .io, message: m) }
-
-    public var description: String { message }
-}
+import HomewardKit
 
 /// Command-line arguments: positional operands and `--name value` / `--flag` options.
 public struct Arguments {
@@ -47,7 +33,8 @@ public struct Arguments {
                     }
                     options[name, default: []].append(value!)
                 } else {
-                    throw .usage("unknown option --\(name)")
+                    let near = Suggestion.closest(to: name, among: Array(valued) + Array(known))
+                    throw .usage("unknown option '--\(name)'" + (near.map { "; did you mean '--\($0)'?" } ?? ""))
                 }
             } else if a.hasPrefix("-") && a.count > 1 {
                 throw .usage("unknown option \(a) (options are spelt --name)")

@@ -1,8 +1,9 @@
 import Foundation
+import HomewardKit
 
 /// `homeward compare BASE VARIANT... [options]`
 enum CompareCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
         guard a.positional.count >= 2 else {
@@ -27,10 +28,8 @@ enum CompareCommand {
         let replications = requestedReplications ?? max(base.replications, 2)
         let seed = requestedSeed ?? base.seed
         let options = RunOptions(replications: replications, seed: seed, threads: threads)
-        let out = a.value("out") ?? "results/compare-\(RunCommand.baseName(a.positional[0]))"
-        let folders = loaded.map { RunCommand.baseName($0.file) }
-        // Files of the same name from different folders get their position as a suffix.
-        let unique = folders.enumerated().map { i, f in folders.filter { $0 == f }.count > 1 ? "\(f)-\(i)" : f }
+        let out = a.value("out") ?? "results/compare-\(ResultFolders.baseName(a.positional[0]))"
+        let unique = ResultFolders.unique(loaded.map(\.file))
         var plan = OutputPlan()
         for file in a.positional { plan.scenario(file) }
         plan.folders = [
@@ -89,6 +88,6 @@ enum CompareCommand {
                     comparison, title: "Comparison: \(replications) replications, seed \(seed)"))
             console.out("Results written to \(out)/ (compare.json, compare.csv, and each scenario's summary)\n")
         }
-        return 0
+        return .success
     }
 }

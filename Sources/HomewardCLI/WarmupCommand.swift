@@ -1,8 +1,9 @@
 import Foundation
+import HomewardKit
 
 /// `homeward warmup SCENARIO`: Welch's method, against a warmed-up reference.
 enum WarmupCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "window"], flags: ["quiet"])
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("warmup needs exactly one scenario file\n\n" + Help.warmup)
@@ -13,7 +14,7 @@ enum WarmupCommand {
         let window = try a.integer("window", min: 1, max: 365) ?? 7
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let s = loaded.scenario
-        let out = a.value("out") ?? "results/warmup-\(RunCommand.baseName(a.positional[0]))"
+        let out = a.value("out") ?? "results/warmup-\(ResultFolders.baseName(a.positional[0]))"
         var plan = OutputPlan()
         plan.scenario(a.positional[0])
         plan.folders = [("--out", out, ["warmup.csv"])]
@@ -45,6 +46,6 @@ enum WarmupCommand {
         }
         console.out(
             "Daily series written to \(out)/warmup.csv (plot moving_average against reference_moving_average).\n")
-        return 0
+        return .success
     }
 }

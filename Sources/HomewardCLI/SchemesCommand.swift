@@ -1,8 +1,9 @@
 import Foundation
+import HomewardKit
 
 /// `homeward schemes SCENARIO`: each scheme alone and all together against none.
 enum SchemesCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
         guard a.positional.count == 1 else {
@@ -23,7 +24,7 @@ enum SchemesCommand {
         }
         if s.schemes.count > 1 { variants.append(("all schemes together", s)) }
         let all = [("without schemes", s.keepingSchemes([]))] + variants
-        let out = a.value("out") ?? "results/schemes-\(RunCommand.baseName(a.positional[0]))"
+        let out = a.value("out") ?? "results/schemes-\(ResultFolders.baseName(a.positional[0]))"
         let folders = all.map { $0.0.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
         var plan = OutputPlan()
         plan.scenario(a.positional[0])
@@ -72,7 +73,7 @@ enum SchemesCommand {
         try writeReport(a.value("html"), from: out, console)
         if a.value("format") == "csv" {
             console.out(evaluation.csv)
-            return 0
+            return .success
         }
         console.out(
             table(
@@ -81,7 +82,7 @@ enum SchemesCommand {
                     "Schemes of \(s.name): each alone and all together vs. none, \(replications) replications, seed \(seed) (common random numbers)"
             ))
         console.out("Results written to \(out)/ (schemes.json, schemes.csv, and each option's summary)\n")
-        return 0
+        return .success
     }
 
     static func table(_ e: SchemeEvaluation, color: Bool, title: String) -> String {

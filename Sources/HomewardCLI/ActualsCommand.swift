@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// `homeward actuals ACTIVITY.csv --population SCENARIO` and
 /// `homeward compare-actuals RESULTS_DIR ACTIVITY.csv`: real activity measured with the
@@ -106,7 +107,7 @@ enum ActualsCommand {
         return path
     }
 
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["population", "scenario", "from", "to", "out", "format", "events"], flags: ["quiet"])
         guard a.positional.count == 1 else {
@@ -122,7 +123,8 @@ enum ActualsCommand {
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let path = a.positional[0]
         let out =
-            a.value("out") ?? "results/actuals-\(RunCommand.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
+            a.value("out")
+            ?? "results/actuals-\(ResultFolders.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
         var plan = OutputPlan()
         plan.scenario(scenarioPath)
         plan.input("the activity file", path)
@@ -161,12 +163,12 @@ enum ActualsCommand {
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
-        return 0
+        return .success
     }
 
     // MARK: compare-actuals
 
-    static func compare(_ args: [String], _ console: Console) throws -> Int32 {
+    static func compare(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(args, valued: ["population", "scenario", "out", "format"], flags: ["quiet"])
         guard a.positional.count == 2 else {
             throw CommandFailure.usage("compare-actuals needs a results folder and an activity file\n\n" + compareHelp)
@@ -176,25 +178,12 @@ enum ActualsCommand {
             throw CommandFailure.usage("--format must be table or csv, got '\(format)'")
         }
         let directory = a.positional[0]
-        let summaryPath = directory + "/summary.json"
-        guard HTMLReport.exists(summaryPath) else {
-            throw CommandFailure.usage("\(directory): no summary.json (give the folder that 'homeward run' wrote)")
-        }
-        try ResultSet.verify(directory, warning: console)
-        let forecast = try RunResults(try HTMLReport.load(summaryPath), file: summaryPath)
-        guard
-            let scenarioPath = a.value("population") ?? a.value("scenario")
-                ?? forecast.manifest["scenarioFile"]?.stringValue
-        else {
+        let forecast = try Forecast(directory: directory, warn: console.err)
+        let summaryPath = forecast.file
+        guard let scenarioPath = a.value("population") ?? a.value("scenario") ?? forecast.scenarioFile else {
             throw CommandFailure.usage("\(summaryPath) does not name its scenario file: give --population SCENARIO")
         }
-        guard let startText = forecast.manifest["start"]?.stringValue, let start = CivilDate(iso: startText),
-            let days = forecast.manifest["horizonDays"]?.numberValue, days >= 1,
-            days <= Double(ScenarioReader.maximumHorizonDays)
-        else {
-            throw CommandFailure.usage(
-                "\(summaryPath): the manifest lacks the measured period ('start' and 'horizonDays')")
-        }
+        let (start, days) = try forecast.measuredPeriod()
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let out = a.value("out") ?? directory + "/actuals"
         var plan = OutputPlan()
@@ -223,135 +212,12 @@ enum ActualsCommand {
         try set.commit()
         if format == "csv" {
             console.out(comparison.csv)
-            return 0
+            return .success
         }
         let title =
-            "Forecast (\(forecast.scenarioName ?? directory), \(forecast.metrics["nelAdmissions"]?.values.count ?? 0) replications) against actuals (\(a.positional[1])), \(start) to \(to.adding(days: -1))"
+            "Forecast (\(forecast.scenarioName ?? directory), \(forecast.replications) replications) against actuals (\(a.positional[1])), \(start) to \(to.adding(days: -1))"
         console.out(comparison.table(color: console.color, title: title))
         console.out("Written to \(out)/ (compare-actuals.csv, compare-actuals-monthly.csv, and the actuals' summary)\n")
-        return 0
-    }
-}
-
-/// A forecast and actuals, metric by metric and month by month.
-struct ActualsComparison {
-    struct Row {
-        var key: String
-        var unit: String
-        var forecast: Double
-        var low: Double
-        var high: Double
-        /// The central 95% of the replications' values: where a single period's actual should fall.
-        var rangeLow: Double
-        var rangeHigh: Double
-        var actual: Double
-
-        var verdict: String {
-            guard actual.isFinite, rangeLow.isFinite, rangeHigh.isFinite else { return "n/a" }
-            if actual < rangeLow { return "below" }
-            if actual > rangeHigh { return "above" }
-            return "inside"
-        }
-    }
-
-    var rows: [Row]
-    var months: [String]
-    var monthly: [(key: String, forecast: [Double], low: [Double], high: [Double], actual: [Double])]
-
-    static let monthlyKeys = ["nelAdmissions", "delayedBedDays", "delayedBedDaysMidnight", "acuteOccupancyMean"]
-
-    init(forecast: RunResults, actual: ReplicationMetrics) {
-        rows = actual.values.compactMap { pair -> Row? in
-            guard let f = forecast.metrics[pair.key] else { return nil }
-            let values = f.values.filter { $0.isFinite }
-            return Row(
-                key: pair.key, unit: f.unit, forecast: f.mean, low: f.low, high: f.high,
-                rangeLow: values.count >= 2 ? Statistics.quantile(values, 0.025) : .nan,
-                rangeHigh: values.count >= 2 ? Statistics.quantile(values, 0.975) : .nan,
-                actual: pair.value)
-        }
-        months = forecast.months
-        var monthly: [(String, [Double], [Double], [Double], [Double])] = []
-        for key in Self.monthlyKeys {
-            guard let f = forecast.monthly[key], let a = actual.monthly.first(where: { $0.key == key }),
-                a.values.count == f.mean.count,
-                actual.monthLabels == forecast.months
-            else { continue }
-            monthly.append((key, f.mean, f.low, f.high, a.values))
-        }
-        self.monthly = monthly
-    }
-
-    var csv: String {
-        var out = CSV.row([
-            "metric", "unit", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "replications_p2.5",
-            "replications_p97.5", "actual", "actual_vs_range",
-        ])
-        for r in rows {
-            out += CSV.row([
-                .text(r.key), .text(r.unit), CSV.number(r.forecast), CSV.number(r.low), CSV.number(r.high),
-                CSV.number(r.rangeLow),
-                CSV.number(r.rangeHigh),
-                CSV.number(r.actual), .text(r.verdict),
-            ])
-        }
-        return out
-    }
-
-    var monthlyCSV: String {
-        var out = CSV.row(["metric", "month", "forecast_mean", "forecast_ci95_low", "forecast_ci95_high", "actual"])
-        for series in monthly {
-            for (m, label) in months.enumerated() {
-                out += CSV.row([
-                    .text(series.key), .text(label), CSV.number(series.forecast[m]), CSV.number(series.low[m]),
-                    CSV.number(series.high[m]), CSV.number(series.actual[m]),
-                ])
-            }
-        }
-        return out
-    }
-
-    static func interval(_ mean: Double, _ low: Double, _ high: Double) -> ConfidenceInterval {
-        var ci = ConfidenceInterval(values: [])
-        ci.mean = mean
-        ci.low = low
-        ci.high = high
-        return ci
-    }
-
-    func table(color: Bool, title: String) -> String {
-        let renderer = TableRenderer(color: color)
-        let byKey = Dictionary(rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let headline = MetricCatalogue.headline.compactMap { byKey[$0] }
-        var text = renderer.render(
-            title: title, header: ["metric", "forecast", "95% CI", "95% of replications", "actual", "actual is"],
-            rows: headline.map {
-                [
-                    $0.key, TableRenderer.format($0.forecast),
-                    TableRenderer.interval(Self.interval($0.forecast, $0.low, $0.high)),
-                    $0.rangeLow.isFinite
-                        ? "\(TableRenderer.format($0.rangeLow)) to \(TableRenderer.format($0.rangeHigh))" : "n/a",
-                    TableRenderer.format($0.actual),
-                    $0.verdict,
-                ]
-            }, rightAligned: [1, 2, 3, 4])
-        let outside = headline.filter { $0.verdict == "above" || $0.verdict == "below" }
-        text +=
-            "  \(outside.count) of \(headline.count) headline metrics fall outside the central 95% of the forecast's replications"
-        text += outside.isEmpty ? ".\n" : ": \(outside.map { "\($0.key) (\($0.verdict))" }.joined(separator: ", ")).\n"
-        for series in monthly where series.key == "nelAdmissions" || series.key == "delayedBedDays" {
-            text += "\n"
-            text += renderer.render(
-                title: "  \(series.key) by month", header: ["month", "forecast", "95% CI", "actual", "difference"],
-                rows: months.indices.map { m in
-                    [
-                        months[m], TableRenderer.format(series.forecast[m]),
-                        TableRenderer.interval(Self.interval(series.forecast[m], series.low[m], series.high[m])),
-                        TableRenderer.format(series.actual[m]),
-                        TableRenderer.format(series.actual[m] - series.forecast[m]),
-                    ]
-                }, rightAligned: [1, 2, 3, 4])
-        }
-        return text
+        return .success
     }
 }

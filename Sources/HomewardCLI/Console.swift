@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 #if canImport(Glibc)
     import Glibc

@@ -1,9 +1,10 @@
 import Foundation
+import HomewardKit
 
 /// `homeward check SCENARIO... [--junit FILE]`: runs scenarios and judges their targets.
 /// Exit 0 when every target holds, 1 when any is missed, 2 on bad input.
 enum CheckCommand {
-    static func run(_ args: [String], _ console: Console) throws -> Int32 {
+    static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let a = try Arguments(
             args, valued: ["replications", "seed", "threads", "out", "junit", "shard"], flags: ["quiet", "resume"])
         guard !a.positional.isEmpty else {
@@ -23,9 +24,22 @@ enum CheckCommand {
             do { loaded.append(try ScenarioLoader.load(path: file)) } catch { problems += error.issues }
         }
         if !problems.isEmpty { throw ScenarioError(issues: problems) }
+        // A check that judges nothing must not pass: a scenario without targets is skipped
+        // (and named), and a check of none with targets is an error.
+        let skipped = loaded.filter { $0.scenario.targets.isEmpty }.map(\.file)
+        if !loaded.isEmpty && skipped.count == loaded.count {
+            let what =
+                skipped.count == 1
+                ? "\(skipped[0]): no targets to check"
+                : "none of the \(skipped.count) scenarios has targets to check (\(skipped.joined(separator: ", ")))"
+            throw CommandFailure.usage(
+                what + "; add a `targets` block (see docs/experiments.md, \"Targets and check\")")
+        }
+        for file in skipped { console.err("\(file): skipped: no targets to check\n") }
+        loaded.removeAll { $0.scenario.targets.isEmpty }
         var plan = OutputPlan()
         for l in loaded { plan.scenario(l.file) }
-        let scenarioFolders = loaded.indices.map { uniqueFolder(loaded[$0].file, index: $0, all: loaded.map(\.file)) }
+        let scenarioFolders = ResultFolders.unique(loaded.map(\.file))
         plan.folders = [
             (
                 "--out", out,
@@ -44,7 +58,7 @@ enum CheckCommand {
             let began = Date()
             let replications = requestedReplications ?? max(s.replications, 2)
             let seed = requestedSeed ?? s.seed
-            let folder = out + "/" + uniqueFolder(l.file, index: i, all: loaded.map(\.file))
+            let folder = out + "/" + scenarioFolders[i]
             let saved = folder + "/replications.json"
             let expected = PartialResult(
                 scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed,
@@ -66,10 +80,11 @@ enum CheckCommand {
             if let reused {
                 runs = reused
                 console.err("\(l.file): reusing \(replications) finished replications from \(saved)\n")
-                manifest = Self.resumedManifest(expected, threads: threads, from: saved)
+                manifest = expected.resumedManifest(threads: threads, from: saved)
             } else {
                 let bar = ProgressBar(
-                    total: replications, label: RunCommand.baseName(l.file), console: console, quiet: a.flag("quiet"))
+                    total: replications, label: ResultFolders.baseName(l.file), console: console, quiet: a.flag("quiet")
+                )
                 let result = try Runner.run(
                     l, options: RunOptions(replications: replications, seed: seed, threads: threads)
                 ) { bar.update($0) }
@@ -88,10 +103,6 @@ enum CheckCommand {
             suites.append(
                 JUnitReport.Suite(
                     name: s.name, file: l.file, seconds: Date().timeIntervalSince(began), verdicts: verdicts))
-            if verdicts.isEmpty {
-                console.out("\(l.file): \(s.name): no targets (add a `targets` list to the scenario)\n\n")
-                continue
-            }
             let rows = verdicts.map { v in
                 [
                     v.target.name, renderer.mark(v.met), Self.achieved(v), TableRenderer.interval(v.interval),
@@ -131,28 +142,15 @@ enum CheckCommand {
         let total = suites.reduce(0) { $0 + $1.verdicts.count }
         let missed = suites.reduce(0) { $0 + $1.verdicts.filter { !$0.met }.count }
         console.out(
-            "check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")\n"
+            "check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")"
+                + (skipped.isEmpty
+                    ? "" : "; skipped \(skipped.count) without targets: \(skipped.joined(separator: ", "))") + "\n"
         )
-        return anyMissed ? 1 : 0
+        return anyMissed ? .targetsMissed : .success
     }
 
     static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }
 
-    /// The manifest of a scenario whose replications were reused from `path` by `--resume`.
-    static func resumedManifest(_ run: PartialResult, threads: Int, from path: String) -> JSONValue {
-        let manifest = RunManifest(
-            scenarioName: run.scenarioName, scenarioFile: run.scenarioFile, scenarioHash: run.scenarioHash,
-            seed: run.seed, replications: run.totalReplications, start: run.start, horizonDays: run.horizonDays,
-            warmupDays: run.warmupDays, threads: threads, wallSeconds: 0, eventsFile: nil)
-        guard case .object(var o) = manifest.json else { return manifest.json }
-        o["resumedFrom"] = .string(path)
-        return .object(o)
-    }
-
-    static func uniqueFolder(_ file: String, index: Int, all: [String]) -> String {
-        let name = RunCommand.baseName(file)
-        return all.filter { RunCommand.baseName($0) == name }.count > 1 ? "\(name)-\(index)" : name
-    }
 }
 
 extension TableRenderer {
