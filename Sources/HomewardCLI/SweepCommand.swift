@@ -60,8 +60,8 @@ enum SweepCommand {
             }
         }
         if !problems.isEmpty { throw ScenarioError(issues: Array(problems.prefix(20))) }
-        if let target, !ScenarioReader.metricKeys(loaded.scenario).contains(target.metric) {
-            throw CommandFailure.usage("--target: unknown metric '\(target.metric)' (see docs/metrics.md)")
+        if let target, let problem = ScenarioReader.unknownMetric(target.metric, in: loaded.scenario) {
+            throw CommandFailure.usage("--target: " + problem)
         }
         let replications = requestedReplications ?? max(loaded.scenario.replications, 2)
         let seed = requestedSeed ?? loaded.scenario.seed

@@ -24,7 +24,7 @@ public struct Forecast: Sendable {
     /// The scenario's name, if the manifest gives it.
     public var scenarioName: String? { results.scenarioName }
     /// How many replications the forecast holds.
-    public var replications: Int { results.metrics["nelAdmissions"]?.values.count ?? 0 }
+    public var replications: Int { results[.nelAdmissions]?.values.count ?? 0 }
 
     /// The first measured day and the number of measured days, from the manifest.
     /// - Throws: `CommandFailure.usage` naming the file when either is missing or out of range.
@@ -64,7 +64,8 @@ public struct ActualsComparison: Sendable {
     public var months: [String]
     public var monthly: [(key: String, forecast: [Double], low: [Double], high: [Double], actual: [Double])]
 
-    static let monthlyKeys = ["nelAdmissions", "delayedBedDays", "delayedBedDaysMidnight", "acuteOccupancyMean"]
+    static let monthlyKeys = Metric.actualsMonthly.map(\.name)
+    static let tabledMonthlyKeys = Metric.actualsMonthlyTabled.map(\.name)
 
     /// The comparison of `forecast` with the metrics measured on the actuals.
     public init(forecast: Forecast, actual: ReplicationMetrics) {
@@ -133,7 +134,7 @@ public struct ActualsComparison: Sendable {
     public func table(color: Bool, title: String) -> String {
         let renderer = TableRenderer(color: color)
         let byKey = Dictionary(rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let headline = MetricCatalogue.headline.compactMap { byKey[$0] }
+        let headline = Metric.headline.compactMap { byKey[$0.key] }
         var text = renderer.render(
             title: title, header: ["metric", "forecast", "95% CI", "95% of replications", "actual", "actual is"],
             rows: headline.map {
@@ -150,7 +151,7 @@ public struct ActualsComparison: Sendable {
         text +=
             "  \(outside.count) of \(headline.count) headline metrics fall outside the central 95% of the forecast's replications"
         text += outside.isEmpty ? ".\n" : ": \(outside.map { "\($0.key) (\($0.verdict))" }.joined(separator: ", ")).\n"
-        for series in monthly where series.key == "nelAdmissions" || series.key == "delayedBedDays" {
+        for series in monthly where Self.tabledMonthlyKeys.contains(series.key) {
             text += "\n"
             text += renderer.render(
                 title: "  \(series.key) by month", header: ["month", "forecast", "95% CI", "actual", "difference"],

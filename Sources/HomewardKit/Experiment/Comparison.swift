@@ -71,7 +71,7 @@ public struct Comparison: Sendable {
         for row in rows {
             for v in row.variants.indices {
                 out += CSV.row([
-                    .text(row.key), .text(MetricCatalogue.unit(of: row.key)), .text(names[0]), .text(names[v + 1]),
+                    .text(row.key), .text(Metric.unit(of: row.key)), .text(names[0]), .text(names[v + 1]),
                     CSV.number(row.base.mean),
                     CSV.number(row.variants[v].mean), CSV.number(row.differences[v].mean),
                     CSV.number(row.differences[v].low),
@@ -101,7 +101,7 @@ public struct Comparison: Sendable {
             }
             metrics[row.key] = .object(
                 JSONObject([
-                    ("unit", .string(MetricCatalogue.unit(of: row.key))), ("base", .number(row.base.mean)),
+                    ("unit", .string(Metric.unit(of: row.key))), ("base", .number(row.base.mean)),
                     ("baseCi95", .array([.number(row.base.low), .number(row.base.high)])),
                     ("variants", .array(variants)),
                 ]))

@@ -274,10 +274,7 @@ public struct Tee<First: EventSink, Second: EventSink>: EventSink {
 /// by Hoad, Robinson and Davies), up to a cap.
 public enum SequentialReplications {
     /// The metrics whose precision is checked (those with a mean of 0 or undefined are skipped).
-    public static let keys = [
-        "nelAdmissions", "admissionsAvoided", "delayedBedDays", "delayedBedDaysMidnight", "acuteOccupancyMean",
-        "dtocPer100kPerMonth", "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65", "totalCost",
-    ]
+    public static let keys = Metric.precision.map(\.key)
 
     /// The worst relative half-width among `keys` (NaN if none can be measured yet).
     public static func achieved(_ runs: [ReplicationMetrics]) -> (worst: Double, metric: String) {

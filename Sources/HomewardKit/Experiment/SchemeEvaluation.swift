@@ -37,15 +37,15 @@ public struct SchemeEvaluation: Sendable {
     {
         self.scenarioName = scenarioName
         self.options = options.map { name, runs in
-            func paired(_ key: String, _ sign: Double) -> ConfidenceInterval {
+            func paired(_ metric: Metric, _ sign: Double, member: String? = nil) -> ConfidenceInterval {
                 let values = zip(runs, base).compactMap { v, b -> Double? in
-                    guard let x = v[key], let y = b[key], !x.isNaN, !y.isNaN else { return nil }
+                    guard let x = v[metric, member], let y = b[metric, member], !x.isNaN, !y.isNaN else { return nil }
                     return sign * (x - y)
                 }
                 return ConfidenceInterval(values: values)
             }
-            let nels = paired("nelAdmissions", -1)
-            let cost = ConfidenceInterval(values: runs.compactMap { $0["schemeCost"] })
+            let nels = paired(.nelAdmissions, -1)
+            let cost = ConfidenceInterval(values: runs.compactMap { $0[.schemeCost] })
             // The scheme cost is the same in every replication, so the interval of cost per NEL
             // avoided is the cost divided by the ends of the NELs-avoided interval (when that
             // interval is above zero).
@@ -59,13 +59,13 @@ public struct SchemeEvaluation: Sendable {
             }
             let intervals: [String: ConfidenceInterval] = [
                 "nelsAvoided": nels,
-                "bedDaysSaved": paired("services.acute.occupiedDays", -1),
-                "delayedBedDaysSaved": paired("delayedBedDays", -1),
-                "careHomeAdmissionsAvoided": paired("permanentCareHomeAdmissions", -1),
-                "reablementAtHome91Change": paired("reablementAtHome91Rate", 1),
+                "bedDaysSaved": paired(.serviceOccupiedDays, -1, member: "acute"),
+                "delayedBedDaysSaved": paired(.delayedBedDays, -1),
+                "careHomeAdmissionsAvoided": paired(.permanentCareHomeAdmissions, -1),
+                "reablementAtHome91Change": paired(.reablementAtHome91Rate, 1),
                 "schemeCost": cost,
                 "costPerNELAvoided": perNEL,
-                "netCost": paired("totalCost", 1),
+                "netCost": paired(.totalCost, 1),
             ]
             return Option(
                 name: name,

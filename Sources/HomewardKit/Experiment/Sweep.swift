@@ -147,10 +147,7 @@ public struct SweepResult: Sendable {
     }
 
     /// The metrics a sweep's table and report show for each point (a target's metric is added).
-    public static let columns = [
-        "nelAdmissions", "delayedBedDays", "delayedBedDaysWorstMonth", "acuteOccupancyMean", "reablementAtHome91Rate",
-        "totalCost",
-    ]
+    public static let columns = Metric.sweepColumns.map(\.key)
 
     /// The first point (in grid order, first axis slowest) meeting the target, and each
     /// point's verdict.
@@ -168,7 +165,7 @@ public struct SweepResult: Sendable {
             for entry in Summary(run).entries {
                 out += CSV.row(
                     [.integer(i)] + point.map(CSV.number) + [
-                        .text(entry.key), .text(MetricCatalogue.unit(of: entry.key)), CSV.number(entry.interval.mean),
+                        .text(entry.key), .text(Metric.unit(of: entry.key)), CSV.number(entry.interval.mean),
                         CSV.number(entry.interval.low), CSV.number(entry.interval.high), .integer(entry.values.count),
                     ])
             }

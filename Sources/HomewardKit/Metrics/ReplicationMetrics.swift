@@ -1,7 +1,7 @@
 /// The metrics of one replication: named scalar values and monthly series.
 ///
 /// Keys are stable identifiers (`nelAdmissions`, `delayedBedDaysByReason.D(ii)`, ...); group
-/// keys have the form `group.member`. Units and meanings are in `MetricCatalogue`.
+/// keys have the form `group.member`. Every key is defined once in the registry (`Metric.all`).
 public struct ReplicationMetrics: Sendable, Equatable {
     public var values: [(key: String, value: Double)]
     public var monthLabels: [String]
@@ -23,6 +23,17 @@ public struct ReplicationMetrics: Sendable, Equatable {
 
     public subscript(key: String) -> Double? { values.first { $0.key == key }?.value }
 
+    /// A metric's value, or a family member's (`metrics[.serviceAdmissions, "acute"]`).
+    public subscript(metric: Metric, member: String? = nil) -> Double? {
+        self[member.map { metric.key(member: $0) } ?? metric.key]
+    }
+
+    /// A monthly or daily series by its metric.
+    public func series(_ metric: Metric, _ member: String? = nil) -> [Double]? {
+        let key = member.map { metric.key(member: $0) } ?? metric.key
+        return (metric.series == .daily ? daily : monthly).first { $0.key == key }?.values
+    }
+
     public static func == (a: ReplicationMetrics, b: ReplicationMetrics) -> Bool {
         a.monthLabels == b.monthLabels
             && a.values.elementsEqual(b.values) { $0.key == $1.key && $0.value.bitPattern == $1.value.bitPattern }
@@ -42,100 +53,97 @@ extension Projection {
         let years = Double(c.days) / 365.25
         let months = Double(c.days) / (365.25 / 12)
         func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
-        var v: [(key: String, value: Double)] = []
-        func put(_ key: String, _ value: Double) { v.append((key, value)) }
+        var out = MetricEmitter()
+        func put(_ metric: Metric, _ value: Double) { out.put(metric, value) }
+        func put(_ metric: Metric, _ member: String, _ value: Double) { out.put(metric, member, value) }
 
-        put("nelAdmissions", nel)
-        put("nelAdmissionsPer1000PerYear", ratio(nel, years * c.population / 1000))
-        for (i, cohort) in c.cohorts.enumerated() { put("nelAdmissionsByCohort.\(cohort.name)", nelByCohort[i]) }
-        put("crises", crises)
-        put("admissionsAvoided", avoided)
-        put("crisesNotConveyed", notConveyed)
-        put("readmissions", readmissions30)
-        put("readmissions91", readmissions91)
-        put("edWaitHours", ratio(edWaitSum, edWaitCount) * 24)
-        put("edWaitsOver4Hours", edWaitsOver4h)
-        put("diversions", diversions)
+        put(.nelAdmissions, nel)
+        put(.nelAdmissionsPer1000PerYear, ratio(nel, years * c.population / 1000))
+        for (i, cohort) in c.cohorts.enumerated() { put(.nelAdmissionsByCohort, cohort.name, nelByCohort[i]) }
+        put(.crises, crises)
+        put(.admissionsAvoided, avoided)
+        put(.crisesNotConveyed, notConveyed)
+        put(.readmissions, readmissions30)
+        put(.readmissions91, readmissions91)
+        put(.edWaitHours, ratio(edWaitSum, edWaitCount) * 24)
+        put(.edWaitsOver4Hours, edWaitsOver4h)
+        put(.diversions, diversions)
         let a = c.acute
-        put("acuteOccupancyMean", ratio(censusSum[a], censusCount))
-        put("acuteOccupancyP95", histogramQuantile(acuteCensusHistogram, 0.95))
-        put("acuteDaysAbove92Percent", acuteDaysAbove92)
-        put("acuteDaysAbove95Percent", acuteDaysAbove95)
-        put("delayedBedDays", delayExact)
-        put("delayedBedDaysMidnight", delayMidnight)
-        put("dtocPer100kPerMonth", ratio(delayMidnight, months * c.adultPopulation / 100_000))
+        put(.acuteOccupancyMean, ratio(censusSum[a], censusCount))
+        put(.acuteOccupancyP95, histogramQuantile(acuteCensusHistogram, 0.95))
+        put(.acuteDaysAbove92Percent, acuteDaysAbove92)
+        put(.acuteDaysAbove95Percent, acuteDaysAbove95)
+        put(.delayedBedDays, delayExact)
+        put(.delayedBedDaysMidnight, delayMidnight)
+        put(.dtocPer100kPerMonth, ratio(delayMidnight, months * c.adultPopulation / 100_000))
         // Per calendar month (midnight census), over the months wholly inside the window.
         let whole = wholeMonths()
         let perMonth = whole.map { monthlyDelayMidnight[$0] }
-        put("delayedBedDaysPerMonth", perMonth.isEmpty ? .nan : perMonth.reduce(0, +) / Double(perMonth.count))
-        put("delayedBedDaysWorstMonth", perMonth.max() ?? .nan)
-        for r in DelayReason.allCases { put("delayedBedDaysByReason.\(r.code)", delayExactByReason[Int(r.rawValue)]) }
+        put(.delayedBedDaysPerMonth, perMonth.isEmpty ? .nan : perMonth.reduce(0, +) / Double(perMonth.count))
+        put(.delayedBedDaysWorstMonth, perMonth.max() ?? .nan)
+        for r in DelayReason.allCases { put(.delayedBedDaysByReason, r.code, delayExactByReason[Int(r.rawValue)]) }
         for r in DelayReason.allCases {
-            put("delayedBedDaysMidnightByReason.\(r.code)", delayMidnightByReason[Int(r.rawValue)])
+            put(.delayedBedDaysMidnightByReason, r.code, delayMidnightByReason[Int(r.rawValue)])
         }
-        for (i, p) in c.pathways.enumerated() { put("delayedBedDaysByPathway.\(p)", delayExactByPathway[i]) }
+        for (i, p) in c.pathways.enumerated() { put(.delayedBedDaysByPathway, p, delayExactByPathway[i]) }
         for o in Responsible.allCases {
-            put("delayedBedDaysByResponsible.\(o.key)", delayExactByResponsible[Int(o.rawValue)])
+            put(.delayedBedDaysByResponsible, o.key, delayExactByResponsible[Int(o.rawValue)])
         }
-        put("delayedPatients", delayedPatients)
-        put("meanDelayDays", ratio(delayedPatientDays, delayedPatients))
+        put(.delayedPatients, delayedPatients)
+        put(.meanDelayDays, ratio(delayedPatientDays, delayedPatients))
         let monthEnds = Double(isMonthEnd.filter { $0 }.count)
-        put("delayedAtMonthEnd", ratio(monthlySnapshot.reduce(0, +), monthEnds))
-        put("reablementAtHome91Rate", ratio(atHome65, followUps65))
-        put("reablementFollowUps65", followUps65)
-        put("permanentCareHomeAdmissions", careHomeAdmissions)
-        put("permanentCareHomeAdmissions65", careHomeAdmissions65)
-        put("permanentCareHomeAdmissionsPer100k65", ratio(careHomeAdmissions65, years * c.population65 / 100_000))
-        put("deaths", deaths)
+        put(.delayedAtMonthEnd, ratio(monthlySnapshot.reduce(0, +), monthEnds))
+        put(.reablementAtHome91Rate, ratio(atHome65, followUps65))
+        put(.reablementFollowUps65, followUps65)
+        put(.permanentCareHomeAdmissions, careHomeAdmissions)
+        put(.permanentCareHomeAdmissions65, careHomeAdmissions65)
+        put(.permanentCareHomeAdmissionsPer100k65, ratio(careHomeAdmissions65, years * c.population65 / 100_000))
+        put(.deaths, deaths)
         var total = 0.0
         for (s, info) in c.services.enumerated() {
             let cost = info.costPerDay * occupancyIntegral[s] + info.costPerEpisode * entries[s]
             total += cost
-            put("services.\(info.name).occupancyMean", ratio(occupancyIntegral[s], Double(c.days)))
-            put("services.\(info.name).occupancyMidnightMean", ratio(censusSum[s], censusCount))
-            put("services.\(info.name).admissions", entries[s])
-            put("services.\(info.name).meanWaitDays", ratio(waitSum[s], waitCount[s]))
-            put("services.\(info.name).departures", departures[s])
-            put("services.\(info.name).meanStayDays", ratio(staySum[s], departures[s]))
-            put("services.\(info.name).occupiedDays", occupancyIntegral[s])
-            put("services.\(info.name).blockedDays", s == a ? delayExact : downstreamDelay[s])
-            put("costByService.\(info.name)", cost)
+            let name = info.name
+            put(.serviceOccupancyMean, name, ratio(occupancyIntegral[s], Double(c.days)))
+            put(.serviceOccupancyMidnightMean, name, ratio(censusSum[s], censusCount))
+            put(.serviceAdmissions, name, entries[s])
+            put(.serviceMeanWaitDays, name, ratio(waitSum[s], waitCount[s]))
+            put(.serviceDepartures, name, departures[s])
+            put(.serviceMeanStayDays, name, ratio(staySum[s], departures[s]))
+            put(.serviceOccupiedDays, name, occupancyIntegral[s])
+            put(.serviceBlockedDays, name, s == a ? delayExact : downstreamDelay[s])
+            put(.costByService, name, cost)
         }
         var schemeCost = 0.0
         for scheme in c.schemes {
             let cost = scheme.cost(from: c.warmup, to: c.horizon)
             schemeCost += cost
-            put("schemeCostByScheme.\(scheme.name)", cost)
+            put(.schemeCostByScheme, scheme.name, cost)
         }
-        put("schemeCost", schemeCost)
-        put("totalCost", total + schemeCost)
+        put(.schemeCost, schemeCost)
+        put(.totalCost, total + schemeCost)
 
-        let reasonSeries = DelayReason.allCases.map { r in
-            (
-                key: "delayedBedDaysMidnightByReason.\(r.code)",
-                values: monthlyDelayMidnightByReason.map { $0[Int(r.rawValue)] }
-            )
+        out.series(.monthlyNelAdmissions, monthlyNEL)
+        out.series(.monthlyAdmissionsAvoided, monthlyAvoided)
+        out.series(.monthlyDelayedBedDays, monthlyDelayExact)
+        out.series(.monthlyDelayedBedDaysMidnight, monthlyDelayMidnight)
+        out.series(.monthlyDtocPer100k, monthlyDelayMidnight.map { $0 / c.adultPopulation * 100_000 })
+        out.series(.monthlyDelayedAtMonthEnd, monthlySnapshot)
+        out.series(.monthlyAcuteOccupancyMean, zip(monthlyAcuteCensus, monthlyMidnights).map { ratio($0, $1) })
+        out.series(.monthlyPermanentCareHomeAdmissions65, monthlyCareHome65)
+        for r in DelayReason.allCases {
+            out.series(
+                .monthlyDelayedBedDaysMidnightByReason, r.code,
+                monthlyDelayMidnightByReason.map { $0[Int(r.rawValue)] })
         }
-        let monthly: [(key: String, values: [Double])] =
-            [
-                ("nelAdmissions", monthlyNEL),
-                ("admissionsAvoided", monthlyAvoided),
-                ("delayedBedDays", monthlyDelayExact),
-                ("delayedBedDaysMidnight", monthlyDelayMidnight),
-                ("dtocPer100k", monthlyDelayMidnight.map { $0 / c.adultPopulation * 100_000 }),
-                ("delayedAtMonthEnd", monthlySnapshot),
-                ("acuteOccupancyMean", zip(monthlyAcuteCensus, monthlyMidnights).map { ratio($0, $1) }),
-                ("permanentCareHomeAdmissions65", monthlyCareHome65),
-            ] + reasonSeries
-        var daily: [(key: String, values: [Double])] = []
         if recordsDaily {
             for (s, info) in c.services.enumerated() where info.kind != .crisisResponse {
-                daily.append(("occupancy.\(info.name)", dailyCensus[s]))
-                daily.append(("capacity.\(info.name)", dailyCapacity[s]))
+                out.series(.dailyOccupancy, info.name, dailyCensus[s])
+                out.series(.dailyCapacity, info.name, dailyCapacity[s])
             }
-            daily.append(("delayedPatients", dailyDelayed))
+            out.series(.dailyDelayedPatients, dailyDelayed)
         }
-        return ReplicationMetrics(values: v, monthLabels: monthLabels, monthly: monthly, daily: daily)
+        return ReplicationMetrics(values: out.values, monthLabels: monthLabels, monthly: out.monthly, daily: out.daily)
     }
 
     /// Indexes of the calendar months that lie wholly inside the measured window.
@@ -166,5 +174,36 @@ extension Projection {
         let lo = value(atRank: lowRank)
         let hi = value(atRank: min(lowRank + 1, n - 1))
         return lo + (h - lowRank) * (hi - lo)
+    }
+}
+
+/// Collects a replication's metrics under their registered keys, in the order they are put.
+struct MetricEmitter {
+    var values: [(key: String, value: Double)] = []
+    var monthly: [(key: String, values: [Double])] = []
+    var daily: [(key: String, values: [Double])] = []
+
+    mutating func put(_ metric: Metric, _ value: Double) {
+        assert(metric.series == .value && metric.family == nil, "\(metric) is not a single value")
+        values.append((metric.name, value))
+    }
+
+    mutating func put(_ metric: Metric, _ member: String, _ value: Double) {
+        assert(metric.series == .value && metric.family != nil, "\(metric) is not a family of values")
+        values.append((metric.key(member: member), value))
+    }
+
+    mutating func series(_ metric: Metric, _ xs: [Double]) {
+        assert(metric.series != .value && metric.family == nil, "\(metric) is not a single series")
+        append(metric, metric.name, xs)
+    }
+
+    mutating func series(_ metric: Metric, _ member: String, _ xs: [Double]) {
+        assert(metric.series != .value && metric.family != nil, "\(metric) is not a family of series")
+        append(metric, metric.key(member: member), xs)
+    }
+
+    private mutating func append(_ metric: Metric, _ key: String, _ xs: [Double]) {
+        if metric.series == .monthly { monthly.append((key, xs)) } else { daily.append((key, xs)) }
     }
 }

@@ -90,7 +90,7 @@ public struct Summary: Sendable {
                 JSONObject([
                     ("mean", .number(interval.mean)),
                     ("ci95", .array([.number(interval.low), .number(interval.high)])),
-                    ("unit", .string(MetricCatalogue.unit(of: entry.key))),
+                    ("unit", .string(Metric.unit(of: entry.key))),
                     ("values", .array(entry.values.map { .number($0) })),
                 ]))
             return (ArraySlice(entry.key.split(separator: ".").map(String.init)), value)

@@ -60,7 +60,7 @@ public enum SummaryFiles {
     public static func summaryCSV(_ summary: Summary) -> String {
         var rows = [CSV.row(["metric", "unit", "mean", "ci95_low", "ci95_high", "replications", "description"])]
         for e in summary.entries {
-            let info = MetricCatalogue.info(of: e.key)
+            let info = Metric.lookup(e.key)
             rows.append(
                 CSV.row([
                     .text(e.key), .text(info?.unit ?? ""), CSV.number(e.interval.mean), CSV.number(e.interval.low),

@@ -8,11 +8,10 @@ public struct TableRenderer {
     public func summaryTable(_ summary: Summary, title: String) -> String {
         var rows: [[String]] = []
         var bcfRows: Set<Int> = []
-        for key in MetricCatalogue.headline {
-            guard let e = summary[key] else { continue }
-            let info = MetricCatalogue.info(of: key)
-            if info?.bcf == true { bcfRows.insert(rows.count) }
-            rows.append([key, Self.format(e.interval.mean), Self.interval(e.interval), info?.unit ?? ""])
+        for metric in Metric.headline {
+            guard let e = summary[metric.key] else { continue }
+            if metric.isBCF { bcfRows.insert(rows.count) }
+            rows.append([metric.key, Self.format(e.interval.mean), Self.interval(e.interval), metric.unit])
         }
         for r in DelayReason.allCases {
             guard let e = summary["delayedBedDaysByReason.\(r.code)"], e.interval.mean > 0 else { continue }
@@ -116,7 +115,9 @@ extension TableRenderer {
         for v in 1..<c.names.count {
             var rows: [[String]] = []
             var marked: Set<Int> = []
-            let keys = MetricCatalogue.headline + DelayReason.allCases.map { "delayedBedDaysByReason.\($0.code)" }
+            let keys =
+                Metric.headline.map(\.key)
+                + DelayReason.allCases.map { Metric.delayedBedDaysByReason.key(member: $0.code) }
             for key in keys {
                 guard let row = c[key] else { continue }
                 if key.hasPrefix("delayedBedDaysByReason.") && row.base.mean == 0 && row.variants[v - 1].mean == 0 {
@@ -127,7 +128,7 @@ extension TableRenderer {
                 let sign = d.mean > 0 ? "+" : ""
                 rows.append([
                     key, Self.format(row.base.mean), Self.format(row.variants[v - 1].mean), sign + Self.format(d.mean),
-                    Self.interval(d), MetricCatalogue.unit(of: key),
+                    Self.interval(d), Metric.unit(of: key),
                 ])
             }
             out += render(

@@ -121,28 +121,14 @@ public enum ScenarioReader {
         crossCheck(scenario, &r)
         checkWorkload(scenario, &r)
         if !targets.isEmpty {
-            let keys = Set(metricKeys(scenario))
-            // The search for near names runs only for the issues that are shown.
-            func unknown(_ metric: String) -> String {
-                // Metric names are short: a long one is contained in none and near none.
-                let wanted = metric.utf8.count <= 200 ? metric.lowercased() : ""
-                let near =
-                    wanted.isEmpty
-                    ? []
-                    : keys.filter { $0.lowercased().contains(wanted) || Suggestion.isNear($0, metric, within: 3) }
-                        .sorted().prefix(3)
-                let shown =
-                    metric.count <= 200 ? metric : String(metric.prefix(60)) + "... (\(metric.count) characters)"
-                return "unknown metric '\(shown)'"
-                    + (near.isEmpty
-                        ? " (see docs/metrics.md)"
-                        : " (did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?)")
-            }
+            let list = metricKeys(scenario)
+            let keys = Set(list)
             for (i, t) in targets.enumerated() where !keys.contains(t.metric) {
                 if r.isFull {
                     r.moreIssues += 1
                 } else {
-                    r.fail("targets[\(i)].metric", unknown(t.metric))
+                    // The search for near names runs only for the issues that are shown.
+                    r.fail("targets[\(i)].metric", Metric.unknownMessage(t.metric, among: list))
                 }
             }
         }

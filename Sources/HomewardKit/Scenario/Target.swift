@@ -99,4 +99,11 @@ extension ScenarioReader {
     public static func metricKeys(_ scenario: Scenario) -> [String] {
         Projection(context: ProjectionContext(scenario: scenario)).metrics().values.map(\.key)
     }
+
+    /// What is wrong with `metric` as a target of `scenario` ("unknown metric 'nelAdmision'; did
+    /// you mean 'nelAdmissions'?"), or nil when the scenario emits it.
+    public static func unknownMetric(_ metric: String, in scenario: Scenario) -> String? {
+        let keys = metricKeys(scenario)
+        return keys.contains(metric) ? nil : Metric.unknownMessage(metric, among: keys)
+    }
 }

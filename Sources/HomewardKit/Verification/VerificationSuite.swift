@@ -37,7 +37,7 @@ public enum VerificationSuite {
             let c = s.services[s.acute].capacity.initial
             let theory = QueueingTheory.erlangB(servers: c, offeredLoad: lambda * meanStay)
             let runs = replicate(s, reps(s), threads)
-            let loss = runs.map { ($0.metrics["diversions"] ?? .nan) / ($0.metrics["nelAdmissions"] ?? .nan) }
+            let loss = runs.map { ($0.metrics[.diversions] ?? .nan) / ($0.metrics[.nelAdmissions] ?? .nan) }
             checks.append(check(s.name, "share diverted = Erlang B(\(c), \(format(lambda * meanStay)))", theory, loss))
         }
 
@@ -74,7 +74,7 @@ public enum VerificationSuite {
             }
             let runs = replicate(s, reps(s), threads, daily: true)
             let series = runs.map { r in
-                r.metrics.daily.first { $0.key == "occupancy.\(s.services[s.acute].name)" }?.values ?? []
+                r.metrics.series(.dailyOccupancy, s.services[s.acute].name) ?? []
             }
             for day in stride(from: 30, through: s.days - 5, by: 60) {
                 // The census at midnight `day` is the value of the day that ends there.
@@ -107,16 +107,17 @@ public enum VerificationSuite {
             checks.append(
                 check(
                     s.name, "share diverted (Markov chain, \(exact.states) states)", exact.lossProbability,
-                    runs.map { ($0.metrics["diversions"] ?? .nan) / ($0.metrics["nelAdmissions"] ?? .nan) }))
+                    runs.map { ($0.metrics[.diversions] ?? .nan) / ($0.metrics[.nelAdmissions] ?? .nan) }))
             checks.append(
                 check(
                     s.name, "mean patients blocked in acute beds", exact.meanBlocked,
-                    runs.map { ($0.metrics["delayedBedDays"] ?? .nan) / days }))
+                    runs.map { ($0.metrics[.delayedBedDays] ?? .nan) / days }))
             checks.append(
                 check(
                     s.name, "mean blocked days per admission", exact.meanBlockedTimePerAdmission,
                     runs.map {
-                        ($0.metrics["delayedBedDays"] ?? .nan) / (($0.metrics["services.acute.admissions"] ?? .nan))
+                        ($0.metrics[.delayedBedDays] ?? .nan)
+                            / ($0.metrics[.serviceAdmissions, s.services[s.acute].name] ?? .nan)
                     }))
         }
 
@@ -126,11 +127,11 @@ public enum VerificationSuite {
             let runs = replicate(s, full ? 4 : 1, threads, checkConservation: true)
             let days = Double(s.days)
             for service in s.services {
-                let key = "services.\(service.name)"
-                let departures = runs.map { $0.metrics["\(key).departures"] ?? 0 }
-                let stays = runs.map { $0.metrics["\(key).meanStayDays"] ?? .nan }
+                let name = service.name
+                let departures = runs.map { $0.metrics[.serviceDepartures, name] ?? 0 }
+                let stays = runs.map { $0.metrics[.serviceMeanStayDays, name] ?? .nan }
                 guard Statistics.mean(departures) >= 50, Statistics.mean(stays) <= days / 10 else { continue }
-                let l = runs.map { $0.metrics["\(key).occupancyMean"] ?? .nan }
+                let l = runs.map { $0.metrics[.serviceOccupancyMean, name] ?? .nan }
                 let lw = zip(departures, stays).map { $0 / days * $1 }
                 let gap = abs(Statistics.mean(l) - Statistics.mean(lw)) / Statistics.mean(l)
                 checks.append(

@@ -93,7 +93,7 @@ import Testing
         let (status, _, err) = check([file, "--quiet"])
         #expect(status == 2)
         #expect(
-            err.contains("targets[0].metric: unknown metric 'delayedBedDayz' (did you mean 'delayedBedDays'"), "\(err)")
+            err.contains("targets[0].metric: unknown metric 'delayedBedDayz'; did you mean 'delayedBedDays'"), "\(err)")
     }
 
     @Test func resumeReusesFinishedScenarios() throws {

@@ -252,7 +252,7 @@ import Testing
         #expect(target.contains(">recommended: 2</text>"))
         #expect(target.contains(">50th percentile of replications</text>"))
         // One chart per headline metric besides the target's.
-        #expect(svgs(html).count == 1 + MetricCatalogue.headline.count)
+        #expect(svgs(html).count == 1 + Metric.headline.count)
         #expect(html.contains("<tr class=\"met recommended\">"))
     }
 
@@ -266,7 +266,7 @@ import Testing
         let html = try HTMLReport.build(resultsDirectory: out)
         expectSelfContained(html)
         #expect(!html.contains("id=\"verdict\""))
-        #expect(svgs(html).count == MetricCatalogue.headline.count)
+        #expect(svgs(html).count == Metric.headline.count)
     }
 
     // MARK: Errors and the command

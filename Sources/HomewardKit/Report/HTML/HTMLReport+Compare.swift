@@ -40,10 +40,10 @@ extension HTMLReport {
                     significant: d["significant"]?.boolValue ?? false)
             }
             metrics[key] = ComparedMetric(
-                key: key, unit: o["unit"]?.stringValue ?? MetricCatalogue.unit(of: key),
+                key: key, unit: o["unit"]?.stringValue ?? Metric.unit(of: key),
                 base: RunResults.number(o["base"]), variants: variants)
         }
-        let keys = (MetricCatalogue.headline + ["delayedBedDaysWorstMonth"]).filter { metrics[$0] != nil }
+        let keys = (Metric.headline + [.delayedBedDaysWorstMonth]).map(\.key).filter { metrics[$0] != nil }
         let variantNames =
             names.count > 1
             ? Array(names.dropFirst()) : Array(Set(metrics.values.flatMap { $0.variants.map(\.scenario) })).sorted()

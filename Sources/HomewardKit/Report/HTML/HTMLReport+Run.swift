@@ -43,11 +43,11 @@ extension HTMLReport {
     // MARK: At a glance
 
     static func atAGlance(_ r: RunResults) -> String {
-        let keys = [
-            "nelAdmissions", "dtocPer100kPerMonth", "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65",
-            "acuteOccupancyMean", "acuteDaysAbove92Percent", "delayedBedDaysMidnight", "totalCost",
+        let metrics: [Metric] = [
+            .nelAdmissions, .dtocPer100kPerMonth, .reablementAtHome91Rate, .permanentCareHomeAdmissionsPer100k65,
+            .acuteOccupancyMean, .acuteDaysAbove92Percent, .delayedBedDaysMidnight, .totalCost,
         ]
-        let tiles = keys.compactMap { k in r[k].map { tile(k, $0) } }.joined()
+        let tiles = metrics.compactMap { m in r[m].map { tile(m.key, $0) } }.joined()
         let messages = keyMessages(r).map { "<li>\($0)</li>" }.joined()
         return "<section id=\"glance\"><h2>At a glance</h2><div class=\"tiles\">\(tiles)</div>"
             + (messages.isEmpty ? "" : "<ul class=\"messages\">\(messages)</ul>") + "</section>"
@@ -57,10 +57,10 @@ extension HTMLReport {
     static func keyMessages(_ r: RunResults) -> [String] {
         var out: [String] = []
         let days = r.manifest["horizonDays"]?.numberValue
-        if let nel = r["nelAdmissions"] {
+        if let nel = r[.nelAdmissions] {
             var s = "<b>Demand.</b> \(prose(nel.mean)) non-elective admissions"
-            if let per = r["nelAdmissionsPer1000PerYear"] { s += " (\(prose(per.mean)) per 1,000 people a year)" }
-            if let series = r.monthly["nelAdmissions"],
+            if let per = r[.nelAdmissionsPer1000PerYear] { s += " (\(prose(per.mean)) per 1,000 people a year)" }
+            if let series = r.series(.monthlyNelAdmissions),
                 let peak = peakMonth(series.mean, r.months, skippingPartial: true)
             {
                 s += "; the busiest month is \(monthName(peak.month)), with \(prose(peak.value))"
@@ -69,46 +69,46 @@ extension HTMLReport {
                 HTML.escape(s).replacingOccurrences(of: "&lt;b&gt;", with: "<b>").replacingOccurrences(
                     of: "&lt;/b&gt;", with: "</b>") + ".")
         }
-        if let occ = r["acuteOccupancyMean"] {
+        if let occ = r[.acuteOccupancyMean] {
             var s = "Acute beds: \(prose(occ.mean)) occupied at midnight on average"
-            if let cap = r.daily["capacity.acute"]?.median.filter(\.isFinite), !cap.isEmpty {
+            if let cap = r.band(.dailyCapacity, "acute")?.median.filter(\.isFinite), !cap.isEmpty {
                 let mean = cap.reduce(0, +) / Double(cap.count)
                 s +=
                     " against \(prose(mean.rounded())) beds (\(ChartScale.format(occ.mean / mean * 100, decimals: 0))%)"
             }
-            if let above = r["acuteDaysAbove92Percent"] {
+            if let above = r[.acuteDaysAbove92Percent] {
                 s +=
                     "; above 92% of capacity on \(prose(above.mean))" + (days.map { " of \(prose($0))" } ?? "")
                     + " days"
             }
             out.append("<b>Occupancy.</b> " + HTML.escape(s) + ".")
         }
-        if let dbd = r["delayedBedDaysMidnight"] {
+        if let dbd = r[.delayedBedDaysMidnight] {
             var s = "\(prose(dbd.mean)) delayed bed days (midnight census)"
-            if let dtoc = r["dtocPer100kPerMonth"] { s += ", \(prose(dtoc.mean)) per 100,000 adults a month" }
-            let byReason = reasons.compactMap { reason in
-                r["delayedBedDaysMidnightByReason.\(reason.code)"].map { (reason, $0.mean) }
+            if let dtoc = r[.dtocPer100kPerMonth] { s += ", \(prose(dtoc.mean)) per 100,000 adults a month" }
+            let byReason = DelayReason.allCases.compactMap { reason in
+                r[.delayedBedDaysMidnightByReason, reason.code].map { (reason, $0.mean) }
             }
             if let top = byReason.max(by: { $0.1 < $1.1 }), top.1 > 0, dbd.mean > 0 {
                 s +=
                     "; the largest reason is \(top.0.code), \(top.0.meaning) (\(ChartScale.format(top.1 / dbd.mean * 100, decimals: 0))%)"
             }
-            if let worst = r["delayedBedDaysWorstMonth"], worst.mean.isFinite {
+            if let worst = r[.delayedBedDaysWorstMonth], worst.mean.isFinite {
                 s += "; the worst month averages \(prose(worst.mean))"
             }
             out.append("<b>Delays.</b> " + HTML.escape(s) + ".")
         }
-        if let rate = r["reablementAtHome91Rate"], rate.mean.isFinite {
+        if let rate = r[.reablementAtHome91Rate], rate.mean.isFinite {
             var s =
                 "\(display(rate.mean, unit: "proportion")) of people 65+ discharged into reablement are at home 91 days later"
-            if let ch = r["permanentCareHomeAdmissionsPer100k65"] {
+            if let ch = r[.permanentCareHomeAdmissionsPer100k65] {
                 s += "; \(prose(ch.mean)) permanent care-home admissions per 100,000 aged 65+ a year"
             }
             out.append("<b>Outcomes.</b> " + HTML.escape(s) + ".")
         }
-        if let total = r["totalCost"] {
+        if let total = r[.totalCost] {
             var s = "\(money(total.mean)) in total"
-            if let acute = r["costByService.acute"], total.mean > 0 {
+            if let acute = r[.costByService, "acute"], total.mean > 0 {
                 s +=
                     ", of which acute beds \(money(acute.mean)) (\(ChartScale.format(acute.mean / total.mean * 100, decimals: 0))%)"
             }
@@ -138,7 +138,7 @@ extension HTMLReport {
     // MARK: Figures
 
     static func demandFigure(_ r: RunResults, _ page: inout HTMLPage) -> String {
-        guard let nel = r.monthly["nelAdmissions"], !r.months.isEmpty else {
+        guard let nel = r.series(.monthlyNelAdmissions), !r.months.isEmpty else {
             return "<p class=\"note\">No monthly series in this result.</p>"
         }
         let series: [(label: String, data: MonthlySeries)] = [("NELs", nel)]
@@ -155,9 +155,10 @@ extension HTMLReport {
 
     static func delayFigures(_ r: RunResults, _ page: inout HTMLPage) -> String {
         var html = ""
-        let present = reasons.enumerated().compactMap {
+        let present = DelayReason.allCases.enumerated().compactMap {
             (i, reason) -> (label: String, legend: String, values: [Double], fill: Fill)? in
-            guard let s = r.monthly["delayedBedDaysMidnightByReason.\(reason.code)"], s.mean.contains(where: { $0 > 0 })
+            guard let s = r.series(.monthlyDelayedBedDaysMidnightByReason, reason.code),
+                s.mean.contains(where: { $0 > 0 })
             else { return nil }
             return (reason.code, "\(reason.code) \(reason.meaning)", s.mean, ChartPalette.fill(i))
         }
@@ -165,7 +166,7 @@ extension HTMLReport {
             let svg = ReportCharts.stackedMonthly(
                 id: "fig-dtoc", title: "Delayed bed days by reason for delay, by month (midnight census)",
                 months: r.months, stacks: present,
-                total: r.monthly["delayedBedDaysMidnight"], unit: "delayed bed days a month")
+                total: r.series(.monthlyDelayedBedDaysMidnight), unit: "delayed bed days a month")
             html += HTML.figure(
                 svg,
                 caption: page.nextFigure()
@@ -174,7 +175,7 @@ extension HTMLReport {
         } else {
             html += "<p class=\"note\">No delays by reason were recorded in this result.</p>"
         }
-        if let delayed = r.daily["delayedPatients"], !r.dates.isEmpty {
+        if let delayed = r.band(.dailyDelayedPatients), !r.dates.isEmpty {
             let svg = ReportCharts.fan(
                 id: "fig-delayed", title: "Patients delayed in acute beds at midnight", dates: r.dates, band: delayed,
                 capacity: nil, unit: "patients", height: 260, color: ChartPalette.orange)
@@ -189,11 +190,11 @@ extension HTMLReport {
 
     static func occupancyFigures(_ r: RunResults, _ page: inout HTMLPage) -> String {
         var html = ""
-        let hasDaily = r.daily["occupancy.acute"] != nil && !r.dates.isEmpty
-        if hasDaily, let acute = r.daily["occupancy.acute"] {
+        let hasDaily = r.band(.dailyOccupancy, "acute") != nil && !r.dates.isEmpty
+        if hasDaily, let acute = r.band(.dailyOccupancy, "acute") {
             let svg = ReportCharts.fan(
                 id: "fig-fan-acute", title: "Acute beds occupied at midnight", dates: r.dates, band: acute,
-                capacity: r.daily["capacity.acute"]?.median, unit: "beds", height: 320, threshold: 0.92)
+                capacity: r.band(.dailyCapacity, "acute")?.median, unit: "beds", height: 320, threshold: 0.92)
             html +=
                 "<div class=\"fan\" id=\"fan-acute\">"
                 + HTML.figure(
@@ -201,15 +202,14 @@ extension HTMLReport {
                     caption: page.nextFigure()
                         + "Fan chart of the acute midnight census: the line is the median across replications, the dark band holds the middle 50% of replications and the light band 90%. The dashed line is the bed capacity in force, the dotted line 92% of it (the level counted in 'Days above 92% acute occupancy')."
                 ) + "</div>"
-            let services = r.dailyKeys.filter { $0.hasPrefix("occupancy.") && $0 != "occupancy.acute" }
+            let services = r.members(of: .dailyOccupancy).filter { $0 != "acute" }
             if !services.isEmpty {
                 html += "<h3>Downstream services</h3><div class=\"grid2\">"
-                for (i, key) in services.enumerated() {
-                    let service = String(key.dropFirst("occupancy.".count))
-                    guard let band = r.daily[key] else { continue }
+                for (i, service) in services.enumerated() {
+                    guard let band = r.band(.dailyOccupancy, service) else { continue }
                     let svg = ReportCharts.fan(
                         id: "fig-fan-\(i)", title: service, dates: r.dates, band: band,
-                        capacity: r.daily["capacity.\(service)"]?.median,
+                        capacity: r.band(.dailyCapacity, service)?.median,
                         unit: "places", width: ReportCharts.halfWidth, height: 250)
                     html += HTML.figure(
                         svg,
@@ -222,7 +222,7 @@ extension HTMLReport {
         } else {
             html +=
                 "<p class=\"callout\">Daily occupancy was not recorded for this run, so there are no fan charts. Run with <code>--daily</code> to draw them; the monthly mean acute occupancy with its 95% CI is shown instead, and each service's mean occupancy is in the table below.</p>"
-            if let occ = r.monthly["acuteOccupancyMean"], !r.months.isEmpty {
+            if let occ = r.series(.monthlyAcuteOccupancyMean), !r.months.isEmpty {
                 let svg = ReportCharts.monthly(
                     id: "fig-occ", title: "Acute beds occupied at midnight, monthly mean", months: r.months,
                     series: [("Acute occupancy", occ)], unit: "beds",
@@ -247,21 +247,22 @@ extension HTMLReport {
             HTML.Column(title: "Blocked days", numeric: true),
             HTML.Column(title: "Mean occupancy (places)", numeric: true),
         ]
-        let hasCapacity = services.contains { r.daily["capacity.\($0)"] != nil }
+        let hasCapacity = services.contains { r.band(.dailyCapacity, $0) != nil }
         if hasCapacity { columns.append(HTML.Column(title: "Mean capacity (places)", numeric: true)) }
         columns.append(HTML.Column(title: "Mean stay (days)", numeric: true))
         let rows = services.map { s -> HTML.Row in
-            func v(_ field: String) -> String {
-                HTML.escape(r["services.\(s).\(field)"].map { number($0.mean) } ?? "n/a")
-            }
-            var cells = [HTML.escape(s), v("admissions"), v("meanWaitDays"), v("blockedDays"), v("occupancyMean")]
+            func v(_ field: Metric) -> String { HTML.escape(r[field, s].map { number($0.mean) } ?? "n/a") }
+            var cells = [
+                HTML.escape(s), v(.serviceAdmissions), v(.serviceMeanWaitDays), v(.serviceBlockedDays),
+                v(.serviceOccupancyMean),
+            ]
             if hasCapacity {
-                let cap = r.daily["capacity.\(s)"]?.median.filter(\.isFinite) ?? []
+                let cap = r.band(.dailyCapacity, s)?.median.filter(\.isFinite) ?? []
                 cells.append(
                     cap.isEmpty ? "" : HTML.escape(ChartScale.format(cap.reduce(0, +) / Double(cap.count), decimals: 0))
                 )
             }
-            cells.append(v("meanStayDays"))
+            cells.append(v(.serviceMeanStayDays))
             return HTML.Row(cells: cells, className: nil)
         }
         return HTML.table(columns, rows, className: "services")
@@ -269,16 +270,14 @@ extension HTMLReport {
     }
 
     static func costFigure(_ r: RunResults, _ page: inout HTMLPage) -> String {
-        let items = r.keys(under: "costByService.").compactMap {
-            key -> (label: String, value: Double, low: Double, high: Double, text: String)? in
-            guard let m = r[key] else { return nil }
-            return (
-                String(key.dropFirst("costByService.".count)), m.mean / 1e6, m.low / 1e6, m.high / 1e6, money(m.mean)
-            )
+        let items = r.members(of: .costByService).compactMap {
+            service -> (label: String, value: Double, low: Double, high: Double, text: String)? in
+            guard let m = r[.costByService, service] else { return nil }
+            return (service, m.mean / 1e6, m.low / 1e6, m.high / 1e6, money(m.mean))
         }.sorted { $0.value > $1.value }
         guard !items.isEmpty else { return "<p class=\"note\">No costs in this result.</p>" }
         let total =
-            r["totalCost"].map { " Total \(money($0.mean)) (95% CI \(money($0.low)) to \(money($0.high)))." } ?? ""
+            r[.totalCost].map { " Total \(money($0.mean)) (95% CI \(money($0.low)) to \(money($0.high)))." } ?? ""
         let svg = ReportCharts.horizontalBars(
             id: "fig-cost", title: "Cost by service", items: items, axisLabel: "GBP million")
         return HTML.figure(

@@ -77,7 +77,7 @@ extension HTMLReport {
 
         func chart(_ key: String, id: String, width: Double, height: Double, withTarget: Bool) -> String? {
             var series: [(label: String, mean: [Double], low: [Double], high: [Double])] = []
-            var unit = MetricCatalogue.unit(of: key)
+            var unit = Metric.unit(of: key)
             for s in combos.indices {
                 let ms = xAxis.values.indices.map { x in index(s, x).flatMap { points[$0].metrics[key] } }
                 guard ms.contains(where: { $0 != nil }) else { continue }
@@ -142,7 +142,7 @@ extension HTMLReport {
 
         var grid = "<div class=\"grid2\">"
         var n = 0
-        for key in MetricCatalogue.headline where key != target?.metric {
+        for key in Metric.headline.map(\.key) where key != target?.metric {
             guard
                 let svg = chart(
                     key, id: "fig-sweep-\(n)", width: ReportCharts.halfWidth, height: 250, withTarget: false)

@@ -70,44 +70,13 @@ public enum HTMLReport {
 
     // MARK: Names and numbers
 
-    /// Short names for the metrics a board reads most.
-    static let names: [String: String] = [
-        "nelAdmissions": "Non-elective admissions",
-        "nelAdmissionsPer1000PerYear": "NELs per 1,000 people a year",
-        "admissionsAvoided": "Admissions avoided by crisis response",
-        "readmissions": "Readmissions within 30 days",
-        "edWaitHours": "Mean ED wait for a bed",
-        "diversions": "Diversions out of area",
-        "acuteOccupancyMean": "Acute beds occupied at midnight",
-        "acuteOccupancyP95": "Acute beds occupied, 95th percentile",
-        "acuteDaysAbove92Percent": "Days above 92% acute occupancy",
-        "delayedBedDays": "Delayed bed days (exact time)",
-        "delayedBedDaysMidnight": "Delayed bed days (midnight census)",
-        "dtocPer100kPerMonth": "Delayed transfers of care per 100,000 adults",
-        "meanDelayDays": "Mean delay per delayed patient",
-        "delayedAtMonthEnd": "Patients delayed at month end",
-        "reablementAtHome91Rate": "At home 91 days after reablement (65+)",
-        "permanentCareHomeAdmissionsPer100k65": "Care-home admissions per 100,000 aged 65+",
-        "totalCost": "Total cost",
-        "delayedBedDaysWorstMonth": "Delayed bed days in the worst month",
-        "delayedBedDaysPerMonth": "Delayed bed days a month",
-    ]
-
-    /// DTOC reason codes and what they mean.
-    static let reasons: [(code: String, meaning: String)] = [
-        ("A", "completion of assessment"), ("B", "public funding"), ("C", "further non-acute NHS care"),
-        ("D(i)", "residential home placement"), ("D(ii)", "nursing home placement"), ("E", "care package at home"),
-        ("F", "equipment and adaptations"), ("G", "patient or family choice"), ("H", "disputes"), ("I", "housing"),
-        ("O", "other: awaiting a discharge slot"),
-    ]
-
+    /// A metric's short name from the registry; a family member's key as it is.
     static func name(of key: String) -> String {
-        if let n = names[key] { return n }
-        if let meaning = MetricCatalogue.info(of: key)?.meaning, !key.contains(".") { return meaning }
-        return key
+        guard let metric = Metric.lookup(key), metric.family == nil else { return key }
+        return metric.label
     }
 
-    static func isBCF(_ key: String) -> Bool { MetricCatalogue.info(of: key)?.bcf ?? false }
+    static func isBCF(_ key: String) -> Bool { Metric.lookup(key)?.isBCF ?? false }
 
     /// A number as people read it ("30,837", "609.7", "0.853"; "n/a" when undefined).
     static func number(_ x: Double) -> String { x.isFinite ? TableRenderer.format(x) : "n/a" }
@@ -185,11 +154,11 @@ public enum HTMLReport {
     /// The headline keys present in a run, in the terminal table's order, plus the monthly
     /// delayed-days figures when present.
     static func headlineKeys(_ r: RunResults) -> [String] {
-        var keys = MetricCatalogue.headline
-        if let i = keys.firstIndex(of: "delayedBedDaysMidnight") {
-            keys.insert(contentsOf: ["delayedBedDaysPerMonth", "delayedBedDaysWorstMonth"], at: i + 1)
+        var metrics = Metric.headline
+        if let i = metrics.firstIndex(of: .delayedBedDaysMidnight) {
+            metrics.insert(contentsOf: [.delayedBedDaysPerMonth, .delayedBedDaysWorstMonth], at: i + 1)
         }
-        return keys.filter { r[$0] != nil }
+        return metrics.map(\.key).filter { r[$0] != nil }
     }
 
     /// A key figure: name, value, unit and interval, marked when it is a BCF metric.

@@ -81,20 +81,30 @@ struct RunResults: Sendable {
 
     subscript(key: String) -> MetricValue? { metrics[key] }
 
-    /// Keys under a group prefix ("costByService.") in file order.
-    func keys(under prefix: String) -> [String] { keys.filter { $0.hasPrefix(prefix) } }
+    /// A metric's value, or a family member's (`r[.costByService, "acute"]`).
+    subscript(metric: Metric, member: String? = nil) -> MetricValue? { metrics[Self.key(metric, member)] }
 
-    /// The service names, in file order.
-    var services: [String] {
+    /// A monthly series by its metric.
+    func series(_ metric: Metric, _ member: String? = nil) -> MonthlySeries? { monthly[Self.key(metric, member)] }
+
+    /// A daily band by its metric.
+    func band(_ metric: Metric, _ member: String? = nil) -> DailyBand? { daily[Self.key(metric, member)] }
+
+    /// The members of a family present in the results, in file order.
+    func members(of metric: Metric) -> [String] {
         var names: [String] = []
-        for key in keys(under: "services.") {
-            let parts = key.dropFirst("services.".count).split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count >= 2 else { continue }
-            let name = parts.dropLast().joined(separator: ".")
-            if !names.contains(name) { names.append(name) }
+        for key in metric.series == .daily ? dailyKeys : keys {
+            if let name = metric.member(of: key), !names.contains(name) { names.append(name) }
         }
         return names
     }
+
+    static func key(_ metric: Metric, _ member: String?) -> String {
+        member.map { metric.key(member: $0) } ?? metric.key
+    }
+
+    /// The service names, in file order.
+    var services: [String] { members(of: .serviceOccupancyMean) }
 
     /// Walks nested metrics; a leaf is an object with `mean` and `ci95`.
     static func flatten(
@@ -108,7 +118,7 @@ struct RunResults: Sendable {
                 keys.append(path)
                 out[path] = MetricValue(
                     mean: number(o["mean"]), low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan,
-                    unit: o["unit"]?.stringValue ?? MetricCatalogue.unit(of: path), values: numbers(o["values"]))
+                    unit: o["unit"]?.stringValue ?? Metric.unit(of: path), values: numbers(o["values"]))
             } else {
                 flatten(o, prefix: path, keys: &keys, into: &out)
             }

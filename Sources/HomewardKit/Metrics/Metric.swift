@@ -1,0 +1,190 @@
+/// One metric of a replication, defined once: its key, unit, meaning and how to read it.
+///
+/// Every key a replication emits (a value, a monthly series or a daily series) belongs to
+/// exactly one `Metric` in ``Metric/all`` (see `MetricRegistry.swift`). A metric is either a
+/// single key (`nelAdmissions`) or a family of keys with one member per cohort, service,
+/// scheme, DTOC reason, pathway or responsible organisation (`nelAdmissionsByCohort.<cohort>`,
+/// `services.<service>.meanWaitDays`).
+public struct Metric: Sendable, Hashable, CustomStringConvertible {
+    /// Which of a replication's collections the key is emitted in.
+    public enum Series: String, Sendable, CaseIterable {
+        /// One value for the measured period (`ReplicationMetrics.values`).
+        case value
+        /// One value per calendar month (`ReplicationMetrics.monthly`).
+        case monthly
+        /// One value per measured day (`ReplicationMetrics.daily`, with `recordDaily`).
+        case daily
+    }
+
+    /// Which way a change is an improvement.
+    public enum Direction: String, Sendable {
+        case lowerIsBetter = "lower is better"
+        case higherIsBetter = "higher is better"
+        case neither = "neither"
+    }
+
+    /// The range a metric's value cannot leave.
+    public enum Bounds: String, Sendable {
+        /// A whole number >= 0 in each replication.
+        case count
+        /// Any number >= 0.
+        case nonNegative = "non-negative"
+        /// A share in [0, 1].
+        case proportion
+        case unbounded
+
+        /// The lowest and highest values the bounds allow.
+        public var range: ClosedRange<Double> {
+            switch self {
+            case .count, .nonNegative: 0 ... .infinity
+            case .proportion: 0...1
+            case .unbounded: -.infinity ... .infinity
+            }
+        }
+
+        /// Whether a replication's value can take `x` (NaN, an undefined ratio, is allowed).
+        public func contains(_ x: Double) -> Bool {
+            x.isNaN || (range.contains(x) && (self != .count || x == x.rounded()))
+        }
+
+        /// `x` moved into the range (NaN stays NaN).
+        public func clamp(_ x: Double) -> Double {
+            x.isNaN ? x : Swift.min(Swift.max(x, range.lowerBound), range.upperBound)
+        }
+    }
+
+    /// The member rule of a keyed family: key `name.<member>` or `name.<member>.field`.
+    public struct Family: Sendable, Hashable {
+        /// What a member names ("cohort", "service", "DTOC reason code").
+        public var member: String
+        /// The field after the member, for families such as `services.<service>.admissions`.
+        public var field: String?
+    }
+
+    /// The key of a single metric, or the group of a family (`nelAdmissionsByCohort`).
+    public let name: String
+    public let family: Family?
+    public let series: Series
+    public let unit: String
+    /// What the metric counts or measures, in a sentence fragment.
+    public let meaning: String
+    /// A short name for reports ("Non-elective admissions").
+    public let label: String
+    /// Shown in the terminal table (in registry order).
+    public let isHeadline: Bool
+    /// A Better Care Fund measure.
+    public let isBCF: Bool
+    public let direction: Direction
+    public let bounds: Bounds
+    /// May drive `--precision` (replications are added until its interval is narrow enough).
+    public let drivesPrecision: Bool
+
+    init(
+        _ name: String, _ series: Series = .value, family: Family? = nil, unit: String, bounds: Bounds,
+        direction: Direction, label: String, meaning: String, headline: Bool = false, bcf: Bool = false,
+        precision: Bool = false
+    ) {
+        self.name = name
+        self.family = family
+        self.series = series
+        self.unit = unit
+        self.meaning = meaning
+        self.label = label
+        self.isHeadline = headline
+        self.isBCF = bcf
+        self.direction = direction
+        self.bounds = bounds
+        self.drivesPrecision = precision
+    }
+
+    /// The key of a single metric; a family's pattern (`services.<service>.admissions`).
+    public var key: String {
+        guard let family else { return name }
+        return key(member: "<\(family.member)>")
+    }
+
+    /// The key of one member of a family (`key(member: "older")`).
+    public func key(member: String) -> String {
+        guard let family else { return name }
+        return name + "." + member + (family.field.map { "." + $0 } ?? "")
+    }
+
+    /// Whether `key` is this metric's key or one of its family's keys.
+    public func matches(_ key: String) -> Bool {
+        guard let family else { return key == name }
+        guard key.hasPrefix(name + ".") else { return false }
+        let rest = key.dropFirst(name.count + 1)
+        guard let field = family.field else { return !rest.isEmpty }
+        return rest.count > field.count + 1 && rest.hasSuffix("." + field)
+    }
+
+    /// The member named in a family's key (`older` in `nelAdmissionsByCohort.older`).
+    public func member(of key: String) -> String? {
+        guard let family, matches(key) else { return nil }
+        let rest = key.dropFirst(name.count + 1)
+        return String(rest.dropLast(family.field.map { $0.count + 1 } ?? 0))
+    }
+
+    public var description: String { key }
+
+    public static func == (a: Metric, b: Metric) -> Bool {
+        a.name == b.name && a.family == b.family && a.series == b.series
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(name)
+        h.combine(family)
+        h.combine(series)
+    }
+}
+
+extension Metric {
+    /// The metric `key` belongs to in `series`, or nil when no metric has that key.
+    public static func lookup(_ key: String, in series: Series = .value) -> Metric? {
+        if let exact = index[series]?[key] { return exact }
+        return all.first { $0.series == series && $0.family != nil && $0.matches(key) }
+    }
+
+    /// The unit of a value key ("" when unknown).
+    public static func unit(of key: String) -> String { lookup(key)?.unit ?? "" }
+
+    /// The natural bounds of a key (unbounded when unknown).
+    public static func bounds(of key: String, in series: Series = .value) -> Bounds {
+        lookup(key, in: series)?.bounds ?? .unbounded
+    }
+
+    /// The metrics of the terminal table, in order.
+    public static let headline = all.filter(\.isHeadline)
+
+    /// The metrics `--precision` checks, in order.
+    public static let precision = all.filter(\.drivesPrecision)
+
+    /// Every single (non-family) metric of `series` by key.
+    static let index: [Series: [String: Metric]] = {
+        var index: [Series: [String: Metric]] = [:]
+        for m in all where m.family == nil { index[m.series, default: [:]][m.name] = m }
+        return index
+    }()
+
+    /// The value keys nearest to a misspelt `key`, best first (at most `limit`).
+    public static func suggestions(for key: String, among keys: [String], limit: Int = 3) -> [String] {
+        // Metric names are short: a long one is contained in none and near none.
+        guard key.utf8.count <= 200, !key.isEmpty else { return [] }
+        let wanted = key.lowercased()
+        let scored = keys.compactMap { k -> (String, Int)? in
+            if Suggestion.isNear(k, key, within: 3) { return (k, Suggestion.editDistance(k, key)) }
+            return k.lowercased().contains(wanted) ? (k, 4) : nil
+        }
+        return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
+    }
+
+    /// "unknown metric 'nelAdmision'; did you mean 'nelAdmissions'?", the text for a metric
+    /// name that is not among `keys` (the keys a scenario emits).
+    public static func unknownMessage(_ key: String, among keys: [String]) -> String {
+        let shown = key.count <= 200 ? key : String(key.prefix(60)) + "... (\(key.count) characters)"
+        let near = suggestions(for: key, among: keys)
+        return "unknown metric '\(shown)'"
+            + (near.isEmpty
+                ? " (see docs/metrics.md)" : "; did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?")
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import HomewardCLI
+import HomewardKit
+import Testing
+
+/// The registry and the fold agree: every key a run emits is registered, every registered metric
+/// is emitted, keys are unique, lists read from the registry, and emitted values keep to their
+/// metric's natural bounds.
+@Suite struct MetricRegistryTests {
+    /// The small scenario (cohorts, every service kind, four pathways) with two schemes.
+    static let scenario: Scenario = {
+        var text = Fixtures.small
+        let end = text.range(of: "}", options: .backwards)!
+        text.replaceSubrange(
+            end,
+            with: """
+                  schemes: {
+                    "more reablement": { start: "2021-04-01", cost: { oneOff: 5000, perYear: 120000 },
+                                         effects: { capacity: { reablement: 2 } } },
+                    "weekend discharge": { start: "2021-05-01", cost: { perYear: 30000 },
+                                           effects: { sevenDayDischarge: true } },
+                  },
+                }
+                """)
+        return try! ScenarioLoader.load(text: text, file: "small-with-schemes.json5").scenario
+    }()
+
+    /// Two replications, with daily series.
+    static let runs = (1...2).map { Runner.replicate(scenario, seed: 5, replication: $0, recordDaily: true) }
+
+    /// Every emitted key with the collection it was emitted in.
+    static var emitted: [(key: String, series: Metric.Series, values: [Double])] {
+        runs.flatMap { r in
+            r.values.map { ($0.key, Metric.Series.value, [$0.value]) }
+                + r.monthly.map { ($0.key, .monthly, $0.values) } + r.daily.map { ($0.key, .daily, $0.values) }
+        }
+    }
+
+    @Test func everyEmittedKeyIsRegisteredToExactlyOneMetric() {
+        for e in Self.emitted {
+            let owners = Metric.all.filter { $0.series == e.series && $0.matches(e.key) }
+            #expect(owners.count == 1, "\(e.series) key \(e.key): \(owners.map(\.key))")
+            #expect(Metric.lookup(e.key, in: e.series) == owners.first)
+        }
+    }
+
+    @Test func everyRegisteredMetricIsEmitted() {
+        let emitted = Self.emitted
+        for metric in Metric.all {
+            #expect(
+                emitted.contains { $0.series == metric.series && metric.matches($0.key) },
+                "\(metric.series) \(metric.key) is registered but never emitted")
+        }
+    }
+
+    @Test func keysAreUnique() {
+        let ids = Metric.all.map { "\($0.series) \($0.key)" }
+        #expect(Set(ids).count == ids.count)
+        #expect(Set(Metric.all).count == Metric.all.count)
+    }
+
+    @Test func familiesNameTheirMembers() {
+        let cost = Metric.costByService
+        #expect(cost.key == "costByService.<service>")
+        #expect(cost.key(member: "acute") == "costByService.acute")
+        #expect(cost.member(of: "costByService.acute") == "acute")
+        let admissions = Metric.serviceAdmissions
+        #expect(admissions.key == "services.<service>.admissions")
+        #expect(admissions.matches("services.home care.admissions"))
+        #expect(admissions.member(of: "services.home care.admissions") == "home care")
+        #expect(!admissions.matches("services.admissions"))
+        #expect(!admissions.matches("services.acute.departures"))
+        #expect(!Metric.nelAdmissions.matches("nelAdmissionsPer1000PerYear"))
+    }
+
+    @Test func listsReadTheRegistry() {
+        #expect(
+            Metric.headline.map(\.key) == [
+                "nelAdmissions", "nelAdmissionsPer1000PerYear", "admissionsAvoided", "readmissions", "edWaitHours",
+                "diversions", "acuteOccupancyMean", "acuteOccupancyP95", "acuteDaysAbove92Percent", "delayedBedDays",
+                "delayedBedDaysMidnight", "dtocPer100kPerMonth", "meanDelayDays", "delayedAtMonthEnd",
+                "reablementAtHome91Rate", "permanentCareHomeAdmissionsPer100k65", "totalCost",
+            ])
+        #expect(SequentialReplications.keys == Metric.precision.map(\.key))
+        #expect(Metric.all.filter(\.isBCF).count == 4)
+        let lists = [Metric.headline, Metric.precision, Metric.sweepColumns, Metric.actualsMonthly]
+        for metric in lists.joined() {
+            #expect(Metric.all.contains(metric), "\(metric.key)")
+            #expect(metric.family == nil, "\(metric.key) is a family, not one key")
+        }
+        #expect(Metric.precision.allSatisfy { $0.series == .value })
+        #expect(Metric.actualsMonthly.allSatisfy { $0.series == .monthly })
+    }
+
+    @Test func emittedValuesKeepToTheirBounds() {
+        for e in Self.emitted {
+            guard let metric = Metric.lookup(e.key, in: e.series) else { continue }
+            let outside = e.values.filter { !metric.bounds.contains($0) }
+            #expect(outside.isEmpty, "\(e.series) \(e.key) (\(metric.bounds.rawValue)): \(outside.prefix(3))")
+        }
+    }
+
+    @Test func anUnknownTargetMetricGetsASuggestion() {
+        let keys = ScenarioReader.metricKeys(Self.scenario)
+        #expect(
+            Metric.unknownMessage("nelAdmision", among: keys)
+                == "unknown metric 'nelAdmision'; did you mean 'nelAdmissions'?")
+        #expect(
+            ScenarioReader.unknownMetric("nelAdmision", in: Self.scenario)
+                == Metric.unknownMessage("nelAdmision", among: keys))
+        #expect(ScenarioReader.unknownMetric("nelAdmissions", in: Self.scenario) == nil)
+        #expect(Metric.unknownMessage("zzzzzzzzzz", among: keys) == "unknown metric 'zzzzzzzzzz' (see docs/metrics.md)")
+    }
+
+    @Test func sweepTargetWithAMisspeltMetricIsRefusedWithASuggestion() {
+        let c = CLITests.Captured()
+        let status = HomewardCLI.main(
+            [
+                "sweep", CLITests.smallPath, "--vary", "services.reablement.capacity=8..10:2", "--target",
+                "nelAdmision <= 5", "--out", Fixtures.temporaryDirectory() + "/sweep", "--quiet",
+            ], console: c.console)
+        #expect(status == 2)
+        #expect(c.err.contains("--target: unknown metric 'nelAdmision'; did you mean 'nelAdmissions'?"), "\(c.err)")
+    }
+}
