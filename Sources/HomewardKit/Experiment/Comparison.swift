@@ -39,6 +39,7 @@ public struct Comparison: Sendable {
                 return run.map { $0.values[j].value }
             }
             let baseValues = base.map { $0.values[i].value }
+            let bounds = Metric.bounds(of: key)
             var variantIntervals: [ConfidenceInterval] = []
             var differences: [ConfidenceInterval] = []
             var complete = true
@@ -47,14 +48,14 @@ public struct Comparison: Sendable {
                     complete = false
                     break
                 }
-                variantIntervals.append(ConfidenceInterval(values: values.filter { !$0.isNaN }))
+                variantIntervals.append(ConfidenceInterval(values: values.filter { !$0.isNaN }).clamped(to: bounds))
                 let paired = zip(values, baseValues).map { $0 - $1 }.filter { !$0.isNaN }
                 differences.append(ConfidenceInterval(values: paired))
             }
             guard complete else { continue }
             rows.append(
                 Row(
-                    key: key, base: ConfidenceInterval(values: baseValues.filter { !$0.isNaN }),
+                    key: key, base: ConfidenceInterval(values: baseValues.filter { !$0.isNaN }).clamped(to: bounds),
                     variants: variantIntervals, differences: differences))
         }
         self.rows = rows

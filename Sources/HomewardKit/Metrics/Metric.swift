@@ -188,3 +188,13 @@ extension Metric {
                 ? " (see docs/metrics.md)" : "; did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?")
     }
 }
+
+extension ConfidenceInterval {
+    /// The interval with its ends moved into `bounds` (a count never shows a negative lower end).
+    public func clamped(to bounds: Metric.Bounds) -> ConfidenceInterval {
+        var c = self
+        c.low = bounds.clamp(low)
+        c.high = bounds.clamp(high)
+        return c
+    }
+}

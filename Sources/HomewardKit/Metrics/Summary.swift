@@ -39,18 +39,21 @@ public struct Summary: Sendable {
         entries = first.values.indices.map { i in
             let key = first.values[i].key
             let values = replications.map { $0.value(at: i, key: key) }
-            return Entry(key: key, interval: ConfidenceInterval(values: values.filter { !$0.isNaN }), values: values)
+            let interval = ConfidenceInterval(values: values.filter { !$0.isNaN })
+            return Entry(key: key, interval: interval.clamped(to: Metric.bounds(of: key)), values: values)
         }
         monthLabels = first.monthLabels
         monthly = first.monthly.indices.map { i in
             let key = first.monthly[i].key
+            let bounds = Metric.bounds(of: key, in: .monthly)
             return Series(
                 key: key,
                 intervals: first.monthLabels.indices.map { m in
                     ConfidenceInterval(
                         values: replications.map {
                             ReplicationMetrics.seriesValue($0.monthly, at: i, key: key, index: m)
-                        }.filter { !$0.isNaN })
+                        }.filter { !$0.isNaN }
+                    ).clamped(to: bounds)
                 })
         }
         daily = first.daily.indices.map { i in

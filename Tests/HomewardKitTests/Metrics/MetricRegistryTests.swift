@@ -100,6 +100,33 @@ import Testing
         }
     }
 
+    @Test func boundsClampIntervals() {
+        var ci = ConfidenceInterval(values: [0, 0, 3])
+        #expect(ci.low < 0)
+        ci = ci.clamped(to: .count)
+        #expect(ci.low == 0)
+        #expect(ci.high == ConfidenceInterval(values: [0, 0, 3]).high)
+        let share = ConfidenceInterval(values: [0.9, 1, 1]).clamped(to: .proportion)
+        #expect(share.high == 1)
+        #expect(share.low > 0 && share.low < 0.9)
+        let free = ConfidenceInterval(values: [-5, 0, 3])
+        #expect(free.clamped(to: .unbounded) == free)
+        #expect(Metric.Bounds.nonNegative.clamp(.nan).isNaN)
+    }
+
+    @Test func summaryIntervalsAreClamped() throws {
+        // Replications whose NEL counts give a t-interval reaching below zero.
+        let base = Self.runs[0]
+        let runs = [0.0, 0, 3].map { n in
+            ReplicationMetrics(
+                values: base.values.map { ($0.key, $0.key == "nelAdmissions" ? n : $0.value) },
+                monthLabels: base.monthLabels, monthly: base.monthly)
+        }
+        let interval = try #require(Summary(runs)["nelAdmissions"]?.interval)
+        #expect(interval.low == 0)
+        #expect(interval.mean == 1)
+    }
+
     @Test func anUnknownTargetMetricGetsASuggestion() {
         let keys = ScenarioReader.metricKeys(Self.scenario)
         #expect(
