@@ -17,6 +17,11 @@ public struct Comparison: Sendable {
             let d = differences[variant]
             return !d.low.isNaN && (d.low > 0 || d.high < 0)
         }
+
+        /// Whether the difference for `variant` is better, worse or no clear change.
+        public func change(_ variant: Int) -> Metric.Change {
+            Metric.change(of: key, low: differences[variant].low, high: differences[variant].high)
+        }
     }
 
     public var names: [String]
@@ -67,7 +72,7 @@ public struct Comparison: Sendable {
     public var csv: String {
         var out = CSV.row([
             "metric", "unit", "base", "variant", "base_mean", "variant_mean", "difference", "difference_ci95_low",
-            "difference_ci95_high", "significant",
+            "difference_ci95_high", "significant", "change",
         ])
         for row in rows {
             for v in row.variants.indices {
@@ -77,6 +82,7 @@ public struct Comparison: Sendable {
                     CSV.number(row.variants[v].mean), CSV.number(row.differences[v].mean),
                     CSV.number(row.differences[v].low),
                     CSV.number(row.differences[v].high), row.isSignificant(v) ? "yes" : "no",
+                    .text(row.change(v).rawValue),
                 ])
             }
         }
@@ -98,6 +104,7 @@ public struct Comparison: Sendable {
                                 .array([.number(row.differences[v].low), .number(row.differences[v].high)])
                             ),
                             ("significant", .bool(row.isSignificant(v))),
+                            ("change", .string(row.change(v).rawValue)),
                         ])))
             }
             metrics[row.key] = .object(

@@ -189,6 +189,39 @@ extension Metric {
     }
 }
 
+extension Metric {
+    /// What a difference (variant minus base) means for a metric, judged by its direction.
+    public enum Change: String, Sendable {
+        case better
+        case worse
+        /// Clearly higher, for a metric with no better direction.
+        case higher
+        /// Clearly lower, for a metric with no better direction.
+        case lower
+        /// The interval of the difference includes zero (or is undefined).
+        case noClearChange = "no clear change"
+    }
+
+    /// The change of the value metric `key` whose difference has the 95% interval `low` to
+    /// `high` (a key the registry lacks has no better direction).
+    public static func change(of key: String, low: Double, high: Double) -> Change {
+        (lookup(key)?.direction ?? .neither).change(low: low, high: high)
+    }
+}
+
+extension Metric.Direction {
+    /// The change a difference whose 95% interval is `low` to `high` shows.
+    public func change(low: Double, high: Double) -> Metric.Change {
+        guard !low.isNaN, !high.isNaN, low > 0 || high < 0 else { return .noClearChange }
+        let up = low > 0
+        switch self {
+        case .lowerIsBetter: return up ? .worse : .better
+        case .higherIsBetter: return up ? .better : .worse
+        case .neither: return up ? .higher : .lower
+        }
+    }
+}
+
 extension ConfidenceInterval {
     /// The interval with its ends moved into `bounds` (a count never shows a negative lower end).
     public func clamped(to bounds: Metric.Bounds) -> ConfidenceInterval {

@@ -4,23 +4,26 @@ public struct TableRenderer {
 
     public init(color: Bool) { self.color = color }
 
-    /// The run's headline metrics: metric, mean, 95% CI, unit.
+    /// The run's headline metrics: metric, mean, 95% CI, unit, and whether it is a BCF measure.
     public func summaryTable(_ summary: Summary, title: String) -> String {
         var rows: [[String]] = []
-        var bcfRows: Set<Int> = []
         for metric in Metric.headline {
             guard let e = summary[metric.key] else { continue }
-            if metric.isBCF { bcfRows.insert(rows.count) }
-            rows.append([metric.key, Self.format(e.interval.mean), Self.interval(e.interval), metric.unit])
+            rows.append([
+                metric.key, Self.format(e.interval.mean), Self.interval(e.interval), metric.unit,
+                metric.isBCF ? "BCF" : "",
+            ])
         }
         for r in DelayReason.allCases {
-            guard let e = summary["delayedBedDaysByReason.\(r.code)"], e.interval.mean > 0 else { continue }
-            rows.append(["  by reason \(r.code)", Self.format(e.interval.mean), Self.interval(e.interval), "bed days"])
+            let metric = Metric.delayedBedDaysByReason
+            guard let e = summary[metric.key(member: r.code)], e.interval.mean > 0 else { continue }
+            rows.append([
+                "  by reason \(r.code)", Self.format(e.interval.mean), Self.interval(e.interval), metric.unit, "",
+            ])
         }
         return render(
-            title: title, header: ["metric", "mean", "95% CI", "unit"], rows: rows, rightAligned: [1, 2],
-            highlighted: bcfRows)
-            + "  (BCF metrics \(color ? "in bold" : "marked *"); CI: t-interval across replications)\n"
+            title: title, header: ["metric", "mean", "95% CI", "unit", "measure"], rows: rows, rightAligned: [1, 2])
+            + "  (measure BCF: a Better Care Fund metric; CI: t-interval across replications)\n"
     }
 
     public func render(
@@ -109,34 +112,32 @@ public struct TableRenderer {
 
 extension TableRenderer {
     /// Compare: each headline metric's base mean, variant mean and paired difference with its
-    /// interval; differences whose interval excludes zero are marked.
+    /// interval, and whether the difference is better, worse or no clear change.
     public func comparisonTable(_ c: Comparison, title: String) -> String {
         var out = ""
         for v in 1..<c.names.count {
             var rows: [[String]] = []
-            var marked: Set<Int> = []
-            let keys =
-                Metric.headline.map(\.key)
-                + DelayReason.allCases.map { Metric.delayedBedDaysByReason.key(member: $0.code) }
-            for key in keys {
+            let reasons = DelayReason.allCases.map { Metric.delayedBedDaysByReason.key(member: $0.code) }
+            for key in Metric.headline.map(\.key) + reasons {
                 guard let row = c[key] else { continue }
-                if key.hasPrefix("delayedBedDaysByReason.") && row.base.mean == 0 && row.variants[v - 1].mean == 0 {
+                if key.hasPrefix(Metric.delayedBedDaysByReason.name + ".") && row.base.mean == 0
+                    && row.variants[v - 1].mean == 0
+                {
                     continue
                 }
                 let d = row.differences[v - 1]
-                if row.isSignificant(v - 1) { marked.insert(rows.count) }
                 let sign = d.mean > 0 ? "+" : ""
                 rows.append([
                     key, Self.format(row.base.mean), Self.format(row.variants[v - 1].mean), sign + Self.format(d.mean),
-                    Self.interval(d), Metric.unit(of: key),
+                    Self.interval(d), Metric.unit(of: key), row.change(v - 1).rawValue,
                 ])
             }
             out += render(
                 title: "\(title)\n  base: \(c.names[0])\n  variant: \(c.names[v])",
-                header: ["metric", "base", "variant", "difference", "95% CI of difference", "unit"], rows: rows,
-                rightAligned: [1, 2, 3, 4], highlighted: marked)
+                header: ["metric", "base", "variant", "difference", "95% CI of difference", "unit", "change"],
+                rows: rows, rightAligned: [1, 2, 3, 4])
             out +=
-                "  (\(color ? "bold" : "*"): the interval of the difference excludes zero; common random numbers)\n\n"
+                "  (change: better or worse when the 95% CI of the difference excludes zero, judged by the metric's direction; otherwise no clear change; common random numbers)\n\n"
         }
         return out
     }

@@ -127,6 +127,16 @@ import Testing
         #expect(interval.mean == 1)
     }
 
+    @Test func directionJudgesADifference() {
+        #expect(Metric.nelAdmissions.direction.change(low: -30, high: -2) == .better)
+        #expect(Metric.nelAdmissions.direction.change(low: 2, high: 30) == .worse)
+        #expect(Metric.reablementAtHome91Rate.direction.change(low: 0.01, high: 0.05) == .better)
+        #expect(Metric.deaths.direction.change(low: 1, high: 4) == .higher)
+        #expect(Metric.nelAdmissions.direction.change(low: -3, high: 2) == .noClearChange)
+        #expect(Metric.nelAdmissions.direction.change(low: .nan, high: .nan) == .noClearChange)
+        #expect(Metric.change(of: "services.acute.meanWaitDays", low: -1, high: -0.5) == .better)
+    }
+
     @Test func anUnknownTargetMetricGetsASuggestion() {
         let keys = ScenarioReader.metricKeys(Self.scenario)
         #expect(
@@ -148,5 +158,34 @@ import Testing
             ], console: c.console)
         #expect(status == 2)
         #expect(c.err.contains("--target: unknown metric 'nelAdmision'; did you mean 'nelAdmissions'?"), "\(c.err)")
+    }
+
+    @Test func compareTableSaysBetterOrWorseAndRunTableMarksBCFInItsOwnColumn() {
+        func runs(_ nel: [Double], _ rate: [Double], _ deaths: [Double]) -> [ReplicationMetrics] {
+            zip(zip(nel, rate), deaths).map { pair, d in
+                ReplicationMetrics(
+                    values: [("nelAdmissions", pair.0), ("reablementAtHome91Rate", pair.1), ("deaths", d)],
+                    monthLabels: [], monthly: [])
+            }
+        }
+        let base = runs([100, 110, 120], [0.8, 0.7, 0.9], [5, 6, 7])
+        let variant = runs([90, 100, 110], [0.7, 0.6, 0.8], [5, 8, 7])
+        let c = Comparison(names: ["base", "variant"], runs: [base, variant])
+        #expect(c["nelAdmissions"]?.change(0) == .better)
+        #expect(c["reablementAtHome91Rate"]?.change(0) == .worse)
+        #expect(c["deaths"]?.change(0) == .noClearChange)
+        let table = TableRenderer(color: false).comparisonTable(c, title: "t")
+        let lines = table.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("  nelAdmissions") && $0.hasSuffix("admissions  better") })
+        #expect(lines.contains { $0.hasPrefix("  reablementAtHome91Rate") && $0.hasSuffix("proportion  worse") })
+        #expect(!table.contains("*"))
+        #expect(table.contains("(change: better or worse when the 95% CI of the difference excludes zero"))
+        #expect(c.csv.split(separator: "\r\n").first?.hasSuffix(",significant,change") == true)
+
+        let run = TableRenderer(color: false).summaryTable(Summary(base), title: "t")
+        let runLines = run.split(separator: "\n")
+        #expect(runLines.contains { $0.hasPrefix("  nelAdmissions") && $0.hasSuffix("admissions  BCF") })
+        #expect(!run.contains("*"))
+        #expect(run.contains("(measure BCF: a Better Care Fund metric"))
     }
 }

@@ -77,6 +77,12 @@ extension HTMLReport {
                 html += ": " + HTML.escape(significant.map { name(of: $0.0.key) }.joined(separator: ", "))
             }
             html += ".</p>"
+            let changes = diffs.map { Metric.change(of: $0.0.key, low: $0.1.low, high: $0.1.high) }
+            let better = changes.filter { $0 == .better }.count
+            let worse = changes.filter { $0 == .worse }.count
+            if better + worse > 0 {
+                html += "<p class=\"note\">\(better) better, \(worse) worse (by each metric's direction).</p>"
+            }
             var rows: [ReportCharts.ForestRow] = []
             var unplotted: [String] = []
             for (m, d) in diffs {
@@ -109,7 +115,7 @@ extension HTMLReport {
                 HTML.Column(title: "Variant", numeric: true),
                 HTML.Column(title: "Difference", numeric: true),
                 HTML.Column(title: "95% CI of the difference", numeric: true), HTML.Column(title: "Unit"),
-                HTML.Column(title: "Significant"),
+                HTML.Column(title: "Change"),
             ]
             let tableRows = diffs.map { (m, d) in
                 HTML.Row(
@@ -117,7 +123,7 @@ extension HTMLReport {
                         metricCell(m.key), HTML.escape(number(m.base)), HTML.escape(number(d.mean)),
                         HTML.escape(signed(d.difference)),
                         HTML.escape(interval(d.low, d.high, withSign: true)), HTML.escape(m.unit),
-                        d.significant ? "<span class=\"sig\">yes</span>" : "no",
+                        changeCell(Metric.change(of: m.key, low: d.low, high: d.high)),
                     ],
                     className: ([d.significant ? "significant" : nil, isBCF(m.key) ? "bcf" : nil].compactMap { $0 })
                         .joined(separator: " "))
@@ -183,5 +189,15 @@ extension HTMLReport {
         let body = rows.map { "<tr><th scope=\"row\">\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }
             .joined()
         return "<table class=\"manifest\"><tbody>\(body)</tbody></table>"
+    }
+}
+
+extension HTMLReport {
+    /// A difference's verdict as a table cell: "better" and "worse" stand out.
+    static func changeCell(_ change: Metric.Change) -> String {
+        switch change {
+        case .better, .worse, .higher, .lower: "<span class=\"sig\">\(change.rawValue)</span>"
+        case .noClearChange: change.rawValue
+        }
     }
 }
