@@ -176,7 +176,8 @@ enum Help {
 
         Runs the scenarios on the same random streams (common random numbers) and reports, for
         every metric, each scenario's mean and the paired difference (variant minus base) with
-        its 95% confidence interval; differences whose interval excludes zero are marked.
+        its 95% confidence interval, and whether it is better, worse or no clear change (the
+        interval includes zero).
         Writes DIR/compare.json, DIR/compare.csv and each scenario's summary files.
 
         OPTIONS

@@ -188,4 +188,24 @@ import Testing
         #expect(!run.contains("*"))
         #expect(run.contains("(measure BCF: a Better Care Fund metric"))
     }
+
+    /// docs/metrics.md carries the registry's table; HOMEWARD_UPDATE_DOCS=1 rewrites it.
+    @Test func docsMetricsTableIsTheRegistry() throws {
+        let path = Fixtures.repositoryRoot + "/docs/metrics.md"
+        func block(_ doc: String) throws -> Range<String.Index> {
+            let begin = try #require(doc.range(of: "<!-- metric-registry:begin -->\n"), "no begin marker")
+            let end = try #require(
+                doc.range(of: "<!-- metric-registry:end -->", range: begin.upperBound..<doc.endIndex))
+            return begin.upperBound..<end.lowerBound
+        }
+        let table = Metric.markdownTable()
+        var doc = try String(contentsOfFile: path, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["HOMEWARD_UPDATE_DOCS"] == "1" {
+            doc.replaceSubrange(try block(doc), with: table)
+            try doc.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        #expect(
+            String(doc[try block(doc)]) == table,
+            "docs/metrics.md's metric table differs from the registry; rerun with HOMEWARD_UPDATE_DOCS=1")
+    }
 }
