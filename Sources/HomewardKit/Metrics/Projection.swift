@@ -475,7 +475,7 @@ public struct Projection: EventSink {
     func lastDischarge(_ patient: UInt32) -> Double? {
         let j = lastAcuteDischarge.find(patient)
         guard j >= 0 else { return nil }
-        let entry = lastAcuteDischarge.state(j).pointee
+        let entry = lastAcuteDischarge.entry(j)
         return Self.isPruned(entry, prunes: prunes, keepFrom: keepDischargesFrom) ? nil : entry.time
     }
 
@@ -510,46 +510,26 @@ struct ServiceTotals {
 /// A fixed number of `ServiceTotals`, with copy on write, changed in place through pointers.
 ///
 /// With a plain array per total, every `occupancy[s] += 1` did its own uniqueness check (a
-/// runtime call): about eight per event. Here `element(_:)` does one check per event and
-/// hands out a pointer to the service's totals; the pointer is valid until the projection is
+/// runtime call), several per event. Here `element(_:)` does one check per event and hands
+/// out a pointer to the service's totals; the pointer is valid until the projection is
 /// copied or the event ends.
 struct ServiceTotalsBuffer {
-    final class Storage {
-        let count: Int
-        let base: UnsafeMutablePointer<ServiceTotals>
+    private var buffer: CopyOnWriteBuffer<ServiceTotals>
 
-        init(count: Int) {
-            self.count = count
-            base = .allocate(capacity: max(count, 1))
-            base.initialize(repeating: ServiceTotals(), count: count)
-        }
+    init(count: Int) { buffer = CopyOnWriteBuffer(repeating: ServiceTotals(), count: count) }
 
-        deinit { base.deallocate() }  // `ServiceTotals` is trivial
-
-        func copy() -> Storage {
-            let s = Storage(count: count)
-            s.base.update(from: base, count: count)
-            return s
-        }
-    }
-
-    private var storage: Storage
-
-    init(count: Int) { storage = Storage(count: count) }
-
-    var count: Int { storage.count }
+    var count: Int { buffer.count }
 
     /// The totals of service `s`, to change in place (traps when `s` is out of range, as an
     /// array index would).
     @inline(__always)
     mutating func element(_ s: Int) -> UnsafeMutablePointer<ServiceTotals> {
-        precondition(s >= 0 && s < storage.count, "Index out of range")
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage.base + s
+        precondition(s >= 0 && s < buffer.count, "Index out of range")
+        return buffer.mutableElements() + s
     }
 
     func map<T>(_ transform: (ServiceTotals) -> T) -> [T] {
-        (0..<storage.count).map { transform(storage.base[$0]) }
+        (0..<buffer.count).map { transform(buffer.elements[$0]) }
     }
 }
 
@@ -627,6 +607,6 @@ extension OpenTable where Entry == PatientState {
     /// Removes the patient in slot `i` if none of its fields is set (after a mutating look-up).
     @inline(__always)
     mutating func removeIfEmpty(at i: Int) {
-        if storage.slots[i].isEmpty { remove(at: i) }
+        if entry(i).isEmpty { remove(at: i) }
     }
 }

@@ -10,7 +10,7 @@ extension Simulation {
         let c = Int(patients[Int(p)].cohort)
         let pathway: Int
         if effects.isEmpty {
-            pathway = pick(
+            pathway = Self.pick(
                 parameters.pathwayMix, from: parameters.cohorts[c].mixStart, count: parameters.cohorts[c].mixCount,
                 uniform(p))
         } else {
@@ -20,7 +20,7 @@ extension Simulation {
                 let s = effects.schemes[x.scheme].strength(at: now)
                 if s > 0 { for i in mix.indices { mix[i] += (x.mix[i] - mix[i]) * s } }
             }
-            pathway = pick(mix, uniform(p))
+            pathway = Self.pick(mix, uniform(p))
         }
         patients[Int(p)].pathway = Int16(pathway)
         emit(.medicallyOptimised, patient: p, service: acute, detail: Int32(pathway))
@@ -197,9 +197,11 @@ extension Simulation {
     }
 
     /// `pick` over `count` probabilities stored from `start` in `list` (the same sums in the
-    /// same order); returns an index from 0.
+    /// same order); returns an index from 0. Static, so that a call taking `uniform(p)` as its
+    /// argument does not hold a copy of the simulation (and so share its buffers) while
+    /// `uniform` changes them.
     @inline(__always)
-    func pick(_ list: [Double], from start: Int, count: Int, _ u: Double) -> Int {
+    static func pick(_ list: [Double], from start: Int, count: Int, _ u: Double) -> Int {
         var cumulative = 0.0
         for i in 0..<count {
             cumulative += list[start + i]
@@ -211,7 +213,7 @@ extension Simulation {
     }
 
     /// Picks an index from probabilities that sum to one.
-    func pick(_ probabilities: [Double], _ u: Double) -> Int {
+    static func pick(_ probabilities: [Double], _ u: Double) -> Int {
         var cumulative = 0.0
         for (i, q) in probabilities.enumerated() {
             cumulative += q

@@ -31,7 +31,7 @@ extension Simulation {
         }
         let k =
             outcomes.start
-            + pick(parameters.outcomeProbability, from: outcomes.start, count: outcomes.count, uniform(p))
+            + Self.pick(parameters.outcomeProbability, from: outcomes.start, count: outcomes.count, uniform(p))
         let outcome = parameters.outcome[k]
         emit(.serviceEnd, patient: p, service: s, detail: outcome.rawValue)
         switch outcome {

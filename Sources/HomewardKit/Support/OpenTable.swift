@@ -31,9 +31,10 @@ protocol TableEntry {
 ///   shrinks the table. `removeAll(where:)` then halves the table while fewer than 1/8 of its
 ///   slots are used.
 ///
-/// Value semantics: copies share storage until one of them is changed (copy on write). The
-/// `mutating` look-ups make the storage unique; `state(_:)` may be used to change a slot
-/// only after one of them, in the same event.
+/// Value semantics: copies share storage until one of them is changed (copy on write, by a
+/// `CopyOnWriteBuffer`). The `mutating` look-ups make the storage unique, so that `state(_:)`
+/// and `remove(at:)` on the slot they return change it in place without checking again
+/// (debug builds check).
 ///
 /// - Complexity: `find`, `findForUpdate`, `slot(for:)` and `remove(at:)` take expected O(1)
 ///   time at a load factor of at most 1/2 (expected probe length below 2.5 for a miss with
@@ -41,11 +42,10 @@ protocol TableEntry {
 ///   and O(capacity) on the first change after a copy. `removeAll(where:)` and
 ///   `keys(where:)` take O(capacity).
 struct OpenTable<Entry: TableEntry> {
-    typealias Storage = OpenTableStorage<Entry>
-
     static var minimumCapacity: Int { 64 }
 
-    private(set) var storage: Storage
+    /// The slots: `storage.count` is the capacity, every slot initialised (used or not).
+    private var storage: CopyOnWriteBuffer<Entry>
     /// Keys present.
     private(set) var count = 0
     /// 64 - log2(capacity): the hash's top bits index the table.
@@ -53,15 +53,15 @@ struct OpenTable<Entry: TableEntry> {
     private let seed: UInt64
 
     init(seed: UInt64 = UInt64.random(in: .min ... .max)) {
-        storage = Storage(capacity: Self.minimumCapacity, empty: Entry())
+        storage = CopyOnWriteBuffer(repeating: Entry(), count: Self.minimumCapacity)
         shift = UInt64(64 - Self.minimumCapacity.trailingZeroBitCount)
         self.seed = seed
     }
 
-    var capacity: Int { storage.capacity }
+    var capacity: Int { storage.count }
 
     /// Whether inserting a new key would make the table grow.
-    var isFull: Bool { (count &+ 1) &* 2 > storage.capacity }
+    var isFull: Bool { (count &+ 1) &* 2 > capacity }
 
     @inline(__always)
     func home(_ key: UInt32) -> Int {
@@ -75,8 +75,8 @@ struct OpenTable<Entry: TableEntry> {
     /// The slot holding `key`, or -1. Read-only.
     @inline(__always)
     func find(_ key: UInt32) -> Int {
-        let slots = storage.slots
-        let mask = storage.capacity &- 1
+        let slots = storage.elements
+        let mask = capacity &- 1
         var i = home(key)
         while slots[i].isPresent {
             if slots[i].key == key { return i }
@@ -85,15 +85,10 @@ struct OpenTable<Entry: TableEntry> {
         return -1
     }
 
-    @inline(__always)
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
-
     /// The slot holding `key`, or -1; the storage is made unique, so the slot may be changed.
     @inline(__always)
     mutating func findForUpdate(_ key: UInt32) -> Int {
-        makeUnique()
+        storage.makeUnique()
         return find(key)
     }
 
@@ -102,12 +97,12 @@ struct OpenTable<Entry: TableEntry> {
     /// given back with `removeIfEmpty`.)
     @inline(__always)
     mutating func slot(for key: UInt32) -> Int {
-        makeUnique()
+        storage.makeUnique()
         let found = find(key)
         if found >= 0 { return found }
-        if isFull { resize(to: storage.capacity &* 2) }
-        let slots = storage.slots
-        let mask = storage.capacity &- 1
+        if isFull { resize(to: capacity &* 2) }
+        let slots = storage.assumingUniqueElements()
+        let mask = capacity &- 1
         var i = home(key)
         while slots[i].isPresent { i = (i &+ 1) & mask }
         slots[i] = Entry(key: key)
@@ -115,15 +110,20 @@ struct OpenTable<Entry: TableEntry> {
         return i
     }
 
-    /// The entry in slot `i` (see the type's note on changing it).
+    /// The entry in slot `i`, to read.
     @inline(__always)
-    func state(_ i: Int) -> UnsafeMutablePointer<Entry> { storage.slots + i }
+    func entry(_ i: Int) -> Entry { storage.elements[i] }
+
+    /// The entry in slot `i`, to change in place: `i` comes from a mutating look-up (which made
+    /// the storage unique) and the pointer is used before the table next changes shape.
+    @inline(__always)
+    mutating func state(_ i: Int) -> UnsafeMutablePointer<Entry> { storage.assumingUniqueElements() + i }
 
     /// Removes the key in slot `i` (after a mutating look-up), shifting later keys of its
     /// probe run back into the hole.
     mutating func remove(at i: Int) {
-        let slots = storage.slots
-        let mask = storage.capacity &- 1
+        let slots = storage.assumingUniqueElements()
+        let mask = capacity &- 1
         var hole = i
         var j = (i &+ 1) & mask
         while slots[j].isPresent {
@@ -143,13 +143,15 @@ struct OpenTable<Entry: TableEntry> {
     /// the count).
     mutating func resize(to newCapacity: Int) {
         let old = storage
-        let fresh = Storage(capacity: newCapacity, empty: Entry())
+        var fresh = CopyOnWriteBuffer(repeating: Entry(), count: newCapacity)
+        let oldSlots = old.elements
+        let newSlots = fresh.assumingUniqueElements()  // just made
         shift = UInt64(64 - newCapacity.trailingZeroBitCount)
         let mask = newCapacity &- 1
-        for k in 0..<old.capacity where old.slots[k].isPresent {
-            var i = home(old.slots[k].key)
-            while fresh.slots[i].isPresent { i = (i &+ 1) & mask }
-            fresh.slots[i] = old.slots[k]
+        for k in 0..<old.count where oldSlots[k].isPresent {
+            var i = home(oldSlots[k].key)
+            while newSlots[i].isPresent { i = (i &+ 1) & mask }
+            newSlots[i] = oldSlots[k]
         }
         storage = fresh
     }
@@ -157,10 +159,10 @@ struct OpenTable<Entry: TableEntry> {
     /// Removes every entry for which `shouldRemove` is true (it must not depend on the order of
     /// the slots), then shrinks the table if it is mostly empty.
     mutating func removeAll(where shouldRemove: (Entry) -> Bool) {
-        makeUnique()
-        let slots = storage.slots
+        storage.makeUnique()
+        let slots = storage.elements
         var i = 0
-        while i < storage.capacity {
+        while i < capacity {
             if slots[i].isPresent && shouldRemove(slots[i]) {
                 // Backward shift only moves keys not yet visited into slots >= i (and keys
                 // already visited, which are tested again harmlessly), so look at i again.
@@ -175,41 +177,19 @@ struct OpenTable<Entry: TableEntry> {
     /// Halves the table while fewer than 1/8 of its slots are used, so that memory follows
     /// the patients present.
     mutating func shrinkIfSparse() {
-        var target = storage.capacity
+        var target = capacity
         while target > Self.minimumCapacity && count &* 8 < target { target /= 2 }
-        if target != storage.capacity { resize(to: max(target, Self.minimumCapacity)) }
+        if target != capacity { resize(to: max(target, Self.minimumCapacity)) }
     }
 
     /// The keys whose entry satisfies `predicate`, in slot order.
     func keys(where predicate: (Entry) -> Bool) -> [UInt32] {
         var result: [UInt32] = []
-        for i in 0..<storage.capacity where storage.slots[i].isPresent && predicate(storage.slots[i]) {
-            result.append(storage.slots[i].key)
+        let slots = storage.elements
+        for i in 0..<capacity where slots[i].isPresent && predicate(slots[i]) {
+            result.append(slots[i].key)
         }
         return result
-    }
-}
-
-/// The slots of an `OpenTable`. Not constrained to `TableEntry` on purpose: the metadata of a
-/// generic class with a protocol requirement is checked against the protocol's conformances
-/// when first made, a one-off search that cost 640,000 instructions per process.
-final class OpenTableStorage<Entry> {
-    let capacity: Int
-    let slots: UnsafeMutablePointer<Entry>
-
-    init(capacity: Int, empty: Entry) {
-        precondition(_isPOD(Entry.self), "OpenTable holds plain values only")
-        self.capacity = capacity
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: empty, count: capacity)
-    }
-
-    deinit { slots.deallocate() }  // plain values: nothing to deinitialise
-
-    func copy() -> OpenTableStorage {
-        let s = OpenTableStorage(capacity: capacity, empty: slots[0])
-        s.slots.update(from: slots, count: capacity)
-        return s
     }
 }
 
@@ -226,15 +206,14 @@ extension OpenTable {
         /// - Complexity: O(capacity) time, no allocation.
         @inline(never)
         func checkInvariants() {
-            let capacity = storage.capacity
             precondition(capacity >= Self.minimumCapacity, "OpenTable: capacity below the minimum")
             precondition(capacity.nonzeroBitCount == 1, "OpenTable: capacity \(capacity) not a power of two")
             precondition(
                 shift == UInt64(64 - capacity.trailingZeroBitCount), "OpenTable: shift does not match capacity")
             var used = 0
-            for i in 0..<capacity where storage.slots[i].isPresent {
+            for i in 0..<capacity where entry(i).isPresent {
                 used += 1
-                let key = storage.slots[i].key
+                let key = entry(i).key
                 // `find` stops at the first empty slot or at the first slot holding the key,
                 // so reaching i proves the run is unbroken and no earlier slot holds the key.
                 precondition(find(key) == i, "OpenTable: key \(key) in slot \(i) not found along its probe run")

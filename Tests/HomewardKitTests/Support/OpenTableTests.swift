@@ -22,7 +22,7 @@ import Testing
         for key in table.keys(where: { _ in true }) {
             let i = table.find(key)
             #expect(i >= 0)
-            result[key] = table.state(i).pointee.value
+            result[key] = table.entry(i).value
         }
         return result
     }
@@ -52,15 +52,15 @@ import Testing
                     let i = table.findForUpdate(key)
                     #expect((i >= 0) == (model[key] != nil))
                     if i >= 0 {
-                        #expect(table.state(i).pointee.value == model[key])
+                        #expect(table.entry(i).value == model[key])
                         table.remove(at: i)
                         model[key] = nil
                     }
                 } else if u < 0.95 {
                     let value = rng.next()
                     let i = table.slot(for: key)
-                    #expect(table.state(i).pointee.key == key)
-                    if model[key] == nil { #expect(table.state(i).pointee.value == 0) }
+                    #expect(table.entry(i).key == key)
+                    if model[key] == nil { #expect(table.entry(i).value == 0) }
                     table.state(i).pointee.value = value
                     model[key] = value
                 } else if u < 0.97 {
@@ -102,7 +102,7 @@ import Testing
         a.state(added).pointee.value = 1
         a.checkInvariants()
         b.checkInvariants()
-        #expect(a.state(a.find(5)).pointee.value == 5)
+        #expect(a.entry(a.find(5)).value == 5)
         #expect(a.find(6) >= 0)
         #expect(b.find(1000) < 0)
         #expect(a.count == 101 && b.count == 99)
