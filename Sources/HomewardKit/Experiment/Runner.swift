@@ -253,7 +253,8 @@ final class ResultSlots<Value: Sendable>: @unchecked Sendable {  // every stored
     }
 }
 
-final class Counter: @unchecked Sendable {
+/// The next index to hand out to a worker thread.
+final class Counter: @unchecked Sendable {  // `value` is read and written only under `lock`
     private let lock = NSLock()
     private var value = 0
 
