@@ -33,7 +33,7 @@ extension Simulation {
             var window = assessmentHours
             if effects.switchedOn(effects.sevenDayAssessment, at: now) { window.allDays = true }
             let done = clock.addingWorkingTime(work, to: now, hours: window)
-            calendar.schedule(at: done, Action(kind: .assessmentEnd, subject: p, token: patients[Int(p)].token))
+            calendar.schedule(at: done, Action(kind: .assessmentEnd, patient: p, token: patients[Int(p)].token))
         } else {
             afterAssessment(p)
         }
@@ -53,7 +53,7 @@ extension Simulation {
             var window = equipmentHours
             if effects.switchedOn(effects.sevenDayEquipment, at: now) { window.allDays = true }
             let ready = clock.nextOpen(now + sample(parameters.equipmentDays[pathway], p), hours: window)
-            calendar.schedule(at: ready, Action(kind: .equipmentEnd, subject: p, token: patients[Int(p)].token))
+            calendar.schedule(at: ready, Action(kind: .equipmentEnd, patient: p, token: patients[Int(p)].token))
         } else {
             seekPlace(p)
         }
@@ -123,7 +123,7 @@ extension Simulation {
         if let reason, patients[Int(p)].location == .inService {
             setDelay(p, reason)  // no change if already delayed for this reason
         }
-        calendar.schedule(at: at, Action(kind: .depart, subject: p, token: patients[Int(p)].token))
+        calendar.schedule(at: at, Action(kind: .depart, patient: p, token: patients[Int(p)].token))
     }
 
     /// The hours in which `s` takes new patients.
@@ -161,7 +161,7 @@ extension Simulation {
         if fromAcute && parameters.services[target].countsAsReablement {
             patients[Int(p)].pending += 1
             // The follow-up is reported under the cohort (age band) the patient has now.
-            calendar.schedule(at: now + 91, Action(kind: .followUp, subject: p, token: UInt32(patients[Int(p)].cohort)))
+            calendar.schedule(at: now + 91, Action(followUpOf: p, dischargeCohort: patients[Int(p)].cohort))
         }
         if parameters.services[target].kind == .careHome {
             if Int(patients[Int(p)].heldHome) == target {
