@@ -121,8 +121,8 @@ public struct Projection: EventSink {
     /// `context.measuredMonths()` and, for each measured day, whether it ends its calendar
     /// month. The same values, built without formatting a label for every day: a label is made
     /// only when the (year, month) changes (within one month the label is the same), and is
-    /// appended, as there, only when it differs from the last one. Formatting 365 labels was
-    /// 2% of a one-year replication.
+    /// appended, as there, only when it differs from the last one. Formatting a label for
+    /// every day would cost a string per day of every replication for nothing.
     static func measuredCalendar(_ context: ProjectionContext) -> (
         labels: [String], monthOfDay: [Int], isMonthEnd: [Bool]
     ) {

@@ -10,7 +10,7 @@ extension Simulation {
     /// for care-home residents x the number of residents present now.
     // Inlined on purpose, like the other non-mutating helpers called from mutating methods
     // (`baseRate`, `durationFactor`, `acceptanceHours`, `pick`): called out of line, each call
-    // copied the whole `Simulation` (about 1.5 KB, with the projection) to pass `self`.
+    // copied the whole `Simulation` (the projection included) to pass `self`.
     @inline(__always)
     func rate(cohort c: Int, at t: Double) -> Double {
         // Fields are read one by one: binding the whole record would copy it (memcpy).
