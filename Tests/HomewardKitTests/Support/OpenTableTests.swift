@@ -3,18 +3,9 @@ import Testing
 @testable import HomewardKit
 
 @Suite struct OpenTableTests {
-    /// A table entry with a payload, to check that state follows its key through growth,
-    /// shrinking and backward shifts.
-    struct Entry: TableEntry {
-        var value: UInt64 = 0
-        var key: UInt32 = 0
-        var isPresent = false
-        init() {}
-        init(key: UInt32) {
-            self.key = key
-            isPresent = true
-        }
-    }
+    /// The projection's discharge entry, its `prunesBefore` used as a payload, to check that
+    /// state follows its key through growth, shrinking and backward shifts.
+    typealias Entry = DischargeEntry
 
     /// The table's contents as a dictionary (slot order does not matter).
     static func contents(_ table: OpenTable<Entry>) -> [UInt32: UInt64] {
@@ -22,7 +13,7 @@ import Testing
         for key in table.keys(where: { _ in true }) {
             let i = table.find(key)
             #expect(i >= 0)
-            result[key] = table.entry(i).value
+            result[key] = table.entry(i).prunesBefore
         }
         return result
     }
@@ -52,7 +43,7 @@ import Testing
                     let i = table.findForUpdate(key)
                     #expect((i >= 0) == (model[key] != nil))
                     if i >= 0 {
-                        #expect(table.entry(i).value == model[key])
+                        #expect(table.entry(i).prunesBefore == model[key])
                         table.remove(at: i)
                         model[key] = nil
                     }
@@ -60,12 +51,12 @@ import Testing
                     let value = rng.next()
                     let i = table.slot(for: key)
                     #expect(table.entry(i).key == key)
-                    if model[key] == nil { #expect(table.entry(i).value == 0) }
-                    table.state(i).pointee.value = value
+                    if model[key] == nil { #expect(table.entry(i).prunesBefore == 0) }
+                    table.state(i).pointee.prunesBefore = value
                     model[key] = value
                 } else if u < 0.97 {
                     let threshold = rng.next()
-                    table.removeAll { $0.value < threshold }
+                    table.removeAll { $0.prunesBefore < threshold }
                     model = model.filter { $0.value >= threshold }
                     #expect(table.capacity == OpenTable<Entry>.minimumCapacity || table.count * 8 >= table.capacity)
                 } else if u < 0.98 {
@@ -91,18 +82,18 @@ import Testing
         var a = OpenTable<Entry>(seed: 7)
         for key in 0..<100 as Range<UInt32> {
             let i = a.slot(for: key)
-            a.state(i).pointee.value = UInt64(key)
+            a.state(i).pointee.prunesBefore = UInt64(key)
         }
         var b = a
         let five = b.slot(for: 5)
-        b.state(five).pointee.value = 500
+        b.state(five).pointee.prunesBefore = 500
         let six = b.findForUpdate(6)
         b.remove(at: six)
         let added = a.slot(for: 1000)
-        a.state(added).pointee.value = 1
+        a.state(added).pointee.prunesBefore = 1
         a.checkInvariants()
         b.checkInvariants()
-        #expect(a.entry(a.find(5)).value == 5)
+        #expect(a.entry(a.find(5)).prunesBefore == 5)
         #expect(a.find(6) >= 0)
         #expect(b.find(1000) < 0)
         #expect(a.count == 101 && b.count == 99)
