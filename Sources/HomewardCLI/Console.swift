@@ -69,7 +69,7 @@ public struct Console: Sendable {
 /// and EINTR handled). After the first failure (EPIPE, ENOSPC, EBADF...) the stream keeps the
 /// system's message and drops later writes, so that a command whose output nobody reads stops
 /// writing at once and ends with exit 3.
-final class StandardStream: @unchecked Sendable {
+final class StandardStream: @unchecked Sendable {  // `failed` is read and written only under `lock`
     let descriptor: Int32
     private let lock = NSLock()
     private var failed: String?
@@ -130,7 +130,7 @@ private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -
 }
 
 /// A progress bar with an ETA on standard error, drawn only on a terminal.
-final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: @unchecked Sendable {  // `lastDraw` is read and written only under `lock`
     private let lock = NSLock()
     private let total: Int
     private let label: String

@@ -456,7 +456,7 @@ public enum DistributionFitting {
     /// δ(k) = 1/(12k) − 1/(360k³) + 1/(1260k⁵) − 1/(1680k⁷) + 1/(1188k⁹) − 691/(360360k¹¹)
     /// + 1/(156k¹³), which avoids subtracting two numbers of size k ln k.
     static func stirlingGap(_ k: Double) -> Double {
-        if k < 10 { return k * log(k) - k - Statistics.logGamma(k) }
+        if k < 10 { return k * log(k) - k - SpecialFunctions.logGamma(k) }
         let r = 1 / k
         let delta = r * polynomial(r * r, stirlingCoefficients)
         return 0.5 * log(k / (2 * Double.pi)) - delta
@@ -478,33 +478,13 @@ public enum DistributionFitting {
         v > 1 ? v + log(-expm1(-v)) : log(expm1(v))
     }
 
-    /// u − ln(1 + u) for u > −1 (≈ u²/2 for small u), without cancellation: for |u| ≤ ½,
-    /// with t = u / (2 + u), ln(1 + u) = 2 atanh t and u − 2t = u t, so
-    /// u − ln(1 + u) = u t − 2 (t³/3 + t⁵/5 + …).
-    static func uMinusLog1p(_ u: Double) -> Double {
-        if abs(u) > 0.5 { return u - log1p(u) }
-        let t = u / (2 + u)
-        let t2 = t * t
-        var power = t * t2
-        var sum = 0.0
-        var j = 3.0
-        while j < 200 {
-            let term = power / j
-            sum += term
-            if abs(term) <= 1e-17 * abs(sum) { break }
-            power *= t2
-            j += 2
-        }
-        return u * t - 2 * sum
-    }
-
     /// Mean and sd of Weibull(k, λ) from logs, never NaN: with t = 1/k,
     /// mean = λ Γ(1 + t), sd² = λ² Γ(1 + t)² (e^h − 1), h = ln Γ(1 + 2t) − 2 ln Γ(1 + t) ≥ 0.
     /// For t < 10⁻³ h comes from its Taylor series ζ(2)t² − 2ζ(3)t³ + (7/2)ζ(4)t⁴ − 6ζ(5)t⁵
     /// + (31/3)ζ(6)t⁶, where the difference of log-gammas would cancel.
     static func weibullMoments(shape: Double, logScale: Double) -> (mean: Double, sd: Double) {
         let t = 1 / shape
-        let logGamma1 = Statistics.logGamma(1 + t)
+        let logGamma1 = SpecialFunctions.logGamma(1 + t)
         var h: Double
         if t < 1e-3 {
             let zeta2 = Double.pi * Double.pi / 6
@@ -514,7 +494,7 @@ public enum DistributionFitting {
             let zeta6 = 1.0173430619844491
             h = t * t * (zeta2 - t * (2 * zeta3 - t * (3.5 * zeta4 - t * (6 * zeta5 - t * (31.0 / 3 * zeta6)))))
         } else {
-            h = Statistics.logGamma(1 + 2 * t) - 2 * logGamma1
+            h = SpecialFunctions.logGamma(1 + 2 * t) - 2 * logGamma1
         }
         h = max(h, 0)
         let logMean = logScale + logGamma1
@@ -576,7 +556,7 @@ struct PreparedSample {
             let r = x / mean
             let u = r - 1
             if abs(u) <= 0.5 {
-                s += DistributionFitting.uMinusLog1p(u)
+                s += SpecialFunctions.uMinusLog1p(u)
             } else {
                 s += u - (r >= 0x1p-1000 ? log(r) : yi + logMaximum - logMean)
             }

@@ -432,22 +432,9 @@ public enum Distribution: Sendable, Equatable {
 // MARK: - Special functions
 
 extension Distribution {
-    /// ln Γ(a) for a > 0, without touching the global `signgam` that `lgamma` writes
-    /// (so it is safe to call concurrently): `log(tgamma(a))` below 100, the Stirling
-    /// series (to the a⁻⁵ term, error < 1e-17 there) above.
-    /// - Parameter a: The argument (> 0).
-    /// - Complexity: O(1)
-    static func logGamma(_ a: Double) -> Double {
-        if a < 100 { return log(tgamma(a)) }
-        let inv = 1 / a
-        let inv2 = inv * inv
-        let series = inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260)))
-        return (a - 0.5) * log(a) - a + 0.5 * log(2 * Double.pi) + series
-    }
-
     /// The common prefactor e^(−x) x^a / Γ(a) of the incomplete-gamma expansions, in logs.
     static func logGammaPrefactor(_ a: Double, _ x: Double) -> Double {
-        -x + a * log(x) - logGamma(a)
+        -x + a * log(x) - SpecialFunctions.logGamma(a)
     }
 
     /// Regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a).

@@ -257,13 +257,15 @@ public final class EventLogFileWriter {
 /// later replications). The log is written to an exclusive temporary and renamed to `PATH` at
 /// the end (or streamed in place to a device or named pipe); the parts are exclusive
 /// temporaries beside `PATH` (in the system's temporary folder when `PATH` is a device or pipe).
-final class EventLogAssembler: @unchecked Sendable {
+final class EventLogAssembler: @unchecked Sendable {  // see the note on `lock`
     let path: String
     let format: EventLogFormat
     let header: EventLogHeader
     let destination: EventLogDestination
     var output: EventLogOutput { destination.output }
     let count: Int
+    /// Guards every stored var below; `finish()` reads `next`, `events` and `blocks` without it,
+    /// but only after every worker has delivered its part and returned.
     private let lock = NSLock()
     private var finished: [(events: UInt64, blocks: UInt64)?]
     private var parts: [String?]

@@ -2,13 +2,34 @@ import Foundation
 
 /// A file being written with large writes (one per buffer flush). The first failure is kept
 /// and reported by `close()`, so the per-event path never has to handle errors.
-public final class EventLogOutput: @unchecked Sendable {
+///
+/// Threads: a replication's part of a log is written and closed by the worker thread running
+/// that replication; the joined log is written by whichever worker is appending finished parts
+/// (one at a time, see `EventLogAssembler.deliver`) and finished by the thread that started
+/// the run. Each call holds `lock` throughout, so calls from different threads never overlap
+/// and each sees the state the last one left; the lock is taken once per buffer flush, not
+/// per event.
+public final class EventLogOutput: @unchecked Sendable {  // mutable state only under `lock`
     public let path: String
     let fd: Int32
-    /// Bytes written so far.
-    public private(set) var bytesWritten: Int64 = 0
-    private(set) var failure: String?
+    private let lock = NSLock()
+    private var written: Int64 = 0
+    private var firstFailure: String?
     private var closed = false
+
+    /// Bytes written so far.
+    public var bytesWritten: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return written
+    }
+
+    /// The first failure to write, if any.
+    var failure: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstFailure
+    }
 
     /// Creates (or truncates) the file at `path`.
     public init(creating path: String) throws(LogError) {
@@ -28,18 +49,25 @@ public final class EventLogOutput: @unchecked Sendable {
     deinit { if !closed { _ = Foundation.close(fd) } }
 
     public func write(_ bytes: UnsafeRawBufferPointer) {
-        guard failure == nil, var p = bytes.baseAddress else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        writeLocked(bytes)
+    }
+
+    /// `write(_:)` with `lock` held.
+    private func writeLocked(_ bytes: UnsafeRawBufferPointer) {
+        guard firstFailure == nil, var p = bytes.baseAddress else { return }
         var left = bytes.count
         while left > 0 {
             let n = Foundation.write(fd, p, left)
             if n < 0 {
                 if errno == EINTR { continue }
-                failure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
+                firstFailure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
                 return
             }
             p += n
             left -= n
-            bytesWritten += Int64(n)
+            written += Int64(n)
         }
     }
 
@@ -47,10 +75,12 @@ public final class EventLogOutput: @unchecked Sendable {
 
     /// Appends the whole file at `source` (in the kernel where it can, else through a buffer).
     func append(contentsOf source: String) {
-        guard failure == nil else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard firstFailure == nil else { return }
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
-            failure = "cannot read '\(source)': \(String(cString: strerror(errno)))"
+            firstFailure = "cannot read '\(source)': \(String(cString: strerror(errno)))"
             return
         }
         defer { _ = Foundation.close(input) }
@@ -61,13 +91,13 @@ public final class EventLogOutput: @unchecked Sendable {
                 let n = sendfile(fd, input, nil, 1 << 30)
                 if n > 0 {
                     copied = true
-                    bytesWritten += Int64(n)
+                    written += Int64(n)
                     continue
                 }
                 if n == 0 { return }
                 if errno == EINTR { continue }
                 if copied || (errno != EINVAL && errno != ENOSYS) {
-                    failure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
+                    firstFailure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
                     return
                 }
                 break  // not supported here: copy through a buffer
@@ -80,26 +110,28 @@ public final class EventLogOutput: @unchecked Sendable {
             let n = read(input, buffer, chunk)
             if n < 0 {
                 if errno == EINTR { continue }
-                failure = "cannot read '\(source)': \(String(cString: strerror(errno)))"
+                firstFailure = "cannot read '\(source)': \(String(cString: strerror(errno)))"
                 return
             }
             if n == 0 { return }
-            write(UnsafeRawBufferPointer(start: buffer, count: n))
-            if failure != nil { return }
+            writeLocked(UnsafeRawBufferPointer(start: buffer, count: n))
+            if firstFailure != nil { return }
         }
     }
 
     /// Closes the file; throws the first failure of any write.
     public func close() throws(LogError) {
+        lock.lock()
+        defer { lock.unlock() }
         guard !closed else {
-            if let failure { throw LogError.io(failure) }
+            if let firstFailure { throw LogError.io(firstFailure) }
             return
         }
         closed = true
-        if Foundation.close(fd) != 0 && failure == nil {
-            failure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
+        if Foundation.close(fd) != 0 && firstFailure == nil {
+            firstFailure = "cannot write event log '\(path)': \(String(cString: strerror(errno)))"
         }
-        if let failure { throw LogError.io(failure) }
+        if let firstFailure { throw LogError.io(firstFailure) }
     }
 }
 

@@ -113,8 +113,8 @@ public enum Runner {
         let indices = options.indices
         let n = indices.count
         let context = ProjectionContext(scenario: scenario)
-        let results = ResultSlots(count: n)
-        let failures = ResultSlots(count: n)
+        let results = ResultSlots<ReplicationMetrics>(count: n)
+        let failures = ResultSlots<any Error>(count: n)
         // The event log: each replication writes its own part, joined in replication order
         // behind the header as soon as the replications before it are done (see EventLog/).
         let log = try options.eventsPath.map { (path: String) throws(LogError) -> EventLogAssembler in
@@ -161,7 +161,7 @@ public enum Runner {
             }
             progress?(results.filled)
         }
-        let problems = failures.values.compactMap { $0 as? Error }
+        let problems = failures.values.compactMap { $0 }
         if let error = problems.first(where: { $0 is RunError }) ?? problems.first {
             log?.abandon()
             throw error
@@ -172,7 +172,7 @@ public enum Runner {
             replications: n, start: scenario.start, horizonDays: scenario.days, warmupDays: scenario.warmupDays,
             threads: options.threads, wallSeconds: Date().timeIntervalSince(began), eventsFile: options.eventsPath)
         return RunResult(
-            replications: results.values.map { $0 as! ReplicationMetrics }, indices: indices, manifest: manifest)
+            replications: results.allValues, indices: indices, manifest: manifest)
     }
 
     /// One replication folded into `projection` while its events are written, in the format of
@@ -212,35 +212,49 @@ public enum Runner {
     }
 }
 
-/// Results written by worker threads into their own slots.
-final class ResultSlots: @unchecked Sendable {
+/// Results written by worker threads into their own slots, read back in slot order: which
+/// thread ran a slot, and when, does not change what `values` returns.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {  // every stored var is read and written under `lock`
     private let lock = NSLock()
-    private var slots: [Any?]
-    private(set) var filledCount = 0
+    private var slots: [Value?]
+    private var filledCount = 0
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ i: Int, _ value: Any) {
+    /// Stores `value` in slot `i` (from any thread).
+    func set(_ i: Int, _ value: Value) {
         lock.lock()
         slots[i] = value
         filledCount += 1
         lock.unlock()
     }
 
+    /// How many slots have been set.
     var filled: Int {
         lock.lock()
         defer { lock.unlock() }
         return filledCount
     }
 
-    var values: [Any?] {
+    /// Every slot, in order (`nil` where nothing was set).
+    var values: [Value?] {
         lock.lock()
         defer { lock.unlock() }
         return slots
     }
+
+    /// Every slot's value, in order; traps if a slot was never set (call once every worker
+    /// has set its slot, e.g. after `Runner.parallelFor` returns with no failure).
+    var allValues: [Value] {
+        values.map { value in
+            guard let value else { preconditionFailure("ResultSlots: a slot was never set") }
+            return value
+        }
+    }
 }
 
-final class Counter: @unchecked Sendable {
+/// The next index to hand out to a worker thread.
+final class Counter: @unchecked Sendable {  // `value` is read and written only under `lock`
     private let lock = NSLock()
     private var value = 0
 

@@ -56,18 +56,18 @@ public struct WarmupAnalysis: Sendable {
         name: String, mean: [Double], variance: [Double]
     )] {
         let context = ProjectionContext(scenario: s)
-        let slots = ResultSlots(count: replications)
+        let slots = ResultSlots<(census: [[Double]], delayed: [Double])>(count: replications)
         Runner.parallelFor(count: replications, threads: threads) { rep in
             var sim = Simulation(
                 scenario: s, seed: seed, replication: rep, sink: Projection(context: context, recordingDaily: true))
             sim.run()
             slots.set(rep, (sim.sink.dailyCensus, sim.sink.dailyDelayed))
         }
-        let results = slots.values.map { $0 as! ([[Double]], [Double]) }
-        var measures: [(String, [[Double]])] = [("delayed patients in acute", results.map(\.1))]
+        let results = slots.allValues
+        var measures: [(String, [[Double]])] = [("delayed patients in acute", results.map(\.delayed))]
         for (i, service) in s.services.enumerated()
         where [.acute, .homeReablement, .bedBased, .homeCare].contains(service.kind) {
-            measures.append(("\(service.name) occupancy", results.map { $0.0[i] }))
+            measures.append(("\(service.name) occupancy", results.map { $0.census[i] }))
         }
         return measures.map { name, perRep in
             let days = perRep.first?.count ?? 0

@@ -121,8 +121,8 @@ public struct Projection: EventSink {
     /// `context.measuredMonths()` and, for each measured day, whether it ends its calendar
     /// month. The same values, built without formatting a label for every day: a label is made
     /// only when the (year, month) changes (within one month the label is the same), and is
-    /// appended, as there, only when it differs from the last one. Formatting 365 labels was
-    /// 2% of a one-year replication.
+    /// appended, as there, only when it differs from the last one. Formatting a label for
+    /// every day would cost a string per day of every replication for nothing.
     static func measuredCalendar(_ context: ProjectionContext) -> (
         labels: [String], monthOfDay: [Int], isMonthEnd: [Bool]
     ) {
@@ -475,7 +475,7 @@ public struct Projection: EventSink {
     func lastDischarge(_ patient: UInt32) -> Double? {
         let j = lastAcuteDischarge.find(patient)
         guard j >= 0 else { return nil }
-        let entry = lastAcuteDischarge.state(j).pointee
+        let entry = lastAcuteDischarge.entry(j)
         return Self.isPruned(entry, prunes: prunes, keepFrom: keepDischargesFrom) ? nil : entry.time
     }
 
@@ -510,60 +510,30 @@ struct ServiceTotals {
 /// A fixed number of `ServiceTotals`, with copy on write, changed in place through pointers.
 ///
 /// With a plain array per total, every `occupancy[s] += 1` did its own uniqueness check (a
-/// runtime call): about eight per event. Here `element(_:)` does one check per event and
-/// hands out a pointer to the service's totals; the pointer is valid until the projection is
+/// runtime call), several per event. Here `element(_:)` does one check per event and hands
+/// out a pointer to the service's totals; the pointer is valid until the projection is
 /// copied or the event ends.
 struct ServiceTotalsBuffer {
-    final class Storage {
-        let count: Int
-        let base: UnsafeMutablePointer<ServiceTotals>
+    private var buffer: CopyOnWriteBuffer<ServiceTotals>
 
-        init(count: Int) {
-            self.count = count
-            base = .allocate(capacity: max(count, 1))
-            base.initialize(repeating: ServiceTotals(), count: count)
-        }
+    init(count: Int) { buffer = CopyOnWriteBuffer(repeating: ServiceTotals(), count: count) }
 
-        deinit { base.deallocate() }  // `ServiceTotals` is trivial
-
-        func copy() -> Storage {
-            let s = Storage(count: count)
-            s.base.update(from: base, count: count)
-            return s
-        }
-    }
-
-    private var storage: Storage
-
-    init(count: Int) { storage = Storage(count: count) }
-
-    var count: Int { storage.count }
+    var count: Int { buffer.count }
 
     /// The totals of service `s`, to change in place (traps when `s` is out of range, as an
     /// array index would).
     @inline(__always)
     mutating func element(_ s: Int) -> UnsafeMutablePointer<ServiceTotals> {
-        precondition(s >= 0 && s < storage.count, "Index out of range")
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage.base + s
+        precondition(s >= 0 && s < buffer.count, "Index out of range")
+        return buffer.mutableElements() + s
     }
 
     func map<T>(_ transform: (ServiceTotals) -> T) -> [T] {
-        (0..<storage.count).map { transform(storage.base[$0]) }
+        (0..<buffer.count).map { transform(buffer.elements[$0]) }
     }
 }
 
 // MARK: - Per-patient state
-
-/// What an `OpenTable` slot holds: a key and whether the slot is in use, plus the state.
-protocol TableEntry {
-    /// An unused slot.
-    init()
-    /// A used slot for `key`, with no state set.
-    init(key: UInt32)
-    var key: UInt32 { get }
-    var isPresent: Bool { get }
-}
 
 /// The projection's state of one patient while in the system (conveyed, waiting, in a
 /// service, delayed), kept while any part of it is set (see `flags`); an `OpenTable` entry.
@@ -633,197 +603,10 @@ struct DischargeEntry: TableEntry {
 
 typealias PatientTable = OpenTable<PatientState>
 
-/// Per-patient state keyed by patient id: an open-addressing hash table (linear probing,
-/// deletion by backward shift, so no tombstones), growing and shrinking geometrically.
-///
-/// Two of them replace seven `Dictionary<UInt32, …>`, so an event costs one probe sequence
-/// with a multiplicative hash instead of several SipHash look-ups, and no allocation once
-/// the table has reached the size of the patients present. Any `UInt32` is a valid key (ids
-/// in a log read from a file are arbitrary), and memory follows the number of keys present,
-/// never their values. The hash is keyed with a random seed per table, so that ids chosen to
-/// collide cannot be written into a log; nothing observable depends on the order of slots
-/// (`Projection.finishAll` sorts the ids it visits).
-///
-/// Value semantics: copies share storage until one of them is changed (copy on write). The
-/// `mutating` look-ups make the storage unique; `state(_:)` may be used to change a slot
-/// only after one of them, in the same event.
-struct OpenTable<Entry: TableEntry> {
-    typealias Storage = OpenTableStorage<Entry>
-
-    static var minimumCapacity: Int { 64 }
-
-    private(set) var storage: Storage
-    /// Keys present.
-    private(set) var count = 0
-    /// 64 - log2(capacity): the hash's top bits index the table.
-    private var shift: UInt64
-    private let seed: UInt64
-
-    init(seed: UInt64 = UInt64.random(in: .min ... .max)) {
-        storage = Storage(capacity: Self.minimumCapacity, empty: Entry())
-        shift = UInt64(64 - Self.minimumCapacity.trailingZeroBitCount)
-        self.seed = seed
-    }
-
-    var capacity: Int { storage.capacity }
-
-    /// Whether inserting a new key would make the table grow.
-    var isFull: Bool { (count &+ 1) &* 2 > storage.capacity }
-
-    @inline(__always)
-    func home(_ key: UInt32) -> Int {
-        // A keyed multiply-xorshift-multiply mix; the top bits are the best mixed.
-        var h = (UInt64(key) ^ seed) &* 0x9E37_79B9_7F4A_7C15
-        h ^= h &>> 29
-        h = h &* 0xBF58_476D_1CE4_E5B9
-        return Int(truncatingIfNeeded: h &>> shift)
-    }
-
-    /// The slot holding `key`, or -1. Read-only.
-    @inline(__always)
-    func find(_ key: UInt32) -> Int {
-        let slots = storage.slots
-        let mask = storage.capacity &- 1
-        var i = home(key)
-        while slots[i].isPresent {
-            if slots[i].key == key { return i }
-            i = (i &+ 1) & mask
-        }
-        return -1
-    }
-
-    @inline(__always)
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
-
-    /// The slot holding `key`, or -1; the storage is made unique, so the slot may be changed.
-    @inline(__always)
-    mutating func findForUpdate(_ key: UInt32) -> Int {
-        makeUnique()
-        return find(key)
-    }
-
-    /// The slot holding `key`, inserted with no state set if absent; the storage is made
-    /// unique, so the slot may be changed. (A `PatientState` left with no field set must be
-    /// given back with `removeIfEmpty`.)
-    @inline(__always)
-    mutating func slot(for key: UInt32) -> Int {
-        makeUnique()
-        let found = find(key)
-        if found >= 0 { return found }
-        if isFull { resize(to: storage.capacity &* 2) }
-        let slots = storage.slots
-        let mask = storage.capacity &- 1
-        var i = home(key)
-        while slots[i].isPresent { i = (i &+ 1) & mask }
-        slots[i] = Entry(key: key)
-        count &+= 1
-        return i
-    }
-
-    /// The entry in slot `i` (see the type's note on changing it).
-    @inline(__always)
-    func state(_ i: Int) -> UnsafeMutablePointer<Entry> { storage.slots + i }
-
-    /// Removes the key in slot `i` (after a mutating look-up), shifting later keys of its
-    /// probe run back into the hole.
-    mutating func remove(at i: Int) {
-        let slots = storage.slots
-        let mask = storage.capacity &- 1
-        var hole = i
-        var j = (i &+ 1) & mask
-        while slots[j].isPresent {
-            // The key at j may fill the hole if the hole lies between its home and j.
-            let h = home(slots[j].key)
-            if (j &- h) & mask >= (j &- hole) & mask {
-                slots[hole] = slots[j]
-                hole = j
-            }
-            j = (j &+ 1) & mask
-        }
-        slots[hole] = Entry()
-        count &-= 1
-    }
-
-    /// Rehashes every key into a table of `newCapacity` slots (a power of two, at least twice
-    /// the count).
-    mutating func resize(to newCapacity: Int) {
-        let old = storage
-        let fresh = Storage(capacity: newCapacity, empty: Entry())
-        shift = UInt64(64 - newCapacity.trailingZeroBitCount)
-        let mask = newCapacity &- 1
-        for k in 0..<old.capacity where old.slots[k].isPresent {
-            var i = home(old.slots[k].key)
-            while fresh.slots[i].isPresent { i = (i &+ 1) & mask }
-            fresh.slots[i] = old.slots[k]
-        }
-        storage = fresh
-    }
-
-    /// Removes every entry for which `shouldRemove` is true (it must not depend on the order of
-    /// the slots), then shrinks the table if it is mostly empty.
-    mutating func removeAll(where shouldRemove: (Entry) -> Bool) {
-        makeUnique()
-        let slots = storage.slots
-        var i = 0
-        while i < storage.capacity {
-            if slots[i].isPresent && shouldRemove(slots[i]) {
-                // Backward shift only moves keys not yet visited into slots >= i (and keys
-                // already visited, which are tested again harmlessly), so look at i again.
-                remove(at: i)
-                continue
-            }
-            i += 1
-        }
-        shrinkIfSparse()
-    }
-
-    /// Halves the table while fewer than 1/8 of its slots are used, so that memory follows
-    /// the patients present.
-    mutating func shrinkIfSparse() {
-        var target = storage.capacity
-        while target > Self.minimumCapacity && count &* 8 < target { target /= 2 }
-        if target != storage.capacity { resize(to: max(target, Self.minimumCapacity)) }
-    }
-
-    /// The keys whose entry satisfies `predicate`, in slot order.
-    func keys(where predicate: (Entry) -> Bool) -> [UInt32] {
-        var result: [UInt32] = []
-        for i in 0..<storage.capacity where storage.slots[i].isPresent && predicate(storage.slots[i]) {
-            result.append(storage.slots[i].key)
-        }
-        return result
-    }
-}
-
-/// The slots of an `OpenTable`. Not constrained to `TableEntry` on purpose: the metadata of a
-/// generic class with a protocol requirement is checked against the protocol's conformances
-/// when first made, a one-off search that cost 640,000 instructions per process.
-final class OpenTableStorage<Entry> {
-    let capacity: Int
-    let slots: UnsafeMutablePointer<Entry>
-
-    init(capacity: Int, empty: Entry) {
-        precondition(_isPOD(Entry.self), "OpenTable holds plain values only")
-        self.capacity = capacity
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: empty, count: capacity)
-    }
-
-    deinit { slots.deallocate() }  // plain values: nothing to deinitialise
-
-    func copy() -> OpenTableStorage {
-        let s = OpenTableStorage(capacity: capacity, empty: slots[0])
-        s.slots.update(from: slots, count: capacity)
-        return s
-    }
-}
-
 extension OpenTable where Entry == PatientState {
     /// Removes the patient in slot `i` if none of its fields is set (after a mutating look-up).
     @inline(__always)
     mutating func removeIfEmpty(at i: Int) {
-        if storage.slots[i].isEmpty { remove(at: i) }
+        if entry(i).isEmpty { remove(at: i) }
     }
 }

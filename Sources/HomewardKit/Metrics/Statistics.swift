@@ -106,19 +106,6 @@ public enum Statistics {
 
     // MARK: - Gamma and beta functions
 
-    /// Natural logarithm of the absolute value of the gamma function, ln|Γ(x)|.
-    ///
-    /// Uses the C library's re-entrant `lgamma_r`, which does not write the global `signgam`
-    /// and is therefore safe to call from concurrent replications.
-    ///
-    /// - Parameter x: The argument; poles (0, −1, −2, …) give +∞.
-    /// - Returns: ln|Γ(x)|.
-    /// - Complexity: O(1).
-    public static func logGamma(_ x: Double) -> Double {
-        var sign: Int32 = 0
-        return lgamma_r(x, &sign)
-    }
-
     /// Natural logarithm of the beta function, ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
     ///
     /// When either argument is large the three log-gamma terms nearly cancel, so the
@@ -137,14 +124,14 @@ public enum Statistics {
         let q = max(a, b)
         if q.isInfinite { return p.isInfinite ? .nan : -.infinity }
         if q < stirlingThreshold {
-            return logGamma(p) + logGamma(q) - logGamma(p + q)
+            return SpecialFunctions.logGamma(p) + SpecialFunctions.logGamma(q) - SpecialFunctions.logGamma(p + q)
         }
         if p < stirlingThreshold {
             // ln Γ(q) − ln Γ(q+p) = −p ln q − (q + p − ½)·log1p(p/q) + p + δ(q) − δ(q+p)
             let diff =
                 -p * log(q) - (q + p - 0.5) * log1p(p / q) + p
                 + stirlingCorrection(q) - stirlingCorrection(q + p)
-            return logGamma(p) + diff
+            return SpecialFunctions.logGamma(p) + diff
         }
         // Both large: ½ ln 2π − ½ ln q + (p − ½) ln(p/(p+q)) − q·log1p(p/q) + δ(p) + δ(q) − δ(p+q)
         return 0.5 * log(2 * Double.pi) - 0.5 * log(q) + (p - 0.5) * log(p / (p + q))
@@ -289,7 +276,7 @@ public enum Statistics {
     /// + 1/(156x¹³); at x = 10 the last term is below 10⁻¹⁵ of δ.
     private static func stirlingCorrection(_ x: Double) -> Double {
         if x < stirlingThreshold {
-            return logGamma(x) - ((x - 0.5) * log(x) - x + 0.5 * log(2 * Double.pi))
+            return SpecialFunctions.logGamma(x) - ((x - 0.5) * log(x) - x + 0.5 * log(2 * Double.pi))
         }
         let r = 1 / x
         let r2 = r * r
@@ -300,27 +287,6 @@ public enum Statistics {
                     * (-1.0 / 1680
                         + r2 * (1.0 / 1188 + r2 * (-691.0 / 360_360 + r2 * (1.0 / 156))))))
         return series * r
-    }
-
-    /// u − log1p(u) for u > −1, without cancellation for small |u|.
-    ///
-    /// With s = u/(2 + u), log1p(u) = 2·atanh(s) = 2(s + s³/3 + s⁵/5 + …) and u − 2s = u·s,
-    /// so u − log1p(u) = u·s − 2(s³/3 + s⁵/5 + …).
-    private static func uMinusLog1p(_ u: Double) -> Double {
-        if abs(u) > 0.5 { return u - log1p(u) }
-        let s = u / (2 + u)
-        let s2 = s * s
-        var term = s * s2
-        var sum = 0.0
-        var k = 3.0
-        while true {
-            let add = term / k
-            sum += add
-            if abs(add) <= 1e-17 * abs(sum) { break }
-            term *= s2
-            k += 2
-        }
-        return u * s - 2 * sum
     }
 
     /// ln[x^a y^b / B(a, b)] with y = 1 − x, given both x, y and their logarithms.
@@ -337,8 +303,8 @@ public enum Statistics {
             let v = y * (a / b) - x
             // Near u = −1 (x ≪ x₀) u has lost x to rounding, but ln(x/x₀) = ln x + log1p(b/a)
             // is still accurate, so u − ln(1 + u) is formed from that instead.
-            let ru = u < -0.5 ? u - (logX + log1p(b / a)) : uMinusLog1p(u)
-            let rv = v < -0.5 ? v - (logY + log1p(a / b)) : uMinusLog1p(v)
+            let ru = u < -0.5 ? u - (logX + log1p(b / a)) : SpecialFunctions.uMinusLog1p(u)
+            let rv = v < -0.5 ? v - (logY + log1p(a / b)) : SpecialFunctions.uMinusLog1p(v)
             let small = min(a, b)
             let large = max(a, b)
             return -(a * ru + b * rv)

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// `Cohort`, `Service` and `Pathway` hold strings and arrays, so binding one
 /// (`let cohort = scenario.cohorts[c]`) copies it field by field, retaining and later
-/// releasing every array and string inside: in a callgrind profile of the reference model
-/// those copies were about a fifth of all instructions. Here every per-entity record is
+/// releasing every array and string inside, on every event that reads one (measurements
+/// are in Benchmarks/README.md). Here every per-entity record is
 /// trivial (no reference-counted field), lists are flattened into one array per kind with a
 /// start and count per entity, and distributions sit in arrays of their own, so the
 /// per-event path reads numbers and does no reference counting.

@@ -10,7 +10,7 @@ extension Simulation {
     /// for care-home residents x the number of residents present now.
     // Inlined on purpose, like the other non-mutating helpers called from mutating methods
     // (`baseRate`, `durationFactor`, `acceptanceHours`, `pick`): called out of line, each call
-    // copied the whole `Simulation` (about 1.5 KB, with the projection) to pass `self`.
+    // copied the whole `Simulation` (the projection included) to pass `self`.
     @inline(__always)
     func rate(cohort c: Int, at t: Double) -> Double {
         // Fields are read one by one: binding the whole record would copy it (memcpy).
@@ -72,7 +72,7 @@ extension Simulation {
         let gap = arrivalStreams[c].exponential(mean: 1 / lambdaMax[c])
         let t = now + gap
         if t < horizon {
-            calendar.schedule(at: t, Action(kind: .arrival, subject: Int32(c), token: 0))
+            calendar.schedule(at: t, Action(kind: .arrival, subject: Int32(c)))
         }
     }
 
@@ -137,7 +137,7 @@ extension Simulation {
                 * durationFactor(chosen)
             calendar.schedule(
                 at: now + duration,
-                Action(kind: .crisisResponseEnd, flag: success, subject: p, token: patients[Int(p)].token))
+                Action(kind: .crisisResponseEnd, flag: success, patient: p, token: patients[Int(p)].token))
             return
         }
         let conveyance = min(
@@ -194,7 +194,7 @@ extension Simulation {
         if let limit {
             calendar.schedule(
                 at: now + limit / 24,
-                Action(kind: .edTimeout, subject: p, token: patients[Int(p)].token))
+                Action(kind: .edTimeout, patient: p, token: patients[Int(p)].token))
         }
     }
 
@@ -228,6 +228,6 @@ extension Simulation {
             * (effects.isEmpty ? 1 : effects.factor(effects.lengthOfStay[c], at: now))
         let dies = uniform(p) < parameters.cohorts[c].inHospitalMortality
         calendar.schedule(
-            at: now + stay, Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
+            at: now + stay, Action(kind: .acuteEnd, flag: dies, patient: p, token: patients[Int(p)].token))
     }
 }

@@ -10,7 +10,7 @@ extension Simulation {
         let c = Int(patients[Int(p)].cohort)
         let pathway: Int
         if effects.isEmpty {
-            pathway = pick(
+            pathway = Self.pick(
                 parameters.pathwayMix, from: parameters.cohorts[c].mixStart, count: parameters.cohorts[c].mixCount,
                 uniform(p))
         } else {
@@ -20,7 +20,7 @@ extension Simulation {
                 let s = effects.schemes[x.scheme].strength(at: now)
                 if s > 0 { for i in mix.indices { mix[i] += (x.mix[i] - mix[i]) * s } }
             }
-            pathway = pick(mix, uniform(p))
+            pathway = Self.pick(mix, uniform(p))
         }
         patients[Int(p)].pathway = Int16(pathway)
         emit(.medicallyOptimised, patient: p, service: acute, detail: Int32(pathway))
@@ -33,7 +33,7 @@ extension Simulation {
             var window = assessmentHours
             if effects.switchedOn(effects.sevenDayAssessment, at: now) { window.allDays = true }
             let done = clock.addingWorkingTime(work, to: now, hours: window)
-            calendar.schedule(at: done, Action(kind: .assessmentEnd, subject: p, token: patients[Int(p)].token))
+            calendar.schedule(at: done, Action(kind: .assessmentEnd, patient: p, token: patients[Int(p)].token))
         } else {
             afterAssessment(p)
         }
@@ -53,7 +53,7 @@ extension Simulation {
             var window = equipmentHours
             if effects.switchedOn(effects.sevenDayEquipment, at: now) { window.allDays = true }
             let ready = clock.nextOpen(now + sample(parameters.equipmentDays[pathway], p), hours: window)
-            calendar.schedule(at: ready, Action(kind: .equipmentEnd, subject: p, token: patients[Int(p)].token))
+            calendar.schedule(at: ready, Action(kind: .equipmentEnd, patient: p, token: patients[Int(p)].token))
         } else {
             seekPlace(p)
         }
@@ -123,7 +123,7 @@ extension Simulation {
         if let reason, patients[Int(p)].location == .inService {
             setDelay(p, reason)  // no change if already delayed for this reason
         }
-        calendar.schedule(at: at, Action(kind: .depart, subject: p, token: patients[Int(p)].token))
+        calendar.schedule(at: at, Action(kind: .depart, patient: p, token: patients[Int(p)].token))
     }
 
     /// The hours in which `s` takes new patients.
@@ -161,7 +161,7 @@ extension Simulation {
         if fromAcute && parameters.services[target].countsAsReablement {
             patients[Int(p)].pending += 1
             // The follow-up is reported under the cohort (age band) the patient has now.
-            calendar.schedule(at: now + 91, Action(kind: .followUp, subject: p, token: UInt32(patients[Int(p)].cohort)))
+            calendar.schedule(at: now + 91, Action(followUpOf: p, dischargeCohort: patients[Int(p)].cohort))
         }
         if parameters.services[target].kind == .careHome {
             if Int(patients[Int(p)].heldHome) == target {
@@ -197,9 +197,11 @@ extension Simulation {
     }
 
     /// `pick` over `count` probabilities stored from `start` in `list` (the same sums in the
-    /// same order); returns an index from 0.
+    /// same order); returns an index from 0. Static, so that a call taking `uniform(p)` as its
+    /// argument does not hold a copy of the simulation (and so share its buffers) while
+    /// `uniform` changes them.
     @inline(__always)
-    func pick(_ list: [Double], from start: Int, count: Int, _ u: Double) -> Int {
+    static func pick(_ list: [Double], from start: Int, count: Int, _ u: Double) -> Int {
         var cumulative = 0.0
         for i in 0..<count {
             cumulative += list[start + i]
@@ -211,7 +213,7 @@ extension Simulation {
     }
 
     /// Picks an index from probabilities that sum to one.
-    func pick(_ probabilities: [Double], _ u: Double) -> Int {
+    static func pick(_ probabilities: [Double], _ u: Double) -> Int {
         var cumulative = 0.0
         for (i, q) in probabilities.enumerated() {
             cumulative += q

@@ -15,7 +15,7 @@ extension Simulation {
             } else {
                 length = 0
             }
-            calendar.schedule(at: now + length, Action(kind: .serviceEnd, subject: p, token: patients[Int(p)].token))
+            calendar.schedule(at: now + length, Action(kind: .serviceEnd, patient: p, token: patients[Int(p)].token))
         case .acute, .careHome:
             break
         }
@@ -31,7 +31,7 @@ extension Simulation {
         }
         let k =
             outcomes.start
-            + pick(parameters.outcomeProbability, from: outcomes.start, count: outcomes.count, uniform(p))
+            + Self.pick(parameters.outcomeProbability, from: outcomes.start, count: outcomes.count, uniform(p))
         let outcome = parameters.outcome[k]
         emit(.serviceEnd, patient: p, service: s, detail: outcome.rawValue)
         switch outcome {
@@ -66,7 +66,7 @@ extension Simulation {
         }
         if at >= 0 {
             patients[Int(p)].pending += 1
-            calendar.schedule(at: at, Action(kind: .readmission, subject: p, token: 0))
+            calendar.schedule(at: at, Action(kind: .readmission, subject: p))
         }
         releaseIfIdle(p)
     }
@@ -141,7 +141,7 @@ extension Simulation {
         if mortality > 0 {
             let life = patients[Int(p)].rng.exponential(mean: 365.25 / mortality)
             calendar.schedule(
-                at: now + life, Action(kind: .residentDeath, subject: p, token: patients[Int(p)].token))
+                at: now + life, Action(kind: .residentDeath, patient: p, token: patients[Int(p)].token))
         }
     }
 
@@ -189,7 +189,7 @@ extension Simulation {
     mutating func scheduleNextReferral(careHome s: Int) {
         let perDay = parameters.services[s].communityAdmissionsPerYear / 365.25
         let t = now + referralStreams[s].exponential(mean: 1 / perDay)
-        if t < horizon { calendar.schedule(at: t, Action(kind: .referral, subject: Int32(s), token: 0)) }
+        if t < horizon { calendar.schedule(at: t, Action(kind: .referral, subject: Int32(s))) }
     }
 
     mutating func referral(careHome s: Int) {

@@ -187,7 +187,7 @@ public struct Simulation<Sink: EventSink> {
             for change in capacitySchedules[s].changes where Double(change.day) < horizon {
                 calendar.schedule(
                     at: Double(change.day),
-                    Action(kind: .capacityChange, subject: Int32(s), token: UInt32(change.capacity)))
+                    Action(capacityOf: Int32(s), becomes: change.capacity))
             }
         }
         for c in scenario.cohorts.indices { lambdaMax[c] = maximumRate(cohort: c) }
@@ -238,7 +238,7 @@ public struct Simulation<Sink: EventSink> {
                         let dies = patients[Int(p)].rng.uniform() < cohort.inHospitalMortality
                         calendar.schedule(
                             at: now + stay,
-                            Action(kind: .acuteEnd, flag: dies, subject: p, token: patients[Int(p)].token))
+                            Action(kind: .acuteEnd, flag: dies, patient: p, token: patients[Int(p)].token))
                     }
                 } else {
                     startServiceClock(p, service: s, residualFraction: true)
@@ -254,23 +254,23 @@ public struct Simulation<Sink: EventSink> {
             // Every patient action is scheduled by the place the patient is in; if the patient
             // has moved since (the token changed), the action would act on the wrong state.
             let current = patients[Int(action.subject)].token
-            assert(current == action.token, "stale \(action.kind) for patient slot \(action.subject)")
-            guard current == action.token else { return }
+            assert(current == action.patientToken, "stale \(action.kind) for patient slot \(action.subject)")
+            guard current == action.patientToken else { return }
         }
         switch action.kind {
         case .arrival: arrival(cohort: Int(action.subject))
         case .referral: referral(careHome: Int(action.subject))
-        case .capacityChange: capacityChange(service: Int(action.subject), to: Int(action.token))
+        case .capacityChange: capacityChange(service: Int(action.subject), to: action.newCapacity)
         case .crisisResponseEnd: crisisResponseEnd(action.subject, succeeded: action.flag)
-        case .edTimeout: edTimeout(action.subject, token: action.token)
+        case .edTimeout: edTimeout(action.subject, token: action.patientToken)
         case .acuteEnd: acuteEnd(action.subject, dies: action.flag)
         case .assessmentEnd: assessmentEnd(action.subject)
         case .equipmentEnd: equipmentEnd(action.subject)
         case .depart: depart(action.subject)
         case .serviceEnd: serviceEnd(action.subject)
-        case .residentDeath: residentDeath(action.subject, token: action.token)
+        case .residentDeath: residentDeath(action.subject, token: action.patientToken)
         case .readmission: readmission(action.subject)
-        case .followUp: followUp(action.subject, dischargeCohort: Int16(action.token))
+        case .followUp: followUp(action.subject, dischargeCohort: action.dischargeCohort)
         }
     }
 
@@ -408,14 +408,66 @@ struct Waiting: Sendable {
 }
 
 /// Something scheduled on the event calendar.
+///
+/// One word (`detail`) holds what a kind needs besides its subject, read under the name of
+/// what it means for that kind: `patientToken`, `newCapacity` or `dischargeCohort` (debug
+/// builds check the kind). A field per meaning, or an enum, would make every calendar entry
+/// larger.
 struct Action: Sendable {
     var kind: ActionKind
     /// A yes/no detail (crisis response succeeded, the patient dies).
     var flag: Bool = false
     /// Patient slot, cohort or service, depending on `kind`.
     var subject: Int32
-    /// For patient actions, the patient's token when scheduled; else a capacity or 0.
-    var token: UInt32
+    private var detail: UInt32 = 0
+
+    /// An action with nothing besides its subject (arrival, referral, readmission).
+    init(kind: ActionKind, subject: Int32) {
+        assert(!kind.carriesPatientToken && kind != .capacityChange && kind != .followUp)
+        self.kind = kind
+        self.subject = subject
+    }
+
+    /// An action on patient slot `patient`, valid while the patient's token is `token`.
+    init(kind: ActionKind, flag: Bool = false, patient: Int32, token: UInt32) {
+        assert(kind.carriesPatientToken)
+        self.kind = kind
+        self.flag = flag
+        subject = patient
+        detail = token
+    }
+
+    /// Service `service`'s capacity becomes `capacity`.
+    init(capacityOf service: Int32, becomes capacity: Int) {
+        kind = .capacityChange
+        subject = service
+        detail = UInt32(capacity)
+    }
+
+    /// The follow-up of patient slot `patient`, 91 days after a discharge while in cohort `cohort`.
+    init(followUpOf patient: Int32, dischargeCohort cohort: Int16) {
+        kind = .followUp
+        subject = patient
+        detail = UInt32(cohort)
+    }
+
+    /// The patient's token when the action was scheduled.
+    var patientToken: UInt32 {
+        assert(kind.carriesPatientToken)
+        return detail
+    }
+
+    /// The capacity a `capacityChange` sets.
+    var newCapacity: Int {
+        assert(kind == .capacityChange)
+        return Int(detail)
+    }
+
+    /// The cohort the patient was in when discharged, for a `followUp`.
+    var dischargeCohort: Int16 {
+        assert(kind == .followUp)
+        return Int16(detail)
+    }
 }
 
 enum ActionKind: UInt8, Sendable {
@@ -429,4 +481,7 @@ enum ActionKind: UInt8, Sendable {
         default: false
         }
     }
+
+    /// Actions that act on a patient only while the patient's token is unchanged.
+    var carriesPatientToken: Bool { isPatientMove || self == .edTimeout || self == .residentDeath }
 }

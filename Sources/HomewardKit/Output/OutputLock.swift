@@ -12,12 +12,14 @@ import Foundation
 /// - Note: `flock` locks are advisory: they keep Homeward runs apart, not other programs. On
 ///   network file systems where `flock` is not shared between machines, two runs on different
 ///   machines are not kept apart.
-public final class OutputLock: @unchecked Sendable {
+public final class OutputLock: @unchecked Sendable {  // `fd` changes only in `init` and under `guardFD`
     /// The locked path (a folder, or a log file).
     public let path: String
     /// The lock file.
     public let lockFile: String
     private var fd: Int32
+    /// Guards `fd` once the lock is made, so that `release()` from two threads closes it once.
+    private let guardFD = NSLock()
 
     /// Takes the lock of a folder (which must exist) or of a file (`isFolder` false).
     ///
@@ -59,6 +61,8 @@ public final class OutputLock: @unchecked Sendable {
 
     /// Releases the lock (also done when the lock is deallocated or the process ends).
     public func release() {
+        guardFD.lock()
+        defer { guardFD.unlock() }
         guard fd >= 0 else { return }
         _ = flock(fd, LOCK_UN)
         _ = close(fd)
@@ -76,7 +80,7 @@ public final class OutputLock: @unchecked Sendable {
 
 /// The outputs of one command: the locks it holds until it ends. `HomewardCLI.main` opens a
 /// session around each command; library code finds it through `OutputSession.current`.
-public final class OutputSession: @unchecked Sendable {
+public final class OutputSession: @unchecked Sendable {  // `locks` is read and written only under `lock`
     /// The session of the command running on this task or thread, if any.
     @TaskLocal public static var current: OutputSession?
 

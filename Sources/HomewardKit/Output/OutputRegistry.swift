@@ -7,7 +7,7 @@ import Foundation
 /// Creation and registration happen under one lock, as do the renames of a result set's
 /// commit (`committing`): an interrupt handled while a commit is under way waits for it to
 /// finish, so a set is either wholly committed or not at all.
-public final class OutputRegistry: @unchecked Sendable {
+public final class OutputRegistry: @unchecked Sendable {  // every stored var only under `lock`
     /// The process's registry.
     public static let shared = OutputRegistry()
 

@@ -17,9 +17,10 @@ public enum ScenarioReader {
     public static let maximumEntries = 1_000
     public static let maximumNameLength = 200
     /// Expected crises in one replication beyond which a run cannot finish in reasonable time:
-    /// a replication takes about a microsecond per crisis on one core (a minute at 50 million,
-    /// found by the fuzzer), so 10 million keeps one under about 15 s. The largest English
-    /// systems have well under a million crises a year, so this is ten years of the largest.
+    /// a replication's time grows in proportion to its crises (the fuzzer found scenarios with
+    /// tens of millions that ran for minutes; Benchmarks/README.md has the current speed). The
+    /// largest English systems have well under a million crises a year, so this is ten years
+    /// of the largest.
     public static let maximumExpectedCrises = 10_000_000.0
 
     /// Reads and validates; throws every problem found.

@@ -177,7 +177,7 @@ public enum VerificationSuite {
     static func replicate(_ s: Scenario, _ n: Int, _ threads: Int, daily: Bool = false, checkConservation: Bool = false)
         -> [Replication]
     {
-        let slots = ResultSlots(count: n)
+        let slots = ResultSlots<Replication>(count: n)
         let context = ProjectionContext(scenario: s)
         Runner.parallelFor(count: n, threads: threads) { rep in
             var sim = Simulation(
@@ -188,7 +188,7 @@ public enum VerificationSuite {
             sim.run()
             slots.set(rep, Replication(metrics: sim.sink.first.metrics(), counts: sim.sink.second))
         }
-        return slots.values.map { $0 as! Replication }
+        return slots.allValues
     }
 
     static func format(_ x: Double) -> String { TableRenderer.format(x) }

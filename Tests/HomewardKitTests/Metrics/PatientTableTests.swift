@@ -82,7 +82,7 @@ import Testing
             "pathwayOf": [:], "delayedTotalOf": [:],
         ]
         for key in p.patients.keys(where: { _ in true }) {
-            let s = p.patients.state(p.patients.find(key)).pointee
+            let s = p.patients.entry(p.patients.find(key))
             #expect(s.key == key)
             #expect(!s.isEmpty, "an empty state was kept for patient \(key)")
             if s.flags.contains(.conveyed) { d["conveyedAt"]![key] = [s.conveyedAt.bitPattern] }
@@ -101,7 +101,7 @@ import Testing
         }
         // Discharges pruned but not yet swept from the table are forgotten, as in the old sweep.
         for key in p.lastAcuteDischarge.keys(where: { _ in true }) {
-            #expect(p.lastAcuteDischarge.state(p.lastAcuteDischarge.find(key)).pointee.key == key)
+            #expect(p.lastAcuteDischarge.entry(p.lastAcuteDischarge.find(key)).key == key)
             if let time = p.lastDischarge(key) { d["lastAcuteDischarge"]![key] = [time.bitPattern] }
         }
         return d
