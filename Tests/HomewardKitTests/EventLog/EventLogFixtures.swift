@@ -5,9 +5,17 @@ import Foundation
 /// Logs of the small scenario in the three formats, written once for the event-log tests.
 enum EventLogFixtures {
     /// Reads a whole log (every check, no projection); the error if it is damaged.
-    static func damage(_ path: String) -> LogError? {
+    static func damage(_ path: String) -> LogError? { damage { () throws(LogError) in try EventLogStream(path: path) } }
+
+    /// The same for a log held in memory (named `name` in messages): damage tests read
+    /// thousands of variants of one log without writing a file for each.
+    static func damage(_ bytes: [UInt8], name: String) -> LogError? {
+        damage { () throws(LogError) in try EventLogStream(bytes: bytes, name: name) }
+    }
+
+    private static func damage(_ open: () throws(LogError) -> EventLogStream) -> LogError? {
         do {
-            let stream = try EventLogStream(path: path)
+            let stream = try open()
             while try stream.next() != nil {}
             return nil
         } catch {
@@ -28,6 +36,11 @@ enum EventLogFixtures {
             case .jsonLines: jsonLines
             case .csv: csv
             }
+        }
+
+        /// The bytes of the log in `format`.
+        func bytes(_ format: EventLogFormat) throws -> [UInt8] {
+            [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(format))))
         }
     }
 
@@ -64,8 +77,9 @@ enum EventLogFixtures {
     }()
 
     /// Every (replication, event) of a log, in order.
-    static func events(_ path: String) throws -> [ReplicatedEvent] {
-        let stream = try EventLogStream(path: path)
+    static func events(_ path: String) throws -> [ReplicatedEvent] { try events(EventLogStream(path: path)) }
+
+    static func events(_ stream: EventLogStream) throws -> [ReplicatedEvent] {
         var all: [ReplicatedEvent] = []
         while let (r, e) = try stream.next() { all.append(ReplicatedEvent(replication: r, event: e)) }
         return all
