@@ -68,8 +68,15 @@ struct ErlangBTests {
             """
     }
 
-    @Test(arguments: cases)
-    func lossProbabilityIsErlangB(_ c: Case) throws {
+    /// The light load (c = 10), both stay shapes, in the fast suite; the heavier loads, whose
+    /// runs are three times as long, in the slow tier (`SlowTests`).
+    @Test(arguments: cases.prefix(2))
+    func lossProbabilityIsErlangB(_ c: Case) throws { try checkLossProbability(c) }
+
+    @Test(.slowTier, .tags(.slow), arguments: cases.dropFirst(2))
+    func lossProbabilityIsErlangBAtHeavierLoads(_ c: Case) throws { try checkLossProbability(c) }
+
+    func checkLossProbability(_ c: Case) throws {
         let scenario = try TheorySupport.scenario(Self.scenarioText(c))
         var ratios: [Double] = []
         var arrivals = 0.0

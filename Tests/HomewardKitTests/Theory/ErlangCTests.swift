@@ -67,8 +67,14 @@ struct ErlangCTests {
         }
     }
 
-    @Test(arguments: cases)
-    func edWaitsMatchMMc(_ c: Case) throws {
+    /// c = 5 in the fast suite; c = 10 (260,000 arrivals) in the slow tier (`SlowTests`).
+    @Test(arguments: cases.prefix(1))
+    func edWaitsMatchMMc(_ c: Case) throws { try checkWaits(c) }
+
+    @Test(.slowTier, .tags(.slow), arguments: cases.dropFirst(1))
+    func edWaitsMatchMMcWithMoreServers(_ c: Case) throws { try checkWaits(c) }
+
+    func checkWaits(_ c: Case) throws {
         let scenario = try TheorySupport.scenario(Self.scenarioText(c))
         var meanWaitHours: [Double] = []
         var waitShare: [Double] = []

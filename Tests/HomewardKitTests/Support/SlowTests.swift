@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+
+/// The slow tier: long statistical tests of the model against queueing theory, run only when
+/// `HOMEWARD_SLOW_TESTS=1` is set (CI sets it; see Tests/README.md). Every test of the tier is
+/// marked with the `.slowTier` trait and the `slow` tag, so that
+/// `swift test --filter .tags:slow` lists them. The fast suite keeps at least one case of each
+/// kind of check, so that what the slow tier adds is more loads and shapes, not new code paths.
+enum SlowTests {
+    /// Whether the slow tier runs: `HOMEWARD_SLOW_TESTS=1` in the environment.
+    static let enabled = ProcessInfo.processInfo.environment["HOMEWARD_SLOW_TESTS"] == "1"
+}
+
+extension Tag {
+    /// A test of the slow tier (see `SlowTests`).
+    @Tag static var slow: Self
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only in the slow tier (`HOMEWARD_SLOW_TESTS=1`).
+    static var slowTier: Self {
+        .enabled(if: SlowTests.enabled, "a long statistical test of the slow tier: set HOMEWARD_SLOW_TESTS=1 to run it")
+    }
+}
