@@ -41,7 +41,34 @@ import Testing
         }
     }
 
-    @Test func moreReablementIsSignificantOnTheBaseline() throws {
+    /// What `compare` writes, on the small scenario (the statistical claim on the shipped
+    /// scenarios is the slow tier's test below).
+    @Test func compareWritesTheDifferencesAndEachScenariosResults() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.small.write(toFile: dir + "/small.json5", atomically: true, encoding: .utf8)
+        try #"{ extends: "small.json5", name: "more", services: { reablement: { capacity: 16 } } }"#.write(
+            toFile: dir + "/more.json5", atomically: true, encoding: .utf8)
+        let c = CLITests.Captured()
+        let status = HomewardCLI.main(
+            [
+                "compare", dir + "/small.json5", dir + "/more.json5", "--replications", "2", "--out", dir + "/out",
+                "--quiet",
+            ],
+            console: c.console)
+        #expect(status == 0, "\(c.err)")
+        #expect(c.out.contains("95% CI of difference"))
+        let json = try JSON5.parse(String(contentsOfFile: dir + "/out/compare.json", encoding: .utf8))
+        let delayed = try #require(
+            json.objectValue?["comparison"]?.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue)
+        let ci = try #require(delayed["variants"]?.arrayValue?.first?.objectValue?["differenceCi95"]?.arrayValue)
+        #expect(ci.count == 2 && ci[0].numberValue! <= ci[1].numberValue!)
+        for file in ["compare.csv", "small/summary.json", "more/summary.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/out/" + file), "\(file)")
+        }
+    }
+
+    @Test(.slowTier, .tags(.slow))
+    func moreReablementIsSignificantOnTheBaseline() throws {
         // The shipped variant adds 20 reablement slots and 7-day discharge: delays must fall.
         let dir = Fixtures.temporaryDirectory()
         let c = CLITests.Captured()
