@@ -52,8 +52,16 @@ import Testing
         return try ScenarioReader.read(root, file: "property.json5")
     }
 
-    @Test(arguments: [11, 12, 13, 14, 15] as [UInt64])
-    func moreCapacityNeverIncreasesDelayBeyondNoise(seed: UInt64) throws {
+    /// Two random scenarios in the fast suite, three more in the slow tier (`SlowTests`).
+    @Test(arguments: [11, 12] as [UInt64])
+    func moreCapacityNeverIncreasesDelayBeyondNoise(seed: UInt64) throws { try checkMoreCapacity(seed) }
+
+    @Test(.slowTier, .tags(.slow), arguments: [13, 14, 15] as [UInt64])
+    func moreCapacityNeverIncreasesDelayBeyondNoiseInMoreScenarios(seed: UInt64) throws {
+        try checkMoreCapacity(seed)
+    }
+
+    func checkMoreCapacity(_ seed: UInt64) throws {
         var g = RandomScenarioGenerator(seed: seed)
         let text = g.scenario(name: "p\(seed)")
         let base = try ScenarioReader.read(JSON5.parse(text), file: "property.json5")
@@ -65,8 +73,13 @@ import Testing
             "seed \(seed): 50% more downstream places increased delayed bed days by \(d.mean) [\(d.low), \(d.high)]")
     }
 
-    @Test(arguments: [21, 22, 23, 24, 25] as [UInt64])
-    func moreDemandNeverReducesAdmissionsBeyondNoise(seed: UInt64) throws {
+    @Test(arguments: [21, 22] as [UInt64])
+    func moreDemandNeverReducesAdmissionsBeyondNoise(seed: UInt64) throws { try checkMoreDemand(seed) }
+
+    @Test(.slowTier, .tags(.slow), arguments: [23, 24, 25] as [UInt64])
+    func moreDemandNeverReducesAdmissionsBeyondNoiseInMoreScenarios(seed: UInt64) throws { try checkMoreDemand(seed) }
+
+    func checkMoreDemand(_ seed: UInt64) throws {
         var g = RandomScenarioGenerator(seed: seed)
         let text = g.scenario(name: "p\(seed)")
         let base = try ScenarioReader.read(JSON5.parse(text), file: "property.json5")
