@@ -66,24 +66,31 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: dir + "/out/" + file), "\(file)")
         }
     }
+}
 
-    @Test(.slowTier, .tags(.slow))
-    func moreReablementIsSignificantOnTheBaseline() throws {
-        // The shipped variant adds 20 reablement slots and 7-day discharge: delays must fall.
-        let dir = Fixtures.temporaryDirectory()
-        let c = CLITests.Captured()
-        let status = HomewardCLI.main(
-            ["compare", Fixtures.baselinePath, Fixtures.variantPath, "--replications", "4", "--out", dir, "--quiet"],
-            console: c.console)
-        #expect(status == 0, "\(c.err)")
-        #expect(c.out.contains("95% CI of difference"))
-        let json = try JSON5.parse(String(contentsOfFile: dir + "/compare.json", encoding: .utf8))
-        let delayed = try #require(
-            json.objectValue?["comparison"]?.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue)
-        let variant = try #require(delayed["variants"]?.arrayValue?.first?.objectValue)
-        let high = try #require(variant["differenceCi95"]?.arrayValue?[1].numberValue)
-        #expect(high < 0, "delayed bed days should fall with more reablement and 7-day discharge")
-        #expect(FileManager.default.fileExists(atPath: dir + "/compare.csv"))
-        #expect(FileManager.default.fileExists(atPath: dir + "/baseline/summary.json"))
+extension ComparisonTests {
+    /// Two full runs of the shipped baseline and its variant: slow tier.
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        @Test func moreReablementIsSignificantOnTheBaseline() throws {
+            // The shipped variant adds 20 reablement slots and 7-day discharge: delays must fall.
+            let dir = Fixtures.temporaryDirectory()
+            let c = CLITests.Captured()
+            let status = HomewardCLI.main(
+                [
+                    "compare", Fixtures.baselinePath, Fixtures.variantPath, "--replications", "4", "--out", dir,
+                    "--quiet",
+                ],
+                console: c.console)
+            #expect(status == 0, "\(c.err)")
+            #expect(c.out.contains("95% CI of difference"))
+            let json = try JSON5.parse(String(contentsOfFile: dir + "/compare.json", encoding: .utf8))
+            let delayed = try #require(
+                json.objectValue?["comparison"]?.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue)
+            let variant = try #require(delayed["variants"]?.arrayValue?.first?.objectValue)
+            let high = try #require(variant["differenceCi95"]?.arrayValue?[1].numberValue)
+            #expect(high < 0, "delayed bed days should fall with more reablement and 7-day discharge")
+            #expect(FileManager.default.fileExists(atPath: dir + "/compare.csv"))
+            #expect(FileManager.default.fileExists(atPath: dir + "/baseline/summary.json"))
+        }
     }
 }

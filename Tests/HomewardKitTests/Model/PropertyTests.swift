@@ -56,11 +56,6 @@ import Testing
     @Test(arguments: [11, 12] as [UInt64])
     func moreCapacityNeverIncreasesDelayBeyondNoise(seed: UInt64) throws { try checkMoreCapacity(seed) }
 
-    @Test(.slowTier, .tags(.slow), arguments: [13, 14, 15] as [UInt64])
-    func moreCapacityNeverIncreasesDelayBeyondNoiseInMoreScenarios(seed: UInt64) throws {
-        try checkMoreCapacity(seed)
-    }
-
     func checkMoreCapacity(_ seed: UInt64) throws {
         var g = RandomScenarioGenerator(seed: seed)
         let text = g.scenario(name: "p\(seed)")
@@ -76,9 +71,6 @@ import Testing
     @Test(arguments: [21, 22] as [UInt64])
     func moreDemandNeverReducesAdmissionsBeyondNoise(seed: UInt64) throws { try checkMoreDemand(seed) }
 
-    @Test(.slowTier, .tags(.slow), arguments: [23, 24, 25] as [UInt64])
-    func moreDemandNeverReducesAdmissionsBeyondNoiseInMoreScenarios(seed: UInt64) throws { try checkMoreDemand(seed) }
-
     func checkMoreDemand(_ seed: UInt64) throws {
         var g = RandomScenarioGenerator(seed: seed)
         let text = g.scenario(name: "p\(seed)")
@@ -88,6 +80,21 @@ import Testing
         let d = pairedDifference(base, busier, key: "nelAdmissions", replications: 6)
         #expect(!(d.high < 0), "seed \(seed): 30% more crises reduced NELs by \(-d.mean) [\(d.low), \(d.high)]")
         #expect(d.mean > 0, "seed \(seed): more demand should mean more NELs on average (\(d.mean))")
+    }
+}
+
+extension PropertyTests {
+    /// Three more random scenarios for each property: slow tier.
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        @Test(arguments: [13, 14, 15] as [UInt64])
+        func moreCapacityNeverIncreasesDelayBeyondNoiseInMoreScenarios(seed: UInt64) throws {
+            try PropertyTests().checkMoreCapacity(seed)
+        }
+
+        @Test(arguments: [23, 24, 25] as [UInt64])
+        func moreDemandNeverReducesAdmissionsBeyondNoiseInMoreScenarios(seed: UInt64) throws {
+            try PropertyTests().checkMoreDemand(seed)
+        }
     }
 }
 

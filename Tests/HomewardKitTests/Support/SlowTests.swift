@@ -1,11 +1,13 @@
 import Foundation
 import Testing
 
-/// The slow tier: long statistical tests of the model against queueing theory, run only when
-/// `HOMEWARD_SLOW_TESTS=1` is set (CI sets it; see Tests/README.md). Every test of the tier is
-/// marked with the `.slowTier` trait and the `slow` tag, so that
-/// `swift test --filter .tags:slow` lists them. The fast suite keeps at least one case of each
-/// kind of check, so that what the slow tier adds is more loads and shapes, not new code paths.
+/// The slow tier: long statistical tests (queueing theory at heavy loads, properties over more
+/// random scenarios, significance on the shipped scenarios), run only when
+/// `HOMEWARD_SLOW_TESTS=1` is set (see Tests/README.md). Each lives in a nested suite named
+/// `SlowTier` with the `.slowTier` trait and the `slow` tag, so that
+/// `HOMEWARD_SLOW_TESTS=1 swift test --filter SlowTier` runs the tier alone. The fast suite keeps
+/// at least one case of each kind of check, so that what the tier adds is more loads, shapes
+/// and scenarios, not new code paths.
 enum SlowTests {
     /// Whether the slow tier runs: `HOMEWARD_SLOW_TESTS=1` in the environment.
     static let enabled = ProcessInfo.processInfo.environment["HOMEWARD_SLOW_TESTS"] == "1"

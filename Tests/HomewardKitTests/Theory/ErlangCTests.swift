@@ -71,9 +71,6 @@ struct ErlangCTests {
     @Test(arguments: cases.prefix(1))
     func edWaitsMatchMMc(_ c: Case) throws { try checkWaits(c) }
 
-    @Test(.slowTier, .tags(.slow), arguments: cases.dropFirst(1))
-    func edWaitsMatchMMcWithMoreServers(_ c: Case) throws { try checkWaits(c) }
-
     func checkWaits(_ c: Case) throws {
         let scenario = try TheorySupport.scenario(Self.scenarioText(c))
         var meanWaitHours: [Double] = []
@@ -112,5 +109,13 @@ struct ErlangCTests {
                 ci.halfWidth < 0.15 * theory,
                 "\(label): interval too wide to discriminate: \(TheorySupport.describe(ci, 5))")
         }
+    }
+}
+
+extension ErlangCTests {
+    /// c = 10 (260,000 arrivals): slow tier.
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        @Test(arguments: ErlangCTests.cases.dropFirst(1))
+        func edWaitsMatchMMcWithMoreServers(_ c: Case) throws { try ErlangCTests().checkWaits(c) }
     }
 }
