@@ -86,8 +86,8 @@ import Testing
         let original = try EventLogFixtures.tiny.bytes(format)
         let path = Fixtures.temporaryDirectory() + "/log." + format.fileExtension
         let offsets = cutOffsets(format, original)
-        var variants = stride(from: 0, to: offsets.count, by: 7).map { Array(original[0..<offsets[$0]]) }
-        for offset in stride(from: original.count / 3, to: original.count, by: original.count / 9) {
+        var variants = stride(from: 0, to: offsets.count, by: 20).map { Array(original[0..<offsets[$0]]) }
+        for offset in stride(from: original.count / 3, to: original.count, by: original.count / 5) {
             var flipped = original
             flipped[offset] ^= 0x04
             variants.append(flipped)
@@ -111,7 +111,7 @@ import Testing
                 Issue.record("\(bytes.count) bytes: from a file \(fromFile), from memory \(fromMemory)")
             }
         }
-        #expect(salvaged > 5)
+        #expect(salvaged >= 3)
     }
 
     @Test func everyByteFlipInABinaryLogIsFound() throws {
