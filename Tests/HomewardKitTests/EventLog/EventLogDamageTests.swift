@@ -49,7 +49,7 @@ import Testing
 
     @Test(arguments: EventLogFormat.allCases)
     func aLogCutAnywhereIsReportedAsTruncatedWithWhere(_ format: EventLogFormat) throws {
-        let original = try EventLogFixtures.tiny.bytes(format)
+        let original = try EventLogFixtures.micro.bytes(format)
         let offsets = cutOffsets(format, original)
         #expect(offsets.count > 100)
         for (i, offset) in offsets.enumerated() {
@@ -83,7 +83,7 @@ import Testing
     /// the damage a second time, through `reopened(at:)` and, for binary logs, `survey`).
     @Test(arguments: EventLogFormat.allCases)
     func aLogInMemoryReadsExactlyAsTheSameBytesInAFile(_ format: EventLogFormat) throws {
-        let original = try EventLogFixtures.tiny.bytes(format)
+        let original = try EventLogFixtures.micro.bytes(format)
         let path = Fixtures.temporaryDirectory() + "/log." + format.fileExtension
         let offsets = cutOffsets(format, original)
         var variants = stride(from: 0, to: offsets.count, by: 20).map { Array(original[0..<offsets[$0]]) }
@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func everyByteFlipInABinaryLogIsFound() throws {
-        let original = try EventLogFixtures.tiny.bytes(.binary)
+        let original = try EventLogFixtures.micro.bytes(.binary)
         // Every byte of the header, every byte of every block header, bytes through the payloads,
         // every byte of the trailer; several masks.
         var offsets = Set(binaryBoundaries(original).flatMap { b in (0..<32).map { b + $0 } })
@@ -163,7 +163,7 @@ import Testing
     /// binary format for integrity (its CRC-32C finds every one, as tested above).
     @Test(arguments: [EventLogFormat.jsonLines, .csv])
     func byteFlipsInTextLogsAreFoundWhenTheyBreakTheStructureAndOnlyThen(_ format: EventLogFormat) throws {
-        let logs = EventLogFixtures.tiny
+        let logs = EventLogFixtures.micro
         let original = try logs.bytes(format)
         let originalEvents = try EventLogFixtures.events(logs.path(format))
         let originalHeader = try EventLogStream(path: logs.path(format)).header

@@ -60,11 +60,18 @@ enum EventLogFixtures {
 
     /// The same for a short run (5 days of warm-up, 20 measured; about 2,000 events a
     /// replication), for the damage tests that read a log hundreds of times.
-    static let tiny: Logs = {
+    static let tiny = shortRun(horizonDays: 20, warmupDays: 5)
+
+    /// Shorter still (1 day of warm-up, 4 measured; a few hundred events a replication, every
+    /// structure of a log still there: header, a block or more a replication, `end`s, trailer),
+    /// for the tests that read a damaged copy of a log thousands of times.
+    static let micro = shortRun(horizonDays: 4, warmupDays: 1)
+
+    static func shortRun(horizonDays: Int, warmupDays: Int) -> Logs {
         let text = Fixtures.small.replacingOccurrences(
-            of: "horizonDays: 120, warmupDays: 30", with: "horizonDays: 20, warmupDays: 5")
+            of: "horizonDays: 120, warmupDays: 30", with: "horizonDays: \(horizonDays), warmupDays: \(warmupDays)")
         precondition(text != Fixtures.small)
-        let loaded = try! ScenarioLoader.load(text: text, file: "tiny.json5")
+        let loaded = try! ScenarioLoader.load(text: text, file: "short.json5")
         let directory = Fixtures.temporaryDirectory()
         var run: RunResult?
         for ext in ["hwlog", "jsonl", "csv"] {
@@ -74,7 +81,7 @@ enum EventLogFixtures {
         return Logs(
             directory: directory, run: run!, binary: directory + "/run.hwlog", jsonLines: directory + "/run.jsonl",
             csv: directory + "/run.csv")
-    }()
+    }
 
     /// Every (replication, event) of a log, in order.
     static func events(_ path: String) throws -> [ReplicatedEvent] { try events(EventLogStream(path: path)) }
