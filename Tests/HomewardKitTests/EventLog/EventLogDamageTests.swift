@@ -93,6 +93,16 @@ import Testing
             variants.append(flipped)
         }
         variants.append(original)
+        if format == .binary {
+            // Replication 1's block header damaged and no trailer: salvage scans on for the
+            // next intact block to say what was lost.
+            let blocks = Set(binaryBoundaries(original)).sorted().filter {
+                original.count > $0 + 4 && Array(original[$0..<($0 + 4)]) == Array("HWBK".utf8)
+            }
+            var scanned = Array(original.dropLast(BinaryLayout.trailerSize))
+            scanned[blocks[1] + 8] ^= 0x01
+            variants.append(scanned)
+        }
         var salvaged = 0
         for bytes in variants {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
