@@ -312,12 +312,13 @@ final class BinaryEventSource: EventRecordSource {
     func survey(from offset: Int64) -> (
         trailer: (events: UInt64, blocks: UInt64)?, events: UInt64, blocks: Int
     ) {
-        guard let input = try? EventLogInput(path: path) else { return (nil, 0, 0) }
-        let fd = input.fd
+        guard let input = try? input.reopened(at: 0) else { return (nil, 0, 0) }
         if input.size >= Int64(BinaryLayout.trailerSize) {
             var t = [UInt8](repeating: 0, count: BinaryLayout.trailerSize)
             let n = t.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress, BinaryLayout.trailerSize, off_t(input.size) - off_t(BinaryLayout.trailerSize))
+                input.copy(
+                    into: $0.baseAddress!, count: BinaryLayout.trailerSize,
+                    at: input.size - Int64(BinaryLayout.trailerSize))
             }
             if n == BinaryLayout.trailerSize {
                 let found: (UInt64, UInt64)? = t.withUnsafeBytes { p in
@@ -341,7 +342,7 @@ final class BinaryEventSource: EventRecordSource {
         scan: while position + Int64(headerSize) <= input.size {
             // Is there an intact block header at `position`?
             let got = header.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress, headerSize, off_t(position))
+                input.copy(into: $0.baseAddress!, count: headerSize, at: position)
             }
             if got == headerSize {
                 let intact = header.withUnsafeBytes { intactBlockHeader($0) }
@@ -354,7 +355,9 @@ final class BinaryEventSource: EventRecordSource {
             }
             // Search forward for the next block magic.
             while position < input.size {
-                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + 0, chunk + 3, off_t(position + 1)) }
+                let n = buffer.withUnsafeMutableBytes {
+                    input.copy(into: $0.baseAddress!, count: chunk + 3, at: position + 1)
+                }
                 guard n >= 4 else { break scan }
                 var found: Int?
                 buffer.withUnsafeBytes { b in

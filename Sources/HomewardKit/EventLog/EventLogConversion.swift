@@ -77,7 +77,11 @@ public struct EventLogInfo: Sendable {
     ///
     /// - Throws: `LogError` at the first damage.
     public init(path: String) throws(LogError) {
-        let stream = try EventLogStream(path: path)
+        try self.init(EventLogStream(path: path))
+    }
+
+    /// Reads the whole log `stream` reads.
+    init(_ stream: EventLogStream) throws(LogError) {
         var perReplication: [UInt64] = []
         var patients: [Int] = []
         var highest: Int64 = -1

@@ -138,7 +138,10 @@ public final class EventLogOutput: @unchecked Sendable {  // mutable state only 
 /// A file read in order through a reusable buffer: constant memory whatever its size.
 final class EventLogInput {
     let path: String
+    /// The file's descriptor; -1 for a log read from memory.
     let fd: Int32
+    /// The whole log when it is read from memory (`init(bytes:name:offset:)`); nil for a file.
+    private let bytes: [UInt8]?
     /// Size of the file when opened.
     let size: Int64
     /// Bytes handed out so far (the offset of the next byte).
@@ -162,6 +165,7 @@ final class EventLogInput {
 
     init(path: String, bufferSize: Int = 1 << 20) throws(LogError) {
         self.path = path
+        bytes = nil
         fd = open(path, O_RDONLY | O_CLOEXEC)
         var info = stat()
         guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else {
@@ -173,9 +177,43 @@ final class EventLogInput {
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 16)
     }
 
+    /// Reads `bytes` from byte `offset` as if they were the file `name` (which messages name):
+    /// a log held in memory reads exactly as the same bytes in a file.
+    init(bytes: [UInt8], name: String, offset: Int64 = 0) {
+        path = name
+        fd = -1
+        self.bytes = bytes
+        size = Int64(bytes.count)
+        let from = Int(min(max(offset, 0), size))
+        capacity = max(bytes.count - from, 1)
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        bytes.withUnsafeBytes { b in
+            if let base = b.baseAddress { buffer.copyMemory(from: base + from, byteCount: b.count - from) }
+        }
+        end = bytes.count - from
+        atEOF = true
+        self.offset = Int64(from)
+    }
+
     deinit {
         buffer.deallocate()
-        _ = Foundation.close(fd)
+        if fd >= 0 { _ = Foundation.close(fd) }
+    }
+
+    /// Another reader of the same log, from byte `offset`.
+    func reopened(at offset: Int64) throws(LogError) -> EventLogInput {
+        if let bytes { return EventLogInput(bytes: bytes, name: path, offset: offset) }
+        return try EventLogInput(path: path, offset: offset)
+    }
+
+    /// Copies up to `count` bytes from byte `offset` to `destination` without moving the
+    /// reading position (`pread`); the number copied, 0 at the end and -1 on a read error.
+    func copy(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int64) -> Int {
+        guard let bytes else { return pread(fd, destination, count, off_t(offset)) }
+        guard offset >= 0, offset < size else { return 0 }
+        let n = min(count, bytes.count - Int(offset))
+        bytes.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + Int(offset), byteCount: n) }
+        return n
     }
 
     /// Reads more bytes after those buffered, growing the buffer if it is full. False at the end.

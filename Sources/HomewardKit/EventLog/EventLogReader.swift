@@ -63,9 +63,19 @@ public final class EventLogStream {
     public var fileBytes: Int64 { source.input.size }
 
     /// Opens the log at `path` and reads its header.
-    public init(path: String) throws(LogError) {
+    public convenience init(path: String) throws(LogError) {
+        try self.init(input: EventLogInput(path: path))
+    }
+
+    /// Reads a log held in memory, as the same bytes would read from a file at `name` (which
+    /// messages name in place of a path).
+    convenience init(bytes: [UInt8], name: String) throws(LogError) {
+        try self.init(input: EventLogInput(bytes: bytes, name: name))
+    }
+
+    init(input: EventLogInput) throws(LogError) {
+        let path = input.path
         self.path = path
-        let input = try EventLogInput(path: path)
         let n = try input.ensure(BinaryLayout.magic.count)
         let format = try EventLogFormat.detect(prefix: Array(input.available.prefix(n)), path: path)
         self.format = format
@@ -269,7 +279,11 @@ public enum EventLogReader {
     /// - Throws: `LogError`; with `salvage` too when the header is damaged or no replication is
     ///   whole.
     public static func replay(path: String, salvage: Bool) throws(LogError) -> EventLogReplay {
-        let stream = try EventLogStream(path: path)
+        try replay(EventLogStream(path: path), salvage: salvage)
+    }
+
+    /// Replays the log `stream` reads (see `replay(path:salvage:)`).
+    static func replay(_ stream: EventLogStream, salvage: Bool) throws(LogError) -> EventLogReplay {
         let context = stream.header.context
         var projection = Projection(context: context)
         var results: [ReplicationMetrics] = []
@@ -329,7 +343,7 @@ public enum EventLogReader {
         case .jsonLines, .csv:
             // Events read of the replication cut short, and one per line from the damaged one on.
             let remaining =
-                (try? EventLogInput(path: stream.path, offset: stream.source.recordStart).countRemainingLines()) ?? 0
+                (try? stream.source.input.reopened(at: stream.source.recordStart).countRemainingLines()) ?? 0
             report.eventsLost = readButLost + UInt64(remaining)
         }
         return report

@@ -146,12 +146,8 @@ public struct Projection: EventSink {
         return (labels, monthOfDay, isMonthEnd)
     }
 
-    // The per-service totals as arrays, for `metrics()` and tests.
-    var occupancy: [Int] { perService.map(\.occupancy) }
-    var capacity: [Int] { perService.map(\.capacity) }
-    var lastChange: [Double] { perService.map(\.lastChange) }
+    // The per-service totals as arrays, for `metrics()`.
     var occupancyIntegral: [Double] { perService.map(\.occupancyIntegral) }
-    var nextMidnight: [Int] { perService.map(\.nextMidnight) }
     var entries: [Double] { perService.map(\.entries) }
     var censusSum: [Double] { perService.map(\.censusSum) }
     var staySum: [Double] { perService.map(\.staySum) }

@@ -43,22 +43,53 @@ import Testing
         }
     }
 
-    @Test func moreReablementIsSignificantOnTheBaseline() throws {
-        // The shipped variant adds 20 reablement slots and 7-day discharge: delays must fall.
-        let dir = Fixtures.temporaryDirectory()
+    /// Runs `homeward compare BASE VARIANT` with `replications` into `out`; checks the exit
+    /// status and the table's heading, and returns the 95% interval of the first variant's
+    /// difference in delayed bed days, from `compare.json`.
+    static func compareDelayedBedDays(_ base: String, _ variant: String, replications: Int, out: String) throws
+        -> [Double]
+    {
         let c = CLITests.Captured()
         let status = HomewardCLI.main(
-            ["compare", Fixtures.baselinePath, Fixtures.variantPath, "--replications", "4", "--out", dir, "--quiet"],
+            ["compare", base, variant, "--replications", "\(replications)", "--out", out, "--quiet"],
             console: c.console)
         #expect(status == 0, "\(c.err)")
         #expect(c.out.contains("95% CI of difference"))
-        let json = try JSON5.parse(String(contentsOfFile: dir + "/compare.json", encoding: .utf8))
+        let json = try JSON5.parse(String(contentsOfFile: out + "/compare.json", encoding: .utf8))
         let delayed = try #require(
             json.objectValue?["comparison"]?.objectValue?["metrics"]?.objectValue?["delayedBedDays"]?.objectValue)
-        let variant = try #require(delayed["variants"]?.arrayValue?.first?.objectValue)
-        let high = try #require(variant["differenceCi95"]?.arrayValue?[1].numberValue)
-        #expect(high < 0, "delayed bed days should fall with more reablement and 7-day discharge")
-        #expect(FileManager.default.fileExists(atPath: dir + "/compare.csv"))
-        #expect(FileManager.default.fileExists(atPath: dir + "/baseline/summary.json"))
+        let ci = try #require(delayed["variants"]?.arrayValue?.first?.objectValue?["differenceCi95"]?.arrayValue)
+        return ci.compactMap(\.numberValue)
+    }
+
+    /// What `compare` writes, on the small scenario (the statistical claim on the shipped
+    /// scenarios is the slow tier's test below).
+    @Test func compareWritesTheDifferencesAndEachScenariosResults() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.small.write(toFile: dir + "/small.json5", atomically: true, encoding: .utf8)
+        try #"{ extends: "small.json5", name: "more", services: { reablement: { capacity: 16 } } }"#.write(
+            toFile: dir + "/more.json5", atomically: true, encoding: .utf8)
+        let ci = try Self.compareDelayedBedDays(
+            dir + "/small.json5", dir + "/more.json5", replications: 2, out: dir + "/out")
+        #expect(ci.count == 2 && ci[0] <= ci[1])
+        for file in ["compare.csv", "small/summary.json", "more/summary.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/out/" + file), "\(file)")
+        }
+    }
+}
+
+extension ComparisonTests {
+    /// Two full runs of the shipped baseline and its variant: slow tier.
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        @Test func moreReablementIsSignificantOnTheBaseline() throws {
+            // The shipped variant adds 20 reablement slots and 7-day discharge: delays must fall.
+            let dir = Fixtures.temporaryDirectory()
+            let ci = try ComparisonTests.compareDelayedBedDays(
+                Fixtures.baselinePath, Fixtures.variantPath, replications: 4, out: dir)
+            let high = try #require(ci.count == 2 ? ci[1] : nil)
+            #expect(high < 0, "delayed bed days should fall with more reablement and 7-day discharge")
+            #expect(FileManager.default.fileExists(atPath: dir + "/compare.csv"))
+            #expect(FileManager.default.fileExists(atPath: dir + "/baseline/summary.json"))
+        }
     }
 }

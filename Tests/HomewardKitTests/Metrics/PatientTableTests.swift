@@ -3,9 +3,11 @@ import Testing
 
 @testable import HomewardKit
 
-/// The projection's per-patient table (`PatientTable`) against the dictionaries it replaced:
-/// the same metrics, to the last bit, for random and hostile event streams, and memory that
-/// follows the patients present.
+/// The projection's per-patient table (`PatientTable`) and the fold that uses it: identities
+/// between metrics that hold for any event stream, random and hostile; the readmission rule
+/// against a small model of that rule alone, through prunes and logs out of time order; the
+/// table against a dictionary; memory that follows the patients present. (Metrics worked out
+/// by hand for a short story are in `ProjectionRulesTests`.)
 @Suite struct PatientTableTests {
     /// A small deterministic generator (SplitMix64), so failures reproduce.
     struct Mix {
@@ -75,177 +77,6 @@ import Testing
         return out
     }
 
-    /// The per-patient part of the new projection as the old dictionaries would hold it.
-    static func dictionaries(_ p: Projection) -> [String: [UInt32: [UInt64]]] {
-        var d: [String: [UInt32: [UInt64]]] = [
-            "conveyedAt": [:], "lastAcuteDischarge": [:], "waitStart": [:], "enteredAt": [:], "openDelays": [:],
-            "pathwayOf": [:], "delayedTotalOf": [:],
-        ]
-        for key in p.patients.keys(where: { _ in true }) {
-            let s = p.patients.entry(p.patients.find(key))
-            #expect(s.key == key)
-            #expect(!s.isEmpty, "an empty state was kept for patient \(key)")
-            if s.flags.contains(.conveyed) { d["conveyedAt"]![key] = [s.conveyedAt.bitPattern] }
-            if s.flags.contains(.waiting) {
-                d["waitStart"]![key] = [UInt64(bitPattern: Int64(s.waitService)), s.waitTime.bitPattern]
-            }
-            if s.flags.contains(.entered) { d["enteredAt"]![key] = [s.enteredAt.bitPattern] }
-            if s.flags.contains(.delayed) {
-                d["openDelays"]![key] = [
-                    s.delayStart.bitPattern, UInt64(s.delayCode.packed), UInt64(bitPattern: Int64(s.delayService)),
-                    UInt64(bitPattern: Int64(s.delayPathway)),
-                ]
-            }
-            if s.flags.contains(.onPathway) { d["pathwayOf"]![key] = [UInt64(bitPattern: Int64(s.pathway))] }
-            if s.flags.contains(.delayTotal) { d["delayedTotalOf"]![key] = [s.delayedTotal.bitPattern] }
-        }
-        // Discharges pruned but not yet swept from the table are forgotten, as in the old sweep.
-        for key in p.lastAcuteDischarge.keys(where: { _ in true }) {
-            #expect(p.lastAcuteDischarge.entry(p.lastAcuteDischarge.find(key)).key == key)
-            if let time = p.lastDischarge(key) { d["lastAcuteDischarge"]![key] = [time.bitPattern] }
-        }
-        return d
-    }
-
-    static func dictionaries(_ p: LegacyProjection) -> [String: [UInt32: [UInt64]]] {
-        [
-            "conveyedAt": p.conveyedAt.mapValues { [$0.bitPattern] },
-            "lastAcuteDischarge": p.lastAcuteDischarge.mapValues { [$0.bitPattern] },
-            "waitStart": p.waitStart.mapValues { [UInt64(bitPattern: Int64($0.service)), $0.time.bitPattern] },
-            "enteredAt": p.enteredAt.mapValues { [$0.bitPattern] },
-            "openDelays": p.openDelays.mapValues {
-                [
-                    $0.start.bitPattern, UInt64($0.code.packed), UInt64(bitPattern: Int64($0.service)),
-                    UInt64(bitPattern: Int64($0.pathway)),
-                ]
-            },
-            "pathwayOf": p.pathwayOf.mapValues { [UInt64(bitPattern: Int64($0))] },
-            "delayedTotalOf": p.delayedTotalOf.mapValues { [$0.bitPattern] },
-        ]
-    }
-
-    static func fields(_ p: Projection) -> [String: [UInt64]] {
-        var f: [String: [UInt64]] = [:]
-        f["crises"] = [p.crises.bitPattern]
-        f["notConveyed"] = [p.notConveyed.bitPattern]
-        f["nel"] = [p.nel.bitPattern]
-        f["avoided"] = [p.avoided.bitPattern]
-        f["readmissions30"] = [p.readmissions30.bitPattern]
-        f["readmissions91"] = [p.readmissions91.bitPattern]
-        f["diversions"] = [p.diversions.bitPattern]
-        f["edWaitSum"] = [p.edWaitSum.bitPattern]
-        f["edWaitCount"] = [p.edWaitCount.bitPattern]
-        f["edWaitsOver4h"] = [p.edWaitsOver4h.bitPattern]
-        f["deaths"] = [p.deaths.bitPattern]
-        f["censusCount"] = [p.censusCount.bitPattern]
-        f["acuteDaysAbove92"] = [p.acuteDaysAbove92.bitPattern]
-        f["acuteDaysAbove95"] = [p.acuteDaysAbove95.bitPattern]
-        f["delayExact"] = [p.delayExact.bitPattern]
-        f["delayMidnight"] = [p.delayMidnight.bitPattern]
-        f["delayedPatients"] = [p.delayedPatients.bitPattern]
-        f["delayedPatientDays"] = [p.delayedPatientDays.bitPattern]
-        f["followUps65"] = [p.followUps65.bitPattern]
-        f["atHome65"] = [p.atHome65.bitPattern]
-        f["careHomeAdmissions"] = [p.careHomeAdmissions.bitPattern]
-        f["careHomeAdmissions65"] = [p.careHomeAdmissions65.bitPattern]
-        f["careHomeAdmissionsFromHospital"] = [p.careHomeAdmissionsFromHospital.bitPattern]
-        f["lastPrune"] = [p.lastPrune.bitPattern]
-        f["nelByCohort"] = p.nelByCohort.map(\.bitPattern)
-        f["lastChange"] = p.lastChange.map(\.bitPattern)
-        f["occupancyIntegral"] = p.occupancyIntegral.map(\.bitPattern)
-        f["entries"] = p.entries.map(\.bitPattern)
-        f["censusSum"] = p.censusSum.map(\.bitPattern)
-        f["acuteCensusHistogram"] = p.acuteCensusHistogram.map(\.bitPattern)
-        f["staySum"] = p.staySum.map(\.bitPattern)
-        f["departures"] = p.departures.map(\.bitPattern)
-        f["waitSum"] = p.waitSum.map(\.bitPattern)
-        f["waitCount"] = p.waitCount.map(\.bitPattern)
-        f["delayExactByReason"] = p.delayExactByReason.map(\.bitPattern)
-        f["delayMidnightByReason"] = p.delayMidnightByReason.map(\.bitPattern)
-        f["delayExactByResponsible"] = p.delayExactByResponsible.map(\.bitPattern)
-        f["delayExactByPathway"] = p.delayExactByPathway.map(\.bitPattern)
-        f["downstreamDelay"] = p.downstreamDelay.map(\.bitPattern)
-        f["monthlyNEL"] = p.monthlyNEL.map(\.bitPattern)
-        f["monthlyAvoided"] = p.monthlyAvoided.map(\.bitPattern)
-        f["monthlyDelayExact"] = p.monthlyDelayExact.map(\.bitPattern)
-        f["monthlyDelayMidnight"] = p.monthlyDelayMidnight.map(\.bitPattern)
-        f["monthlySnapshot"] = p.monthlySnapshot.map(\.bitPattern)
-        f["monthlyAcuteCensus"] = p.monthlyAcuteCensus.map(\.bitPattern)
-        f["monthlyMidnights"] = p.monthlyMidnights.map(\.bitPattern)
-        f["monthlyCareHome65"] = p.monthlyCareHome65.map(\.bitPattern)
-        f["dailyDelayed"] = p.dailyDelayed.map(\.bitPattern)
-        f["occupancy"] = p.occupancy.map { UInt64(bitPattern: Int64($0)) }
-        f["capacity"] = p.capacity.map { UInt64(bitPattern: Int64($0)) }
-        f["nextMidnight"] = p.nextMidnight.map { UInt64(bitPattern: Int64($0)) }
-        f["monthlyDelayMidnightByReason"] = p.monthlyDelayMidnightByReason.flatMap {
-            $0.map(\.bitPattern) + [UInt64.max]
-        }
-        f["dailyCensus"] = p.dailyCensus.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
-        f["dailyCapacity"] = p.dailyCapacity.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
-        return f
-    }
-
-    static func fields(_ p: LegacyProjection) -> [String: [UInt64]] {
-        var f: [String: [UInt64]] = [:]
-        f["crises"] = [p.crises.bitPattern]
-        f["notConveyed"] = [p.notConveyed.bitPattern]
-        f["nel"] = [p.nel.bitPattern]
-        f["avoided"] = [p.avoided.bitPattern]
-        f["readmissions30"] = [p.readmissions30.bitPattern]
-        f["readmissions91"] = [p.readmissions91.bitPattern]
-        f["diversions"] = [p.diversions.bitPattern]
-        f["edWaitSum"] = [p.edWaitSum.bitPattern]
-        f["edWaitCount"] = [p.edWaitCount.bitPattern]
-        f["edWaitsOver4h"] = [p.edWaitsOver4h.bitPattern]
-        f["deaths"] = [p.deaths.bitPattern]
-        f["censusCount"] = [p.censusCount.bitPattern]
-        f["acuteDaysAbove92"] = [p.acuteDaysAbove92.bitPattern]
-        f["acuteDaysAbove95"] = [p.acuteDaysAbove95.bitPattern]
-        f["delayExact"] = [p.delayExact.bitPattern]
-        f["delayMidnight"] = [p.delayMidnight.bitPattern]
-        f["delayedPatients"] = [p.delayedPatients.bitPattern]
-        f["delayedPatientDays"] = [p.delayedPatientDays.bitPattern]
-        f["followUps65"] = [p.followUps65.bitPattern]
-        f["atHome65"] = [p.atHome65.bitPattern]
-        f["careHomeAdmissions"] = [p.careHomeAdmissions.bitPattern]
-        f["careHomeAdmissions65"] = [p.careHomeAdmissions65.bitPattern]
-        f["careHomeAdmissionsFromHospital"] = [p.careHomeAdmissionsFromHospital.bitPattern]
-        f["lastPrune"] = [p.lastPrune.bitPattern]
-        f["nelByCohort"] = p.nelByCohort.map(\.bitPattern)
-        f["lastChange"] = p.lastChange.map(\.bitPattern)
-        f["occupancyIntegral"] = p.occupancyIntegral.map(\.bitPattern)
-        f["entries"] = p.entries.map(\.bitPattern)
-        f["censusSum"] = p.censusSum.map(\.bitPattern)
-        f["acuteCensusHistogram"] = p.acuteCensusHistogram.map(\.bitPattern)
-        f["staySum"] = p.staySum.map(\.bitPattern)
-        f["departures"] = p.departures.map(\.bitPattern)
-        f["waitSum"] = p.waitSum.map(\.bitPattern)
-        f["waitCount"] = p.waitCount.map(\.bitPattern)
-        f["delayExactByReason"] = p.delayExactByReason.map(\.bitPattern)
-        f["delayMidnightByReason"] = p.delayMidnightByReason.map(\.bitPattern)
-        f["delayExactByResponsible"] = p.delayExactByResponsible.map(\.bitPattern)
-        f["delayExactByPathway"] = p.delayExactByPathway.map(\.bitPattern)
-        f["downstreamDelay"] = p.downstreamDelay.map(\.bitPattern)
-        f["monthlyNEL"] = p.monthlyNEL.map(\.bitPattern)
-        f["monthlyAvoided"] = p.monthlyAvoided.map(\.bitPattern)
-        f["monthlyDelayExact"] = p.monthlyDelayExact.map(\.bitPattern)
-        f["monthlyDelayMidnight"] = p.monthlyDelayMidnight.map(\.bitPattern)
-        f["monthlySnapshot"] = p.monthlySnapshot.map(\.bitPattern)
-        f["monthlyAcuteCensus"] = p.monthlyAcuteCensus.map(\.bitPattern)
-        f["monthlyMidnights"] = p.monthlyMidnights.map(\.bitPattern)
-        f["monthlyCareHome65"] = p.monthlyCareHome65.map(\.bitPattern)
-        f["dailyDelayed"] = p.dailyDelayed.map(\.bitPattern)
-        f["occupancy"] = p.occupancy.map { UInt64(bitPattern: Int64($0)) }
-        f["capacity"] = p.capacity.map { UInt64(bitPattern: Int64($0)) }
-        f["nextMidnight"] = p.nextMidnight.map { UInt64(bitPattern: Int64($0)) }
-        f["monthlyDelayMidnightByReason"] = p.monthlyDelayMidnightByReason.flatMap {
-            $0.map(\.bitPattern) + [UInt64.max]
-        }
-        f["dailyCensus"] = p.dailyCensus.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
-        f["dailyCapacity"] = p.dailyCapacity.flatMap { $0.map(\.bitPattern) + [UInt64.max] }
-        return f
-    }
-
     /// The `.end` event that closes a made-up log of `count` events.
     static func end(_ context: ProjectionContext, after count: Int) -> Event {
         Event(
@@ -253,46 +84,157 @@ import Testing
             service: -1, detail: 0)
     }
 
-    /// Folds `events` through the new projection and the old dictionaries side by side,
-    /// requiring the same per-patient state after every `every`-th event and after `.end`;
-    /// `before` sees the new projection and each event before it is folded.
-    static func foldBothWays(
-        _ events: [Event], _ context: ProjectionContext, recordingDaily: Bool = false, every: Int,
-        _ label: String = "", before: (Projection, Event) -> Void = { _, _ in }
-    ) throws -> (new: Projection, old: LegacyProjection) {
-        var new = Projection(context: context, recordingDaily: recordingDaily)
-        var old = LegacyProjection(context: context, recordingDaily: recordingDaily)
+    /// The table's own invariants: every slot holds the patient it is keyed by, and no slot is
+    /// kept for a patient the projection has nothing to remember about.
+    static func checkTable(_ p: Projection, _ label: String) {
+        var wrong = 0
+        for key in p.patients.keys(where: { _ in true }) {
+            let s = p.patients.entry(p.patients.find(key))
+            if s.key != key || s.isEmpty { wrong += 1 }
+        }
+        for key in p.lastAcuteDischarge.keys(where: { _ in true })
+        where p.lastAcuteDischarge.entry(p.lastAcuteDischarge.find(key)).key != key {
+            wrong += 1
+        }
+        #expect(wrong == 0, "\(wrong) slots hold another patient or nothing\(label)")
+    }
+
+    /// Folds `events`, checking the table every `every` events; `before` sees the projection
+    /// and each event before it is folded.
+    static func fold(
+        _ events: [Event], _ context: ProjectionContext, recordingDaily: Bool = false, every: Int, _ label: String = "",
+        before: (Projection, Event) -> Void = { _, _ in }
+    ) -> Projection {
+        var p = Projection(context: context, recordingDaily: recordingDaily)
         for (k, e) in events.enumerated() {
-            before(new, e)
-            new.append(e)
-            old.append(e)
-            if k % every == 0 || e.kind == .end {
-                let same = dictionaries(new) == dictionaries(old)
-                try #require(same, "per-patient state differs after event \(k)\(label)")
+            before(p, e)
+            p.append(e)
+            if k % every == 0 || e.kind == .end { checkTable(p, " after event \(k)\(label)") }
+        }
+        return p
+    }
+
+    /// The readmission rule alone, as the projection's documentation states it: a measured
+    /// conveyance within 30 (91) days of the patient's last discharge from acute is a
+    /// readmission; a death forgets the discharge; every 30 days of event time, discharges more
+    /// than 92 days old are forgotten (after the event that passes the 30 days).
+    struct ReadmissionRule {
+        let warmup: Double
+        let horizon: Double
+        let acute: Int16
+        var last: [UInt32: Double] = [:]
+        var lastPrune = 0.0
+        var within30 = 0.0
+        var within91 = 0.0
+
+        mutating func append(_ e: Event) {
+            switch e.kind {
+            case .conveyance where e.time >= warmup && e.time < horizon:
+                if let t = last[e.patient] {
+                    if e.time - t <= 30 { within30 += 1 }
+                    if e.time - t <= 91 { within91 += 1 }
+                }
+            case .leave:
+                if e.service == acute && e.detail != Destination.died { last[e.patient] = e.time }
+                if e.detail == Destination.died { last[e.patient] = nil }
+            default:
+                break
+            }
+            if e.time - lastPrune > 30 {
+                lastPrune = e.time
+                last = last.filter { $0.value >= e.time - 92 }
             }
         }
-        return (new, old)
+    }
+
+    static func readmissions(_ events: [Event], _ context: ProjectionContext) -> (Double, Double) {
+        var rule = ReadmissionRule(warmup: context.warmup, horizon: context.horizon, acute: Int16(context.acute))
+        for e in events { rule.append(e) }
+        return (rule.within30, rule.within91)
+    }
+
+    /// Sums of the scalar metrics whose keys start with `prefix` (a group: `group.member`).
+    static func groupSum(_ m: ReplicationMetrics, _ prefix: String) -> (sum: Double, members: Int) {
+        let members = m.values.filter { $0.key.hasPrefix(prefix) }
+        return (members.reduce(0) { $0 + $1.value }, members.count)
+    }
+
+    static func series(_ m: ReplicationMetrics, _ key: String) -> [Double] {
+        m.monthly.first { $0.key == key }?.values ?? []
+    }
+
+    static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)) }
+
+    /// Identities between metrics that any fold must keep, whatever the events: parts add up to
+    /// their whole (by reason, by responsible organisation, by month, by day), subsets stay
+    /// within their sets, and the acute hospital's blocked days are the delayed bed days.
+    static func checkIdentities(_ m: ReplicationMetrics, daily: Bool, _ label: String) {
+        func v(_ key: String) -> Double { m[key] ?? .nan }
+        let exact = v("delayedBedDays")
+        let midnight = v("delayedBedDaysMidnight")
+        var failed: [String] = []
+        func check(_ ok: Bool, _ what: String) { if !ok { failed.append(what) } }
+        let byReason = groupSum(m, "delayedBedDaysByReason.")
+        check(byReason.members == DelayReason.allCases.count && close(byReason.sum, exact), "by reason")
+        check(groupSum(m, "delayedBedDaysMidnightByReason.").sum == midnight, "midnight by reason")
+        check(close(groupSum(m, "delayedBedDaysByResponsible.").sum, exact), "by responsible")
+        check(groupSum(m, "delayedBedDaysByPathway.").sum <= exact * (1 + 1e-9), "by pathway within total")
+        check(v("services.acute.blockedDays") == exact, "acute blocked days")
+        check(groupSum(m, "nelAdmissionsByCohort.").sum <= v("nelAdmissions"), "by cohort within NELs")
+        check(v("readmissions") <= v("readmissions91") && v("readmissions91") <= v("nelAdmissions"), "readmissions")
+        check(v("edWaitsOver4Hours") <= v("services.acute.admissions"), "ED waits over 4 hours")
+        check(v("permanentCareHomeAdmissions65") <= v("permanentCareHomeAdmissions"), "care homes 65+")
+        check(v("delayedPatients") == 0 || v("meanDelayDays") > 0, "mean delay")
+        check(close(groupSum(m, "costByService.").sum + v("schemeCost"), v("totalCost")), "total cost")
+        // Monthly series add up to the period's totals.
+        for (series, total) in [
+            ("nelAdmissions", "nelAdmissions"), ("admissionsAvoided", "admissionsAvoided"),
+            ("delayedBedDaysMidnight", "delayedBedDaysMidnight"),
+            ("permanentCareHomeAdmissions65", "permanentCareHomeAdmissions65"),
+        ] {
+            check(Self.series(m, series).reduce(0, +) == v(total), "monthly \(series)")
+        }
+        check(close(Self.series(m, "delayedBedDays").reduce(0, +), exact), "monthly delayedBedDays")
+        for r in DelayReason.allCases {
+            let key = "delayedBedDaysMidnightByReason.\(r.code)"
+            check(Self.series(m, key).reduce(0, +) == v(key), "monthly \(key)")
+        }
+        let months = Self.series(m, "delayedBedDaysMidnight")
+        check(Self.series(m, "delayedBedDaysMidnight").count == m.monthLabels.count, "months")
+        if let worst = months.max(), !v("delayedBedDaysWorstMonth").isNaN {
+            check(v("delayedBedDaysWorstMonth") <= worst, "worst month")
+        }
+        if daily {
+            let delayed = m.daily.first { $0.key == "delayedPatients" }?.values ?? []
+            check(delayed.reduce(0, +) == midnight, "daily delayed patients")
+            let census = m.daily.first { $0.key == "occupancy.acute" }?.values ?? []
+            check(close(census.reduce(0, +) / Double(census.count), v("acuteOccupancyMean")), "daily acute census")
+        }
+        #expect(failed.isEmpty, "identities that do not hold\(label): \(failed)")
     }
 
     @Test(arguments: [(false, false), (true, false), (false, true)])
-    func sameFoldAsTheDictionariesItReplaced(recordingDaily: Bool, backwards: Bool) throws {
+    func metricIdentitiesHoldForRandomAndHostileStreams(recordingDaily: Bool, backwards: Bool) throws {
         var context = ProjectionContext(scenario: try Fixtures.smallScenario())
         for (seed, warmup) in [(1, 30), (2, 0), (3, 30), (4, 7), (5, 30), (6, 0)] as [(UInt64, Int)] {
             context.warmupDays = warmup
             let events = Self.events(context, seed: seed, count: 30_000, backwards: backwards)
-            let (new, old) = try Self.foldBothWays(
-                events, context, recordingDaily: recordingDaily, every: 997, ", seed \(seed)")
-            let a = Self.fields(new)
-            let b = Self.fields(old)
-            #expect(a.keys.sorted() == b.keys.sorted())
-            for key in a.keys.sorted() { #expect(a[key] == b[key], "\(key) differs, seed \(seed)") }
+            let p = Self.fold(events, context, recordingDaily: recordingDaily, every: 997, ", seed \(seed)")
+            let m = p.metrics()
+            Self.checkIdentities(m, daily: recordingDaily, ", seed \(seed)")
+            let (r30, r91) = Self.readmissions(events, context)
+            #expect(m["readmissions"] == r30 && m["readmissions91"] == r91, "seed \(seed)")
+            // The same events give the same metrics, to the bit.
+            if seed == 1 {
+                #expect(Self.fold(events, context, recordingDaily: recordingDaily, every: 30_001).metrics() == m)
+            }
             #expect(
-                new.delayExact > 0 && new.readmissions30 > 0 && new.delayedPatients > 0,
+                p.delayExact > 0 && p.readmissions30 > 0 && p.delayedPatients > 0,
                 "the stream exercises delays and readmissions")
         }
     }
 
-    /// Many discharges over years (about 50 prunes): the fold still matches the dictionaries.
+    /// Many discharges over years (about 50 prunes): readmissions follow the rule.
     @Test func longRunsOfDischarges() throws {
         var context = ProjectionContext(scenario: try Fixtures.smallScenario())
         context.warmupDays = 0
@@ -313,17 +255,18 @@ import Testing
             }
         }
         events.append(Self.end(context, after: events.count))
-        let (new, old) = try Self.foldBothWays(events, context, every: 9_973)
-        let sameFields = Self.fields(new) == Self.fields(old)
-        #expect(sameFields)
-        #expect(new.readmissions30 > 0 && new.readmissions91 > new.readmissions30)
+        let p = Self.fold(events, context, every: 9_973)
+        let (r30, r91) = Self.readmissions(events, context)
+        #expect(p.readmissions30 == r30 && p.readmissions91 == r91)
+        #expect(p.readmissions30 > 0 && p.readmissions91 > p.readmissions30 && p.prunes > 40)
+        Self.checkIdentities(p.metrics(), daily: false, "")
     }
 
     /// A log far out of time order (only from a file): now and then the time jumps back by up to
     /// 200 days, so that conveyances meet discharges an earlier prune forgot, discharges are
     /// written before the latest prune's horizon, and the table is swept with entries of both
     /// kinds. Forgetting by prune counts and occasional sweeps must match a sweep at every
-    /// prune (the dictionaries' rule) event for event.
+    /// prune (the rule's statement) event for event.
     @Test func logsFarOutOfTimeOrderForgetDischargesAsEveryPruneWould() throws {
         var context = ProjectionContext(scenario: try Fixtures.smallScenario())
         context.warmupDays = 0
@@ -351,35 +294,36 @@ import Testing
         }
         events.append(Self.end(context, after: events.count))
         var conveyancesThatMetAForgottenDischarge = 0
-        let (new, old) = try Self.foldBothWays(events, context, every: 4_999) { new, e in
-            if e.kind == .conveyance, new.lastAcuteDischarge.find(e.patient) >= 0, new.lastDischarge(e.patient) == nil {
+        var rule = ReadmissionRule(warmup: context.warmup, horizon: context.horizon, acute: acute)
+        var agreedThroughout = true
+        let p = Self.fold(events, context, every: 4_999) { p, e in
+            if e.kind == .conveyance, p.lastAcuteDischarge.find(e.patient) >= 0, p.lastDischarge(e.patient) == nil {
                 conveyancesThatMetAForgottenDischarge += 1
             }
+            // Event for event: the discharge the projection remembers is the rule's.
+            if p.lastDischarge(e.patient) != rule.last[e.patient] { agreedThroughout = false }
+            rule.append(e)
         }
-        let sameFields = Self.fields(new) == Self.fields(old)
-        #expect(sameFields)
-        #expect(new.readmissions30 == old.readmissions30 && new.readmissions91 == old.readmissions91)
-        #expect(jumps > 20 && new.prunes > 50 && new.readmissions30 > 0, "\(jumps) jumps, \(new.prunes) prunes")
+        #expect(agreedThroughout)
+        #expect(p.readmissions30 == rule.within30 && p.readmissions91 == rule.within91)
+        #expect(jumps > 20 && p.prunes > 50 && p.readmissions30 > 0, "\(jumps) jumps, \(p.prunes) prunes")
         // The case this test is for happened: a discharge still in the table, but pruned.
         #expect(conveyancesThatMetAForgottenDischarge > 0)
     }
 
-    /// The real model's events, folded both ways.
-    @Test func sameFoldOnTheSmallScenario() throws {
+    /// The real model's events: identities, the readmission rule, and the daily series.
+    @Test func theSmallScenarioKeepsTheIdentities() throws {
         let scenario = try Fixtures.smallScenario()
         var simulation = Simulation(scenario: scenario, seed: 3, replication: 0, sink: Recorder())
         simulation.run()
         let context = ProjectionContext(scenario: scenario)
-        var new = Projection(context: context, recordingDaily: true)
-        var old = LegacyProjection(context: context, recordingDaily: true)
-        for e in simulation.sink.events {
-            new.append(e)
-            old.append(e)
-        }
-        let sameFields = Self.fields(new) == Self.fields(old)
-        let sameState = Self.dictionaries(new) == Self.dictionaries(old)
-        #expect(sameFields, "metrics differ")
-        #expect(sameState, "per-patient state differs")
+        let events = simulation.sink.events
+        let p = Self.fold(events, context, recordingDaily: true, every: 2_003)
+        let m = p.metrics()
+        Self.checkIdentities(m, daily: true, "")
+        let (r30, r91) = Self.readmissions(events, context)
+        #expect(m["readmissions"] == r30 && m["readmissions91"] == r91)
+        #expect(r30 > 0 && m["delayedBedDays"]! > 0)
     }
 
     struct Recorder: EventSink {
@@ -425,7 +369,7 @@ import Testing
             }
             for (key, value) in model {
                 let i = table.find(key)
-                #expect(i >= 0 && table.state(i).pointee.conveyedAt == value)
+                #expect(i >= 0 && table.entry(i).conveyedAt == value)
             }
             #expect(Set(table.keys(where: { _ in true })) == Set(model.keys))
             #expect(table.capacity.nonzeroBitCount == 1 && table.capacity >= 2 * table.count)
@@ -463,362 +407,5 @@ import Testing
         b.removeIfEmpty(at: k)
         #expect(a.find(42) >= 0 && a.find(43) < 0 && a.count == 1)
         #expect(b.find(42) < 0 && b.find(43) >= 0 && b.count == 1)
-    }
-}
-
-/// The projection as it was before `PatientTable` (seven dictionaries keyed by patient id),
-/// kept here only as the reference the table is tested against.
-struct LegacyProjection: EventSink {
-    let context: ProjectionContext
-    let warmup: Double
-    let horizon: Double
-    let monthOfDay: [Int]
-    let monthLabels: [String]
-    /// Day indexes (measured) that are the last day of a calendar month.
-    let isMonthEnd: [Bool]
-
-    // Demand and front door.
-    var crises = 0.0
-    var notConveyed = 0.0
-    var nel = 0.0
-    var nelByCohort: [Double]
-    var avoided = 0.0
-    var readmissions30 = 0.0
-    var readmissions91 = 0.0
-    var diversions = 0.0
-    var edWaitSum = 0.0
-    var edWaitCount = 0.0
-    var edWaitsOver4h = 0.0
-    var deaths = 0.0
-    var conveyedAt: [UInt32: Double] = [:]
-    var lastAcuteDischarge: [UInt32: Double] = [:]
-    var lastPrune = 0.0
-
-    // Occupancy per service.
-    var occupancy: [Int]
-    var capacity: [Int]
-    var lastChange: [Double]
-    var occupancyIntegral: [Double]
-    var nextMidnight: [Int]
-    var entries: [Double]
-    var censusSum: [Double]
-    var censusCount = 0.0  // measured midnights (the same for all services)
-    var acuteCensusHistogram: [Double] = []
-    var acuteDaysAbove92 = 0.0
-    var acuteDaysAbove95 = 0.0
-    var waitStart: [UInt32: (service: Int16, time: Double)] = [:]
-    var enteredAt: [UInt32: Double] = [:]
-    var staySum: [Double]
-    var departures: [Double]
-    var waitSum: [Double]
-    var waitCount: [Double]
-
-    // Delays.
-    struct OpenDelay {
-        var start: Double
-        var code: DelayCode
-        var service: Int
-        var pathway: Int
-    }
-    var openDelays: [UInt32: OpenDelay] = [:]
-    var pathwayOf: [UInt32: Int] = [:]
-    var delayedTotalOf: [UInt32: Double] = [:]
-    var delayExact = 0.0
-    var delayMidnight = 0.0
-    var delayExactByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
-    var delayMidnightByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
-    var delayExactByResponsible = [Double](repeating: 0, count: Responsible.allCases.count)
-    var delayExactByPathway: [Double]
-    var downstreamDelay: [Double]
-    var delayedPatients = 0.0
-    var delayedPatientDays = 0.0
-
-    // Outcomes.
-    var followUps65 = 0.0
-    var atHome65 = 0.0
-    var careHomeAdmissions = 0.0
-    var careHomeAdmissions65 = 0.0
-    var careHomeAdmissionsFromHospital = 0.0
-
-    // Monthly series.
-    var monthlyNEL: [Double]
-    var monthlyAvoided: [Double]
-    var monthlyDelayExact: [Double]
-    var monthlyDelayMidnight: [Double]
-    var monthlyDelayMidnightByReason: [[Double]]
-    var monthlySnapshot: [Double]
-    var monthlyAcuteCensus: [Double]
-    var monthlyMidnights: [Double]
-    var monthlyCareHome65: [Double]
-
-    /// Per-day midnight censuses, kept only when asked for (warm-up analysis, fan charts):
-    /// `dailyCensus[service][day]` and `dailyDelayed[day]` (acute patients delayed), for the
-    /// measured days.
-    var dailyCensus: [[Double]] = []
-    var dailyDelayed: [Double] = []
-    var dailyCapacity: [[Double]] = []
-    let recordsDaily: Bool
-
-    init(context: ProjectionContext, recordingDaily: Bool = false) {
-        recordsDaily = recordingDaily
-        self.context = context
-        warmup = context.warmup
-        horizon = context.horizon
-        let months = context.measuredMonths()
-        monthOfDay = months.monthOfDay
-        monthLabels = months.labels
-        var ends = [Bool](repeating: false, count: context.days)
-        for d in 0..<context.days {
-            let date = context.start.adding(days: d)
-            ends[d] = date.day == CivilDate.daysInMonth(year: date.year, month: date.month)
-        }
-        isMonthEnd = ends
-        let n = context.services.count
-        occupancy = Array(repeating: 0, count: n)
-        capacity = Array(repeating: 0, count: n)
-        lastChange = Array(repeating: 0, count: n)
-        occupancyIntegral = Array(repeating: 0, count: n)
-        nextMidnight = Array(repeating: 1, count: n)
-        entries = Array(repeating: 0, count: n)
-        censusSum = Array(repeating: 0, count: n)
-        waitSum = Array(repeating: 0, count: n)
-        staySum = Array(repeating: 0, count: n)
-        departures = Array(repeating: 0, count: n)
-        waitCount = Array(repeating: 0, count: n)
-        downstreamDelay = Array(repeating: 0, count: n)
-        nelByCohort = Array(repeating: 0, count: context.cohorts.count)
-        delayExactByPathway = Array(repeating: 0, count: context.pathways.count)
-        let m = monthLabels.count
-        monthlyNEL = Array(repeating: 0, count: m)
-        monthlyAvoided = Array(repeating: 0, count: m)
-        monthlyDelayExact = Array(repeating: 0, count: m)
-        monthlyDelayMidnight = Array(repeating: 0, count: m)
-        monthlyDelayMidnightByReason = Array(
-            repeating: Array(repeating: 0, count: DelayReason.allCases.count), count: m)
-        monthlySnapshot = Array(repeating: 0, count: m)
-        monthlyAcuteCensus = Array(repeating: 0, count: m)
-        monthlyMidnights = Array(repeating: 0, count: m)
-        monthlyCareHome65 = Array(repeating: 0, count: m)
-        if recordingDaily {
-            dailyCensus = Array(repeating: Array(repeating: 0, count: context.days), count: n)
-            dailyDelayed = Array(repeating: 0, count: context.days)
-            dailyCapacity = dailyCensus
-        }
-    }
-
-    @inline(__always) func measured(_ t: Double) -> Bool { t >= warmup && t < horizon }
-
-    /// Month index of a measured time.
-    @inline(__always) func month(_ t: Double) -> Int {
-        monthOfDay[min(max(Int(t - warmup), 0), monthOfDay.count - 1)]
-    }
-
-    func is65(_ cohort: Int16) -> Bool { cohort >= 0 && context.cohorts[Int(cohort)].minimumAge >= 65 }
-
-    // MARK: - The fold
-
-    mutating func append(_ e: Event) {
-        switch e.kind {
-        case .crisis:
-            if measured(e.time) { crises += 1 }
-        case .notConveyed:
-            if measured(e.time) { notConveyed += 1 }
-        case .conveyance:
-            conveyedAt[e.patient] = e.time
-            if measured(e.time) {
-                nel += 1
-                if e.cohort >= 0 { nelByCohort[Int(e.cohort)] += 1 }
-                monthlyNEL[month(e.time)] += 1
-                if let last = lastAcuteDischarge[e.patient] {
-                    if e.time - last <= 30 { readmissions30 += 1 }
-                    if e.time - last <= 91 { readmissions91 += 1 }
-                }
-            }
-        case .edWait:
-            break
-        case .diversion:
-            conveyedAt[e.patient] = nil
-            if measured(e.time) { diversions += 1 }
-        case .enter:
-            enter(e)
-        case .leave:
-            leave(e)
-        case .medicallyOptimised:
-            pathwayOf[e.patient] = Int(e.detail)
-        case .assessmentStart, .assessmentEnd:
-            break
-        case .delay:
-            closeDelay(e.patient, at: e.time)
-            if let code = DelayCode(packed: e.detail) {
-                openDelays[e.patient] = OpenDelay(
-                    start: e.time, code: code, service: Int(e.service), pathway: pathwayOf[e.patient] ?? -1)
-            }
-        case .transferWait:
-            waitStart[e.patient] = (e.service, e.time)
-        case .serviceEnd:
-            if e.detail == Outcome.avoided.rawValue && measured(e.time) {
-                avoided += 1
-                monthlyAvoided[month(e.time)] += 1
-            }
-        case .careHomeAdmission:
-            if e.detail != AdmissionSource.initialResident.rawValue && measured(e.time) {
-                careHomeAdmissions += 1
-                if e.detail == AdmissionSource.hospital.rawValue { careHomeAdmissionsFromHospital += 1 }
-                if is65(e.cohort) {
-                    careHomeAdmissions65 += 1
-                    monthlyCareHome65[month(e.time)] += 1
-                }
-            }
-        case .death:
-            if measured(e.time) { deaths += 1 }
-        case .followUp91:
-            // The event carries the patient's cohort at the discharge it follows up.
-            if e.time - 91 >= warmup && e.time < horizon && is65(e.cohort) {
-                followUps65 += 1
-                if e.detail == FollowUpStatus.atHome.rawValue { atHome65 += 1 }
-            }
-        case .capacity:
-            let s = Int(e.service)
-            advance(s, to: e.time)
-            capacity[s] = Int(e.detail)
-        case .end:
-            finishAll(at: e.time)
-        }
-        if e.time - lastPrune > 30 { prune(at: e.time) }
-    }
-
-    mutating func enter(_ e: Event) {
-        let s = Int(e.service)
-        advance(s, to: e.time)
-        occupancy[s] += 1
-        enteredAt[e.patient] = e.time
-        let wait: Double
-        if s == context.acute {
-            wait = conveyedAt.removeValue(forKey: e.patient).map { e.time - $0 } ?? 0
-        } else if let w = waitStart[e.patient], Int(w.service) == s {
-            waitStart[e.patient] = nil
-            wait = e.time - w.time
-        } else {
-            wait = 0
-        }
-        guard measured(e.time) else { return }
-        entries[s] += 1
-        waitSum[s] += wait
-        waitCount[s] += 1
-        if s == context.acute {
-            edWaitSum += wait
-            edWaitCount += 1
-            if wait > 4.0 / 24 { edWaitsOver4h += 1 }
-        }
-    }
-
-    mutating func leave(_ e: Event) {
-        let s = Int(e.service)
-        advance(s, to: e.time)
-        occupancy[s] -= 1
-        closeDelay(e.patient, at: e.time)
-        if let entered = enteredAt.removeValue(forKey: e.patient), measured(e.time) {
-            staySum[s] += e.time - entered
-            departures[s] += 1
-        }
-        if s == context.acute {
-            pathwayOf[e.patient] = nil
-            if let total = delayedTotalOf.removeValue(forKey: e.patient), total > 0, measured(e.time) {
-                delayedPatients += 1
-                delayedPatientDays += total
-            }
-            if e.detail != Destination.died { lastAcuteDischarge[e.patient] = e.time }
-        }
-        if e.detail == Destination.died {
-            lastAcuteDischarge[e.patient] = nil
-            waitStart[e.patient] = nil
-        }
-    }
-
-    /// Integrates occupancy of service `s` up to `t` and takes the midnight census before `t`.
-    mutating func advance(_ s: Int, to t: Double, includingMidnightAtT: Bool = false) {
-        let a = max(lastChange[s], warmup)
-        let b = min(t, horizon)
-        if b > a { occupancyIntegral[s] += Double(occupancy[s]) * (b - a) }
-        lastChange[s] = t
-        let last = Int(horizon)
-        while nextMidnight[s] <= last
-            && (Double(nextMidnight[s]) < t || (includingMidnightAtT && Double(nextMidnight[s]) == t))
-        {
-            let k = nextMidnight[s]
-            nextMidnight[s] += 1
-            guard Double(k) >= warmup + 1 else { continue }
-            let census = Double(occupancy[s])
-            censusSum[s] += census
-            if recordsDaily {
-                dailyCensus[s][k - 1 - Int(warmup)] = census
-                dailyCapacity[s][k - 1 - Int(warmup)] = Double(capacity[s])
-            }
-            if s == context.acute {
-                let m = monthOfDay[k - 1 - Int(warmup)]
-                monthlyAcuteCensus[m] += census
-                monthlyMidnights[m] += 1
-                censusCount += 1
-                let o = max(occupancy[s], 0)
-                if o >= acuteCensusHistogram.count {
-                    acuteCensusHistogram.append(contentsOf: repeatElement(0, count: o + 1 - acuteCensusHistogram.count))
-                }
-                acuteCensusHistogram[o] += 1
-                if capacity[s] > 0 {
-                    if census > 0.92 * Double(capacity[s]) { acuteDaysAbove92 += 1 }
-                    if census > 0.95 * Double(capacity[s]) { acuteDaysAbove95 += 1 }
-                }
-            }
-        }
-    }
-
-    /// Ends the patient's open delay interval at `t`, adding it to the totals.
-    mutating func closeDelay(_ patient: UInt32, at t: Double) {
-        guard let d = openDelays.removeValue(forKey: patient) else { return }
-        let a = max(d.start, warmup)
-        let b = min(t, horizon)
-        if d.service != context.acute {
-            if b > a { downstreamDelay[d.service] += b - a }
-            return
-        }
-        delayedTotalOf[patient, default: 0] += max(t - d.start, 0)
-        if b > a {
-            let length = b - a
-            delayExact += length
-            delayExactByReason[Int(d.code.reason.rawValue)] += length
-            delayExactByResponsible[Int(d.code.responsible.rawValue)] += length
-            if d.pathway >= 0 { delayExactByPathway[d.pathway] += length }
-            // Split across calendar months day by day boundaries.
-            var from = a
-            while from < b {
-                let dayEnd = min(Double(Int(from) + 1), b)
-                monthlyDelayExact[month(from)] += dayEnd - from
-                from = dayEnd
-            }
-        }
-        // Midnight census: midnights k with start <= k < t inside [warm-up + 1, horizon].
-        var k = max(Int(d.start.rounded(.up)), Int(warmup) + 1)
-        while (Double(k) < t || (t >= horizon && Double(k) == horizon)) && Double(k) <= horizon {
-            let day = k - 1 - Int(warmup)
-            let m = monthOfDay[day]
-            delayMidnight += 1
-            if recordsDaily { dailyDelayed[day] += 1 }
-            delayMidnightByReason[Int(d.code.reason.rawValue)] += 1
-            monthlyDelayMidnight[m] += 1
-            monthlyDelayMidnightByReason[m][Int(d.code.reason.rawValue)] += 1
-            if isMonthEnd[day] { monthlySnapshot[m] += 1 }
-            k += 1
-        }
-    }
-
-    mutating func finishAll(at t: Double) {
-        for s in occupancy.indices { advance(s, to: t, includingMidnightAtT: true) }
-        for patient in openDelays.keys.sorted() { closeDelay(patient, at: t) }
-    }
-
-    /// Forgets discharges older than 91 days (they can no longer make a readmission count).
-    mutating func prune(at t: Double) {
-        lastPrune = t
-        lastAcuteDischarge = lastAcuteDischarge.filter { $0.value >= t - 92 }
     }
 }

@@ -68,8 +68,12 @@ struct ErlangBTests {
             """
     }
 
-    @Test(arguments: cases)
-    func lossProbabilityIsErlangB(_ c: Case) throws {
+    /// The light load (c = 10), both stay shapes, in the fast suite; the heavier loads, whose
+    /// runs are three times as long, in the slow tier (`SlowTests`).
+    @Test(arguments: cases.prefix(2))
+    func lossProbabilityIsErlangB(_ c: Case) throws { try checkLossProbability(c) }
+
+    func checkLossProbability(_ c: Case) throws {
         let scenario = try TheorySupport.scenario(Self.scenarioText(c))
         var ratios: [Double] = []
         var arrivals = 0.0
@@ -92,5 +96,13 @@ struct ErlangBTests {
             TheorySupport.covers(ci, theory, relativeMargin: 0.01),
             "B(\(c.servers), \(c.load)) = \(theory) outside \(TheorySupport.describe(ci, 5))")
         #expect(ci.halfWidth < 0.20 * theory, "interval too wide to discriminate: \(TheorySupport.describe(ci, 5))")
+    }
+}
+
+extension ErlangBTests {
+    /// The heavier loads (c = 50 and 100), whose runs are three times as long: slow tier.
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        @Test(arguments: ErlangBTests.cases.dropFirst(2))
+        func lossProbabilityIsErlangBAtHeavierLoads(_ c: Case) throws { try ErlangBTests().checkLossProbability(c) }
     }
 }

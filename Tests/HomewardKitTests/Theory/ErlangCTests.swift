@@ -67,8 +67,11 @@ struct ErlangCTests {
         }
     }
 
-    @Test(arguments: cases)
-    func edWaitsMatchMMc(_ c: Case) throws {
+    /// c = 5 in the fast suite; c = 10 (260,000 arrivals) in the slow tier (`SlowTests`).
+    @Test(arguments: cases.prefix(1))
+    func edWaitsMatchMMc(_ c: Case) throws { try checkWaits(c) }
+
+    func checkWaits(_ c: Case) throws {
         let scenario = try TheorySupport.scenario(Self.scenarioText(c))
         var meanWaitHours: [Double] = []
         var waitShare: [Double] = []
@@ -106,5 +109,13 @@ struct ErlangCTests {
                 ci.halfWidth < 0.15 * theory,
                 "\(label): interval too wide to discriminate: \(TheorySupport.describe(ci, 5))")
         }
+    }
+}
+
+extension ErlangCTests {
+    /// c = 10 (260,000 arrivals): slow tier.
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        @Test(arguments: ErlangCTests.cases.dropFirst(1))
+        func edWaitsMatchMMcWithMoreServers(_ c: Case) throws { try ErlangCTests().checkWaits(c) }
     }
 }
