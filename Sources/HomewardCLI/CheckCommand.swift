@@ -13,7 +13,7 @@ enum CheckCommand {
         let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in
+        let shard = try a.value("shard").map { (t: String) throws(ExperimentError) -> Shard in
             try Shard.parse(t, environment: ProcessInfo.processInfo.environment)
         }
         let out = a.value("out") ?? "results/check"

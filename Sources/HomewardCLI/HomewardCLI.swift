@@ -71,9 +71,9 @@ public enum HomewardCLI {
     /// The one place where errors become a message on standard error and an exit status.
     static func report(_ error: any Error, _ console: Console) -> ExitStatus {
         switch error {
-        case let failure as CommandFailure:
+        case let failure as any HomewardError:  // CommandFailure, OutputError, ExperimentError, ReportError
             console.err("homeward: \(failure.message)\n")
-            return failure.status == .io ? .outputFailed : .badInput
+            return failure.kind == .io ? .outputFailed : .badInput
         case let error as ScenarioError:
             console.err(error.description + "\n")
             return .badInput
@@ -130,7 +130,7 @@ enum RunCommand {
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run)
         }
-        let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
+        let shard = try a.value("shard").map { (text: String) throws(ExperimentError) -> Shard in
             try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
         }
         if shard != nil && a.value("events") != nil {

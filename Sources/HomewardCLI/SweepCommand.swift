@@ -13,7 +13,7 @@ enum SweepCommand {
         guard a.positional.count == 1 else {
             throw CommandFailure.usage("sweep needs exactly one scenario file\n\n" + Help.sweep)
         }
-        let axes = try a.values("vary").map { (t: String) throws(CommandFailure) -> Sweep.Axis in
+        let axes = try a.values("vary").map { (t: String) throws(ExperimentError) -> Sweep.Axis in
             try Sweep.Axis.parse(t)
         }
         guard !axes.isEmpty else {
@@ -36,7 +36,7 @@ enum SweepCommand {
         let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
         let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
         let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in
+        let shard = try a.value("shard").map { (t: String) throws(ExperimentError) -> Shard in
             try Shard.parse(t, environment: ProcessInfo.processInfo.environment)
         }
 

@@ -30,15 +30,15 @@ public struct OutputPlan {
     /// Checks the plan, then creates and locks the folders and locks the logs (held by the
     /// current `OutputSession` until the command ends).
     ///
-    /// - Throws: `CommandFailure.usage` naming the output and the input when an output is an
+    /// - Throws: `OutputError.badInput` naming the output and the input when an output is an
     ///   input, when an output file is of a kind Homeward does not write, or when another run
-    ///   holds a folder or log; `CommandFailure.io` when a folder cannot be created.
-    public func claim() throws(CommandFailure) {
+    ///   holds a folder or log; `OutputError.io` when a folder cannot be created.
+    public func claim() throws(OutputError) {
         let identities = inputs.compactMap { input in Self.identity(input.path).map { ($0, input) } }
-        func refuseIfInput(_ output: String, option: String) throws(CommandFailure) {
+        func refuseIfInput(_ output: String, option: String) throws(OutputError) {
             guard let id = Self.identity(output) else { return }
             for (inputID, input) in identities where inputID == id {
-                throw .usage(
+                throw .badInput(
                     "\(option) \(output): this output is \(input.what) '\(input.path)', an input of the command; writing it would destroy it (choose another output)"
                 )
             }
@@ -53,10 +53,10 @@ public struct OutputPlan {
             }
         }
         for (option, path, _) in folders {
-            do throws(CommandFailure) {
+            do throws(OutputError) {
                 try SafeFile.makeDirectory(path)
             } catch {
-                throw CommandFailure(status: error.status, message: "\(option) \(path): \(error.message)")
+                throw OutputError(kind: error.kind, message: "\(option) \(path): \(error.message)")
             }
             try OutputSession.current?.hold(path, isFolder: true)
         }
