@@ -22,6 +22,7 @@ enum ActualsCommand {
                              time in the file)
           --out DIR          Write DIR/summary.json, summary.csv, monthly.csv (default
                              results/actuals-NAME)
+        \(Help.overwrite)
           --format F         table (default), json or csv on standard output
           --events FILE      Also write the events (.hwlog, .jsonl or .csv), for trace and replay
 
@@ -45,6 +46,7 @@ enum ActualsCommand {
           --population FILE  The scenario (default: the forecast's scenario file, from its manifest)
           --out DIR          Write DIR/compare-actuals.csv and compare-actuals-monthly.csv
                              (default: RESULTS_DIR/actuals)
+        \(Help.overwrite)
           --format F         table (default) or csv on standard output
 
         """
@@ -111,7 +113,7 @@ enum ActualsCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.out, .format, .events, .quiet], valued: ["population", "scenario", "from", "to"],
+                shared: [.out, .format, .events, .quiet, .overwrite], valued: ["population", "scenario", "from", "to"],
                 operands: (1...1, "actuals needs exactly one activity file\n\n" + help)))
         let a = o.arguments
         let scenarioPath = try populationPath(a, command: "actuals", help: help)
@@ -122,7 +124,7 @@ enum ActualsCommand {
         let out =
             o.out
             ?? "results/actuals-\(ResultFolders.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
-        var plan = OutputPlan()
+        var plan = o.outputPlan("actuals")
         plan.scenario(scenarioPath)
         plan.input("the activity file", path)
         plan.folders = [("--out", out, SummaryFiles.names)]
@@ -169,7 +171,7 @@ enum ActualsCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.out, .format, .quiet], valued: ["population", "scenario"],
+                shared: [.out, .format, .quiet, .overwrite], valued: ["population", "scenario"],
                 operands: (2...2, "compare-actuals needs a results folder and an activity file\n\n" + compareHelp),
                 formats: ["table", "csv"]))
         let a = o.arguments
@@ -182,7 +184,7 @@ enum ActualsCommand {
         let (start, days) = try forecast.measuredPeriod()
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let out = o.out ?? directory + "/actuals"
-        var plan = OutputPlan()
+        var plan = o.outputPlan("compare-actuals")
         plan.scenario(scenarioPath)
         plan.input("the activity file", a.positional[1])
         plan.input("the forecast", summaryPath)

@@ -8,7 +8,7 @@ enum CheckCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .shard, .quiet, .resume], valued: ["junit"],
+                shared: [.replications, .seed, .threads, .out, .shard, .quiet, .resume, .overwrite], valued: ["junit"],
                 operands: (1...Int.max, "check needs at least one scenario file\n\n" + Help.check)))
         let a = o.arguments
         let shard = o.shard
@@ -33,7 +33,7 @@ enum CheckCommand {
         }
         for file in skipped { console.err("\(file): skipped: no targets to check\n") }
         loaded.removeAll { $0.scenario.targets.isEmpty }
-        var plan = OutputPlan()
+        var plan = o.outputPlan("check")
         for l in loaded { plan.scenario(l.file) }
         let scenarioFolders = ResultFolders.unique(loaded.map(\.file))
         plan.folders = [

@@ -7,7 +7,7 @@ enum CompareCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet],
+                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet, .overwrite],
                 operands: (2...Int.max, "compare needs a base scenario and at least one variant\n\n" + Help.compare)))
         let a = o.arguments
 
@@ -24,7 +24,7 @@ enum CompareCommand {
         let options = RunOptions(replications: replications, seed: seed, threads: o.threads)
         let out = o.out ?? "results/compare-\(ResultFolders.baseName(a.positional[0]))"
         let unique = ResultFolders.unique(loaded.map(\.file))
-        var plan = OutputPlan()
+        var plan = o.outputPlan("compare")
         for file in a.positional { plan.scenario(file) }
         plan.folders = [
             (

@@ -117,6 +117,7 @@ enum EventLogReplayCommand {
 
         OPTIONS
           --out DIR          Also write DIR/summary.json, summary.csv and monthly.csv
+        \(Help.overwrite)
           --format F         table (default), json or csv on standard output
           --salvage          Replay what is whole before the damage: whole replications only (a
                              replication's metrics need its `end` event), with a warning on
@@ -129,12 +130,12 @@ enum EventLogReplayCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.out, .format, .quiet], flags: ["salvage"],
+                shared: [.out, .format, .quiet, .overwrite], flags: ["salvage"],
                 operands: (1...1, "replay needs exactly one event log\n\n" + help)))
         let format = o.format
         let path = o.positional[0]
         if let out = o.out {
-            var plan = OutputPlan()
+            var plan = o.outputPlan("replay")
             plan.input("the input log", path)
             plan.folders = [("--out", out, SummaryFiles.names)]
             try plan.claim()

@@ -125,7 +125,7 @@ enum RunCommand {
             .init(
                 shared: [
                     .replications, .seed, .threads, .out, .events, .format, .shard, .precision, .maxReplications,
-                    .html, .quiet, .daily,
+                    .html, .quiet, .daily, .overwrite,
                 ],
                 valued: ["census-from", "at"],
                 operands: (1...1, "run needs exactly one scenario file\n\n" + Help.run),
@@ -154,7 +154,7 @@ enum RunCommand {
         let out =
             o.out ?? "results/\(ResultFolders.baseName(a.positional[0]))"
             + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
-        var plan = OutputPlan()
+        var plan = o.outputPlan("run")
         plan.scenario(a.positional[0])
         if let census = a.value("census-from") { plan.input("the activity file", census) }
         plan.folders = [("--out", out, shard == nil ? SummaryFiles.names : ["partial.json"])]
@@ -249,7 +249,7 @@ enum RunCommand {
 /// `homeward merge DIR... --out DIR`
 enum MergeCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let o = try SharedOptions(args, .init(shared: [.out, .format, .quiet], formats: nil))
+        let o = try SharedOptions(args, .init(shared: [.out, .format, .quiet, .overwrite], formats: nil))
         guard !o.positional.isEmpty, let out = o.out else {
             throw CommandFailure.usage("merge needs partial results and --out DIR\n\n" + Help.merge)
         }
@@ -261,7 +261,7 @@ enum MergeCommand {
                 ? path + "/partial.json" : path
             parts.append((file, try PartialResult.load(file)))
         }
-        var plan = OutputPlan()
+        var plan = o.outputPlan("merge")
         for part in parts { plan.input("the partial result", part.file) }
         plan.folders = [("--out", out, SummaryFiles.names)]
         try plan.claim()

@@ -7,7 +7,7 @@ enum SchemesCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet],
+                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet, .overwrite],
                 operands: (1...1, "schemes needs exactly one scenario file\n\n" + Help.schemes), formats: nil))
         let a = o.arguments
         let loaded = try ScenarioLoader.load(path: a.positional[0])
@@ -24,7 +24,7 @@ enum SchemesCommand {
         let all = [("without schemes", s.keepingSchemes([]))] + variants
         let out = o.out ?? "results/schemes-\(ResultFolders.baseName(a.positional[0]))"
         let folders = all.map { $0.0.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
-        var plan = OutputPlan()
+        var plan = o.outputPlan("schemes")
         plan.scenario(a.positional[0])
         plan.folders = [
             (

@@ -105,6 +105,12 @@ struct SharedOptions {
         overwrite = a.flag("overwrite")
     }
 
+    /// An output plan for the results of `command` on these operands: a folder holding other
+    /// results is refused unless `--overwrite` was given (see `ResultOwner`).
+    func outputPlan(_ command: String) -> OutputPlan {
+        OutputPlan(owner: ResultOwner(command: command, inputs: positional), overwrite: overwrite)
+    }
+
     /// "a, b or c".
     static func alternatives(_ words: [String]) -> String {
         words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words.last!

@@ -7,7 +7,7 @@ enum SweepCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .shard, .format, .html, .quiet, .resume],
+                shared: [.replications, .seed, .threads, .out, .shard, .format, .html, .quiet, .resume, .overwrite],
                 valued: ["vary", "target", "confidence"],
                 operands: (1...1, "sweep needs exactly one scenario file\n\n" + Help.sweep), formats: nil))
         let a = o.arguments
@@ -59,9 +59,9 @@ enum SweepCommand {
         let replications = o.replications ?? max(loaded.scenario.replications, 2)
         let seed = o.seed ?? loaded.scenario.seed
         let out = o.out ?? "results/sweep-\(ResultFolders.baseName(file))"
-        var plan = OutputPlan()
+        var plan = o.outputPlan("sweep")
         plan.scenario(file)
-        plan.folders = [("--out", out, ["sweep.csv", "sweep.json"])]
+        plan.folders = [("--out", out, ["sweep.csv", "sweep.json", "points/"])]
         if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         try AtomicFile.makeDirectory(out + "/points")

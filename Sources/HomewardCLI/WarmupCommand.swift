@@ -7,7 +7,7 @@ enum WarmupCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .quiet], valued: ["window"],
+                shared: [.replications, .seed, .threads, .out, .quiet, .overwrite], valued: ["window"],
                 operands: (1...1, "warmup needs exactly one scenario file\n\n" + Help.warmup),
                 replications: 2...10_000))
         let a = o.arguments
@@ -16,7 +16,7 @@ enum WarmupCommand {
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let s = loaded.scenario
         let out = o.out ?? "results/warmup-\(ResultFolders.baseName(a.positional[0]))"
-        var plan = OutputPlan()
+        var plan = o.outputPlan("warmup")
         plan.scenario(a.positional[0])
         plan.folders = [("--out", out, ["warmup.csv"])]
         try plan.claim()

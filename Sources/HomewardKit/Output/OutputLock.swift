@@ -84,6 +84,21 @@ public final class OutputSession: @unchecked Sendable {
     private var locks: [String: OutputLock] = [:]
     /// The command line (`homeward` and its arguments), recorded in result manifests.
     public let command: [String]
+    /// The command and operands whose results it writes, recorded in result manifests (set by
+    /// `OutputPlan.claim()`).
+    public var owner: ResultOwner? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return recordedOwner
+        }
+        set {
+            lock.lock()
+            recordedOwner = newValue
+            lock.unlock()
+        }
+    }
+    private var recordedOwner: ResultOwner?
 
     /// An empty session of the command `command` (arguments after the program name).
     public init(command: [String] = []) { self.command = ["homeward"] + command }

@@ -175,23 +175,26 @@ public struct ResultSet: Sendable {
     /// The manifest of the set.
     func manifest() -> JSONValue {
         let command = OutputSession.current?.command ?? []
+        let owner = OutputSession.current?.owner.map { [("owner", $0.json)] } ?? []
         return .object(
-            JSONObject([
-                ("format", .string(Self.format)), ("version", .number(Double(Self.version))),
-                ("homewardVersion", .string(Homeward.version)),
-                ("command", .array(command.map { .string($0) })),
-                (
-                    "files",
-                    .array(
-                        files.map {
-                            .object(
-                                JSONObject([
-                                    ("name", .string($0.name)), ("bytes", .number(Double($0.bytes.count))),
-                                    ("sha256", .string(SHA256.hex($0.bytes))),
-                                ]))
-                        })
-                ),
-            ]))
+            JSONObject(
+                [
+                    ("format", .string(Self.format)), ("version", .number(Double(Self.version))),
+                    ("homewardVersion", .string(Homeward.version)),
+                    ("command", .array(command.map { .string($0) })),
+                ] + owner + [
+                    (
+                        "files",
+                        .array(
+                            files.map {
+                                .object(
+                                    JSONObject([
+                                        ("name", .string($0.name)), ("bytes", .number(Double($0.bytes.count))),
+                                        ("sha256", .string(SHA256.hex($0.bytes))),
+                                    ]))
+                            })
+                    )
+                ]))
     }
 
     static func relative(_ path: String, to directory: String) -> String {
