@@ -43,13 +43,15 @@ public struct ResultOwner: Sendable, Equatable {
         }
     }
 
-    /// True when `other` is the same command on the same operands (paths compared after
-    /// resolving them from the current folder); operands an older manifest did not record
-    /// are taken to be the same.
+    /// True when `other` is the same command on the same operands: spelt the same (so a
+    /// project folder moved or copied with its results keeps them), or naming the same files
+    /// from the current folder (`./x` is `x`); operands an older manifest did not record are
+    /// taken to be the same.
     public func isSame(as other: ResultOwner) -> Bool {
         guard command == other.command else { return false }
         guard let mine = inputs, let theirs = other.inputs else { return true }
-        return mine.map(Self.resolved) == theirs.map(Self.resolved)
+        let spelt = { (paths: [String]) in paths.map { ($0 as NSString).standardizingPath } }
+        return spelt(mine) == spelt(theirs) || mine.map(Self.resolved) == theirs.map(Self.resolved)
     }
 
     /// `path` made absolute from the current folder, with `.`, `..` and symbolic links resolved

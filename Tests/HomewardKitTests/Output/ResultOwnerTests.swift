@@ -48,6 +48,21 @@ import Testing
         try claim(dir, ResultOwner(command: "run", inputs: ["./Scenarios/../Scenarios/baseline.json5"]))
     }
 
+    @Test func resultsMovedWithTheirScenarioStayTheirs() throws {
+        // The manifest says `run Scenarios/baseline.json5`, written in another folder: from here
+        // that spelling names another file, but a project copied or moved with its results is
+        // still the same command on the same files.
+        let elsewhere = Fixtures.temporaryDirectory()
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        let copied = ResultOwner(command: "run", inputs: ["Scenarios/baseline.json5"])
+        try commit(dir, copied)
+        #expect(!FileManager.default.fileExists(atPath: elsewhere + "/Scenarios/baseline.json5"))
+        try claim(dir, copied)
+        #expect(throws: OutputError.self) {
+            try claim(dir, ResultOwner(command: "run", inputs: [elsewhere + "/Scenarios/baseline.json5"]))
+        }
+    }
+
     @Test func anotherCommandOrOtherFilesAreRefusedNamingWhatTheFolderHolds() throws {
         let dir = Fixtures.temporaryDirectory() + "/r"
         try commit(dir, run)
