@@ -27,9 +27,10 @@ enum Help {
 
     /// The `--overwrite` line of every command that writes a results folder.
     static let overwrite = """
-          --overwrite        Write into DIR even when it holds the results of another command or
-                             of other files, or files Homeward did not write (refused otherwise;
-                             the same command on the same files always replaces its own results)
+          --overwrite        Write into DIR even when it holds another command's results, the
+                             results of other scenario files, or files Homeward did not write
+                             (refused otherwise; the same command on the same files always
+                             replaces its own results)
         """
 
     static let run = """

@@ -49,6 +49,19 @@ import Testing
                 == "homeward: --threads must be a whole number from 1 to 1024, got '0'\n")
     }
 
+    /// Every command that writes a results folder.
+    static let folderWriters = [
+        "run", "compare", "sweep", "schemes", "check", "warmup", "merge", "replay", "actuals", "compare-actuals",
+    ]
+
+    @Test(arguments: folderWriters)
+    func everyCommandThatWritesAResultsFolderTakesOverwrite(_ name: String) throws {
+        let r = run([name, "--overwrite"])  // no operands: refused, but not for the option
+        #expect(r.status == 2)
+        #expect(!r.err.contains("unknown option"), "\(r.err)")
+        #expect(try #require(CommandTable.named(name)).help.contains("--overwrite"))
+    }
+
     @Test func aCommandDeclaresWhichSharedOptionsItTakes() throws {
         let spec = SharedOptions.Spec(shared: [.replications, .quiet], operands: (1...1, "needs one file"))
         let o = try SharedOptions(["x.json5", "--replications", "7", "--quiet"], spec)
