@@ -22,6 +22,7 @@ enum ActualsCommand {
                              time in the file)
           --out DIR          Write DIR/summary.json, summary.csv, monthly.csv (default
                              results/actuals-NAME)
+        \(Help.overwrite)
           --format F         table (default), json or csv on standard output
           --events FILE      Also write the events (.hwlog, .jsonl or .csv), for trace and replay
 
@@ -45,6 +46,7 @@ enum ActualsCommand {
           --population FILE  The scenario (default: the forecast's scenario file, from its manifest)
           --out DIR          Write DIR/compare-actuals.csv and compare-actuals-monthly.csv
                              (default: RESULTS_DIR/actuals)
+        \(Help.overwrite)
           --format F         table (default) or csv on standard output
 
         """
@@ -108,33 +110,30 @@ enum ActualsCommand {
     }
 
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(
-            args, valued: ["population", "scenario", "from", "to", "out", "format", "events"], flags: ["quiet"])
-        guard a.positional.count == 1 else {
-            throw CommandFailure.usage("actuals needs exactly one activity file\n\n" + help)
-        }
+        let o = try SharedOptions(
+            args,
+            .init(
+                shared: [.out, .format, .events, .quiet, .overwrite], valued: ["population", "scenario", "from", "to"],
+                operands: (1...1, "actuals needs exactly one activity file\n\n" + help)))
+        let a = o.arguments
         let scenarioPath = try populationPath(a, command: "actuals", help: help)
-        let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else {
-            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
-        }
         let from = try date(a, "from")
         let to = try date(a, "to")
         let loaded = try ScenarioLoader.load(path: scenarioPath)
         let path = a.positional[0]
         let out =
-            a.value("out")
+            o.out
             ?? "results/actuals-\(ResultFolders.baseName(path).replacingOccurrences(of: ".csv", with: ""))"
-        var plan = OutputPlan()
+        var plan = o.outputPlan("actuals")
         plan.scenario(scenarioPath)
         plan.input("the activity file", path)
         plan.folders = [("--out", out, SummaryFiles.names)]
-        if let events = a.value("events") { plan.logs = [("--events", events)] }
+        if let events = o.events { plan.logs = [("--events", events)] }
         try plan.claim()
         let (events, activity, start, end) = try project(
             activityPath: path, scenario: loaded.scenario, from: from, to: to)
         warnings(activity, console)
-        if let eventsPath = a.value("events") {
+        if let eventsPath = o.events {
             let header = EventLogHeader(context: events.context, scenarioHash: loaded.hash, seed: 0, replications: 1)
             let writer = try EventLogFileWriter(path: eventsPath, header: header)
             for e in events.events { writer.append(replication: 0, e) }
@@ -154,7 +153,7 @@ enum ActualsCommand {
                 ("replications", .number(1)),
             ]))
         try SummaryFiles.write(summary, manifest: manifest, to: out)
-        switch format {
+        switch o.format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
         default:
@@ -169,14 +168,13 @@ enum ActualsCommand {
     // MARK: compare-actuals
 
     static func compare(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(args, valued: ["population", "scenario", "out", "format"], flags: ["quiet"])
-        guard a.positional.count == 2 else {
-            throw CommandFailure.usage("compare-actuals needs a results folder and an activity file\n\n" + compareHelp)
-        }
-        let format = a.value("format") ?? "table"
-        guard ["table", "csv"].contains(format) else {
-            throw CommandFailure.usage("--format must be table or csv, got '\(format)'")
-        }
+        let o = try SharedOptions(
+            args,
+            .init(
+                shared: [.out, .format, .quiet, .overwrite], valued: ["population", "scenario"],
+                operands: (2...2, "compare-actuals needs a results folder and an activity file\n\n" + compareHelp),
+                formats: ["table", "csv"]))
+        let a = o.arguments
         let directory = a.positional[0]
         let forecast = try Forecast(directory: directory, warn: console.err)
         let summaryPath = forecast.file
@@ -185,8 +183,8 @@ enum ActualsCommand {
         }
         let (start, days) = try forecast.measuredPeriod()
         let loaded = try ScenarioLoader.load(path: scenarioPath)
-        let out = a.value("out") ?? directory + "/actuals"
-        var plan = OutputPlan()
+        let out = o.out ?? directory + "/actuals"
+        var plan = o.outputPlan("compare-actuals")
         plan.scenario(scenarioPath)
         plan.input("the activity file", a.positional[1])
         plan.input("the forecast", summaryPath)
@@ -210,7 +208,7 @@ enum ActualsCommand {
             ]))
         for file in SummaryFiles.files(Summary([actual]), manifest: actualsManifest) { set.add(file.name, file.text) }
         try set.commit()
-        if format == "csv" {
+        if o.format == "csv" {
             console.out(comparison.csv)
             return .success
         }

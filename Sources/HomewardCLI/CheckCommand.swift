@@ -5,18 +5,14 @@ import HomewardKit
 /// Exit 0 when every target holds, 1 when any is missed, 2 on bad input.
 enum CheckCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(
-            args, valued: ["replications", "seed", "threads", "out", "junit", "shard"], flags: ["quiet", "resume"])
-        guard !a.positional.isEmpty else {
-            throw CommandFailure.usage("check needs at least one scenario file\n\n" + Help.check)
-        }
-        let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
-        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
-        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in
-            try Shard.parse(t, environment: ProcessInfo.processInfo.environment)
-        }
-        let out = a.value("out") ?? "results/check"
+        let o = try SharedOptions(
+            args,
+            .init(
+                shared: [.replications, .seed, .threads, .out, .shard, .quiet, .resume, .overwrite], valued: ["junit"],
+                operands: (1...Int.max, "check needs at least one scenario file\n\n" + Help.check)))
+        let a = o.arguments
+        let shard = o.shard
+        let out = o.out ?? "results/check"
 
         var loaded: [LoadedScenario] = []
         var problems: [ScenarioIssue] = []
@@ -37,7 +33,7 @@ enum CheckCommand {
         }
         for file in skipped { console.err("\(file): skipped: no targets to check\n") }
         loaded.removeAll { $0.scenario.targets.isEmpty }
-        var plan = OutputPlan()
+        var plan = o.outputPlan("check")
         for l in loaded { plan.scenario(l.file) }
         let scenarioFolders = ResultFolders.unique(loaded.map(\.file))
         plan.folders = [
@@ -56,8 +52,8 @@ enum CheckCommand {
         for (i, l) in loaded.enumerated() {
             let s = l.scenario
             let began = Date()
-            let replications = requestedReplications ?? max(s.replications, 2)
-            let seed = requestedSeed ?? s.seed
+            let replications = o.replications ?? max(s.replications, 2)
+            let seed = o.seed ?? s.seed
             let folder = out + "/" + scenarioFolders[i]
             let saved = folder + "/replications.json"
             let expected = PartialResult(
@@ -65,7 +61,7 @@ enum CheckCommand {
                 totalReplications: replications, replications: [], start: s.start, horizonDays: s.days,
                 warmupDays: s.warmupDays)
             var reused: [ReplicationMetrics]?
-            if a.flag("resume") {
+            if o.resume {
                 switch PartialResult.reusable(
                     saved, expected: expected,
                     template: Projection(context: ProjectionContext(scenario: s)).metrics())
@@ -80,13 +76,13 @@ enum CheckCommand {
             if let reused {
                 runs = reused
                 console.err("\(l.file): reusing \(replications) finished replications from \(saved)\n")
-                manifest = expected.resumedManifest(threads: threads, from: saved)
+                manifest = expected.resumedManifest(threads: o.threads, from: saved)
             } else {
                 let bar = ProgressBar(
-                    total: replications, label: ResultFolders.baseName(l.file), console: console, quiet: a.flag("quiet")
+                    total: replications, label: ResultFolders.baseName(l.file), console: console, quiet: o.quiet
                 )
                 let result = try Runner.run(
-                    l, options: RunOptions(replications: replications, seed: seed, threads: threads)
+                    l, options: RunOptions(replications: replications, seed: seed, threads: o.threads)
                 ) { bar.update($0) }
                 runs = result.replications
                 manifest = result.manifest.json

@@ -4,18 +4,12 @@ import HomewardKit
 /// `homeward compare BASE VARIANT... [options]`
 enum CompareCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(
-            args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
-        guard a.positional.count >= 2 else {
-            throw CommandFailure.usage("compare needs a base scenario and at least one variant\n\n" + Help.compare)
-        }
-        let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else {
-            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
-        }
-        let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
-        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
-        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let o = try SharedOptions(
+            args,
+            .init(
+                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet, .overwrite],
+                operands: (2...Int.max, "compare needs a base scenario and at least one variant\n\n" + Help.compare)))
+        let a = o.arguments
 
         // Read every file first, so that all input problems are reported before any run.
         var loaded: [LoadedScenario] = []
@@ -25,12 +19,12 @@ enum CompareCommand {
         }
         if !problems.isEmpty { throw ScenarioError(issues: problems) }
         let base = loaded[0].scenario
-        let replications = requestedReplications ?? max(base.replications, 2)
-        let seed = requestedSeed ?? base.seed
-        let options = RunOptions(replications: replications, seed: seed, threads: threads)
-        let out = a.value("out") ?? "results/compare-\(ResultFolders.baseName(a.positional[0]))"
+        let replications = o.replications ?? max(base.replications, 2)
+        let seed = o.seed ?? base.seed
+        let options = RunOptions(replications: replications, seed: seed, threads: o.threads)
+        let out = o.out ?? "results/compare-\(ResultFolders.baseName(a.positional[0]))"
         let unique = ResultFolders.unique(loaded.map(\.file))
-        var plan = OutputPlan()
+        var plan = o.outputPlan("compare")
         for file in a.positional { plan.scenario(file) }
         plan.folders = [
             (
@@ -38,10 +32,10 @@ enum CompareCommand {
                 ["compare.json", "compare.csv"] + unique.flatMap { u in SummaryFiles.names.map { u + "/" + $0 } }
             )
         ]
-        if let html = a.value("html") { plan.files = [("--html", html)] }
+        if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         let bar = ProgressBar(
-            total: replications * loaded.count, label: "replications", console: console, quiet: a.flag("quiet"))
+            total: replications * loaded.count, label: "replications", console: console, quiet: o.quiet)
         var runs: [[ReplicationMetrics]] = []
         for (i, l) in loaded.enumerated() {
             let done = i * replications
@@ -78,8 +72,8 @@ enum CompareCommand {
             }
         }
         try set.commit()
-        try writeReport(a.value("html"), from: out, console)
-        switch format {
+        try writeReport(o.html, from: out, console)
+        switch o.format {
         case "json": console.out(json)
         case "csv": console.out(comparison.csv)
         default:

@@ -117,6 +117,7 @@ enum EventLogReplayCommand {
 
         OPTIONS
           --out DIR          Also write DIR/summary.json, summary.csv and monthly.csv
+        \(Help.overwrite)
           --format F         table (default), json or csv on standard output
           --salvage          Replay what is whole before the damage: whole replications only (a
                              replication's metrics need its `end` event), with a warning on
@@ -126,22 +127,20 @@ enum EventLogReplayCommand {
         """
 
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet", "salvage"])
-        guard a.positional.count == 1 else {
-            throw CommandFailure.usage("replay needs exactly one event log\n\n" + help)
-        }
-        let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else {
-            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
-        }
-        let path = a.positional[0]
-        if let out = a.value("out") {
-            var plan = OutputPlan()
+        let o = try SharedOptions(
+            args,
+            .init(
+                shared: [.out, .format, .quiet, .overwrite], flags: ["salvage"],
+                operands: (1...1, "replay needs exactly one event log\n\n" + help)))
+        let format = o.format
+        let path = o.positional[0]
+        if let out = o.out {
+            var plan = o.outputPlan("replay")
             plan.input("the input log", path)
             plan.folders = [("--out", out, SummaryFiles.names)]
             try plan.claim()
         }
-        let replay = try EventLogReader.replay(path: path, salvage: a.flag("salvage"))
+        let replay = try EventLogReader.replay(path: path, salvage: o.arguments.flag("salvage"))
         let header = replay.header
         if let report = replay.salvage { console.err(report.description + "\n") }
         let summary = Summary(replay.replications)
@@ -166,7 +165,7 @@ enum EventLogReplayCommand {
                 ))
         }
         let manifest = JSONValue.object(JSONObject(pairs))
-        if let out = a.value("out") { try SummaryFiles.write(summary, manifest: manifest, to: out) }
+        if let out = o.out { try SummaryFiles.write(summary, manifest: manifest, to: out) }
         if format == "json" {
             console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
         } else if format == "csv" {

@@ -11,8 +11,15 @@ public enum ExitStatus: Int32, Sendable {
     /// An output could not be written (a full disk, a closed pipe, a folder in the way), a
     /// file could not be read, or an internal failure.
     case outputFailed = 3
-    /// Stopped by Ctrl-C (SIGINT); unfinished files were removed (see Output/OutputRegistry).
+    /// Stopped by Ctrl-C (SIGINT); unfinished files were removed. The library's signal handler
+    /// exits with this value (`OutputRegistry.interruptedStatus`; a test checks they agree).
     case interrupted = 130
-    /// Stopped by SIGTERM; unfinished files were removed.
+    /// Stopped by SIGTERM; unfinished files were removed (`OutputRegistry.terminatedStatus`).
     case terminated = 143
+}
+
+extension HomewardCLI {
+    /// `ExitStatus`, by a name that files importing Swift Testing (which has an `ExitStatus`
+    /// of its own) can spell.
+    public typealias Status = ExitStatus
 }

@@ -25,6 +25,14 @@ enum Help {
                 """
     }
 
+    /// The `--overwrite` line of every command that writes a results folder.
+    static let overwrite = """
+          --overwrite        Write into DIR even when it holds another command's results, the
+                             results of other scenario files, or files Homeward did not write
+                             (refused otherwise; the same command on the same files always
+                             replaces its own results)
+        """
+
     static let run = """
         USAGE: homeward run SCENARIO [options]
 
@@ -36,6 +44,7 @@ enum Help {
           --seed S           Master seed (default: the scenario's)
           --threads N        Worker threads (default: all cores); results do not depend on it
           --out DIR          Where to write results (default: results/SCENARIO-NAME)
+        \(overwrite)
           --events FILE      Also write the event log: binary (.hwlog; any name not ending in
                              .jsonl or .csv), JSON Lines (.jsonl) or CSV (.csv). See docs/event-log.md
           --format F         table (default), json or csv on standard output
@@ -67,6 +76,9 @@ enum Help {
         Refuses shards from different scenarios, seeds, options or Homeward versions, edited
         shards (each partial.json carries a checksum), overlapping shards and missing ones.
 
+        OPTIONS
+        \(overwrite)
+
         """
 
     static let check = """
@@ -84,6 +96,7 @@ enum Help {
           --seed S           Master seed (default: each scenario's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to keep each scenario's results (default: results/check)
+        \(overwrite)
           --resume           Reuse matching results in DIR from an earlier, interrupted check
           --shard I/N        Check only scenarios i with i % N == I (write one JUnit file per shard)
           --quiet            No progress bar
@@ -108,6 +121,7 @@ enum Help {
           --seed S           Master seed (default: the scenario's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to write results (default: results/sweep-SCENARIO)
+        \(overwrite)
           --html FILE        Also write an HTML report (each metric against the setting)
           --resume           Reuse matching points already finished in DIR/points
           --shard I/N        Run only points i with i % N == I (then gather DIR/points and --resume)
@@ -130,6 +144,7 @@ enum Help {
           --replications N   Replications (default 10)
           --window W         Half-width of the moving average in days (default 7)
           --seed S, --threads N, --out DIR (default: results/warmup-SCENARIO)
+        \(overwrite)
 
         """
 
@@ -143,6 +158,10 @@ enum Help {
         savings at the scenario's unit costs (the change in total cost); each with a 95% CI.
         Writes DIR/schemes.json, DIR/schemes.csv and each option's summary; --html FILE also
         writes the HTML report (the same as 'homeward report DIR --html FILE').
+
+        OPTIONS
+          --out DIR          Where to write results (default: results/schemes-SCENARIO)
+        \(overwrite)
 
         """
 
@@ -185,6 +204,7 @@ enum Help {
           --seed S           Master seed shared by all scenarios (default: the base's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to write results (default: results/compare-BASE)
+        \(overwrite)
           --html FILE        Also write an HTML report (forest plot of the differences)
           --format F         table (default), json or csv on standard output
           --quiet            No progress bar

@@ -71,9 +71,9 @@ public enum HomewardCLI {
     /// The one place where errors become a message on standard error and an exit status.
     static func report(_ error: any Error, _ console: Console) -> ExitStatus {
         switch error {
-        case let failure as CommandFailure:
+        case let failure as any HomewardError:  // CommandFailure, OutputError, ExperimentError, ReportError
             console.err("homeward: \(failure.message)\n")
-            return failure.status == .io ? .outputFailed : .badInput
+            return failure.kind == .io ? .outputFailed : .badInput
         case let error as ScenarioError:
             console.err(error.description + "\n")
             return .badInput
@@ -120,68 +120,53 @@ enum ValidateCommand {
 /// `homeward run SCENARIO [options]`
 enum RunCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(
+        let o = try SharedOptions(
             args,
-            valued: [
-                "replications", "seed", "threads", "out", "events", "format", "shard", "precision", "max-replications",
-                "html", "census-from", "at",
-            ],
-            flags: ["quiet", "daily"])
-        guard a.positional.count == 1 else {
-            throw CommandFailure.usage("run needs exactly one scenario file\n\n" + Help.run)
-        }
-        let shard = try a.value("shard").map { (text: String) throws(CommandFailure) -> Shard in
-            try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
-        }
-        if shard != nil && a.value("events") != nil {
+            .init(
+                shared: [
+                    .replications, .seed, .threads, .out, .events, .format, .shard, .precision, .maxReplications,
+                    .html, .quiet, .daily, .overwrite,
+                ],
+                valued: ["census-from", "at"],
+                operands: (1...1, "run needs exactly one scenario file\n\n" + Help.run),
+                replications: 1...ScenarioReader.maximumReplications))
+        let a = o.arguments
+        let shard = o.shard
+        if shard != nil && o.events != nil {
             throw CommandFailure.usage("--events cannot be combined with --shard (write the log from a single run)")
         }
-        var precision: Double?
-        if let text = a.value("precision") {
-            let number = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-            guard let p = number, p > 0, p < 1 else {
-                throw CommandFailure.usage("--precision must be a share like 5% or 0.05, got '\(text)'")
-            }
-            precision = p
-        }
-        if precision != nil && (shard != nil || a.value("events") != nil) {
+        let precision = o.precision
+        if precision != nil && (shard != nil || o.events != nil) {
             throw CommandFailure.usage("--precision cannot be combined with --shard or --events")
         }
-        let maximum = try a.integer("max-replications", min: 2, max: ScenarioReader.maximumReplications) ?? 1000
-        let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else {
-            throw CommandFailure.usage("--format must be table, json or csv, got '\(format)'")
-        }
+        let maximum = o.maximumReplications
         // Options are checked before the scenario is read, so usage errors come first.
-        let requestedReplications = try a.integer("replications", min: 1, max: ScenarioReader.maximumReplications)
-        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
-        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
         guard (a.value("census-from") == nil) == (a.value("at") == nil) else {
             throw CommandFailure.usage("--census-from ACTIVITY.csv and --at DATE go together")
         }
         let at = try ActualsCommand.date(a, "at")
         var loaded = try ScenarioLoader.load(path: a.positional[0])
         if let censusPath = a.value("census-from"), let at {
-            loaded = try censusFromActivity(censusPath, at: at, loaded, console, quiet: a.flag("quiet"))
+            loaded = try censusFromActivity(censusPath, at: at, loaded, console, quiet: o.quiet)
         }
-        let replications = requestedReplications ?? loaded.scenario.replications
-        let seed = requestedSeed ?? loaded.scenario.seed
+        let replications = o.replications ?? loaded.scenario.replications
+        let seed = o.seed ?? loaded.scenario.seed
         let out =
-            a.value("out") ?? "results/\(ResultFolders.baseName(a.positional[0]))"
+            o.out ?? "results/\(ResultFolders.baseName(a.positional[0]))"
             + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
-        var plan = OutputPlan()
+        var plan = o.outputPlan("run")
         plan.scenario(a.positional[0])
         if let census = a.value("census-from") { plan.input("the activity file", census) }
         plan.folders = [("--out", out, shard == nil ? SummaryFiles.names : ["partial.json"])]
-        if let events = a.value("events") { plan.logs = [("--events", events)] }
-        if let html = a.value("html") { plan.files = [("--html", html)] }
+        if let events = o.events { plan.logs = [("--events", events)] }
+        if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         var options = RunOptions(
-            replications: replications, seed: seed, threads: threads, eventsPath: a.value("events"), shard: shard)
-        options.recordDaily = a.flag("daily") || a.value("html") != nil  // the report's fan charts need them
+            replications: replications, seed: seed, threads: o.threads, eventsPath: o.events, shard: shard)
+        options.recordDaily = o.daily || o.html != nil  // the report's fan charts need them
         let bar = ProgressBar(
             total: precision == nil ? options.indices.count : maximum, label: "replications", console: console,
-            quiet: a.flag("quiet"))
+            quiet: o.quiet)
         let result: RunResult
         if let precision {
             var start = options
@@ -211,8 +196,8 @@ enum RunCommand {
         let manifest = result.manifest.json
         let context = SummaryFiles.Context(scenario: loaded.scenario)
         try SummaryFiles.write(summary, manifest: manifest, to: out, context: context)
-        try writeReport(a.value("html"), from: out, console)
-        switch format {
+        try writeReport(o.html, from: out, console)
+        switch o.format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest, context: context))
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
         default:
@@ -264,19 +249,19 @@ enum RunCommand {
 /// `homeward merge DIR... --out DIR`
 enum MergeCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(args, valued: ["out", "format"], flags: ["quiet"])
-        guard !a.positional.isEmpty, let out = a.value("out") else {
+        let o = try SharedOptions(args, .init(shared: [.out, .format, .quiet, .overwrite], formats: nil))
+        guard !o.positional.isEmpty, let out = o.out else {
             throw CommandFailure.usage("merge needs partial results and --out DIR\n\n" + Help.merge)
         }
         var parts: [(file: String, part: PartialResult)] = []
-        for path in a.positional {
+        for path in o.positional {
             var isDirectory: ObjCBool = false
             let file =
                 FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
                 ? path + "/partial.json" : path
             parts.append((file, try PartialResult.load(file)))
         }
-        var plan = OutputPlan()
+        var plan = o.outputPlan("merge")
         for part in parts { plan.input("the partial result", part.file) }
         plan.folders = [("--out", out, SummaryFiles.names)]
         try plan.claim()
@@ -292,7 +277,7 @@ enum MergeCommand {
                 ("mergedFrom", .array(parts.map { .string($0.file) })),
             ]))
         try SummaryFiles.write(summary, manifest: manifest, to: out)
-        if a.value("format") == "json" {
+        if o.format == "json" {
             console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
         } else {
             let title =

@@ -4,29 +4,27 @@ import HomewardKit
 /// `homeward schemes SCENARIO`: each scheme alone and all together against none.
 enum SchemesCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(
-            args, valued: ["replications", "seed", "threads", "out", "format", "html"], flags: ["quiet"])
-        guard a.positional.count == 1 else {
-            throw CommandFailure.usage("schemes needs exactly one scenario file\n\n" + Help.schemes)
-        }
-        let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
-        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
-        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let o = try SharedOptions(
+            args,
+            .init(
+                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet, .overwrite],
+                operands: (1...1, "schemes needs exactly one scenario file\n\n" + Help.schemes), formats: nil))
+        let a = o.arguments
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let s = loaded.scenario
         guard !s.schemes.isEmpty else {
             throw CommandFailure.usage("\(a.positional[0]): the scenario has no schemes (add a `schemes` section)")
         }
-        let replications = requestedReplications ?? max(s.replications, 2)
-        let seed = requestedSeed ?? s.seed
+        let replications = o.replications ?? max(s.replications, 2)
+        let seed = o.seed ?? s.seed
         var variants: [(name: String, scenario: Scenario)] = s.schemes.indices.map {
             (s.schemes[$0].name, s.keepingSchemes([$0]))
         }
         if s.schemes.count > 1 { variants.append(("all schemes together", s)) }
         let all = [("without schemes", s.keepingSchemes([]))] + variants
-        let out = a.value("out") ?? "results/schemes-\(ResultFolders.baseName(a.positional[0]))"
+        let out = o.out ?? "results/schemes-\(ResultFolders.baseName(a.positional[0]))"
         let folders = all.map { $0.0.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
-        var plan = OutputPlan()
+        var plan = o.outputPlan("schemes")
         plan.scenario(a.positional[0])
         plan.folders = [
             (
@@ -34,16 +32,16 @@ enum SchemesCommand {
                 ["schemes.json", "schemes.csv"] + folders.flatMap { f in SummaryFiles.names.map { f + "/" + $0 } }
             )
         ]
-        if let html = a.value("html") { plan.files = [("--html", html)] }
+        if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         let bar = ProgressBar(
-            total: all.count * replications, label: "replications", console: console, quiet: a.flag("quiet"))
+            total: all.count * replications, label: "replications", console: console, quiet: o.quiet)
         var runs: [[ReplicationMetrics]] = []
         for (i, v) in all.enumerated() {
             let l = LoadedScenario(scenario: v.1, file: loaded.file, merged: loaded.merged, hash: loaded.hash)
             let done = i * replications
             runs.append(
-                try Runner.run(l, options: RunOptions(replications: replications, seed: seed, threads: threads)) {
+                try Runner.run(l, options: RunOptions(replications: replications, seed: seed, threads: o.threads)) {
                     bar.update(done + $0)
                 }.replications)
         }
@@ -70,8 +68,8 @@ enum SchemesCommand {
             }
         }
         try set.commit()
-        try writeReport(a.value("html"), from: out, console)
-        if a.value("format") == "csv" {
+        try writeReport(o.html, from: out, console)
+        if o.format == "csv" {
             console.out(evaluation.csv)
             return .success
         }

@@ -4,16 +4,14 @@ import HomewardKit
 /// `homeward sweep SCENARIO --vary FIELD=FROM..TO:STEP [...] [--target "METRIC <= VALUE"]`
 enum SweepCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(
+        let o = try SharedOptions(
             args,
-            valued: [
-                "vary", "target", "confidence", "replications", "seed", "threads", "out", "shard", "format", "html",
-            ],
-            flags: ["quiet", "resume"])
-        guard a.positional.count == 1 else {
-            throw CommandFailure.usage("sweep needs exactly one scenario file\n\n" + Help.sweep)
-        }
-        let axes = try a.values("vary").map { (t: String) throws(CommandFailure) -> Sweep.Axis in
+            .init(
+                shared: [.replications, .seed, .threads, .out, .shard, .format, .html, .quiet, .resume, .overwrite],
+                valued: ["vary", "target", "confidence"],
+                operands: (1...1, "sweep needs exactly one scenario file\n\n" + Help.sweep), formats: nil))
+        let a = o.arguments
+        let axes = try a.values("vary").map { (t: String) throws(ExperimentError) -> Sweep.Axis in
             try Sweep.Axis.parse(t)
         }
         guard !axes.isEmpty else {
@@ -33,12 +31,7 @@ enum SweepCommand {
             return parsed
         }
         if confidence != nil && target == nil { throw CommandFailure.usage("--confidence needs --target") }
-        let requestedReplications = try a.integer("replications", min: 2, max: ScenarioReader.maximumReplications)
-        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
-        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let shard = try a.value("shard").map { (t: String) throws(CommandFailure) -> Shard in
-            try Shard.parse(t, environment: ProcessInfo.processInfo.environment)
-        }
+        let shard = o.shard
 
         let sweep = Sweep(axes: axes)
         try sweep.checkSize()
@@ -63,13 +56,13 @@ enum SweepCommand {
         if let target, let problem = ScenarioReader.unknownMetric(target.metric, in: loaded.scenario) {
             throw CommandFailure.usage("--target: " + problem)
         }
-        let replications = requestedReplications ?? max(loaded.scenario.replications, 2)
-        let seed = requestedSeed ?? loaded.scenario.seed
-        let out = a.value("out") ?? "results/sweep-\(ResultFolders.baseName(file))"
-        var plan = OutputPlan()
+        let replications = o.replications ?? max(loaded.scenario.replications, 2)
+        let seed = o.seed ?? loaded.scenario.seed
+        let out = o.out ?? "results/sweep-\(ResultFolders.baseName(file))"
+        var plan = o.outputPlan("sweep")
         plan.scenario(file)
-        plan.folders = [("--out", out, ["sweep.csv", "sweep.json"])]
-        if let html = a.value("html") { plan.files = [("--html", html)] }
+        plan.folders = [("--out", out, ["sweep.csv", "sweep.json", "points/"])]
+        if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         try AtomicFile.makeDirectory(out + "/points")
 
@@ -88,12 +81,12 @@ enum SweepCommand {
             Projection(context: ProjectionContext(scenario: scenarios[i].scenario)).metrics()
         }
         let mine = points.indices.filter { shard?.contains($0) ?? true }
-        let bar = ProgressBar(total: mine.count, label: "sweep points", console: console, quiet: a.flag("quiet"))
+        let bar = ProgressBar(total: mine.count, label: "sweep points", console: console, quiet: o.quiet)
         var done: [Int: [ReplicationMetrics]] = [:]
         var reused = 0
         for (k, i) in mine.enumerated() {
             let path = pointFile(i)
-            if a.flag("resume") {
+            if o.resume {
                 switch PartialResult.reusable(path, expected: expected(i), template: template(i)) {
                 case .absent: break
                 case .reuse(let runs):
@@ -104,7 +97,7 @@ enum SweepCommand {
             }
             if done[i] == nil {
                 let result = try Runner.run(
-                    scenarios[i], options: RunOptions(replications: replications, seed: seed, threads: threads))
+                    scenarios[i], options: RunOptions(replications: replications, seed: seed, threads: o.threads))
                 var partial = expected(i)
                 partial.replications = Array(zip(result.indices, result.replications))
                 try AtomicFile.write(partial.json.jsonText() + "\n", to: path)
@@ -160,8 +153,8 @@ enum SweepCommand {
                 result, target: target, verdicts: verdicts, verdict: verdictLine, seed: seed,
                 replications: replications, file: file))
         try set.commit()
-        try writeReport(a.value("html"), from: out, console)
-        if a.value("format") == "csv" {
+        try writeReport(o.html, from: out, console)
+        if o.format == "csv" {
             console.out(result.csv)
         } else {
             console.out(

@@ -4,13 +4,14 @@ import HomewardKit
 /// `homeward verify [--quick] [--scenarios DIR]`
 enum VerifyCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(args, valued: ["scenarios", "threads", "csv"], flags: ["quick", "full", "quiet"])
+        let o = try SharedOptions(
+            args, .init(shared: [.threads, .quiet], valued: ["scenarios", "csv"], flags: ["quick", "full"]))
+        let a = o.arguments
         guard a.positional.isEmpty else {
             throw CommandFailure.usage(
                 "verify takes no operands, got '\(a.positional[0])' (the cases are the files in --scenarios DIR/verification)\n\n"
                     + Help.verify)
         }
-        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
         let dir = a.value("scenarios") ?? "Scenarios"
         guard FileManager.default.fileExists(atPath: dir + "/verification") else {
             throw CommandFailure.usage(
@@ -23,8 +24,8 @@ enum VerifyCommand {
         try plan.claim()
         let checks: [VerificationSuite.Check]
         do {
-            checks = try VerificationSuite.run(scenarios: dir, full: full, threads: threads) { name in
-                if !a.flag("quiet") && console.interactive { console.err("running: \(name)\n") }
+            checks = try VerificationSuite.run(scenarios: dir, full: full, threads: o.threads) { name in
+                if !o.quiet && console.interactive { console.err("running: \(name)\n") }
             }
         } catch let error as ScenarioError {
             throw error

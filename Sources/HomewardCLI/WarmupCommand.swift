@@ -4,23 +4,24 @@ import HomewardKit
 /// `homeward warmup SCENARIO`: Welch's method, against a warmed-up reference.
 enum WarmupCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
-        let a = try Arguments(args, valued: ["replications", "seed", "threads", "out", "window"], flags: ["quiet"])
-        guard a.positional.count == 1 else {
-            throw CommandFailure.usage("warmup needs exactly one scenario file\n\n" + Help.warmup)
-        }
-        let replications = try a.integer("replications", min: 2, max: 10_000) ?? 10
-        let requestedSeed = try a.integer("seed", min: 0, max: Int(Int32.max)).map(UInt64.init)
-        let threads = try a.integer("threads", min: 1, max: 1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let o = try SharedOptions(
+            args,
+            .init(
+                shared: [.replications, .seed, .threads, .out, .quiet, .overwrite], valued: ["window"],
+                operands: (1...1, "warmup needs exactly one scenario file\n\n" + Help.warmup),
+                replications: 2...10_000))
+        let a = o.arguments
+        let replications = o.replications ?? 10
         let window = try a.integer("window", min: 1, max: 365) ?? 7
         let loaded = try ScenarioLoader.load(path: a.positional[0])
         let s = loaded.scenario
-        let out = a.value("out") ?? "results/warmup-\(ResultFolders.baseName(a.positional[0]))"
-        var plan = OutputPlan()
+        let out = o.out ?? "results/warmup-\(ResultFolders.baseName(a.positional[0]))"
+        var plan = o.outputPlan("warmup")
         plan.scenario(a.positional[0])
         plan.folders = [("--out", out, ["warmup.csv"])]
         try plan.claim()
         let analysis = WarmupAnalysis.run(
-            s, seed: requestedSeed ?? s.seed, replications: replications, threads: threads, halfWindow: window)
+            s, seed: o.seed ?? s.seed, replications: replications, threads: o.threads, halfWindow: window)
         var set = ResultSet(directory: out)
         set.add("warmup.csv", analysis.csv)
         try set.commit()

@@ -8,12 +8,13 @@ public struct Forecast: Sendable {
 
     /// Reads `directory/summary.json`, checking the folder's files against its results
     /// manifest; a folder without one is read, with a warning passed to `warn`.
-    /// - Throws: `CommandFailure.usage` naming the folder when it has no summary, and the file
-    ///   when it is not a Homeward summary or does not match the manifest.
-    public init(directory: String, warn: (String) -> Void) throws(CommandFailure) {
+    /// - Throws: `ReportError.badInput` naming the folder when it has no summary, and the file
+    ///   when it is not a Homeward summary; `OutputError.badInput` naming the file when it does
+    ///   not match the manifest.
+    public init(directory: String, warn: (String) -> Void) throws {
         file = directory + "/summary.json"
         guard HTMLReport.exists(file) else {
-            throw .usage("\(directory): no summary.json (give the folder that 'homeward run' wrote)")
+            throw ReportError.badInput("\(directory): no summary.json (give the folder that 'homeward run' wrote)")
         }
         try ResultSet.verify(directory, warn: warn)
         results = try RunResults(try HTMLReport.load(file), file: file)
@@ -27,13 +28,13 @@ public struct Forecast: Sendable {
     public var replications: Int { results[.nelAdmissions]?.values.count ?? 0 }
 
     /// The first measured day and the number of measured days, from the manifest.
-    /// - Throws: `CommandFailure.usage` naming the file when either is missing or out of range.
-    public func measuredPeriod() throws(CommandFailure) -> (start: CivilDate, days: Double) {
+    /// - Throws: `ReportError.badInput` naming the file when either is missing or out of range.
+    public func measuredPeriod() throws(ReportError) -> (start: CivilDate, days: Double) {
         guard let startText = results.manifest["start"]?.stringValue, let start = CivilDate(iso: startText),
             let days = results.manifest["horizonDays"]?.numberValue, days >= 1,
             days <= Double(ScenarioReader.maximumHorizonDays)
         else {
-            throw .usage("\(file): the manifest lacks the measured period ('start' and 'horizonDays')")
+            throw .badInput("\(file): the manifest lacks the measured period ('start' and 'horizonDays')")
         }
         return (start, days)
     }

@@ -148,7 +148,7 @@ struct EventLogDestination {
     ///   device, or cannot be written. (Commands refuse the first kinds earlier, with exit 2.)
     init(path: String) throws(LogError) {
         self.path = path
-        do throws(CommandFailure) {
+        do throws(OutputError) {
             try OutputTarget.check(path)
             if OutputTarget.of(path).writtenInPlace {
                 temporary = nil
@@ -176,7 +176,7 @@ struct EventLogDestination {
             OutputRegistry.shared.finished(path)
             return
         }
-        do throws(CommandFailure) {
+        do throws(OutputError) {
             try SafeFile.rename(temporary, over: path)
         } catch {
             throw LogError.io(error.message)
@@ -288,7 +288,7 @@ final class EventLogAssembler: @unchecked Sendable {  // see the note on `lock`
     /// Creates the file of part `slot` (an exclusive temporary, `.NAME.partN.RANDOM.tmp`).
     func makePart(_ slot: Int) throws(LogError) -> EventLogOutput {
         let folder = destination.temporary == nil ? NSTemporaryDirectory() : nil
-        do throws(CommandFailure) {
+        do throws(OutputError) {
             let (fd, part) = try SafeFile.createTemporary(for: path, tag: "part\(slot)", in: folder)
             lock.lock()
             parts[slot] = part

@@ -131,9 +131,9 @@ public struct PartialResult: Sendable {
 
     /// Reads a partial result, checking its format version, checksum and every field.
     ///
-    /// - Throws: `CommandFailure.usage` naming `file`, the field and the problem.
-    public init(json: JSONValue, file: String) throws(CommandFailure) {
-        do { self = try PartialResult.read(json) } catch { throw .usage("\(file): \(error.message)") }
+    /// - Throws: `ExperimentError.badInput` naming `file`, the field and the problem.
+    public init(json: JSONValue, file: String) throws(ExperimentError) {
+        do { self = try PartialResult.read(json) } catch { throw .badInput("\(file): \(error.message)") }
     }
 
     /// What is wrong with a partial file, in words that follow its name.
@@ -244,39 +244,39 @@ public struct PartialResult: Sendable {
     /// (scenario, seed, number of replications, options), and every replication must have the
     /// same metrics as the first, matched by name.
     ///
-    /// - Throws: `CommandFailure.usage` naming the file and the mismatch, an overlap or the gaps.
-    public static func merge(_ parts: [(file: String, part: PartialResult)]) throws(CommandFailure) -> (
+    /// - Throws: `ExperimentError.badInput` naming the file and the mismatch, an overlap or the gaps.
+    public static func merge(_ parts: [(file: String, part: PartialResult)]) throws(ExperimentError) -> (
         PartialResult, [ReplicationMetrics]
     ) {
-        guard let (firstFile, first) = parts.first else { throw .usage("merge needs at least one partial result") }
+        guard let (firstFile, first) = parts.first else { throw .badInput("merge needs at least one partial result") }
         var byIndex: [Int: ReplicationMetrics] = [:]
         var reference: (file: String, index: Int, metrics: ReplicationMetrics)?
         for (file, p) in parts {
             if let problem = p.versionProblem {
-                throw .usage("\(file): \(problem); merge shards written by the same version as merge")
+                throw .badInput("\(file): \(problem); merge shards written by the same version as merge")
             }
             let differences = p.differences(from: first)
             guard differences.isEmpty else {
-                throw .usage(
+                throw .badInput(
                     "\(file): comes from a different run than \(firstFile): \(differences.joined(separator: "; ")); run every shard with the same scenario, seed, replications and options"
                 )
             }
             for (index, metrics) in p.replications {
                 guard index >= 0 && index < first.totalReplications else {
-                    throw .usage("\(file): replication \(index) is out of range")
+                    throw .badInput("\(file): replication \(index) is out of range")
                 }
                 guard byIndex[index] == nil else {
-                    throw .usage("\(file): replication \(index) appears in more than one partial result")
+                    throw .badInput("\(file): replication \(index) appears in more than one partial result")
                 }
                 if let reference {
                     if let d = metrics.shapeDifference(from: reference.metrics) {
-                        throw .usage(
+                        throw .badInput(
                             "\(file): replication \(index) \(d) (compared with replication \(reference.index) in \(reference.file))"
                         )
                     }
                 } else {
                     do { try ReplicationMetrics.checkSameShape([metrics]) } catch {
-                        throw .usage(
+                        throw .badInput(
                             "\(file): \(error.message.replacingOccurrences(of: "replication 0", with: "replication \(index)"))"
                         )
                     }
@@ -288,7 +288,7 @@ public struct PartialResult: Sendable {
         let missing = (0..<first.totalReplications).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
             let list = missing.prefix(10).map(String.init).joined(separator: ", ")
-            throw .usage(
+            throw .badInput(
                 "replications missing from the partial results: \(list)\(missing.count > 10 ? ", ..." : "") (\(missing.count) of \(first.totalReplications))"
             )
         }
@@ -324,18 +324,18 @@ public struct PartialResult: Sendable {
 
     /// Reads the partial result at `file` for `merge`.
     ///
-    /// - Throws: `CommandFailure.usage` naming the file: missing, not a regular file, not JSON,
+    /// - Throws: `ExperimentError.badInput` naming the file: missing, not a regular file, not JSON,
     ///   or not a valid partial result (see ``init(json:file:)``).
-    public static func load(_ file: String) throws(CommandFailure) -> PartialResult {
+    public static func load(_ file: String) throws(ExperimentError) -> PartialResult {
         let data: Data
         switch readFile(file) {
-        case .absent: throw .usage("\(file): no such partial result")
-        case .unusable(let why): throw .usage("\(file): \(why)")
+        case .absent: throw .badInput("\(file): no such partial result")
+        case .unusable(let why): throw .badInput("\(file): \(why)")
         case .data(let bytes): data = bytes
         }
         let json: JSONValue
         do { json = try JSON5.parse(String(decoding: data, as: UTF8.self)) } catch {
-            throw .usage("\(file): not valid JSON: \(error.description)")
+            throw .badInput("\(file): not valid JSON: \(error.description)")
         }
         return try PartialResult(json: json, file: file)
     }
@@ -415,15 +415,15 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// `SLURM_ARRAY_TASK_ID` (minus `SLURM_ARRAY_TASK_MIN`, Slurm job array) or
     /// `HOMEWARD_SHARD_INDEX` (CI matrices), and the count from `N`, `HOMEWARD_SHARD_COUNT` or
     /// `SLURM_ARRAY_TASK_COUNT`.
-    public static func parse(_ text: String, environment: [String: String]) throws(CommandFailure) -> Shard {
+    public static func parse(_ text: String, environment: [String: String]) throws(ExperimentError) -> Shard {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count <= 2, let head = parts.first else {
-            throw .usage("--shard must be I/N, auto or auto/N, got '\(text)'")
+            throw .badInput("--shard must be I/N, auto or auto/N, got '\(text)'")
         }
         var index: Int?
         var count = parts.count == 2 ? Int(parts[1]) : nil
         if parts.count == 2 && count == nil {
-            throw .usage("--shard: the shard count must be a whole number, got '\(parts[1])'")
+            throw .badInput("--shard: the shard count must be a whole number, got '\(parts[1])'")
         }
         if head == "auto" {
             if let k = environment["JOB_COMPLETION_INDEX"] {
@@ -434,21 +434,21 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             } else if let h = environment["HOMEWARD_SHARD_INDEX"] {
                 index = Int(h)
             } else {
-                throw .usage(
+                throw .badInput(
                     "--shard auto: none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX is set")
             }
             count = count ?? environment["HOMEWARD_SHARD_COUNT"].flatMap(Int.init)
             guard index != nil else {
-                throw .usage("--shard auto: the shard index in the environment is not a whole number")
+                throw .badInput("--shard auto: the shard index in the environment is not a whole number")
             }
         } else {
             index = Int(head)
         }
         guard let index, let count else {
-            throw .usage("--shard needs a count: I/N, auto/N, or set HOMEWARD_SHARD_COUNT (got '\(text)')")
+            throw .badInput("--shard needs a count: I/N, auto/N, or set HOMEWARD_SHARD_COUNT (got '\(text)')")
         }
         guard count >= 1, index >= 0, index < count else {
-            throw .usage("--shard: index must be from 0 to count - 1, got \(index)/\(count)")
+            throw .badInput("--shard: index must be from 0 to count - 1, got \(index)/\(count)")
         }
         return Shard(index: index, count: count)
     }

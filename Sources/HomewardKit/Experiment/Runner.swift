@@ -120,7 +120,7 @@ public enum Runner {
         let log = try options.eventsPath.map { (path: String) throws(LogError) -> EventLogAssembler in
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
-                do throws(CommandFailure) { try SafeFile.makeDirectory(directory) } catch { throw .io(error.message) }
+                do throws(OutputError) { try SafeFile.makeDirectory(directory) } catch { throw .io(error.message) }
             }
             let header = EventLogHeader(
                 context: context, scenarioHash: loaded.hash, seed: options.seed, replications: n)

@@ -9,10 +9,10 @@ public struct Sweep: Sendable {
         public var values: [Double]
 
         /// Parses `services.reablement.capacity=180..260:20`.
-        /// - Throws: `CommandFailure.usage` naming `--vary` for bad syntax, values beyond 10^15, or
+        /// - Throws: `ExperimentError.badInput` naming `--vary` for bad syntax, values beyond 10^15, or
         ///   more than `Sweep.maximumValues` values.
-        public static func parse(_ text: String) throws(CommandFailure) -> Axis {
-            let bad = CommandFailure.usage(
+        public static func parse(_ text: String) throws(ExperimentError) -> Axis {
+            let bad = ExperimentError.badInput(
                 "--vary must be FIELD=FROM..TO:STEP (for example services.reablement.capacity=180..260:20), got '\(text)'"
             )
             guard let eq = text.firstIndex(of: "=") else { throw bad }
@@ -27,12 +27,12 @@ public struct Sweep: Sendable {
                 to >= from
             else { throw bad }
             guard abs(from) <= maximumMagnitude, abs(to) <= maximumMagnitude, step <= maximumMagnitude else {
-                throw .usage("--vary \(field): values and step must be at most 10^15 in size, got '\(range)'")
+                throw .badInput("--vary \(field): values and step must be at most 10^15 in size, got '\(range)'")
             }
             // Counted in floating point: a huge range must be refused, not overflow an integer.
             let exact = ((to - from) / step + 1e-9).rounded(.down) + 1
             guard exact <= Double(maximumValues) else {
-                throw .usage("--vary \(field): \(Sweep.count(exact)) values is too many (at most 10,000)")
+                throw .badInput("--vary \(field): \(Sweep.count(exact)) values is too many (at most 10,000)")
             }
             let count = Int(exact)
             // Values computed from the index (not by repeated addition) so they print cleanly.
@@ -53,11 +53,11 @@ public struct Sweep: Sendable {
     public init(axes: [Axis]) { self.axes = axes }
 
     /// Refuses a grid of more than `maximumPoints` points, counted before any is built.
-    /// - Throws: `CommandFailure.usage` naming `--vary` and the count.
-    public func checkSize() throws(CommandFailure) {
+    /// - Throws: `ExperimentError.badInput` naming `--vary` and the count.
+    public func checkSize() throws(ExperimentError) {
         let count = axes.reduce(1.0) { $0 * Double($1.values.count) }
         guard count <= Double(Self.maximumPoints) else {
-            throw .usage("--vary: the grid has \(Self.count(count)) points; at most 100,000")
+            throw .badInput("--vary: the grid has \(Self.count(count)) points; at most 100,000")
         }
     }
 

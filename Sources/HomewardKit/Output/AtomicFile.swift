@@ -9,18 +9,18 @@ import Foundation
 public enum AtomicFile {
     /// Writes `text` (UTF-8) to `path`.
     ///
-    /// - Throws: `CommandFailure.usage` for a target Homeward does not write,
-    ///   `CommandFailure.io` when the file cannot be written (the old file is then unchanged).
-    public static func write(_ text: String, to path: String) throws(CommandFailure) {
+    /// - Throws: `OutputError.badInput` for a target Homeward does not write,
+    ///   `OutputError.io` when the file cannot be written (the old file is then unchanged).
+    public static func write(_ text: String, to path: String) throws(OutputError) {
         try SafeFile.write(Array(text.utf8), to: path)
         OutputRegistry.shared.finished(path)
     }
 
     /// Creates the folder `path` and its missing parents.
     ///
-    /// - Throws: `CommandFailure.io` when part of the path is not a folder (the message names
+    /// - Throws: `OutputError.io` when part of the path is not a folder (the message names
     ///   it) or the folder cannot be created.
-    public static func makeDirectory(_ path: String) throws(CommandFailure) {
+    public static func makeDirectory(_ path: String) throws(OutputError) {
         try SafeFile.makeDirectory(path)
     }
 }

@@ -23,9 +23,9 @@ public final class OutputLock: @unchecked Sendable {  // `fd` changes only in `i
 
     /// Takes the lock of a folder (which must exist) or of a file (`isFolder` false).
     ///
-    /// - Throws: `CommandFailure.usage` ("DIR is in use by another homeward run (pid N)") when
-    ///   another run holds it, `CommandFailure.io` when the lock file cannot be created.
-    public init(_ path: String, isFolder: Bool) throws(CommandFailure) {
+    /// - Throws: `OutputError.badInput` ("DIR is in use by another homeward run (pid N)") when
+    ///   another run holds it, `OutputError.io` when the lock file cannot be created.
+    public init(_ path: String, isFolder: Bool) throws(OutputError) {
         self.path = path
         let folder = isFolder ? path : SafeFile.directory(of: path)
         lockFile =
@@ -38,7 +38,7 @@ public final class OutputLock: @unchecked Sendable {  // `fd` changes only in `i
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             _ = close(fd)
-            throw .usage("cannot lock '\(path)': '\(lockFile)' is not a regular file")
+            throw .badInput("cannot lock '\(path)': '\(lockFile)' is not a regular file")
         }
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let e = errno
@@ -46,7 +46,7 @@ public final class OutputLock: @unchecked Sendable {  // `fd` changes only in `i
             let owner = Self.owner(fd)
             _ = close(fd)
             if e == EWOULDBLOCK {
-                throw .usage(
+                throw .badInput(
                     "\(path) is in use by another homeward run\(owner.map { " (pid \($0))" } ?? ""); wait for it to finish or choose another output"
                 )
             }
@@ -88,14 +88,29 @@ public final class OutputSession: @unchecked Sendable {  // `locks` is read and 
     private var locks: [String: OutputLock] = [:]
     /// The command line (`homeward` and its arguments), recorded in result manifests.
     public let command: [String]
+    /// The command and operands whose results it writes, recorded in result manifests (set by
+    /// `OutputPlan.claim()`).
+    public var owner: ResultOwner? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return recordedOwner
+        }
+        set {
+            lock.lock()
+            recordedOwner = newValue
+            lock.unlock()
+        }
+    }
+    private var recordedOwner: ResultOwner?
 
     /// An empty session of the command `command` (arguments after the program name).
     public init(command: [String] = []) { self.command = ["homeward"] + command }
 
     /// Takes (once per session) the lock of a folder or a log file, held until `close()`.
     ///
-    /// - Throws: `CommandFailure.usage` when another run holds it.
-    public func hold(_ path: String, isFolder: Bool) throws(CommandFailure) {
+    /// - Throws: `OutputError.badInput` when another run holds it.
+    public func hold(_ path: String, isFolder: Bool) throws(OutputError) {
         let key = Self.identity(path) ?? path
         lock.lock()
         defer { lock.unlock() }
@@ -121,8 +136,8 @@ public final class OutputSession: @unchecked Sendable {  // `locks` is read and 
 
     /// Runs `body` with the lock of `path` held: the current session's (kept after `body`), or a
     /// lock of its own for the duration of `body` when there is no session.
-    static func withLock<R>(_ path: String, isFolder: Bool, _ body: () throws(CommandFailure) -> R)
-        throws(CommandFailure) -> R
+    static func withLock<R>(_ path: String, isFolder: Bool, _ body: () throws(OutputError) -> R)
+        throws(OutputError) -> R
     {
         if let session = current {
             try session.hold(path, isFolder: isFolder)

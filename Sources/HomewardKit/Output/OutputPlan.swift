@@ -15,9 +15,17 @@ public struct OutputPlan {
     public var folders: [(option: String, path: String, names: [String])] = []
     /// Event logs (also locked, unless they are a device or named pipe).
     public var logs: [(option: String, path: String)] = []
+    /// The command and operands whose results the folders will hold (recorded in their
+    /// manifests); nil for a plan that writes no results folder.
+    public var owner: ResultOwner?
+    /// Whether folders holding other results, or files Homeward did not write, may be written.
+    public var overwrite = false
 
-    /// An empty plan.
-    public init() {}
+    /// An empty plan for the results of `owner`, if any.
+    public init(owner: ResultOwner? = nil, overwrite: Bool = false) {
+        self.owner = owner
+        self.overwrite = overwrite
+    }
 
     /// Adds a scenario file and every file its `extends` chain names.
     public mutating func scenario(_ path: String) {
@@ -30,15 +38,17 @@ public struct OutputPlan {
     /// Checks the plan, then creates and locks the folders and locks the logs (held by the
     /// current `OutputSession` until the command ends).
     ///
-    /// - Throws: `CommandFailure.usage` naming the output and the input when an output is an
-    ///   input, when an output file is of a kind Homeward does not write, or when another run
-    ///   holds a folder or log; `CommandFailure.io` when a folder cannot be created.
-    public func claim() throws(CommandFailure) {
+    /// - Throws: `OutputError.badInput` naming the output and the input when an output is an
+    ///   input, when an output file is of a kind Homeward does not write, when another run
+    ///   holds a folder or log, or (without `overwrite`) when a folder holds the results of
+    ///   another command or other operands than `owner`, or files Homeward did not write;
+    ///   `OutputError.io` when a folder cannot be created.
+    public func claim() throws(OutputError) {
         let identities = inputs.compactMap { input in Self.identity(input.path).map { ($0, input) } }
-        func refuseIfInput(_ output: String, option: String) throws(CommandFailure) {
+        func refuseIfInput(_ output: String, option: String) throws(OutputError) {
             guard let id = Self.identity(output) else { return }
             for (inputID, input) in identities where inputID == id {
-                throw .usage(
+                throw .badInput(
                     "\(option) \(output): this output is \(input.what) '\(input.path)', an input of the command; writing it would destroy it (choose another output)"
                 )
             }
@@ -52,14 +62,16 @@ public struct OutputPlan {
                 try refuseIfInput(path + "/" + name, option: option)
             }
         }
-        for (option, path, _) in folders {
-            do throws(CommandFailure) {
+        for (option, path, names) in folders {
+            do throws(OutputError) {
                 try SafeFile.makeDirectory(path)
             } catch {
-                throw CommandFailure(status: error.status, message: "\(option) \(path): \(error.message)")
+                throw OutputError(kind: error.kind, message: "\(option) \(path): \(error.message)")
             }
             try OutputSession.current?.hold(path, isFolder: true)
+            if let owner, !overwrite { try Self.checkOwner(of: path, option: option, names: names, for: owner) }
         }
+        if let owner { OutputSession.current?.owner = owner }
         for (_, path) in logs where !OutputTarget.of(path).writtenInPlace {
             let folder = SafeFile.directory(of: path)
             try SafeFile.makeDirectory(folder)

@@ -43,7 +43,7 @@ public final class OutputRegistry: @unchecked Sendable {  // every stored var on
     }
 
     /// Runs `body` (the renames of a commit) with interrupts held off until it returns.
-    func committing<R>(_ body: () throws(CommandFailure) -> R) throws(CommandFailure) -> R {
+    func committing<R>(_ body: () throws(OutputError) -> R) throws(OutputError) -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body()
@@ -63,9 +63,17 @@ public final class OutputRegistry: @unchecked Sendable {  // every stored var on
         return temporaries
     }
 
+    /// The exit status of a process ended by `signalNumber`: 128 + the signal's number, as
+    /// shells report it.
+    public static func exitStatus(after signalNumber: Int32) -> Int32 { 128 + signalNumber }
+    /// The exit status after Ctrl-C (SIGINT): 130.
+    public static let interruptedStatus = exitStatus(after: SIGINT)
+    /// The exit status after SIGTERM: 143.
+    public static let terminatedStatus = exitStatus(after: SIGTERM)
+
     /// Installs the handlers of SIGINT and SIGTERM: remove every registered temporary, say on
-    /// standard error what was kept and what was discarded, and exit with status 128 + the
-    /// signal (130 for SIGINT, 143 for SIGTERM).
+    /// standard error what was kept and what was discarded, and exit with
+    /// `exitStatus(after:)` the signal (`interruptedStatus`, `terminatedStatus`).
     ///
     /// The work is done on a Dispatch queue, not in a signal handler, so it may take locks and
     /// allocate; the signals themselves are ignored so that only the Dispatch sources see them.
@@ -106,6 +114,6 @@ public final class OutputRegistry: @unchecked Sendable {  // every stored var on
         }
         let bytes = Array(message.utf8)
         _ = bytes.withUnsafeBytes { SafeFile.writeAll(2, $0) }
-        _exit(128 + signalNumber)
+        _exit(Self.exitStatus(after: signalNumber))
     }
 }

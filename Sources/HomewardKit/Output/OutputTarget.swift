@@ -43,19 +43,19 @@ public enum OutputTarget: Equatable, Sendable {
     /// - Parameters:
     ///   - path: the output path, as the user gave it.
     ///   - option: the option or operand that named it, for the message (`--events`), or nil.
-    /// - Throws: `CommandFailure.usage` for a symbolic link, a directory, a socket or a block
+    /// - Throws: `OutputError.badInput` for a symbolic link, a directory, a socket or a block
     ///   device.
-    public static func check(_ path: String, option: String? = nil) throws(CommandFailure) {
+    public static func check(_ path: String, option: String? = nil) throws(OutputError) {
         let named = option.map { "\($0) \(path)" } ?? path
         switch of(path) {
         case .symbolicLink:
-            throw .usage("\(named): '\(path)' is a symbolic link; write to its target directly")
+            throw .badInput("\(named): '\(path)' is a symbolic link; write to its target directly")
         case .directory:
-            throw .usage("\(named): '\(path)' is a directory; give a file name")
+            throw .badInput("\(named): '\(path)' is a directory; give a file name")
         case .socket:
-            throw .usage("\(named): '\(path)' is a socket; Homeward writes files, devices and named pipes only")
+            throw .badInput("\(named): '\(path)' is a socket; Homeward writes files, devices and named pipes only")
         case .blockDevice:
-            throw .usage("\(named): '\(path)' is a block device; Homeward does not write to disks directly")
+            throw .badInput("\(named): '\(path)' is a block device; Homeward does not write to disks directly")
         case .missing, .regular, .characterDevice, .fifo:
             return
         }

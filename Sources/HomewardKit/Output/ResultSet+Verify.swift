@@ -14,17 +14,17 @@ extension ResultSet {
     ///
     /// - Returns: `.verified` with the listed names, or `.unmanaged` for a folder without a
     ///   manifest or journal.
-    /// - Throws: `CommandFailure.usage` naming the folder and the file when the set is
+    /// - Throws: `OutputError.badInput` naming the folder and the file when the set is
     ///   incomplete (a journal without a manifest: a commit was interrupted), when a listed
     ///   file is missing, or when its size or SHA-256 differs from the manifest (changed or cut
     ///   short since), or when the manifest itself is unreadable.
-    public static func verify(_ directory: String) throws(CommandFailure) -> Verification {
+    public static func verify(_ directory: String) throws(OutputError) -> Verification {
         let dir = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         let manifestPath = dir + "/" + manifestName
         let rerun = "run the command that wrote it again"
         guard OutputTarget.of(manifestPath) != .missing else {
             if OutputTarget.of(dir + "/" + journalName) != .missing {
-                throw .usage(
+                throw .badInput(
                     "\(dir): the results are incomplete: a run was stopped while replacing them (\(journalName) is there, \(manifestName) is not); \(rerun)"
                 )
             }
@@ -33,10 +33,10 @@ extension ResultSet {
         guard let json = readJSON(manifestPath), let top = json.objectValue,
             top["format"]?.stringValue == format, let files = top["files"]?.arrayValue
         else {
-            throw .usage("\(manifestPath): not a readable Homeward results manifest; \(rerun)")
+            throw .badInput("\(manifestPath): not a readable Homeward results manifest; \(rerun)")
         }
         guard let v = top["version"]?.numberValue, v == Double(version) else {
-            throw .usage(
+            throw .badInput(
                 "\(manifestPath): manifest version \(top["version"]?.numberValue.map { String(Int($0)) } ?? "?") is not \(version), the version this build reads; \(rerun)"
             )
         }
@@ -45,23 +45,23 @@ extension ResultSet {
             guard let o = entry.objectValue, let name = o["name"]?.stringValue, isSafeName(name),
                 let size = o["bytes"]?.numberValue, let sum = o["sha256"]?.stringValue
             else {
-                throw .usage("\(manifestPath): a file entry lacks its name, bytes or sha256; \(rerun)")
+                throw .badInput("\(manifestPath): a file entry lacks its name, bytes or sha256; \(rerun)")
             }
             let path = dir + "/" + name
             guard OutputTarget.of(path) == .regular else {
-                throw .usage(
+                throw .badInput(
                     "\(dir): \(name) is listed in \(manifestName) but is missing; the set is incomplete; \(rerun)")
             }
             guard let bytes = readFile(path, limit: 1 << 30) else {
-                throw .usage("\(dir): \(name) cannot be read")
+                throw .badInput("\(dir): \(name) cannot be read")
             }
             guard Double(bytes.count) == size else {
-                throw .usage(
+                throw .badInput(
                     "\(dir): \(name) has \(bytes.count) bytes, \(manifestName) says \(Int(size)): it was changed or cut short since it was written; \(rerun)"
                 )
             }
             guard SHA256.hex(bytes) == sum else {
-                throw .usage(
+                throw .badInput(
                     "\(dir): \(name) does not match its SHA-256 in \(manifestName): it was changed since it was written; \(rerun)"
                 )
             }
@@ -72,7 +72,7 @@ extension ResultSet {
 
     /// `verify(_:)` for a reader that warns: an unmanaged folder is read with a warning (for
     /// the command line, on standard error).
-    public static func verify(_ directory: String, warn: (String) -> Void) throws(CommandFailure) {
+    public static func verify(_ directory: String, warn: (String) -> Void) throws(OutputError) {
         if try verify(directory) == .unmanaged {
             warn(
                 "warning: \(directory): no \(manifestName) (written by an older version, or by hand): the files cannot be checked for completeness\n"

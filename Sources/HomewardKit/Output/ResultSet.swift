@@ -49,22 +49,23 @@ public struct ResultSet: Sendable {
     /// Commits the set (see the type's description). Holds the folder's lock (`OutputLock`) while
     /// it writes: the command's own when the command holds it, else one taken for the commit.
     ///
-    /// - Throws: `CommandFailure.usage` when another run holds the folder or a path in the way
-    ///   is not a folder, `CommandFailure.io` when a file cannot be written (the folder is then
+    /// - Throws: `OutputError.badInput` when another run holds the folder or a path in the way
+    ///   is not a folder, `OutputError.io` when a file cannot be written (the folder is then
     ///   left with its old set).
-    public func commit() throws(CommandFailure) { try commit(stoppingAt: nil) }
+    public func commit() throws(OutputError) { try commit(stoppingAt: nil) }
 
     /// `commit()`, or, for tests, its first `stop - 1` steps only, as if the process had been
     /// killed at the `stop`th step: nothing is cleaned up, and `SimulatedKill` is thrown.
-    func commit(stoppingAt stop: Int?) throws(CommandFailure) {
+    func commit(stoppingAt stop: Int?) throws(OutputError) {
         for name in files.map(\.name) where !Self.isSafeName(name) {
-            throw .usage("\(directory): '\(name)' cannot be the name of a result file (it must stay inside the folder)")
+            throw .badInput(
+                "\(directory): '\(name)' cannot be the name of a result file (it must stay inside the folder)")
         }
         try SafeFile.makeDirectory(directory)
         for name in files.map(\.name) where name.contains("/") {
             try SafeFile.makeDirectory(directory + "/" + (name as NSString).deletingLastPathComponent)
         }
-        try OutputSession.withLock(directory, isFolder: true) { () throws(CommandFailure) in
+        try OutputSession.withLock(directory, isFolder: true) { () throws(OutputError) in
             try Self.recover(directory)
             var steps = KillPoints(stop: stop)
             try write(&steps)
@@ -80,13 +81,13 @@ public struct ResultSet: Sendable {
         /// The message of the failure a stopped commit throws.
         static let message = "simulated kill during a result set's commit"
 
-        mutating func step() throws(CommandFailure) {
+        mutating func step() throws(OutputError) {
             passed += 1
             if passed == stop { throw .io(Self.message) }
         }
     }
 
-    private func write(_ steps: inout KillPoints) throws(CommandFailure) {
+    private func write(_ steps: inout KillPoints) throws(OutputError) {
         var staged: [(temporary: String, name: String)] = []
         func discard() { for s in staged { OutputRegistry.shared.remove(s.temporary) } }
         for file in files {
@@ -94,9 +95,9 @@ public struct ResultSet: Sendable {
             try OutputTarget.check(target)
             if OutputTarget.of(target).writtenInPlace {
                 discard()
-                throw .usage("\(target): a result file cannot be a device or named pipe")
+                throw .badInput("\(target): a result file cannot be a device or named pipe")
             }
-            do throws(CommandFailure) {
+            do throws(OutputError) {
                 staged.append((try Self.stage(file.bytes, for: target), file.name))
             } catch {
                 discard()
@@ -107,7 +108,7 @@ public struct ResultSet: Sendable {
         let manifestText = manifest().jsonText(pretty: true) + "\n"
         let manifestPath = directory + "/" + Self.manifestName
         let stagedManifest: String
-        do throws(CommandFailure) {
+        do throws(OutputError) {
             stagedManifest = try Self.stage(Array(manifestText.utf8), for: manifestPath)
         } catch {
             discard()
@@ -131,8 +132,8 @@ public struct ResultSet: Sendable {
                 ),
             ]))
         let old = Self.listedFiles(directory)
-        try OutputRegistry.shared.committing { () throws(CommandFailure) in
-            do throws(CommandFailure) {
+        try OutputRegistry.shared.committing { () throws(OutputError) in
+            do throws(OutputError) {
                 try SafeFile.write(Array((journal.jsonText() + "\n").utf8), to: directory + "/" + Self.journalName)
             } catch {
                 discard()
@@ -159,7 +160,7 @@ public struct ResultSet: Sendable {
     }
 
     /// Writes `bytes` to a new exclusive temporary for `target`, `fsync`ed and closed.
-    static func stage(_ bytes: [UInt8], for target: String) throws(CommandFailure) -> String {
+    static func stage(_ bytes: [UInt8], for target: String) throws(OutputError) -> String {
         let (fd, temporary) = try SafeFile.createTemporary(for: target)
         var failure = bytes.withUnsafeBytes { SafeFile.writeAll(fd, $0) }
         if failure == nil && fsync(fd) != 0 && errno != EINVAL { failure = errno }
@@ -174,23 +175,26 @@ public struct ResultSet: Sendable {
     /// The manifest of the set.
     func manifest() -> JSONValue {
         let command = OutputSession.current?.command ?? []
+        let owner = OutputSession.current?.owner.map { [("owner", $0.json)] } ?? []
         return .object(
-            JSONObject([
-                ("format", .string(Self.format)), ("version", .number(Double(Self.version))),
-                ("homewardVersion", .string(Homeward.version)),
-                ("command", .array(command.map { .string($0) })),
-                (
-                    "files",
-                    .array(
-                        files.map {
-                            .object(
-                                JSONObject([
-                                    ("name", .string($0.name)), ("bytes", .number(Double($0.bytes.count))),
-                                    ("sha256", .string(SHA256.hex($0.bytes))),
-                                ]))
-                        })
-                ),
-            ]))
+            JSONObject(
+                [
+                    ("format", .string(Self.format)), ("version", .number(Double(Self.version))),
+                    ("homewardVersion", .string(Homeward.version)),
+                    ("command", .array(command.map { .string($0) })),
+                ] + owner + [
+                    (
+                        "files",
+                        .array(
+                            files.map {
+                                .object(
+                                    JSONObject([
+                                        ("name", .string($0.name)), ("bytes", .number(Double($0.bytes.count))),
+                                        ("sha256", .string(SHA256.hex($0.bytes))),
+                                    ]))
+                            })
+                    )
+                ]))
     }
 
     static func relative(_ path: String, to directory: String) -> String {
@@ -225,7 +229,7 @@ public struct ResultSet: Sendable {
 
     /// Completes the commit of a run that died after writing its journal (the caller holds the
     /// folder's lock, so that run is not alive): renames the temporaries that are still there.
-    static func recover(_ directory: String) throws(CommandFailure) {
+    static func recover(_ directory: String) throws(OutputError) {
         let journalPath = directory + "/" + journalName
         guard OutputTarget.of(journalPath) != .missing else { return }
         if let staged = readJSON(journalPath)?.objectValue?["staged"]?.arrayValue {

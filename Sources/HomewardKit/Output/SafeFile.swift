@@ -31,9 +31,9 @@ enum SafeFile {
     /// `.NAME.TAG.RANDOM.tmp`, and registers it for removal on interrupt.
     ///
     /// - Returns: the open descriptor (write-only, close-on-exec) and the temporary's path.
-    /// - Throws: `CommandFailure.io` when the folder cannot be written.
+    /// - Throws: `OutputError.io` when the folder cannot be written.
     static func createTemporary(for path: String, tag: String = "", in directory: String? = nil)
-        throws(CommandFailure) -> (fd: Int32, path: String)
+        throws(OutputError) -> (fd: Int32, path: String)
     {
         let folder = directory ?? Self.directory(of: path)
         let name = (path as NSString).lastPathComponent
@@ -53,9 +53,9 @@ enum SafeFile {
     /// Opens an existing character device or named pipe for writing, in place (no creation, no
     /// truncation). A named pipe with no reader fails at once instead of waiting for one.
     ///
-    /// - Throws: `CommandFailure.io` when it cannot be opened, or when the node changed kind
+    /// - Throws: `OutputError.io` when it cannot be opened, or when the node changed kind
     ///   since it was examined.
-    static func openInPlace(_ path: String) throws(CommandFailure) -> Int32 {
+    static func openInPlace(_ path: String) throws(OutputError) -> Int32 {
         let fd = open(path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENXIO {
@@ -94,7 +94,7 @@ enum SafeFile {
 
     /// Renames the complete temporary `temporary` (already written and `fsync`ed) over `path`,
     /// then `fsync`s the folder so that the new name survives a power cut.
-    static func rename(_ temporary: String, over path: String) throws(CommandFailure) {
+    static func rename(_ temporary: String, over path: String) throws(OutputError) {
         guard Foundation.rename(temporary, path) == 0 else {
             let e = errno
             OutputRegistry.shared.remove(temporary)
@@ -116,10 +116,10 @@ enum SafeFile {
     /// Writes `bytes` to `path` as a whole: through an exclusive temporary renamed into place
     /// (absent or regular target), or in place (device or named pipe).
     ///
-    /// - Throws: `CommandFailure.usage` for a target Homeward does not write (see
-    ///   `OutputTarget.check`), `CommandFailure.io` when writing fails; the target is then left
+    /// - Throws: `OutputError.badInput` for a target Homeward does not write (see
+    ///   `OutputTarget.check`), `OutputError.io` when writing fails; the target is then left
     ///   as it was (except a device or pipe, which may have received part of the bytes).
-    static func write(_ bytes: [UInt8], to path: String) throws(CommandFailure) {
+    static func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
         try OutputTarget.check(path)
         if OutputTarget.of(path).writtenInPlace {
             let fd = try openInPlace(path)
@@ -143,11 +143,11 @@ enum SafeFile {
     /// Creates the folder `path` and any missing parents, with messages that name the part of
     /// the path that is in the way.
     ///
-    /// - Throws: `CommandFailure.io` (exit 3, as for any file system state in the way) naming
+    /// - Throws: `OutputError.io` (exit 3, as for any file system state in the way) naming
     ///   the part of the path that is not a folder ("cannot create directory 'file/sub': 'file'
     ///   is not a directory"), or with the system's reason (permission, read-only or full file
     ///   system).
-    static func makeDirectory(_ path: String) throws(CommandFailure) {
+    static func makeDirectory(_ path: String) throws(OutputError) {
         guard !path.isEmpty else { return }
         let absolute = path.hasPrefix("/")
         var prefix = ""

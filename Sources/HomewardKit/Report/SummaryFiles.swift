@@ -101,9 +101,9 @@ public enum SummaryFiles {
     /// Writes the result files into `directory` as one `ResultSet` (with its manifest
     /// `homeward-results.json`): a kill at any instant leaves the old files or the new ones.
     ///
-    /// - Throws: `CommandFailure` (see `ResultSet.commit()`).
+    /// - Throws: `OutputError` (see `ResultSet.commit()`).
     public static func write(_ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil)
-        throws(CommandFailure)
+        throws(OutputError)
     {
         var set = ResultSet(directory: directory)
         for file in files(summary, manifest: manifest, context: context) { set.add(file.name, file.text) }

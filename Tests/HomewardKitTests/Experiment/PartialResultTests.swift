@@ -328,7 +328,7 @@ import Testing
                 // Accepted: unchanged, or a resealed change of one value into another (a checksum is
                 // not a signature).
                 #expect(!edited || resealed, "an edit was accepted at \(path)")
-            } catch let failure as CommandFailure {
+            } catch let failure as ExperimentError {
                 #expect(
                     failure.message.hasPrefix("f.json: ") || failure.message.hasPrefix("replications missing"),
                     "\(failure.message)")

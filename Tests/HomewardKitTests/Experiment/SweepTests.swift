@@ -15,8 +15,8 @@ import Testing
     @Test func axesParseIntoCleanValues() throws {
         #expect(try Sweep.Axis.parse("a.b=1..2:0.25").values == [1, 1.25, 1.5, 1.75, 2])
         #expect(try Sweep.Axis.parse("x=0.1..0.3:0.1").values == [0.1, 0.2, 0.3])
-        #expect(throws: CommandFailure.self) { try Sweep.Axis.parse("x=3..1:1") }
-        #expect(throws: CommandFailure.self) { try Sweep.Axis.parse("x=1..3") }
+        #expect(throws: ExperimentError.self) { try Sweep.Axis.parse("x=3..1:1") }
+        #expect(throws: ExperimentError.self) { try Sweep.Axis.parse("x=1..3") }
         let grid = Sweep(axes: [try Sweep.Axis.parse("a=1..2:1"), try Sweep.Axis.parse("b=10..30:10")]).points
         #expect(grid == [[1, 10], [1, 20], [1, 30], [2, 10], [2, 20], [2, 30]])
     }

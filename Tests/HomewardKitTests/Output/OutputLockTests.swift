@@ -13,7 +13,7 @@ import Testing
         #expect {
             try OutputLock(dir, isFolder: true)
         } throws: {
-            ($0 as? CommandFailure)?.message.hasPrefix("\(dir) is in use by another homeward run (pid \(getpid()))")
+            ($0 as? OutputError)?.message.hasPrefix("\(dir) is in use by another homeward run (pid \(getpid()))")
                 == true
         }
         first.release()

@@ -155,7 +155,7 @@ import Testing
         #expect {
             try AtomicFile.write("x", to: pipe)
         } throws: {
-            ($0 as? CommandFailure)?.message == "cannot write '\(pipe)': it is a named pipe and nothing is reading it"
+            ($0 as? OutputError)?.message == "cannot write '\(pipe)': it is a named pipe and nothing is reading it"
         }
         #expect(OutputTarget.of(pipe) == .fifo)
     }
@@ -168,8 +168,8 @@ import Testing
         #expect {
             try AtomicFile.write("new", to: dir + "/link.xml")
         } throws: { error in
-            let failure = error as? CommandFailure
-            return failure?.status == .badInput
+            let failure = error as? OutputError
+            return failure?.kind == .badInput
                 && failure?.message
                     == "\(dir)/link.xml: '\(dir)/link.xml' is a symbolic link; write to its target directly"
         }

@@ -93,18 +93,18 @@ import Testing
         #expect {
             try ResultSet.verify(dir)
         } throws: {
-            ($0 as? CommandFailure)?.message
+            ($0 as? OutputError)?.message
                 == "\(dir): summary.csv has 17 bytes, homeward-results.json says 13: it was changed or cut short since it was written; run the command that wrote it again"
         }
         try "new,summary\r\n".write(toFile: dir + "/summary.csv", atomically: false, encoding: .utf8)
         #expect {
             try ResultSet.verify(dir)
-        } throws: { ($0 as? CommandFailure)?.message.contains("summary.csv does not match its SHA-256") == true }
+        } throws: { ($0 as? OutputError)?.message.contains("summary.csv does not match its SHA-256") == true }
         unlink(dir + "/summary.csv")
         #expect {
             try ResultSet.verify(dir)
         } throws: {
-            ($0 as? CommandFailure)?.message.contains("summary.csv is listed in homeward-results.json but is missing")
+            ($0 as? OutputError)?.message.contains("summary.csv is listed in homeward-results.json but is missing")
                 == true
         }
     }

@@ -273,17 +273,17 @@ import Testing
 
     @Test func aFolderWithoutResultsIsBadInputWithAClearMessage() throws {
         let empty = Fixtures.temporaryDirectory()
-        let failure = try #require(throws: CommandFailure.self) { try HTMLReport.build(resultsDirectory: empty) }
-        #expect(failure.status == .badInput)
+        let failure = try #require(throws: ReportError.self) { try HTMLReport.build(resultsDirectory: empty) }
+        #expect(failure.kind == .badInput)
         #expect(failure.message.contains("holds no Homeward results"))
         #expect(failure.message.contains("summary.json"))
-        let missing = try #require(throws: CommandFailure.self) {
+        let missing = try #require(throws: ReportError.self) {
             try HTMLReport.build(resultsDirectory: empty + "/nope")
         }
         #expect(missing.message.contains("no such results directory"))
         try "{ metrics: ".write(toFile: empty + "/summary.json", atomically: true, encoding: .utf8)
-        let corrupt = try #require(throws: CommandFailure.self) { try HTMLReport.build(resultsDirectory: empty) }
-        #expect(corrupt.status == .badInput)
+        let corrupt = try #require(throws: ReportError.self) { try HTMLReport.build(resultsDirectory: empty) }
+        #expect(corrupt.kind == .badInput)
         #expect(corrupt.message.contains("not valid JSON"))
     }
 
@@ -300,8 +300,8 @@ import Testing
         do {
             _ = try ReportCommand.run([empty, "--html", empty + "/r.html"], c.console)
             Issue.record("expected a failure")
-        } catch let failure as CommandFailure {
-            #expect(failure.status.rawValue == 2)
+        } catch let failure as ReportError {
+            #expect(failure.kind == .badInput)
         }
         #expect(!FileManager.default.fileExists(atPath: empty + "/r.html"))
     }

@@ -18,12 +18,12 @@ extension HTMLReport {
         var variants: [Difference]
     }
 
-    static func compareReport(_ json: JSONValue, directory: String) throws(CommandFailure) -> String {
+    static func compareReport(_ json: JSONValue, directory: String) throws(ReportError) -> String {
         let file = directory + "/compare.json"
         guard let top = json.objectValue, let comparison = top["comparison"]?.objectValue,
             let metricsObject = comparison["metrics"]?.objectValue
         else {
-            throw .usage("\(file): not a Homeward comparison (no 'comparison.metrics' object)")
+            throw .badInput("\(file): not a Homeward comparison (no 'comparison.metrics' object)")
         }
         let manifest = top["manifest"]?.objectValue ?? JSONObject()
         let names = comparison["scenarios"]?.arrayValue?.compactMap(\.stringValue) ?? []

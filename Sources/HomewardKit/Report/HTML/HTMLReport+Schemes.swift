@@ -19,12 +19,12 @@ extension HTMLReport {
         var measures: [String: SchemeMeasure]
     }
 
-    static func schemesReport(_ json: JSONValue, directory: String) throws(CommandFailure) -> String {
+    static func schemesReport(_ json: JSONValue, directory: String) throws(ReportError) -> String {
         let file = directory + "/schemes.json"
         guard let top = json.objectValue, let evaluation = top["evaluation"]?.objectValue,
             let list = evaluation["options"]?.arrayValue
         else {
-            throw .usage("\(file): not a Homeward scheme evaluation (no 'evaluation.options' list)")
+            throw .badInput("\(file): not a Homeward scheme evaluation (no 'evaluation.options' list)")
         }
         let manifest = top["manifest"]?.objectValue ?? JSONObject()
         let scenario = evaluation["scenario"]?.stringValue ?? "the scenario"
@@ -32,7 +32,7 @@ extension HTMLReport {
         for item in list {
             guard let o = item.objectValue, let name = o["name"]?.stringValue, let measures = o["measures"]?.objectValue
             else {
-                throw .usage("\(file): an option lacks its 'name' or 'measures'")
+                throw .badInput("\(file): an option lacks its 'name' or 'measures'")
             }
             var parsed: [String: SchemeMeasure] = [:]
             for (key, value) in measures {
@@ -45,7 +45,7 @@ extension HTMLReport {
             }
             options.append(SchemeOption(name: name, measures: parsed))
         }
-        guard !options.isEmpty else { throw .usage("\(file): the evaluation lists no schemes") }
+        guard !options.isEmpty else { throw .badInput("\(file): the evaluation lists no schemes") }
 
         var page = HTMLPage(title: "Schemes of \(scenario)")
         var cover =

@@ -18,12 +18,12 @@ extension HTMLReport {
         var label: String { "Target \(bound == ">=" ? "≥" : "≤") \(count(value))" }
     }
 
-    static func sweepReport(_ json: JSONValue, directory: String) throws(CommandFailure) -> String {
+    static func sweepReport(_ json: JSONValue, directory: String) throws(ReportError) -> String {
         let file = directory + "/sweep.json"
         guard let top = json.objectValue, let axesArray = top["axes"]?.arrayValue,
             let pointsArray = top["points"]?.arrayValue
         else {
-            throw .usage("\(file): not a Homeward sweep (no 'axes' and 'points')")
+            throw .badInput("\(file): not a Homeward sweep (no 'axes' and 'points')")
         }
         let manifest = top["manifest"]?.objectValue ?? JSONObject()
         let axes = axesArray.compactMap { a -> (field: String, values: [Double])? in
@@ -31,7 +31,7 @@ extension HTMLReport {
             return (f, RunResults.numbers(o["values"]))
         }
         guard let xAxis = axes.first, !pointsArray.isEmpty else {
-            throw .usage("\(file): the sweep has no axes or no points")
+            throw .badInput("\(file): the sweep has no axes or no points")
         }
         let points = pointsArray.compactMap { p -> SweepPoint? in
             guard let o = p.objectValue else { return nil }

@@ -9,18 +9,20 @@ public enum HTMLReport {
     /// A directory with `sweep.json` gives a sweep report, one with `compare.json` a comparison,
     /// one with `schemes.json` a scheme evaluation,
     /// one with `summary.json` (from `run`, `replay` or `merge`) a forecast report.
-    /// - Throws: `CommandFailure` (bad input, exit 2) when the directory is missing, holds no
-    ///   recognisable results, or a results file cannot be read or parsed.
-    public static func build(resultsDirectory: String) throws(CommandFailure) -> String {
+    /// - Throws: `ReportError` (bad input) when the directory is missing, holds no
+    ///   recognisable results, or a results file cannot be read or parsed; `OutputError` (bad
+    ///   input) when its files do not match their manifest (see `ResultSet.verify(_:)`).
+    public static func build(resultsDirectory: String) throws -> String {
         let dir =
             resultsDirectory.hasSuffix("/") && resultsDirectory.count > 1
             ? String(resultsDirectory.dropLast()) : resultsDirectory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) else {
-            throw .usage("\(dir): no such results directory")
+            throw ReportError.badInput("\(dir): no such results directory")
         }
         guard isDirectory.boolValue else {
-            throw .usage("\(dir): not a directory (give the folder that run, compare or sweep wrote, not a file in it)")
+            throw ReportError.badInput(
+                "\(dir): not a directory (give the folder that run, compare or sweep wrote, not a file in it)")
         }
         _ = try ResultSet.verify(dir)
         if exists(dir + "/sweep.json") { return try sweepReport(try load(dir + "/sweep.json"), directory: dir) }
@@ -31,16 +33,16 @@ public enum HTMLReport {
             return runReport(results, source: dir + "/summary.json")
         }
         if exists(dir + "/partial.json") {
-            throw .usage(
+            throw ReportError.badInput(
                 "\(dir) holds one shard's partial result; combine the shards first with 'homeward merge DIR... --out DIR'"
             )
         }
         if exists(dir + "/points") {
-            throw .usage(
+            throw ReportError.badInput(
                 "\(dir) holds sweep points but no sweep.json; assemble them first by running the same sweep with --resume"
             )
         }
-        throw .usage(
+        throw ReportError.badInput(
             "\(dir) holds no Homeward results: expected summary.json (from run), compare.json (from compare), schemes.json (from schemes) or sweep.json (from sweep)"
         )
     }
@@ -55,16 +57,16 @@ public enum HTMLReport {
 
     /// Reads and parses a results file (at most `maximumResultsFileBytes`, checked before
     /// reading); every failure is bad input.
-    package static func load(_ path: String) throws(CommandFailure) -> JSONValue {
+    package static func load(_ path: String) throws(ReportError) -> JSONValue {
         let bytes: [UInt8]
         do { bytes = try BoundedFile.read(path: path, limit: maximumResultsFileBytes) } catch {
-            throw .usage(error.description)
+            throw .badInput(error.description)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .usage("\(path): not UTF-8 text") }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .badInput("\(path): not UTF-8 text") }
         do {
             return try JSON5.parse(text)
         } catch {
-            throw .usage("\(path): not valid JSON (\(error.description))")
+            throw .badInput("\(path): not valid JSON (\(error.description))")
         }
     }
 

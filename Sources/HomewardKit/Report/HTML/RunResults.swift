@@ -36,9 +36,9 @@ struct RunResults: Sendable {
     var scenarioDescription: String?
     var assumptions: [(field: String, source: String)]
 
-    init(_ json: JSONValue, file: String) throws(CommandFailure) {
+    init(_ json: JSONValue, file: String) throws(ReportError) {
         guard let top = json.objectValue, let metricsObject = top["metrics"]?.objectValue else {
-            throw .usage("\(file): not a Homeward summary (no 'metrics' object)")
+            throw .badInput("\(file): not a Homeward summary (no 'metrics' object)")
         }
         manifest = top["manifest"]?.objectValue ?? JSONObject()
         var keys: [String] = []
