@@ -44,11 +44,23 @@ import Testing
         #expect(SummaryFiles.monthlyCSV(Summary(replay.replications)) == SummaryFiles.monthlyCSV(result.summary))
     }
 
-    @Test(arguments: [EventLogFormat.binary, .jsonLines])
-    func replayOfTheBaselineMatches(_ format: EventLogFormat) throws {
+    /// The shipped baseline, every event kind at full scale, through the binary log (every
+    /// format replays the small scenario above; the text formats at baseline scale are slow).
+    @Test func replayOfTheBaselineMatches() throws {
+        try checkBaselineReplay(.binary)
+    }
+
+    func checkBaselineReplay(_ format: EventLogFormat) throws {
         let (result, path) = try runWithLog(try Fixtures.baseline(), replications: 1, threads: 1, format: format)
         #expect(try EventLogReader.replay(path: path).replications == result.replications)
         #expect((result.replications[0]["nelAdmissions"] ?? 0) > 10_000)
+    }
+
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        @Test(arguments: [EventLogFormat.jsonLines, .csv])
+        func replayOfTheBaselineMatchesInTextFormats(_ format: EventLogFormat) throws {
+            try ReplayTests().checkBaselineReplay(format)
+        }
     }
 
     @Test(arguments: EventLogFormat.allCases)

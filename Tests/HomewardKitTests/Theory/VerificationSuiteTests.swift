@@ -42,13 +42,31 @@ import Testing
     }
 
     /// Through the command users run (`homeward verify --quick`), so that its table, its CSV
-    /// and its exit code are checked with the suite.
+    /// and its exit code are checked with the suite. The fast suite runs the shipped cases with
+    /// 4 replications instead of 10 (a copy of Scenarios/ with only that changed): every case,
+    /// measure and code path, with wider intervals. CI runs the real quick mode on the release
+    /// binary, and the slow tier runs it here.
     @Test func theQuickSuitePassesOnTheShippedCases() throws {
+        let copy = Fixtures.temporaryDirectory() + "/Scenarios"
+        try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot + "/Scenarios", toPath: copy)
+        let dir = copy + "/verification"
+        var changed = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir) where file.hasSuffix(".json5") {
+            let text = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)
+            let fewer = text.replacingOccurrences(of: "replications: 10,", with: "replications: 4,")
+            if fewer != text { changed += 1 }
+            try fewer.write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        }
+        #expect(changed >= 4, "the verification scenarios no longer say 'replications: 10,'")
+        try checkQuickSuite(scenarios: copy)
+    }
+
+    func checkQuickSuite(scenarios: String) throws {
         let csvPath = Fixtures.temporaryDirectory() + "/verify.csv"
         let captured = CapturedConsole()
         let status = HomewardCLI.main(
             [
-                "verify", "--quick", "--scenarios", Fixtures.repositoryRoot + "/Scenarios", "--threads", "2",
+                "verify", "--quick", "--scenarios", scenarios, "--threads", "2",
                 "--csv", csvPath, "--quiet",
             ],
             console: captured.console)
@@ -67,6 +85,13 @@ import Testing
         // Every kind of case is there.
         for name in ["Erlang B", "Erlang C", "M/G/infinity", "Markov chain", "Little's law", "Conservation"] {
             #expect(rows.contains { $0[0].contains(name) }, "\(name) missing")
+        }
+    }
+
+    @Suite(.slowTier, .tags(.slow)) struct SlowTier {
+        /// The real quick mode, on the shipped files as they are.
+        @Test func theQuickSuitePassesOnTheShippedCasesAsShipped() throws {
+            try VerificationSuiteTests().checkQuickSuite(scenarios: Fixtures.repositoryRoot + "/Scenarios")
         }
     }
 }
