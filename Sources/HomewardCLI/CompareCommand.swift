@@ -29,7 +29,7 @@ enum CompareCommand {
         plan.folders = [
             (
                 "--out", out,
-                ["compare.json", "compare.csv"] + unique.flatMap { u in SummaryFiles.names.map { u + "/" + $0 } }
+                Comparison.fileNames + unique.flatMap { u in SummaryFiles.names.map { u + "/" + $0 } }
             )
         ]
         if let html = o.html { plan.files = [("--html", html)] }
@@ -43,29 +43,9 @@ enum CompareCommand {
         }
         let names = loaded.map(\.scenario.name)
         let comparison = Comparison(names: names, runs: runs)
-        let manifest = JSONValue.object(
-            JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("seed", .number(Double(seed))),
-                ("replications", .number(Double(replications))), ("generator", .string(Homeward.generator)),
-                ("commonRandomNumbers", .bool(true)),
-                (
-                    "scenarios",
-                    .array(
-                        loaded.map {
-                            .object(
-                                JSONObject([
-                                    ("file", .string($0.file)), ("name", .string($0.scenario.name)),
-                                    ("hash", .string($0.hash)),
-                                ]))
-                        })
-                ),
-            ]))
-        let json =
-            JSONValue.object(JSONObject([("manifest", manifest), ("comparison", comparison.json)])).jsonText(
-                pretty: true) + "\n"
+        let manifest = Comparison.manifest(loaded, seed: seed, replications: replications)
         var set = ResultSet(directory: out)
-        set.add("compare.json", json)
-        set.add("compare.csv", comparison.csv)
+        for file in comparison.files(manifest: manifest) { set.add(file.name, file.text) }
         for (folder, run) in zip(unique, runs) {
             for file in SummaryFiles.files(Summary(run), manifest: manifest) {
                 set.add(folder + "/" + file.name, file.text)
@@ -74,7 +54,7 @@ enum CompareCommand {
         try set.commit()
         try writeReport(o.html, from: out, console)
         switch o.format {
-        case "json": console.out(json)
+        case "json": console.out(comparison.document(manifest: manifest))
         case "csv": console.out(comparison.csv)
         default:
             console.out(
