@@ -29,7 +29,7 @@ enum SchemesCommand {
         plan.folders = [
             (
                 "--out", out,
-                ["schemes.json", "schemes.csv"] + folders.flatMap { f in SummaryFiles.names.map { f + "/" + $0 } }
+                SchemeEvaluation.fileNames + folders.flatMap { f in SummaryFiles.names.map { f + "/" + $0 } }
             )
         ]
         if let html = o.html { plan.files = [("--html", html)] }
@@ -47,20 +47,9 @@ enum SchemesCommand {
         }
         let evaluation = SchemeEvaluation(
             scenarioName: s.name, base: runs[0], options: zip(variants, runs.dropFirst()).map { ($0.name, $1) })
-        let manifest = JSONValue.object(
-            JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(loaded.file)),
-                ("scenarioHash", .string(loaded.hash)),
-                ("seed", .number(Double(seed))), ("replications", .number(Double(replications))),
-                ("generator", .string(Homeward.generator)),
-                ("commonRandomNumbers", .bool(true)),
-            ]))
+        let manifest = SchemeEvaluation.manifest(loaded, seed: seed, replications: replications)
         var set = ResultSet(directory: out)
-        set.add(
-            "schemes.json",
-            JSONValue.object(JSONObject([("manifest", manifest), ("evaluation", evaluation.json)])).jsonText(
-                pretty: true) + "\n")
-        set.add("schemes.csv", evaluation.csv)
+        for file in evaluation.files(manifest: manifest) { set.add(file.name, file.text) }
         for (folder, run) in zip(folders, runs) {
             for file in SummaryFiles.files(Summary(run), manifest: manifest, context: SummaryFiles.Context(scenario: s))
             {
