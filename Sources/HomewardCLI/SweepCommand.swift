@@ -61,7 +61,7 @@ enum SweepCommand {
         let out = o.out ?? "results/sweep-\(ResultFolders.baseName(file))"
         var plan = o.outputPlan("sweep")
         plan.scenario(file)
-        plan.folders = [("--out", out, ["sweep.csv", "sweep.json", "points/"])]
+        plan.folders = [("--out", out, SweepResult.fileNames + ["points/"])]
         if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         try AtomicFile.makeDirectory(out + "/points")
@@ -146,12 +146,10 @@ enum SweepCommand {
             }
         }
         var set = ResultSet(directory: out)
-        set.add("sweep.csv", result.csv)
-        set.add(
-            "sweep.json",
-            sweepJSON(
-                result, target: target, verdicts: verdicts, verdict: verdictLine, seed: seed,
-                replications: replications, file: file))
+        let manifest = SweepResult.manifest(file: file, seed: seed, replications: replications)
+        for f in result.files(manifest: manifest, target: target, verdicts: verdicts, verdict: verdictLine) {
+            set.add(f.name, f.text)
+        }
         try set.commit()
         try writeReport(o.html, from: out, console)
         if o.format == "csv" {
@@ -192,55 +190,5 @@ enum SweepCommand {
             title: title, header: header, rows: rows, rightAligned: Set(0..<header.count).subtracting([0]),
             highlighted: marked)
             + (target != nil ? "  (\(color ? "bold" : "*"): meets the target)\n" : "")
-    }
-
-    static func sweepJSON(
-        _ r: SweepResult, target: Target?, verdicts: [Target.Verdict], verdict: String?, seed: UInt64,
-        replications: Int, file: String
-    ) -> String {
-        var points: [JSONValue] = []
-        for (i, (point, run)) in zip(r.points, r.runs).enumerated() {
-            var o = JSONObject([
-                ("values", .object(JSONObject(zip(r.sweep.axes, point).map { ($0.field, .number($1)) }))),
-                ("metrics", Summary(run).metricsJSON),
-            ])
-            if !verdicts.isEmpty {
-                o["target"] = .object(
-                    JSONObject([("met", .bool(verdicts[i].met)), ("shareWithin", .number(verdicts[i].share))]))
-            }
-            points.append(.object(o))
-        }
-        var top = JSONObject([
-            (
-                "manifest",
-                .object(
-                    JSONObject([
-                        ("homewardVersion", .string(Homeward.version)), ("scenarioFile", .string(file)),
-                        ("seed", .number(Double(seed))),
-                        ("replications", .number(Double(replications))), ("generator", .string(Homeward.generator)),
-                        ("commonRandomNumbers", .bool(true)),
-                    ]))
-            ),
-            (
-                "axes",
-                .array(
-                    r.sweep.axes.map {
-                        .object(
-                            JSONObject([
-                                ("field", .string($0.field)), ("values", .array($0.values.map { .number($0) })),
-                            ]))
-                    })
-            ),
-            ("points", .array(points)),
-        ])
-        if let target {
-            top["target"] = .object(
-                JSONObject([
-                    ("metric", .string(target.metric)), ("bound", .string(target.bound.rawValue)),
-                    ("value", .number(target.value)),
-                    ("confidence", target.confidence.map { .number($0) } ?? .null), ("verdict", .string(verdict ?? "")),
-                ]))
-        }
-        return JSONValue.object(top).jsonText(pretty: true) + "\n"
     }
 }
