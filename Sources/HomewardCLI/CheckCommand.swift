@@ -39,7 +39,7 @@ enum CheckCommand {
         plan.folders = [
             (
                 "--out", out,
-                ["check.csv"]
+                [CheckFiles.name]
                     + scenarioFolders.flatMap { f in (SummaryFiles.names + ["replications.json"]).map { f + "/" + $0 } }
             )
         ]
@@ -112,23 +112,8 @@ enum CheckCommand {
                     rightAligned: [2, 3, 4]))
             console.out("\n")
         }
-        var csv = CSV.row([
-            "scenario_file", "scenario", "target", "metric", "bound", "value", "confidence", "achieved_mean",
-            "ci95_low", "ci95_high", "share_within", "met",
-        ])
-        for suite in suites {
-            for v in suite.verdicts {
-                csv += CSV.row([
-                    .text(suite.file), .text(suite.name), .text(v.target.name), .text(v.target.metric),
-                    .text(v.target.bound.rawValue),
-                    CSV.number(v.target.value),
-                    v.target.confidence.map(CSV.number) ?? "", CSV.number(v.interval.mean), CSV.number(v.interval.low),
-                    CSV.number(v.interval.high), CSV.number(v.share), v.met ? "yes" : "no",
-                ])
-            }
-        }
         var set = ResultSet(directory: out)
-        set.add("check.csv", csv)
+        set.add(CheckFiles.name, CheckFiles.csv(suites))
         try set.commit()
         if let junit = a.value("junit") {
             let directory = (junit as NSString).deletingLastPathComponent
