@@ -34,17 +34,7 @@ enum VerifyCommand {
         }
         console.out(table(checks, full: full, color: console.color))
         if let file = a.value("csv") {
-            var csv = CSV.row([
-                "case", "measure", "theory", "simulated_mean", "ci99_low", "ci99_high", "passed", "note",
-            ])
-            for c in checks {
-                csv += CSV.row([
-                    .text(c.caseName), .text(c.measure), CSV.number(c.theory), CSV.number(c.simulated.mean),
-                    CSV.number(c.simulated.low),
-                    CSV.number(c.simulated.high), c.passed ? "yes" : "no", .text(c.note),
-                ])
-            }
-            try AtomicFile.write(csv, to: file)
+            try AtomicFile.write(VerificationSuite.csv(checks), to: file)
         }
         let failures = checks.filter { !$0.passed }.count
         console.out("verify: \(checks.count - failures) passed, \(failures) failed\n")
