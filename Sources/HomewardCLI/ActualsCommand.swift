@@ -141,17 +141,8 @@ enum ActualsCommand {
         }
         let metrics = events.metrics()
         let summary = Summary([metrics])
-        let manifest = JSONValue.object(
-            JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("actualsOf", .string(path)),
-                ("scenarioFile", .string(loaded.file)),
-                ("scenarioHash", .string(loaded.hash)), ("start", .string(start.description)),
-                ("horizonDays", .number(Double(events.context.days))),
-                ("warmupDays", .number(Double(events.context.warmupDays))), ("spells", .number(Double(events.spells))),
-                ("patients", .number(Double(events.patients))),
-                ("delaysWithoutReason", .number(Double(activity.delaysWithoutReason))),
-                ("replications", .number(1)),
-            ]))
+        let manifest = events.manifest(
+            activityFile: path, scenario: loaded, start: start, delaysWithoutReason: activity.delaysWithoutReason)
         try SummaryFiles.write(summary, manifest: manifest, to: out)
         switch o.format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
@@ -188,9 +179,7 @@ enum ActualsCommand {
         plan.scenario(scenarioPath)
         plan.input("the activity file", a.positional[1])
         plan.input("the forecast", summaryPath)
-        plan.folders = [
-            ("--out", out, ["compare-actuals.csv", "compare-actuals-monthly.csv"] + SummaryFiles.names)
-        ]
+        plan.folders = [("--out", out, ActualsComparison.fileNames)]
         try plan.claim()
         let to = start.adding(days: Int(days))
         let (events, activity, _, _) = try project(
@@ -199,14 +188,9 @@ enum ActualsCommand {
         let actual = events.metrics()
         let comparison = ActualsComparison(forecast: forecast, actual: actual)
         var set = ResultSet(directory: out)
-        set.add("compare-actuals.csv", comparison.csv)
-        set.add("compare-actuals-monthly.csv", comparison.monthlyCSV)
-        let actualsManifest = JSONValue.object(
-            JSONObject([
-                ("actualsOf", .string(a.positional[1])), ("start", .string(start.description)),
-                ("horizonDays", .number(days)),
-            ]))
-        for file in SummaryFiles.files(Summary([actual]), manifest: actualsManifest) { set.add(file.name, file.text) }
+        for file in comparison.files(actual: actual, activityFile: a.positional[1], start: start, days: days) {
+            set.add(file.name, file.text)
+        }
         try set.commit()
         if o.format == "csv" {
             console.out(comparison.csv)
