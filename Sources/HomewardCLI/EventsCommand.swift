@@ -144,27 +144,7 @@ enum EventLogReplayCommand {
         let header = replay.header
         if let report = replay.salvage { console.err(report.description + "\n") }
         let summary = Summary(replay.replications)
-        var pairs: [(String, JSONValue)] = [
-            ("homewardVersion", .string(Homeward.version)), ("replayOf", .string(path)),
-            ("scenarioHash", .string(header.scenarioHash)), ("seed", .number(Double(header.seed))),
-            ("replications", .number(Double(replay.replications.count))),
-        ]
-        if let r = replay.salvage {
-            pairs.append(
-                (
-                    "salvaged",
-                    .object(
-                        JSONObject([
-                            ("replicationsKept", .number(Double(r.replicationsKept))),
-                            ("replicationsInHeader", .number(Double(r.replicationsExpected))),
-                            ("eventsKept", .number(Double(r.eventsKept))),
-                            ("eventsLost", .number(Double(r.eventsLost))),
-                            ("eventsLostExact", .bool(r.eventsLostExact)), ("bytesKept", .number(Double(r.bytesKept))),
-                            ("bytesLost", .number(Double(r.bytesLost))), ("damage", .string(r.damage.description)),
-                        ]))
-                ))
-        }
-        let manifest = JSONValue.object(JSONObject(pairs))
+        let manifest = replay.manifest(path: path)
         if let out = o.out { try SummaryFiles.write(summary, manifest: manifest, to: out) }
         if format == "json" {
             console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))

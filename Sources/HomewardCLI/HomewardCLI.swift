@@ -267,15 +267,7 @@ enum MergeCommand {
         try plan.claim()
         let (whole, replications) = try PartialResult.merge(parts)
         let summary = Summary(replications)
-        let manifest = JSONValue.object(
-            JSONObject([
-                ("homewardVersion", .string(Homeward.version)), ("scenario", .string(whole.scenarioName)),
-                ("scenarioFile", .string(whole.scenarioFile)), ("scenarioHash", .string(whole.scenarioHash)),
-                ("seed", .number(Double(whole.seed))), ("replications", .number(Double(whole.totalReplications))),
-                ("start", .string(whole.start.description)), ("horizonDays", .number(Double(whole.horizonDays))),
-                ("warmupDays", .number(Double(whole.warmupDays))), ("generator", .string(Homeward.generator)),
-                ("mergedFrom", .array(parts.map { .string($0.file) })),
-            ]))
+        let manifest = whole.mergedManifest(from: parts.map(\.file))
         try SummaryFiles.write(summary, manifest: manifest, to: out)
         if o.format == "json" {
             console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
