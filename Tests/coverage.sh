@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Line and function coverage of the library (Sources/HomewardKit) by the test suite, per
-# source folder, with the toolchain's own llvm-cov.
+# Line and function coverage of Sources/ (the library HomewardKit, folder by folder, and the
+# command line HomewardCLI) by the test suite, with the toolchain's own llvm-cov.
 #
 #   Tests/coverage.sh            # runs `swift test --enable-code-coverage`, prints the table
 #   Tests/coverage.sh --files    # also lists every file, least covered first
@@ -41,7 +41,7 @@ test_binary="$bin/HomewardPackageTests.xctest"
 summary="$bin/codecov/summary.json"
 "$llvm_cov" export -summary-only -instr-profile="$profdata" "$test_binary" >"$summary"
 
-python3 - "$summary" "$PWD/Sources/HomewardKit/" "$files" <<'PY'
+python3 - "$summary" "$PWD/Sources/" "$files" <<'PY'
 import json, sys
 
 summary, root, files = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
@@ -51,7 +51,8 @@ for f in json.load(open(summary))["data"][0]["files"]:
     if not name.startswith(root):
         continue
     rel = name[len(root):]
-    folder = rel.split("/")[0] + "/" if "/" in rel else "./"
+    parts = rel.split("/")
+    folder = "/".join(parts[:2]) + "/" if parts[0] == "HomewardKit" and len(parts) > 2 else parts[0] + "/"
     lines, functions = f["summary"]["lines"], f["summary"]["functions"]
     acc = folders.setdefault(folder, [0, 0, 0, 0])
     acc[0] += lines["covered"]
@@ -66,12 +67,12 @@ def pct(a, b):
 
 
 def line(label, a):
-    return "%-22s %7s / %6s %6.1f%%  %5s / %5s %6.1f%%" % (
+    return "%-26s %7s / %6s %6.1f%%  %5s / %5s %6.1f%%" % (
         label, format(a[0], ","), format(a[1], ","), pct(a[0], a[1]),
         format(a[2], ","), format(a[3], ","), pct(a[2], a[3]))
 
 
-print("%-22s %16s %7s  %13s %7s" % ("Sources/HomewardKit/", "lines", "", "functions", ""))
+print("%-26s %16s %7s  %13s %7s" % ("Sources/", "lines", "", "functions", ""))
 total = [0, 0, 0, 0]
 for folder in sorted(folders):
     total = [x + y for x, y in zip(total, folders[folder])]
