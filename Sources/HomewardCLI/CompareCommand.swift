@@ -26,21 +26,12 @@ enum CompareCommand {
         let unique = ResultFolders.unique(loaded.map(\.file))
         var plan = o.outputPlan("compare")
         for file in a.positional { plan.scenario(file) }
-        plan.folders = [
-            (
-                "--out", out,
-                Comparison.fileNames + unique.flatMap { u in SummaryFiles.names.map { u + "/" + $0 } }
-            )
-        ]
+        plan.folders = [("--out", out, ResultFolders.withSummaries(Comparison.fileNames, in: unique))]
         if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         let bar = ProgressBar(
             total: replications * loaded.count, label: "replications", console: console, quiet: o.quiet)
-        var runs: [[ReplicationMetrics]] = []
-        for (i, l) in loaded.enumerated() {
-            let done = i * replications
-            runs.append(try Runner.run(l, options: options) { bar.update(done + $0) }.replications)
-        }
+        let runs = try Runner.runEach(loaded, options: options) { bar.update($0) }
         let names = loaded.map(\.scenario.name)
         let comparison = Comparison(names: names, runs: runs)
         let manifest = Comparison.manifest(loaded, seed: seed, replications: replications)

@@ -26,25 +26,17 @@ enum SchemesCommand {
         let folders = all.map { $0.0.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
         var plan = o.outputPlan("schemes")
         plan.scenario(a.positional[0])
-        plan.folders = [
-            (
-                "--out", out,
-                SchemeEvaluation.fileNames + folders.flatMap { f in SummaryFiles.names.map { f + "/" + $0 } }
-            )
-        ]
+        plan.folders = [("--out", out, ResultFolders.withSummaries(SchemeEvaluation.fileNames, in: folders))]
         if let html = o.html { plan.files = [("--html", html)] }
         try plan.claim()
         let bar = ProgressBar(
             total: all.count * replications, label: "replications", console: console, quiet: o.quiet)
-        var runs: [[ReplicationMetrics]] = []
-        for (i, v) in all.enumerated() {
-            let l = LoadedScenario(scenario: v.1, file: loaded.file, merged: loaded.merged, hash: loaded.hash)
-            let done = i * replications
-            runs.append(
-                try Runner.run(l, options: RunOptions(replications: replications, seed: seed, threads: o.threads)) {
-                    bar.update(done + $0)
-                }.replications)
+        let scenarios = all.map {
+            LoadedScenario(scenario: $0.1, file: loaded.file, merged: loaded.merged, hash: loaded.hash)
         }
+        let runs = try Runner.runEach(
+            scenarios, options: RunOptions(replications: replications, seed: seed, threads: o.threads)
+        ) { bar.update($0) }
         let evaluation = SchemeEvaluation(
             scenarioName: s.name, base: runs[0], options: zip(variants, runs.dropFirst()).map { ($0.name, $1) })
         let manifest = SchemeEvaluation.manifest(loaded, seed: seed, replications: replications)

@@ -97,6 +97,20 @@ public enum Runner {
         return simulation.sink.metrics()
     }
 
+    /// Runs several scenarios one after another with the same options, so on common random
+    /// numbers (the same seed and streams for each): what `compare` and `schemes` measure.
+    /// `progress` counts replications across all of them.
+    public static func runEach(
+        _ scenarios: [LoadedScenario], options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> [[ReplicationMetrics]] {
+        var runs: [[ReplicationMetrics]] = []
+        for (i, loaded) in scenarios.enumerated() {
+            let done = i * options.indices.count
+            runs.append(try run(loaded, options: options) { progress?(done + $0) }.replications)
+        }
+        return runs
+    }
+
     /// Runs `options.replications` replications of a loaded scenario.
     ///
     /// - Parameters:

@@ -17,4 +17,10 @@ public enum ResultFolders {
         let names = files.map(baseName)
         return names.enumerated().map { i, f in names.filter { $0 == f }.count > 1 ? "\(f)-\(i)" : f }
     }
+
+    /// The files of a results folder that holds `files` and, in each of `subfolders`, one
+    /// scenario's summary files (`compare`'s scenarios, `schemes`' options).
+    public static func withSummaries(_ files: [String], in subfolders: [String]) -> [String] {
+        files + subfolders.flatMap { folder in SummaryFiles.names.map { folder + "/" + $0 } }
+    }
 }
