@@ -19,7 +19,7 @@ get `--max-replications 8`, so the whole documentation runs in a few minutes; th
 their options are otherwise run exactly as shown.
 
 Files the documentation assumes a reader has of their own (an activity extract, an event log, a
-damaged log) are made before each documentation file's blocks run, from a simulated replication:
+damaged log) are made once, from a simulated run, and copied into each file's scratch folder:
 `activity.csv` and `activity-2016-17.csv` (`homeward events activity`), `run.hwlog` and
 `damaged.hwlog` (the same log of 2 replications cut short in the second).
 
@@ -167,6 +167,7 @@ def main():
     wrapper(bindir, binary, a.replications_cap)
     env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
     passed = failed = skipped = 0
+    fixtures = None
     for path in files:
         blocks = blocks_of(path)
         relevant = [
@@ -179,8 +180,12 @@ def main():
             continue
         work = os.path.join(scratch, os.path.basename(os.path.dirname(path)) + "-" + os.path.basename(path))
         os.makedirs(work)
-        shutil.copytree(os.path.join(ROOT, "Scenarios"), os.path.join(work, "Scenarios"))
-        make_fixtures(binary, work)
+        if fixtures is None:  # made once, from the first workspace, then copied
+            fixtures = os.path.join(scratch, "fixtures")
+            os.makedirs(fixtures)
+            shutil.copytree(os.path.join(ROOT, "Scenarios"), os.path.join(fixtures, "Scenarios"))
+            make_fixtures(binary, fixtures)
+        shutil.copytree(fixtures, work, dirs_exist_ok=True)
         updated = {}
         for b in relevant:
             if b.directive and b.directive.startswith("skip"):
