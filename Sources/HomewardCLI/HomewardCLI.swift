@@ -194,7 +194,9 @@ enum RunCommand {
         }
         let summary = result.summary
         let manifest = result.manifest.json
-        let context = SummaryFiles.Context(scenario: loaded.scenario)
+        var context = SummaryFiles.Context(scenario: loaded.scenario)
+        context.sensitivity = SensitivityAnalysis.of(
+            loaded, seed: seed, replications: result.indices, runs: result.replications)
         try SummaryFiles.write(summary, manifest: manifest, to: out, context: context)
         try writeReport(o.html, from: out, console)
         switch o.format {
@@ -229,9 +231,9 @@ enum RunCommand {
         let activity = try ActivityFile.load(path: path, scenario: loaded.scenario, origin: origin)
         let (json, census) = ActivityCensus.apply(
             activity: activity, scenario: loaded.scenario, origin: origin, at: at, to: loaded.merged)
-        let scenario: Scenario
+        let restarted: LoadedScenario
         do {
-            scenario = try ScenarioReader.read(json, file: loaded.file)
+            restarted = try ScenarioLoader.prepare(json, file: loaded.file)
         } catch {
             throw ScenarioError(
                 issues: error.issues.map {
@@ -241,7 +243,7 @@ enum RunCommand {
                 })
         }
         if !quiet { console.err("census from \(path) at \(at): \(census.description)\n") }
-        return LoadedScenario(scenario: scenario, file: loaded.file, merged: json, hash: ScenarioLoader.hash(json))
+        return restarted
     }
 
 }

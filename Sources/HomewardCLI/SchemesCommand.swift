@@ -17,11 +17,11 @@ enum SchemesCommand {
         }
         let replications = o.replications ?? max(s.replications, 2)
         let seed = o.seed ?? s.seed
-        var variants: [(name: String, scenario: Scenario)] = s.schemes.indices.map {
-            (s.schemes[$0].name, s.keepingSchemes([$0]))
+        var variants: [(name: String, scenario: LoadedScenario)] = s.schemes.indices.map { i in
+            (s.schemes[i].name, loaded.adjusted { $0.keepingSchemes([i]) })
         }
-        if s.schemes.count > 1 { variants.append(("all schemes together", s)) }
-        let all = [("without schemes", s.keepingSchemes([]))] + variants
+        if s.schemes.count > 1 { variants.append(("all schemes together", loaded)) }
+        let all = [("without schemes", loaded.adjusted { $0.keepingSchemes([]) })] + variants
         let out = o.out ?? "results/schemes-\(ResultFolders.baseName(a.positional[0]))"
         let folders = all.map { $0.0.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
         var plan = o.outputPlan("schemes")
@@ -31,9 +31,7 @@ enum SchemesCommand {
         try plan.claim()
         let bar = ProgressBar(
             total: all.count * replications, label: "replications", console: console, quiet: o.quiet)
-        let scenarios = all.map {
-            LoadedScenario(scenario: $0.1, file: loaded.file, merged: loaded.merged, hash: loaded.hash)
-        }
+        let scenarios = all.map(\.1)
         let runs = try Runner.runEach(
             scenarios, options: RunOptions(replications: replications, seed: seed, threads: o.threads)
         ) { bar.update($0) }

@@ -45,8 +45,9 @@ enum SweepCommand {
         for point in points {
             do {
                 let json = try sweep.apply(point, to: loaded.merged, file: file)
-                let s = try ScenarioReader.read(json, file: "\(file) [\(sweep.label(point))]")
-                scenarios.append(LoadedScenario(scenario: s, file: file, merged: json, hash: ScenarioLoader.hash(json)))
+                var point = try ScenarioLoader.prepare(json, file: "\(file) [\(sweep.label(point))]")
+                point.file = file
+                scenarios.append(point)
             } catch {
                 problems += error.issues
                 if problems.count > 20 { break }

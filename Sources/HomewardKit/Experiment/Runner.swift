@@ -61,6 +61,8 @@ public struct RunManifest: Sendable {
     public var eventsFile: String?
     /// The outcome of `--precision`, when used.
     public var precision: JSONValue?
+    /// The scenario's uncertain values (path, law, source), when it has any.
+    public var uncertainInputs: JSONValue?
 
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
@@ -79,6 +81,7 @@ public struct RunManifest: Sendable {
         ]
         if let eventsFile { pairs.append(("eventsFile", .string(eventsFile))) }
         if let precision { pairs.append(("precision", precision)) }
+        if let uncertainInputs { pairs.append(("uncertainInputs", uncertainInputs)) }
         return .object(JSONObject(pairs))
     }
 }
@@ -142,6 +145,22 @@ public enum Runner {
         }
         parallelFor(count: n, threads: options.threads) { slot in
             let rep = indices[slot]
+            // With uncertain values, each replication runs its own draw of the scenario.
+            var scenario = scenario
+            var context = context
+            if !loaded.uncertain.isEmpty {
+                do {
+                    scenario = try loaded.scenario(seed: options.seed, replication: rep)
+                } catch {
+                    failures.set(slot, error)
+                    return
+                }
+                context = ProjectionContext(scenario: scenario)
+                if log != nil && context != log!.header.context {
+                    failures.set(slot, RunError.logNeedsFixedContext(file: loaded.file))
+                    return
+                }
+            }
             if log == nil {
                 var simulation = Simulation(
                     scenario: scenario, seed: options.seed, replication: rep,
@@ -176,7 +195,9 @@ public enum Runner {
             progress?(results.filled)
         }
         let problems = failures.values.compactMap { $0 }
-        if let error = problems.first(where: { $0 is RunError }) ?? problems.first {
+        if let error = problems.first(where: { $0 is ScenarioError }) ?? problems.first(where: { $0 is RunError })
+            ?? problems.first
+        {
             log?.abandon()
             throw error
         }
@@ -184,7 +205,8 @@ public enum Runner {
         let manifest = RunManifest(
             scenarioName: scenario.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: options.seed,
             replications: n, start: scenario.start, horizonDays: scenario.days, warmupDays: scenario.warmupDays,
-            threads: options.threads, wallSeconds: Date().timeIntervalSince(began), eventsFile: options.eventsPath)
+            threads: options.threads, wallSeconds: Date().timeIntervalSince(began), eventsFile: options.eventsPath,
+            uncertainInputs: loaded.uncertain.isEmpty ? nil : loaded.uncertain.json)
         return RunResult(
             replications: results.allValues, indices: indices, manifest: manifest)
     }
@@ -364,10 +386,15 @@ public enum SequentialReplications {
 public enum RunError: Error, CustomStringConvertible, Sendable {
     /// A queue grew without limit (see `Simulation.maximumPatientsInSystem`).
     case runaway(file: String, replication: Int, explanation: String)
+    /// An event log was asked for, but uncertain values change what its header records once for
+    /// the whole run (unit costs, scheme costs, population), so a replay could not match.
+    case logNeedsFixedContext(file: String)
 
     public var description: String {
         switch self {
         case .runaway(let file, let replication, let explanation): "\(file): replication \(replication) \(explanation)"
+        case .logNeedsFixedContext(let file):
+            "\(file): --events: uncertain values in this scenario change its costs or population from one replication to the next, but an event log records them once for the whole run, so it could not be replayed; run without --events, or make costs and population certain"
         }
     }
 }

@@ -9,6 +9,8 @@ public enum SummaryFiles {
         public var name: String
         public var description: String
         public var assumptions: [(path: String, text: String)]
+        /// Where the spread comes from, when the scenario has uncertain values.
+        public var sensitivity: SensitivityAnalysis?
 
         public init(scenario: Scenario) {
             start = scenario.start
@@ -35,6 +37,7 @@ public enum SummaryFiles {
                             })
                     ),
                 ]))
+            if let sensitivity = context.sensitivity { top["uncertainty"] = sensitivity.json }
         }
         return JSONValue.object(top).jsonText(pretty: true) + "\n"
     }
@@ -84,10 +87,13 @@ public enum SummaryFiles {
     }
 
     /// The names of the files `write` may write.
-    public static let names = ["summary.json", "daily.csv", "summary.csv", "monthly.csv"]
+    public static let names = [
+        "summary.json", "daily.csv", "summary.csv", "monthly.csv", "inputs.csv", "sensitivity.csv",
+    ]
 
     /// The result files of `summary` with their names: `summary.json`, `summary.csv`,
-    /// `monthly.csv`, and `daily.csv` when there are daily series (and a context for dates).
+    /// `monthly.csv`, `daily.csv` when there are daily series (and a context for dates), and
+    /// `inputs.csv` and `sensitivity.csv` when the scenario has uncertain values.
     public static func files(_ summary: Summary, manifest: JSONValue, context: Context? = nil)
         -> [(name: String, text: String)]
     {
@@ -95,6 +101,10 @@ public enum SummaryFiles {
         if let context, !summary.daily.isEmpty { files.append(("daily.csv", dailyCSV(summary, start: context.start))) }
         files.append(("summary.csv", summaryCSV(summary)))
         files.append(("monthly.csv", monthlyCSV(summary)))
+        if let sensitivity = context?.sensitivity {
+            files.append(("inputs.csv", sensitivity.inputsCSV))
+            files.append(("sensitivity.csv", sensitivity.csv))
+        }
         return files
     }
 

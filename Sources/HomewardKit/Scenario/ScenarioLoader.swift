@@ -9,12 +9,56 @@ public struct LoadedScenario: Sendable {
     public var merged: JSONValue
     /// FNV-1a 64-bit hash of the merged scenario's canonical JSON text, in hex.
     public var hash: String
+    /// The values written as distributions (empty for most scenarios); `scenario` then holds
+    /// each at its nominal value and every replication draws its own (``scenario(seed:replication:)``).
+    public var uncertain: UncertainInputs
+    /// Applied to each replication's scenario after its inputs are drawn (for example, keeping
+    /// only some schemes, as `homeward schemes` does).
+    public var adjust: (@Sendable (Scenario) -> Scenario)?
 
-    public init(scenario: Scenario, file: String, merged: JSONValue, hash: String) {
+    public init(
+        scenario: Scenario, file: String, merged: JSONValue, hash: String, uncertain: UncertainInputs = .init(),
+        adjust: (@Sendable (Scenario) -> Scenario)? = nil
+    ) {
         self.scenario = scenario
         self.file = file
         self.merged = merged
         self.hash = hash
+        self.uncertain = uncertain
+        self.adjust = adjust
+    }
+
+    /// The same scenario with `transform` applied to it and to every replication's draw of it.
+    public func adjusted(_ transform: @escaping @Sendable (Scenario) -> Scenario) -> LoadedScenario {
+        var copy = self
+        copy.scenario = transform(scenario)
+        let previous = adjust
+        copy.adjust = { transform(previous?($0) ?? $0) }
+        return copy
+    }
+
+    /// The scenario replication `replication` runs: `scenario` itself when no value is
+    /// uncertain, else the scenario with each uncertain value drawn for this replication.
+    /// - Throws: `ScenarioError` when the drawn values together break a rule of the scenario
+    ///   (for example shares that no longer sum to 1), naming the replication and the draws.
+    public func scenario(seed: UInt64, replication: Int) throws(ScenarioError) -> Scenario {
+        guard !uncertain.isEmpty else { return scenario }
+        let values = uncertain.draw(seed: seed, replication: replication)
+        do {
+            let drawn = try ScenarioReader.read(uncertain.substitute(values, in: merged), file: file)
+            return adjust?(drawn) ?? drawn
+        } catch {
+            let draws = zip(uncertain.inputs, values).prefix(5).map { "\($0.path) = \($1.jsonText())" }
+                .joined(separator: ", ")
+            let more = uncertain.inputs.count > 5 ? ", ..." : ""
+            throw ScenarioError(
+                issues: error.issues.map {
+                    var issue = $0
+                    issue.message +=
+                        " (replication \(replication), seed \(seed), with the uncertain values drawn as \(draws)\(more))"
+                    return issue
+                }, more: error.more)
+        }
     }
 }
 
@@ -26,8 +70,53 @@ public enum ScenarioLoader {
     public static func load(path: String) throws(ScenarioError) -> LoadedScenario {
         var additions: [Addition] = []
         let merged = try mergedJSON(path: path, chain: [], root: confinementRoot(of: path), additions: &additions)
-        let scenario = try read(merged, file: path, additions: additions)
-        return LoadedScenario(scenario: scenario, file: path, merged: merged, hash: hash(merged))
+        return try prepare(merged, file: path, additions: additions)
+    }
+
+    /// A merged scenario, validated: its uncertain values found and checked, the scenario read
+    /// with each at its nominal value, and read again with every value at the low end of its
+    /// range, at the high end, inside it (each at its 37th percentile, which catches a whole
+    /// number field given a continuous range) and at each value of every choice, so that a range
+    /// a field cannot take is an error now rather than in some replication.
+    /// - Throws: `ScenarioError` naming the file, the field and the problem.
+    public static func prepare(
+        _ merged: JSONValue, file: String, additions: [Addition] = []
+    ) throws(ScenarioError) -> LoadedScenario {
+        let uncertain = try UncertainInputs.find(in: merged, file: file)
+        guard !uncertain.isEmpty else {
+            let scenario = try read(merged, file: file, additions: additions)
+            return LoadedScenario(scenario: scenario, file: file, merged: merged, hash: hash(merged))
+        }
+        let nominal = uncertain.inputs.map(\.nominal)
+        let scenario = try read(uncertain.substitute(nominal, in: merged), file: file, additions: additions)
+        var checks: [(String, [JSONValue])] = [
+            ("every uncertain value at the low end of its range", uncertain.inputs.map { $0.value(at: 0) }),
+            ("every uncertain value at the high end of its range", uncertain.inputs.map { $0.value(at: 1) }),
+            ("every uncertain value at its 37th percentile", uncertain.inputs.map { $0.value(at: 0.37) }),
+        ]
+        for (i, input) in uncertain.inputs.enumerated() {
+            guard case .choice(let values, _) = input.law else { continue }
+            for value in values {
+                var drawn = nominal
+                drawn[i] = value
+                checks.append(("\(input.path) = \(value.jsonText())", drawn))
+            }
+        }
+        var issues: [ScenarioIssue] = []
+        for (label, values) in checks {
+            do {
+                _ = try ScenarioReader.read(uncertain.substitute(values, in: merged), file: file)
+            } catch {
+                for issue in error.issues where !issues.contains(where: { $0.path == issue.path }) {
+                    var issue = issue
+                    issue.message += " (with \(label))"
+                    issues.append(issue)
+                }
+            }
+            if issues.count >= ScenarioError.maximumShown { break }
+        }
+        if !issues.isEmpty { throw ScenarioError(issues: Array(issues.prefix(ScenarioError.maximumShown))) }
+        return LoadedScenario(scenario: scenario, file: file, merged: merged, hash: hash(merged), uncertain: uncertain)
     }
 
     /// Parses text (no `extends` resolution unless `directory` is given).
@@ -36,14 +125,13 @@ public enum ScenarioLoader {
         var additions: [Addition] = []
         let merged = try resolveExtends(
             root, file: file, chain: [], confinedTo: confinementRoot(of: file), additions: &additions)
-        let scenario = try read(merged, file: file, additions: additions)
-        return LoadedScenario(scenario: scenario, file: file, merged: merged, hash: hash(merged))
+        return try prepare(merged, file: file, additions: additions)
     }
 
     /// An entry that a variant adds to a named list of its base (`services`, `cohorts`,
     /// `pathways`, ...) under a name close to one the base already has: most likely a misspelt
     /// name (`reablment`, `Frail`) rather than a new entry.
-    struct Addition: Equatable {
+    public struct Addition: Equatable, Sendable {
         /// `services.reablment`
         var path: String
         /// The base's names it is close to (`reablement`).
@@ -265,9 +353,12 @@ public enum ScenarioLoader {
     /// Deep merge: objects merge key by key, anything else replaces; `null` removes a key.
     ///
     /// A distribution is replaced whole when the override names a different family
-    /// (`{exponential: ...}` over `{lognormal: ...}`), since two families at once mean nothing.
+    /// (`{exponential: ...}` over `{lognormal: ...}`), since two families at once mean nothing;
+    /// an uncertain value (`{uncertain: ...}`, see ``UncertainInputs``) is always replaced whole.
     public static func overlay(_ base: JSONValue, with top: JSONValue) -> JSONValue {
         guard case .object(var b) = base, case .object(let t) = top else { return top }
+        // An uncertain value is one value: replaced whole, never merged field by field.
+        if t["uncertain"] != nil || b["uncertain"] != nil { return top }
         let families = Set(FieldReader.distributionFamilies)
         let topFamilies = t.keys.filter { families.contains($0) }
         if !topFamilies.isEmpty, b.keys.contains(where: { families.contains($0) && !topFamilies.contains($0) }) {
