@@ -207,6 +207,7 @@ enum RunCommand {
             let title =
                 "\(s.name): \(result.replications.count) replications, \(s.days) days from \(s.start) (warm-up \(s.warmupDays) days), seed \(seed)"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
+            if let sensitivity = context.sensitivity { console.out(uncertaintyLines(sensitivity)) }
             if let precision {
                 let reached = SequentialReplications.achieved(result.replications)
                 let verdict =
@@ -218,6 +219,23 @@ enum RunCommand {
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
         return .success
+    }
+
+    /// A few lines on the uncertain inputs: how many, and for the key metrics how much of the
+    /// spread they explain and which matters most.
+    static func uncertaintyLines(_ s: SensitivityAnalysis) -> String {
+        var out =
+            "Uncertain inputs: \(s.inputs.count), each drawn once per replication (inputs.csv); the spread of each metric includes them.\n"
+        if let note = s.note { return out + "  Not split into inputs and chance: \(note).\n" }
+        for metric in [Metric.nelAdmissions, .delayedBedDays, .totalCost] {
+            guard let split = s.splits.first(where: { $0.key == metric.key }) else { continue }
+            let top = split.drivers.first.map {
+                "; the input that matters most: \(s.inputs[$0.input].name) (\(TableRenderer.format($0.effect)) from its P10 to its P90)"
+            }
+            out +=
+                "  \(metric.key): \(TableRenderer.percent(split.inputShare)) of the spread from the inputs, \(TableRenderer.percent(split.chanceShare)) chance\(top ?? "")\n"
+        }
+        return out + "  (regression on the drawn inputs; every metric and input in sensitivity.csv)\n"
     }
 
     /// The scenario restarted at `at` from the patients the activity has in each service then.

@@ -36,7 +36,8 @@ enum SchemesCommand {
             scenarios, options: RunOptions(replications: replications, seed: seed, threads: o.threads)
         ) { bar.update($0) }
         let evaluation = SchemeEvaluation(
-            scenarioName: s.name, base: runs[0], options: zip(variants, runs.dropFirst()).map { ($0.name, $1) })
+            scenarioName: s.name, base: runs[0], options: zip(variants, runs.dropFirst()).map { ($0.name, $1) },
+            plans: Dictionary(s.schemes.map { ($0.name, $0.plan) }, uniquingKeysWith: { a, _ in a }))
         let manifest = SchemeEvaluation.manifest(loaded, seed: seed, replications: replications)
         var set = ResultSet(directory: out)
         for file in evaluation.files(manifest: manifest) { set.add(file.name, file.text) }
@@ -75,11 +76,20 @@ enum SchemesCommand {
                     excludesZero ? "*" : "",
                 ]
             }
+            let chances = option.chances.map { c -> [String] in
+                [
+                    c.label, TableRenderer.percent(c.interval.share),
+                    "\(TableRenderer.percent(c.interval.low)) to \(TableRenderer.percent(c.interval.high))",
+                    "probability", "",
+                ]
+            }
             out += renderer.render(
-                title: "\(title)\n  \(option.name)", header: ["measure", "mean", "95% CI", "unit", ""], rows: rows,
+                title: "\(title)\n  \(option.name)", header: ["measure", "mean", "95% CI", "unit", ""],
+                rows: rows + chances,
                 rightAligned: [1, 2])
             out += "\n"
         }
-        return out + "  (*: the interval excludes zero)\n"
+        return out
+            + "  (*: the interval excludes zero; a chance is the share of replications, each a possible year, with a Wilson 95% interval)\n"
     }
 }

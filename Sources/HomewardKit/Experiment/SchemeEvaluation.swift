@@ -9,9 +9,21 @@ public struct SchemeEvaluation: Sendable {
         public var interval: ConfidenceInterval
     }
 
+    /// How often, across replications, an option delivered something: the chance of it in a
+    /// year like the scenario's (input uncertainty and chance together), with a Wilson interval.
+    public struct Chance: Sendable {
+        /// `reachesPlan.nelsAvoided`, `savesMoreThanItCosts`.
+        public var key: String
+        public var label: String
+        /// The plan figure, for a `reachesPlan` chance.
+        public var plan: Double?
+        public var interval: ShareInterval
+    }
+
     public struct Option: Sendable {
         public var name: String
         public var measures: [Measure]
+        public var chances: [Chance] = []
     }
 
     public var scenarioName: String
@@ -33,16 +45,21 @@ public struct SchemeEvaluation: Sendable {
     ///   - scenarioName: the name of the scenario whose schemes are evaluated.
     ///   - base: replications of the scenario without schemes.
     ///   - options: each option's name and replications (same seed and count as `base`).
-    public init(scenarioName: String, base: [ReplicationMetrics], options: [(name: String, runs: [ReplicationMetrics])])
-    {
+    ///   - plans: each option's plan figures (by option name; see ``Scheme/plan``).
+    public init(
+        scenarioName: String, base: [ReplicationMetrics], options: [(name: String, runs: [ReplicationMetrics])],
+        plans: [String: [(measure: String, value: Double)]] = [:]
+    ) {
         self.scenarioName = scenarioName
         self.options = options.map { name, runs in
-            func paired(_ metric: Metric, _ sign: Double, member: String? = nil) -> ConfidenceInterval {
-                let values = zip(runs, base).compactMap { v, b -> Double? in
+            func differences(_ metric: Metric, _ sign: Double, member: String? = nil) -> [Double] {
+                zip(runs, base).compactMap { v, b -> Double? in
                     guard let x = v[metric, member], let y = b[metric, member], !x.isNaN, !y.isNaN else { return nil }
                     return sign * (x - y)
                 }
-                return ConfidenceInterval(values: values)
+            }
+            func paired(_ metric: Metric, _ sign: Double, member: String? = nil) -> ConfidenceInterval {
+                ConfidenceInterval(values: differences(metric, sign, member: member))
             }
             let nels = paired(.nelAdmissions, -1)
             let cost = ConfidenceInterval(values: runs.compactMap { $0[.schemeCost] })
@@ -67,11 +84,36 @@ public struct SchemeEvaluation: Sendable {
                 "costPerNELAvoided": perNEL,
                 "netCost": paired(.totalCost, 1),
             ]
+            // Per replication, each saving the plan may state.
+            let savings: [String: [Double]] = [
+                "nelsAvoided": differences(.nelAdmissions, -1),
+                "bedDaysSaved": differences(.serviceOccupiedDays, -1, member: "acute"),
+                "delayedBedDaysSaved": differences(.delayedBedDays, -1),
+                "careHomeAdmissionsAvoided": differences(.permanentCareHomeAdmissions, -1),
+            ]
+            var chances: [Chance] = []
+            for (measure, figure) in plans[name] ?? [] {
+                guard let values = savings[measure], !values.isEmpty,
+                    let label = SchemeEvaluation.measureNames.first(where: { $0.key == measure })?.label
+                else { continue }
+                chances.append(
+                    Chance(
+                        key: "reachesPlan.\(measure)",
+                        label: "chance that \(label) reach the plan's \(TableRenderer.compact(figure))", plan: figure,
+                        interval: ShareInterval(successes: values.filter { $0 >= figure }.count, trials: values.count)))
+            }
+            let net = differences(.totalCost, 1)
+            if !net.isEmpty {
+                chances.append(
+                    Chance(
+                        key: "savesMoreThanItCosts", label: "chance that it saves more than it costs", plan: nil,
+                        interval: ShareInterval(successes: net.filter { $0 < 0 }.count, trials: net.count)))
+            }
             return Option(
                 name: name,
                 measures: SchemeEvaluation.measureNames.map {
                     Measure(key: $0.key, label: $0.label, unit: $0.unit, interval: intervals[$0.key]!)
-                })
+                }, chances: chances)
         }
     }
 
@@ -83,6 +125,12 @@ public struct SchemeEvaluation: Sendable {
                 out += CSV.row([
                     .text(o.name), .text(m.key), .text(m.unit), CSV.number(m.interval.mean), CSV.number(m.interval.low),
                     CSV.number(m.interval.high),
+                ])
+            }
+            for c in o.chances {
+                out += CSV.row([
+                    .text(o.name), .text(c.key), .text("probability"), CSV.number(c.interval.share),
+                    CSV.number(c.interval.low), CSV.number(c.interval.high),
                 ])
             }
         }
@@ -100,6 +148,7 @@ public struct SchemeEvaluation: Sendable {
                             .object(
                                 JSONObject([
                                     ("name", .string(o.name)),
+                                    ("chances", SchemeEvaluation.chancesJSON(o.chances)),
                                     (
                                         "measures",
                                         .object(
@@ -127,5 +176,20 @@ public struct SchemeEvaluation: Sendable {
                         })
                 ),
             ]))
+    }
+
+    /// An option's chances for `schemes.json`.
+    static func chancesJSON(_ chances: [Chance]) -> JSONValue {
+        .object(
+            JSONObject(
+                chances.map { c in
+                    var pairs: [(String, JSONValue)] = [
+                        ("label", .string(c.label)), ("probability", .number(c.interval.share)),
+                        ("wilson95", .array([.number(c.interval.low), .number(c.interval.high)])),
+                        ("replications", .number(Double(c.interval.trials))),
+                    ]
+                    if let plan = c.plan { pairs.append(("plan", .number(plan))) }
+                    return (c.key, .object(JSONObject(pairs)))
+                }))
     }
 }

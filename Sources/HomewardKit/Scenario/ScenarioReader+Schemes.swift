@@ -5,6 +5,7 @@
 ///   "7-day discharge": {
 ///     description: "...", start: "2016-06-01", end: "2017-03-31", rampUpDays: 60,
 ///     cost: { oneOff: 20000, perYear: 300000 },
+///     plan: { nelsAvoided: 120 },                // what the plan says it delivers (optional)
 ///     effects: {
 ///       capacity: { reablement: 20 },            // places added (negative removes)
 ///       crisisRate: { careHomeResidents: 0.85 }, // factors; "*" for every cohort
@@ -24,7 +25,9 @@
 /// }
 /// ```
 extension ScenarioReader {
-    static let schemeFields = ["description", "start", "end", "rampUpDays", "cost", "effects"]
+    static let schemeFields = ["description", "start", "end", "rampUpDays", "cost", "effects", "plan"]
+    /// The measures a scheme's `plan` may state (each a saving, measured over the run).
+    static let planMeasures = ["nelsAvoided", "bedDaysSaved", "delayedBedDaysSaved", "careHomeAdmissionsAvoided"]
     static let effectFields = [
         "capacity", "crisisRate", "conveyance", "eligibility", "successRate", "hours", "sevenDayAssessment",
         "sevenDayDischarge", "sevenDayEquipment", "acceptsWeekends", "assessmentTime", "lengthOfStay", "duration",
@@ -48,6 +51,12 @@ extension ScenarioReader {
             if effectsObject != nil && effects.isEmpty && r.issues.isEmpty {
                 r.fail("\(p).effects", "must give at least one effect")
             }
+            let planObject = r.object(o?["plan"], "\(p).plan", allowed: planMeasures, required: false)
+            let plan = planMeasures.compactMap { key in
+                r.number(planObject, key, "\(p).plan", default: .nan, min: 0, max: 1e12).flatMap {
+                    $0.isNaN ? nil : (measure: key, value: $0)
+                }
+            }
             schemes.append(
                 Scheme(
                     name: name, description: r.string(o, "description", p, default: "") ?? "",
@@ -56,7 +65,7 @@ extension ScenarioReader {
                     rampUpDays: ramp,
                     oneOffCost: r.number(cost, "oneOff", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
                     costPerYear: r.number(cost, "perYear", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
-                    effects: effects))
+                    effects: effects, plan: plan))
         }
         return schemes
     }

@@ -14,6 +14,9 @@ public struct Scheme: Sendable {
     public var oneOffCost: Double
     public var costPerYear: Double
     public var effects: [SchemeEffect]
+    /// What the scheme's plan says it will deliver (`plan: { nelsAvoided: 191 }`), by
+    /// scheme-evaluation measure; `homeward schemes` reports the chance of reaching each.
+    public var plan: [(measure: String, value: Double)] = []
 
     /// How much of the scheme is in force at time `t`: 0 before the start, rising linearly to 1
     /// over the ramp-up, 0 again after the end.

@@ -15,6 +15,9 @@ extension HTMLReport {
         page.section("Bed occupancy", id: "occupancy", occupancyFigures(r, &page))
         page.section("Waits and blocking by service", id: "services", serviceTable(r))
         page.section("Cost", id: "cost", costFigure(r, &page))
+        if let uncertainty = uncertaintySection(r, &page) {
+            page.section("Where the spread comes from", id: "uncertainty", uncertainty)
+        }
         page.section("Scenario assumptions", id: "assumptions", assumptionsTable(r))
         page.section("Run manifest", id: "manifest", manifestTable(r))
         page.add(footer(source))

@@ -17,6 +17,8 @@ extension HTMLReport {
     struct SchemeOption {
         var name: String
         var measures: [String: SchemeMeasure]
+        /// Chances (reaching a plan figure, saving more than it costs), in file order.
+        var chances: [(key: String, label: String, probability: Double, low: Double, high: Double)] = []
     }
 
     static func schemesReport(_ json: JSONValue, directory: String) throws(ReportError) -> String {
@@ -43,7 +45,17 @@ extension HTMLReport {
                     mean: RunResults.number(m["mean"]),
                     low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan)
             }
-            options.append(SchemeOption(name: name, measures: parsed))
+            var chances: [(key: String, label: String, probability: Double, low: Double, high: Double)] = []
+            for (key, value) in o["chances"]?.objectValue ?? JSONObject() {
+                guard let c = value.objectValue else { continue }
+                let wilson = RunResults.numbers(c["wilson95"])
+                chances.append(
+                    (
+                        key, c["label"]?.stringValue ?? key, RunResults.number(c["probability"]),
+                        wilson.count == 2 ? wilson[0] : .nan, wilson.count == 2 ? wilson[1] : .nan
+                    ))
+            }
+            options.append(SchemeOption(name: name, measures: parsed, chances: chances))
         }
         guard !options.isEmpty else { throw .badInput("\(file): the evaluation lists no schemes") }
 
@@ -100,6 +112,30 @@ extension HTMLReport {
                     ))
         }
         page.section("What each option is worth", id: "charts", figures)
+
+        // How likely each option is to deliver: shares of replications, each a possible year.
+        let chanceRows = options.flatMap { o in
+            o.chances.map { c in
+                HTML.Row(cells: [
+                    HTML.escape(o.name), HTML.escape(c.label), HTML.escape(percent(c.probability)),
+                    HTML.escape(c.low.isFinite ? "\(percent(c.low)) to \(percent(c.high))" : "n/a"),
+                ])
+            }
+        }
+        if !chanceRows.isEmpty {
+            page.section(
+                "How likely each option is to deliver", id: "chances",
+                "<p>"
+                    + HTML.escape(
+                        "Each replication is one possible year: its uncertain inputs (scheme effects, costs, demand) drawn from their ranges and its patients from chance. The chance of an outcome is the share of replications in which it happened, with a Wilson 95% interval for that share. A plan figure is the scheme's own promise (its 'plan' in the scenario), compared with the saving against the same replication without schemes."
+                    ) + "</p>"
+                    + HTML.table(
+                        [
+                            HTML.Column(title: "Option"), HTML.Column(title: "Outcome"),
+                            HTML.Column(title: "Chance", numeric: true),
+                            HTML.Column(title: "95% interval", numeric: true),
+                        ], chanceRows, className: "differences"))
+        }
 
         // The full table: every measure of every option.
         let columns = [

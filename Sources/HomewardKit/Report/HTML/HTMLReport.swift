@@ -89,6 +89,9 @@ public enum HTMLReport {
     }
 
     /// A signed number ("+53", "-1,204").
+    /// A share as a percentage ("62%"), or "n/a".
+    static func percent(_ x: Double) -> String { x.isFinite ? TableRenderer.percent(x) : "n/a" }
+
     static func signed(_ x: Double) -> String { x.isFinite && x > 0 ? "+" + number(x) : number(x) }
 
     static func interval(_ low: Double, _ high: Double, withSign: Bool = false) -> String {

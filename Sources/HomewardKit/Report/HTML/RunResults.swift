@@ -35,6 +35,8 @@ struct RunResults: Sendable {
     var scenarioName: String?
     var scenarioDescription: String?
     var assumptions: [(field: String, source: String)]
+    /// The split of the spread and the inputs' effects, when the scenario has uncertain values.
+    var uncertainty: JSONObject?
 
     init(_ json: JSONValue, file: String) throws(ReportError) {
         guard let top = json.objectValue, let metricsObject = top["metrics"]?.objectValue else {
@@ -73,6 +75,7 @@ struct RunResults: Sendable {
         let scenario = top["scenario"]?.objectValue
         scenarioName = scenario?["name"]?.stringValue ?? manifest["scenario"]?.stringValue
         scenarioDescription = scenario?["description"]?.stringValue
+        uncertainty = top["uncertainty"]?.objectValue
         assumptions = (scenario?["assumptions"]?.arrayValue ?? []).compactMap { item in
             guard let o = item.objectValue else { return nil }
             return (o["field"]?.stringValue ?? "", o["source"]?.stringValue ?? "")
