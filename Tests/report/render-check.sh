@@ -4,7 +4,8 @@
 #   bash Tests/report/render-check.sh [OUT_DIR]
 #
 # 1. Installs Debian's chromium if it is missing (never passes silently when it cannot).
-# 2. Builds the release binary, runs the baseline with --daily and writes its report with
+# 2. Builds the release binary, runs the baseline with its estimates as ranges
+#    (baseline-uncertain.json5) with --daily and writes its report with
 #    `homeward report DIR --html FILE`.
 # 3. Renders the report offline (every host name resolves to nothing) to a 1280x4000 PNG, to
 #    its DOM (--dump-dom) and to a PDF (print rules), and checks:
@@ -75,7 +76,9 @@ swift build -c release 2>&1 | tail -n 3
 homeward=.build/release/homeward
 
 echo "== a forecast with daily series, and its report"
-"$homeward" run Scenarios/baseline.json5 --replications 20 --daily --out "$out/run" --quiet > "$out/run.txt"
+# The baseline with its estimates as ranges: the report then also has the split of the spread
+# and the tornado charts (30 replications: the split needs 2 x 9 inputs + 10).
+"$homeward" run Scenarios/baseline-uncertain.json5 --replications 30 --daily --out "$out/run" --quiet > "$out/run.txt"
 "$homeward" report "$out/run" --html "$out/report.html"
 [ -s "$out/report.html" ] || fail "no report written"
 url="file://$out/report.html"
@@ -115,9 +118,11 @@ expected = source.count("<svg")
 print(f"DOM: {len(dom):,} characters, {svgs} charts (the file has {expected})")
 if "</html>" not in dom: problems.append("the DOM is not a whole document")
 if svgs != expected or svgs < 6: problems.append(f"expected {expected} (at least 6) charts in the DOM, found {svgs}")
-for section in ["glance", "headline", "demand", "delays", "occupancy", "services", "cost", "assumptions", "manifest"]:
+for section in ["glance", "headline", "demand", "delays", "occupancy", "services", "cost", "uncertainty", "assumptions", "manifest"]:
     if f'<section id="{section}">' not in dom: problems.append(f"section '{section}' missing from the DOM")
 if 'id="fan-acute"' not in dom: problems.append("the acute fan chart is missing")
+tornadoes = len(re.findall(r'<svg[^>]*aria-labelledby="fig-tornado-[0-9]+-title', dom))
+if tornadoes < 3: problems.append(f"expected a tornado chart for NELs, delayed bed days and total cost, found {tornadoes}")
 bcf_rows = dom.count('<tr class="bcf">')
 if bcf_rows != 4: problems.append(f"expected 4 BCF rows, found {bcf_rows}")
 if re.search(r"<script|https?://", dom, re.I): problems.append("the DOM has a script or an external URL")
