@@ -173,11 +173,14 @@ import Testing
         #expect(html.contains("Total: P10 to P90 (8 years in 10)"))  // whiskers of delays by reason
         #expect(html.contains(HTML.escape(HTMLReport.intervalLegend)))
         #expect(!html.contains("needs 10+ replications"))
+        let delays = try #require(summary[.delayedBedDaysMidnight])
+        #expect(html.contains("below \(HTMLReport.prose(delays.p90)) in 9 years of 10"))
 
         let few = try HTMLReport.build(resultsDirectory: try Self.runFolder(daily: false, replications: 3))
         #expect(few.contains("needs 10+ replications"))
         #expect(!few.contains("8 years in 10:") && !few.contains("P10 to P90: 8 years in 10"))
         #expect(few.contains("Total: 95% CI"))
+        #expect(!few.contains("in 9 years of 10"))
     }
 
     // MARK: Compare and sweep

@@ -85,6 +85,7 @@ extension HTMLReport {
         }
         if let dbd = r[.delayedBedDaysMidnight] {
             var s = "\(prose(dbd.mean)) delayed bed days (midnight census)"
+            if dbd.p90.isFinite { s += ", below \(prose(dbd.p90)) in 9 years of 10" }
             if let dtoc = r[.dtocPer100kPerMonth] { s += ", \(prose(dtoc.mean)) per 100,000 adults a month" }
             let byReason = DelayReason.allCases.compactMap { reason in
                 r[.delayedBedDaysMidnightByReason, reason.code].map { (reason, $0.mean) }
