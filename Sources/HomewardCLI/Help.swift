@@ -36,8 +36,10 @@ enum Help {
     static let run = """
         USAGE: homeward run SCENARIO [options]
 
-        Runs the scenario's replications in parallel and prints the headline metrics with 95%
-        confidence intervals. Writes DIR/summary.json, DIR/summary.csv and DIR/monthly.csv.
+        Runs the scenario's replications in parallel and prints the headline metrics with the
+        95% confidence interval of each mean (where the long-run mean lies) and the planning
+        range P10 to P90 (where 8 years in 10 fall; from 10 replications on). Writes
+        DIR/summary.json, DIR/summary.csv and DIR/monthly.csv.
 
         OPTIONS
           --replications N   Number of replications (default: the scenario's, else 20)
@@ -196,7 +198,8 @@ enum Help {
         Runs the scenarios on the same random streams (common random numbers) and reports, for
         every metric, each scenario's mean and the paired difference (variant minus base) with
         its 95% confidence interval, and whether it is better, worse or no clear change (the
-        interval includes zero).
+        interval includes zero); the files also give P10 to P90 of the per-replication
+        differences (where the difference falls in 8 years of 10).
         Writes DIR/compare.json, DIR/compare.csv and each scenario's summary files.
 
         OPTIONS

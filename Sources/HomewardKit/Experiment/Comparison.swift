@@ -9,8 +9,18 @@ public struct Comparison: Sendable {
         public var key: String
         public var base: ConfidenceInterval
         public var variants: [ConfidenceInterval]
-        /// Paired differences, variant minus base, per variant.
+        /// Paired differences, variant minus base, per variant: the mean difference and its
+        /// 95% Student t interval.
         public var differences: [ConfidenceInterval]
+        /// The planning range of the per-replication differences, per variant: P10, median and
+        /// P90 of variant minus base in the same replication (where single years' differences
+        /// fall; it does not shrink with more replications).
+        public var differencePlanning: [PlanningRange] = []
+
+        /// The planning range of the differences for `variant` (empty when not computed).
+        public func planning(_ variant: Int) -> PlanningRange {
+            variant < differencePlanning.count ? differencePlanning[variant] : PlanningRange(values: [])
+        }
 
         /// Whether the interval of the difference for `variant` excludes zero.
         public func isSignificant(_ variant: Int) -> Bool {
@@ -47,32 +57,36 @@ public struct Comparison: Sendable {
             let bounds = Metric.bounds(of: key)
             var variantIntervals: [ConfidenceInterval] = []
             var differences: [ConfidenceInterval] = []
+            var planning: [PlanningRange] = []
             var complete = true
             for run in runs.dropFirst() {
                 guard let values = column(run) else {
                     complete = false
                     break
                 }
-                variantIntervals.append(ConfidenceInterval(values: values.filter { !$0.isNaN }).clamped(to: bounds))
+                variantIntervals.append(ConfidenceInterval(values: values.filter { !$0.isNaN }, bounds: bounds))
                 let paired = zip(values, baseValues).map { $0 - $1 }.filter { !$0.isNaN }
                 differences.append(ConfidenceInterval(values: paired))
+                planning.append(PlanningRange(values: paired))
             }
             guard complete else { continue }
             rows.append(
                 Row(
-                    key: key, base: ConfidenceInterval(values: baseValues.filter { !$0.isNaN }).clamped(to: bounds),
-                    variants: variantIntervals, differences: differences))
+                    key: key, base: ConfidenceInterval(values: baseValues.filter { !$0.isNaN }, bounds: bounds),
+                    variants: variantIntervals, differences: differences, differencePlanning: planning))
         }
         self.rows = rows
     }
 
     public subscript(key: String) -> Row? { rows.first { $0.key == key } }
 
-    /// `compare.csv`: one row per metric and variant.
+    /// `compare.csv`: one row per metric and variant, with the difference's 95% interval and
+    /// its planning range (`difference_p10`, `difference_p90`: empty with fewer than
+    /// ``PlanningRange/minimumReplications`` replications).
     public var csv: String {
         var out = CSV.row([
             "metric", "unit", "base", "variant", "base_mean", "variant_mean", "difference", "difference_ci95_low",
-            "difference_ci95_high", "significant", "change",
+            "difference_ci95_high", "difference_p10", "difference_p90", "significant", "change",
         ])
         for row in rows {
             for v in row.variants.indices {
@@ -81,7 +95,8 @@ public struct Comparison: Sendable {
                     CSV.number(row.base.mean),
                     CSV.number(row.variants[v].mean), CSV.number(row.differences[v].mean),
                     CSV.number(row.differences[v].low),
-                    CSV.number(row.differences[v].high), row.isSignificant(v) ? "yes" : "no",
+                    CSV.number(row.differences[v].high), CSV.number(row.planning(v).p10),
+                    CSV.number(row.planning(v).p90), row.isSignificant(v) ? "yes" : "no",
                     .text(row.change(v).rawValue),
                 ])
             }
@@ -89,6 +104,14 @@ public struct Comparison: Sendable {
         return out
     }
 
+    /// A number, or `null` when it is undefined (as the JSON writer would write it, so that
+    /// the document reads back equal).
+    static func numberOrNull(_ x: Double) -> JSONValue { x.isNaN ? .null : .number(x) }
+
+    /// `compare.json`'s `comparison` object: per metric the base mean and interval and, per
+    /// variant, the mean, the paired difference with its 95% interval and its planning range
+    /// (`differenceP10P90`, null ends with fewer than ``PlanningRange/minimumReplications``
+    /// replications), whether it is significant and the change.
     public var json: JSONValue {
         var metrics = JSONObject()
         for row in rows {
@@ -102,6 +125,10 @@ public struct Comparison: Sendable {
                             (
                                 "differenceCi95",
                                 .array([.number(row.differences[v].low), .number(row.differences[v].high)])
+                            ),
+                            (
+                                "differenceP10P90",
+                                .array([Self.numberOrNull(row.planning(v).p10), Self.numberOrNull(row.planning(v).p90)])
                             ),
                             ("significant", .bool(row.isSignificant(v))),
                             ("change", .string(row.change(v).rawValue)),

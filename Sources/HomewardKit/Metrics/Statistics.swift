@@ -91,8 +91,19 @@ public enum Statistics {
     /// - Returns: The quantile; NaN when `xs` is empty, contains NaN, or p is outside [0, 1].
     /// - Complexity: O(n log n) for the sort.
     public static func quantile(_ xs: [Double], _ p: Double) -> Double {
-        guard !xs.isEmpty, p >= 0, p <= 1, !xs.contains(where: { $0.isNaN }) else { return .nan }
-        let sorted = xs.sorted()
+        guard !xs.contains(where: { $0.isNaN }) else { return .nan }
+        return quantile(sorted: xs.sorted(), p)
+    }
+
+    /// Type 7 quantile (see ``quantile(_:_:)``) of values already sorted ascending, without NaN.
+    ///
+    /// - Parameters:
+    ///   - sorted: The values, ascending (not checked).
+    ///   - p: The probability, in [0, 1].
+    /// - Returns: The quantile; NaN when `sorted` is empty or p is outside [0, 1].
+    /// - Complexity: O(1).
+    public static func quantile(sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty, p >= 0, p <= 1 else { return .nan }
         let h = Double(sorted.count - 1) * p
         let j = min(Int(h.rounded(.down)), sorted.count - 1)
         let g = h - Double(j)

@@ -1,15 +1,23 @@
-/// Metrics across replications: each metric's mean and 95% confidence interval.
+/// Metrics across replications: each metric's mean with the 95% confidence interval of that
+/// mean, and its planning range (P10, median, P90 of single replications).
 public struct Summary: Sendable {
     public struct Entry: Sendable {
         public var key: String
+        /// The mean and its 95% interval (by the method the metric's bounds call for, see
+        /// ``ConfidenceInterval/init(values:bounds:level:)``): where the long-run mean lies.
         public var interval: ConfidenceInterval
         public var values: [Double]
+        /// P10, median and P90 across replications: where single years fall.
+        public var planning = PlanningRange(values: [])
     }
 
     public struct Series: Sendable {
         public var key: String
         /// Per month: mean and 95% interval across replications.
         public var intervals: [ConfidenceInterval]
+        /// Per month: the planning range across replications (P10 and P90 NaN with fewer than
+        /// ``PlanningRange/minimumReplications`` replications).
+        public var planning: [PlanningRange] = []
     }
 
     /// A per-day series across replications: quantiles for fan charts.
@@ -39,22 +47,21 @@ public struct Summary: Sendable {
         entries = first.values.indices.map { i in
             let key = first.values[i].key
             let values = replications.map { $0.value(at: i, key: key) }
-            let interval = ConfidenceInterval(values: values.filter { !$0.isNaN })
-            return Entry(key: key, interval: interval.clamped(to: Metric.bounds(of: key)), values: values)
+            let defined = values.filter { !$0.isNaN }
+            let interval = ConfidenceInterval(values: defined, bounds: Metric.bounds(of: key))
+            return Entry(key: key, interval: interval, values: values, planning: PlanningRange(values: defined))
         }
         monthLabels = first.monthLabels
         monthly = first.monthly.indices.map { i in
             let key = first.monthly[i].key
             let bounds = Metric.bounds(of: key, in: .monthly)
+            let columns = first.monthLabels.indices.map { m in
+                replications.map { ReplicationMetrics.seriesValue($0.monthly, at: i, key: key, index: m) }
+                    .filter { !$0.isNaN }
+            }
             return Series(
-                key: key,
-                intervals: first.monthLabels.indices.map { m in
-                    ConfidenceInterval(
-                        values: replications.map {
-                            ReplicationMetrics.seriesValue($0.monthly, at: i, key: key, index: m)
-                        }.filter { !$0.isNaN }
-                    ).clamped(to: bounds)
-                })
+                key: key, intervals: columns.map { ConfidenceInterval(values: $0, bounds: bounds) },
+                planning: columns.map { PlanningRange(values: $0) })
         }
         daily = first.daily.indices.map { i in
             let key = first.daily[i].key
@@ -83,7 +90,10 @@ public struct Summary: Sendable {
 
     public subscript(key: String) -> Entry? { entries.first { $0.key == key } }
 
-    /// `summary.json`'s `metrics` object: dotted keys become nested objects.
+    /// `summary.json`'s `metrics` object: dotted keys become nested objects. Each metric has its
+    /// mean, `ci95` (the interval of the mean), `p10`, `median` and `p90` (the planning range;
+    /// P10 and P90 are null with fewer than ``PlanningRange/minimumReplications`` replications),
+    /// unit and per-replication values.
     ///
     /// - Complexity: O(n) in the number of metrics (keys are grouped, not re-inserted).
     public var metricsJSON: JSONValue {
@@ -93,6 +103,8 @@ public struct Summary: Sendable {
                 JSONObject([
                     ("mean", .number(interval.mean)),
                     ("ci95", .array([.number(interval.low), .number(interval.high)])),
+                    ("p10", .number(entry.planning.p10)), ("median", .number(entry.planning.median)),
+                    ("p90", .number(entry.planning.p90)),
                     ("unit", .string(Metric.unit(of: entry.key))),
                     ("values", .array(entry.values.map { .number($0) })),
                 ]))
@@ -118,6 +130,9 @@ public struct Summary: Sendable {
         return .object(JSONObject(order.map { key in (key, values[key] ?? nest(groups[key] ?? [])) }))
     }
 
+    /// `summary.json`'s `monthly` object: per series and month, the mean, the 95% interval of
+    /// the mean (`low`, `high`) and the planning range (`p10`, `p90`; null with fewer than
+    /// ``PlanningRange/minimumReplications`` replications).
     public var monthlyJSON: JSONValue {
         var series = JSONObject()
         for s in monthly {
@@ -126,6 +141,8 @@ public struct Summary: Sendable {
                     ("mean", .array(s.intervals.map { .number($0.mean) })),
                     ("low", .array(s.intervals.map { .number($0.low) })),
                     ("high", .array(s.intervals.map { .number($0.high) })),
+                    ("p10", .array(s.planning.map { .number($0.p10) })),
+                    ("p90", .array(s.planning.map { .number($0.p90) })),
                 ]))
         }
         return .object(JSONObject([("months", .array(monthLabels.map { .string($0) })), ("series", .object(series))]))

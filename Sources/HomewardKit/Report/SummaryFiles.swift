@@ -59,28 +59,40 @@ public enum SummaryFiles {
         return rows.joined()
     }
 
-    /// One row per metric: `metric,unit,mean,ci95_low,ci95_high,replications,description`.
+    /// One row per metric: `metric,unit,mean,ci95_low,ci95_high,p10,median,p90,replications,description`
+    /// (the 95% interval of the mean, then the planning range across replications; P10 and P90
+    /// are empty with fewer than ``PlanningRange/minimumReplications`` replications).
     public static func summaryCSV(_ summary: Summary) -> String {
-        var rows = [CSV.row(["metric", "unit", "mean", "ci95_low", "ci95_high", "replications", "description"])]
+        var rows = [
+            CSV.row([
+                "metric", "unit", "mean", "ci95_low", "ci95_high", "p10", "median", "p90", "replications",
+                "description",
+            ])
+        ]
         for e in summary.entries {
             let info = Metric.lookup(e.key)
             rows.append(
                 CSV.row([
                     .text(e.key), .text(info?.unit ?? ""), CSV.number(e.interval.mean), CSV.number(e.interval.low),
-                    CSV.number(e.interval.high), .integer(e.values.count), .text(info?.meaning ?? ""),
+                    CSV.number(e.interval.high), CSV.number(e.planning.p10), CSV.number(e.planning.median),
+                    CSV.number(e.planning.p90), .integer(e.values.count), .text(info?.meaning ?? ""),
                 ]))
         }
         return rows.joined()
     }
 
-    /// Tidy monthly series: `month,metric,mean,ci95_low,ci95_high`.
+    /// Tidy monthly series: `month,metric,mean,ci95_low,ci95_high,p10,p90`.
     public static func monthlyCSV(_ summary: Summary) -> String {
-        var rows = [CSV.row(["month", "metric", "mean", "ci95_low", "ci95_high"])]
+        var rows = [CSV.row(["month", "metric", "mean", "ci95_low", "ci95_high", "p10", "p90"])]
         for (m, label) in summary.monthLabels.enumerated() {
             for s in summary.monthly {
                 let i = s.intervals[m]
+                let p = m < s.planning.count ? s.planning[m] : PlanningRange(values: [])
                 rows.append(
-                    CSV.row([.text(label), .text(s.key), CSV.number(i.mean), CSV.number(i.low), CSV.number(i.high)]))
+                    CSV.row([
+                        .text(label), .text(s.key), CSV.number(i.mean), CSV.number(i.low), CSV.number(i.high),
+                        CSV.number(p.p10), CSV.number(p.p90),
+                    ]))
             }
         }
         return rows.joined()

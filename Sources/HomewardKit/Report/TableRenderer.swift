@@ -4,26 +4,45 @@ public struct TableRenderer {
 
     public init(color: Bool) { self.color = color }
 
-    /// The run's headline metrics: metric, mean, 95% CI, unit, and whether it is a BCF measure.
+    /// The run's headline metrics: metric, mean, 95% CI of the mean, planning range (P10 to
+    /// P90 across replications), unit, and whether it is a BCF measure, with a legend saying
+    /// which interval is which.
     public func summaryTable(_ summary: Summary, title: String) -> String {
         var rows: [[String]] = []
         for metric in Metric.headline {
             guard let e = summary[metric.key] else { continue }
             rows.append([
-                metric.key, Self.format(e.interval.mean), Self.interval(e.interval), metric.unit,
-                metric.isBCF ? "BCF" : "",
+                metric.key, Self.format(e.interval.mean), Self.interval(e.interval), Self.planning(e.planning),
+                metric.unit, metric.isBCF ? "BCF" : "",
             ])
         }
         for r in DelayReason.allCases {
             let metric = Metric.delayedBedDaysByReason
             guard let e = summary[metric.key(member: r.code)], e.interval.mean > 0 else { continue }
             rows.append([
-                "  by reason \(r.code)", Self.format(e.interval.mean), Self.interval(e.interval), metric.unit, "",
+                "  by reason \(r.code)", Self.format(e.interval.mean), Self.interval(e.interval),
+                Self.planning(e.planning), metric.unit, "",
             ])
         }
         return render(
-            title: title, header: ["metric", "mean", "95% CI", "unit", "measure"], rows: rows, rightAligned: [1, 2])
-            + "  (measure BCF: a Better Care Fund metric; CI: t-interval across replications)\n"
+            title: title, header: ["metric", "mean", "95% CI", "P10 to P90", "unit", "measure"], rows: rows,
+            rightAligned: [1, 2, 3])
+            + Self.intervalLegend.map { "  \($0)\n" }.joined()
+    }
+
+    /// The legend under the run table: which interval is which, in plain words.
+    public static let intervalLegend = [
+        "95% CI: where the long-run mean lies; it shrinks as replications are added.",
+        "P10 to P90: the planning range, where 8 years in 10 fall (9 in 10 are below P90); it does not",
+        "  shrink with more replications. Given from \(PlanningRange.minimumReplications) replications on.",
+        "measure BCF: a Better Care Fund metric.",
+    ]
+
+    /// A planning range as "P10 to P90", or why it is missing.
+    public static func planning(_ p: PlanningRange) -> String {
+        if p.count == 0 || p.median.isNaN { return "n/a" }
+        if !p.hasTails { return "needs \(PlanningRange.minimumReplications)+ reps" }
+        return "\(format(p.p10)) to \(format(p.p90))"
     }
 
     public func render(

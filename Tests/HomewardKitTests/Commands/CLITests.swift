@@ -51,9 +51,9 @@ import Testing
             #expect(manifest[key] != nil, "manifest lacks \(key)")
         }
         let csv = try String(contentsOfFile: dir + "/summary.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("metric,unit,mean,ci95_low,ci95_high,replications,description\r\n"))
+        #expect(csv.hasPrefix("metric,unit,mean,ci95_low,ci95_high,p10,median,p90,replications,description\r\n"))
         let monthly = try String(contentsOfFile: dir + "/monthly.csv", encoding: .utf8)
-        #expect(monthly.hasPrefix("month,metric,mean,ci95_low,ci95_high\r\n2016-04,nelAdmissions,"))
+        #expect(monthly.hasPrefix("month,metric,mean,ci95_low,ci95_high,p10,p90\r\n2016-04,nelAdmissions,"))
         #expect(monthly.contains("2017-03,delayedBedDays,"))
     }
 

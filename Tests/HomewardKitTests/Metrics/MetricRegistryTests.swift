@@ -186,7 +186,10 @@ import Testing
         let runLines = run.split(separator: "\n")
         #expect(runLines.contains { $0.hasPrefix("  nelAdmissions") && $0.hasSuffix("admissions  BCF") })
         #expect(!run.contains("*"))
-        #expect(run.contains("(measure BCF: a Better Care Fund metric"))
+        #expect(run.contains("  measure BCF: a Better Care Fund metric."))
+        #expect(run.contains("  95% CI: where the long-run mean lies; it shrinks as replications are added."))
+        // Three replications: too few for a planning range, and the table says so.
+        #expect(runLines.contains { $0.hasPrefix("  nelAdmissions") && $0.contains("needs 10+ reps") })
     }
 
     /// docs/metrics.md carries the registry's table; HOMEWARD_UPDATE_DOCS=1 rewrites it.

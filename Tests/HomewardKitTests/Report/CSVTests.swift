@@ -94,10 +94,10 @@ import Testing
         let result = try Runner.run(loaded, options: RunOptions(replications: 2, seed: 3, threads: 1))
         let summary = Summary(result.replications)
         let csv = SummaryFiles.summaryCSV(summary)
-        Self.expectSafe(csv, width: 7)
+        Self.expectSafe(csv, width: 10)
         let keys = CSVText.rows(csv).dropFirst().map { $0[0] }
         #expect(keys == summary.entries.map(\.key), "metric names, hostile service names in them, read back")
-        Self.expectSafe(SummaryFiles.monthlyCSV(summary), width: 5)
+        Self.expectSafe(SummaryFiles.monthlyCSV(summary), width: 7)
         // A negative number is a number: written as it is, never prefixed.
         #expect(CSV.row(["-3.5", CSV.number(-3.5), .integer(-2)]) == "\"'-3.5\",-3.5,-2\r\n")
     }

@@ -158,6 +158,31 @@ import Testing
         #expect(svgs(html).count == 4)  // NELs, delays by reason, monthly occupancy, cost
     }
 
+    /// From 10 replications the tiles, the headline table and the monthly charts show the
+    /// planning range beside the interval of the mean, and the text says which is which;
+    /// with fewer the table says why there is none and nothing pretends to be a P10 or P90.
+    @Test func runReportShowsThePlanningRangeFromTenReplications() throws {
+        let dir = try Self.runFolder(daily: false, replications: 10)
+        let html = try HTMLReport.build(resultsDirectory: dir)
+        expectSelfContained(html)
+        let summary = try RunResults(try HTMLReport.load(dir + "/summary.json"), file: "summary.json")
+        let nel = try #require(summary[.nelAdmissions])
+        #expect(html.contains("8 years in 10: \(HTMLReport.display(nel.p10, unit: nel.unit)) to "))
+        #expect(html.contains("P10 to P90 (8 years in 10)"))
+        #expect(html.contains("P10 to P90: 8 years in 10"))  // the monthly chart's legend
+        #expect(html.contains("Total: P10 to P90 (8 years in 10)"))  // whiskers of delays by reason
+        #expect(html.contains(HTML.escape(HTMLReport.intervalLegend)))
+        #expect(!html.contains("needs 10+ replications"))
+        let delays = try #require(summary[.delayedBedDaysMidnight])
+        #expect(html.contains("below \(HTMLReport.prose(delays.p90)) in 9 years of 10"))
+
+        let few = try HTMLReport.build(resultsDirectory: try Self.runFolder(daily: false, replications: 3))
+        #expect(few.contains("needs 10+ replications"))
+        #expect(!few.contains("8 years in 10:") && !few.contains("P10 to P90: 8 years in 10"))
+        #expect(few.contains("Total: 95% CI"))
+        #expect(!few.contains("in 9 years of 10"))
+    }
+
     // MARK: Compare and sweep
 
     @Test func compareReportHasAForestPlotAndEachScenariosTable() throws {
@@ -185,6 +210,8 @@ import Testing
         let forest = try #require(svgs(html).first)
         #expect(forest.contains(">Difference (95% CI)</text>"))
         #expect(forest.contains(">Non-elective admissions</text>"))
+        #expect(html.contains("P10 to P90 of yearly differences"))
+        #expect(html.contains(HTML.escape(HTMLReport.differenceLegend)))
     }
 
     @Test func schemesReportChartsEachOptionAndTabulatesEveryMeasure() throws {

@@ -130,7 +130,7 @@ struct HTMLPage {
         .tile .label { font-size: 12.5px; color: var(--muted); line-height: 1.25; min-height: 2.5em; }
         .tile .value { font-size: 23px; font-weight: 700; line-height: 1.2; margin-top: 2px; font-variant-numeric: tabular-nums; }
         .tile .unit { font-size: 12px; color: var(--muted); }
-        .tile .ci { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
+        .tile .ci, .tile .range { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
         .badge { display: inline-block; font-size: 10.5px; font-weight: 700; letter-spacing: .04em; border: 1px solid var(--bcf-rule); color: #7a4f00; background: #fff; border-radius: 3px; padding: 0 4px; margin-left: 4px; vertical-align: 1px; }
         .sig { display: inline-block; font-size: 10.5px; font-weight: 700; border: 1px solid #D55E00; color: #8a3a00; border-radius: 3px; padding: 0 4px; }
         ul.messages { margin: 0 0 8px 0; padding-left: 20px; }
@@ -172,7 +172,7 @@ struct HTMLPage {
           table { font-size: 8.5pt; }
           thead th { font-size: 8.5pt; }
           .tile .value { font-size: 15pt; }
-          .tile .label, .tile .unit, .tile .ci { font-size: 8pt; }
+          .tile .label, .tile .unit, .tile .ci, .tile .range { font-size: 8pt; }
           section.break { break-before: page; page-break-before: always; }
           a { color: inherit; text-decoration: none; }
         }

@@ -8,6 +8,9 @@ extension HTMLReport {
         var difference: Double
         var low: Double
         var high: Double
+        /// P10 and P90 of the per-replication differences (NaN when absent or too few).
+        var p10: Double = .nan
+        var p90: Double = .nan
         var significant: Bool
     }
 
@@ -33,10 +36,12 @@ extension HTMLReport {
             let variants = (o["variants"]?.arrayValue ?? []).compactMap { v -> Difference? in
                 guard let d = v.objectValue else { return nil }
                 let ci = RunResults.numbers(d["differenceCi95"])
+                let range = RunResults.numbers(d["differenceP10P90"])
                 return Difference(
                     scenario: d["scenario"]?.stringValue ?? "", mean: RunResults.number(d["mean"]),
                     difference: RunResults.number(d["difference"]),
                     low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan,
+                    p10: range.count == 2 ? range[0] : .nan, p90: range.count == 2 ? range[1] : .nan,
                     significant: d["significant"]?.boolValue ?? false)
             }
             metrics[key] = ComparedMetric(
@@ -114,7 +119,8 @@ extension HTMLReport {
                 HTML.Column(title: "Metric"), HTML.Column(title: "Base", numeric: true),
                 HTML.Column(title: "Variant", numeric: true),
                 HTML.Column(title: "Difference", numeric: true),
-                HTML.Column(title: "95% CI of the difference", numeric: true), HTML.Column(title: "Unit"),
+                HTML.Column(title: "95% CI of the difference", numeric: true),
+                HTML.Column(title: "P10 to P90 of yearly differences", numeric: true), HTML.Column(title: "Unit"),
                 HTML.Column(title: "Change"),
             ]
             let tableRows = diffs.map { (m, d) in
@@ -122,13 +128,15 @@ extension HTMLReport {
                     cells: [
                         metricCell(m.key), HTML.escape(number(m.base)), HTML.escape(number(d.mean)),
                         HTML.escape(signed(d.difference)),
-                        HTML.escape(interval(d.low, d.high, withSign: true)), HTML.escape(m.unit),
+                        HTML.escape(interval(d.low, d.high, withSign: true)),
+                        HTML.escape(interval(d.p10, d.p90, withSign: true)), HTML.escape(m.unit),
                         changeCell(Metric.change(of: m.key, low: d.low, high: d.high)),
                     ],
                     className: ([d.significant ? "significant" : nil, isBCF(m.key) ? "bcf" : nil].compactMap { $0 })
                         .joined(separator: " "))
             }
             html += HTML.table(columns, tableRows, className: "differences")
+            html += "<p class=\"note\">\(HTML.escape(differenceLegend))</p>"
             page.section(
                 variantNames.count > 1 ? "Differences: \(variant)" : "Differences from the base",
                 id: "differences-\(v)", html)
@@ -147,6 +155,10 @@ extension HTMLReport {
         page.add(footer(file))
         return page.render()
     }
+
+    /// Which interval of a difference is which, in plain words.
+    static let differenceLegend =
+        "95% CI of the difference: where the long-run mean difference lies; it shrinks as replications are added. P10 to P90 of yearly differences: where the difference between the variant and the base falls in 8 years of 10 (replication by replication, on the same random numbers); it does not shrink with more replications, and is given from \(PlanningRange.minimumReplications) replications on."
 
     /// The folders compare wrote, one per scenario in order (named after each file, with the
     /// position appended when two files share a name); otherwise every subfolder with a summary.

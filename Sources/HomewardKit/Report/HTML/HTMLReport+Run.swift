@@ -8,7 +8,7 @@ extension HTMLReport {
         page.section(
             "Headline metrics", id: "headline",
             headlineTable(r, keys: headlineKeys(r))
-                + "<p class=\"note\">Rows marked BCF (shaded, with a bar at the left) are the Better Care Fund metrics. The mean is across replications; the 95% CI is for that mean.</p>"
+                + "<p class=\"note\">Rows marked BCF (shaded, with a bar at the left) are the Better Care Fund metrics. The mean is across replications. \(HTML.escape(intervalLegend))</p>"
         )
         page.section("Demand: non-elective admissions", id: "demand", demandFigure(r, &page))
         page.section("Delayed transfers of care", id: "delays", delayFigures(r, &page))
@@ -88,6 +88,7 @@ extension HTMLReport {
         }
         if let dbd = r[.delayedBedDaysMidnight] {
             var s = "\(prose(dbd.mean)) delayed bed days (midnight census)"
+            if dbd.p90.isFinite { s += ", below \(prose(dbd.p90)) in 9 years of 10" }
             if let dtoc = r[.dtocPer100kPerMonth] { s += ", \(prose(dtoc.mean)) per 100,000 adults a month" }
             let byReason = DelayReason.allCases.compactMap { reason in
                 r[.delayedBedDaysMidnightByReason, reason.code].map { (reason, $0.mean) }
@@ -152,7 +153,7 @@ extension HTMLReport {
         return HTML.figure(
             svg,
             caption: page.nextFigure()
-                + "Monthly non-elective admissions (NELs): the line is the mean across replications, the band its 95% confidence interval. A first or last month that is only partly in the window has fewer days."
+                + "Monthly non-elective admissions (NELs): the line is the mean across replications, the darker band its 95% confidence interval and the lighter band the planning range from P10 to P90 (8 years in 10; drawn from 10 replications on). A first or last month that is only partly in the window has fewer days."
         )
     }
 
@@ -173,7 +174,7 @@ extension HTMLReport {
             html += HTML.figure(
                 svg,
                 caption: page.nextFigure()
-                    + "Acute patients delayed at each midnight, summed over the month (the sitrep definition), stacked by DTOC reason; each reason has its own colour and pattern and is labelled beside the last bar. Whiskers show the 95% CI of the monthly total. Reasons that never occurred are left out."
+                    + "Acute patients delayed at each midnight, summed over the month (the sitrep definition), stacked by DTOC reason; each reason has its own colour and pattern and is labelled beside the last bar. Whiskers show the monthly total's planning range, P10 to P90 across replications (8 years in 10), or its 95% CI with fewer than 10 replications. Reasons that never occurred are left out."
             )
         } else {
             html += "<p class=\"note\">No delays by reason were recorded in this result.</p>"
@@ -233,7 +234,8 @@ extension HTMLReport {
                 html += HTML.figure(
                     svg,
                     caption: page.nextFigure()
-                        + "Mean acute midnight census in each month, with the 95% CI of the mean.")
+                        + "Mean acute midnight census in each month, with the 95% CI of the mean (darker) and the planning range P10 to P90 (lighter)."
+                )
             }
         }
         return html
@@ -349,7 +351,10 @@ extension HTMLReport {
         add("Start of measured period", text("start"))
         add("Run length", text("horizonDays").map { "\($0) days" })
         add("Warm-up", text("warmupDays").map { "\($0) days (not measured)" })
-        add("Output analysis", "Mean across replications with a 95% Student t confidence interval")
+        add(
+            "Output analysis",
+            "Mean across replications with a 95% confidence interval (Student t; corrected for skewness by Hall's transformation and kept inside the possible range for bounded metrics), and the planning range P10 to P90 across replications (type 7 quantiles)"
+        )
         add("Threads", text("threads"))
         add("Wall time", text("wallSeconds").map { "\($0) s" })
         add("Event log", text("eventsFile"))

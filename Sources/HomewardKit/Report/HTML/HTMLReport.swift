@@ -138,23 +138,38 @@ public enum HTMLReport {
         return "\(HTML.escape(name(of: key)))\(badge)<span class=\"key\">\(HTML.escape(key))</span>"
     }
 
-    /// The table of headline metrics: mean, 95% CI and unit, BCF rows marked.
+    /// The table of headline metrics: mean, 95% CI of the mean, planning range (P10 to P90)
+    /// and unit, BCF rows marked.
     static func headlineTable(_ r: RunResults, keys: [String]) -> String {
         let columns = [
             HTML.Column(title: "Metric"), HTML.Column(title: "Mean", numeric: true),
-            HTML.Column(title: "95% CI", numeric: true), HTML.Column(title: "Unit"),
+            HTML.Column(title: "95% CI of the mean", numeric: true),
+            HTML.Column(title: "P10 to P90 (8 years in 10)", numeric: true), HTML.Column(title: "Unit"),
         ]
         let rows = keys.compactMap { key -> HTML.Row? in
             guard let m = r[key] else { return nil }
             return HTML.Row(
                 cells: [
                     metricCell(key), HTML.escape(number(m.mean)), HTML.escape(interval(m.low, m.high)),
-                    HTML.escape(m.unit),
+                    HTML.escape(planningCell(m)), HTML.escape(m.unit),
                 ],
                 className: isBCF(key) ? "bcf" : nil)
         }
         return HTML.table(columns, rows, className: "headline")
     }
+
+    /// A planning range for a table cell: "P10 to P90", or why there is none.
+    static func planningCell(_ m: MetricValue) -> String {
+        if m.p10.isFinite && m.p90.isFinite { return interval(m.p10, m.p90) }
+        if m.values.count > 0 && m.values.count < PlanningRange.minimumReplications && m.mean.isFinite {
+            return "needs \(PlanningRange.minimumReplications)+ replications"
+        }
+        return "n/a"
+    }
+
+    /// Which interval is which, in plain words (under run tables and in the footer).
+    static let intervalLegend =
+        "The 95% CI says where the long-run mean lies: it shrinks as replications are added. The planning range P10 to P90 says where single years fall: 8 years in 10 lie inside it and 9 in 10 below P90; it does not shrink with more replications. It is given from \(PlanningRange.minimumReplications) replications on."
 
     /// The headline keys present in a run, in the terminal table's order, plus the monthly
     /// delayed-days figures when present.
@@ -174,14 +189,18 @@ public enum HTMLReport {
             !m.mean.isFinite
             ? "undefined in this run"
             : m.low.isFinite
-                ? "95% CI \(display(m.low, unit: m.unit)) to \(display(m.high, unit: m.unit))"
+                ? "95% CI of the mean \(display(m.low, unit: m.unit)) to \(display(m.high, unit: m.unit))"
                 : "no interval (one replication)"
+        let planning =
+            m.mean.isFinite && m.p10.isFinite && m.p90.isFinite
+            ? "<div class=\"range\">\(HTML.escape("8 years in 10: \(display(m.p10, unit: m.unit)) to \(display(m.p90, unit: m.unit))"))</div>"
+            : ""
         return
             "<div class=\"tile\(bcf ? " bcf" : "")\"><div class=\"label\">\(HTML.escape(name(of: key)))\(bcf ? " <span class=\"badge\">BCF</span>" : "")</div>"
-            + "<div class=\"value\">\(HTML.escape(display(m.mean, unit: m.unit)))</div><div class=\"unit\">\(HTML.escape(unit))</div><div class=\"ci\">\(HTML.escape(ci))</div></div>"
+            + "<div class=\"value\">\(HTML.escape(display(m.mean, unit: m.unit)))</div><div class=\"unit\">\(HTML.escape(unit))</div><div class=\"ci\">\(HTML.escape(ci))</div>\(planning)</div>"
     }
 
     static func footer(_ source: String) -> String {
-        "<footer>Produced by Homeward \(HTML.escape(Homeward.version)) from <code>\(HTML.escape(source))</code>. Intervals are 95% Student t confidence intervals for the expected value across replications, not ranges for a single year's outcome. Full-precision figures are in the results files.</footer>"
+        "<footer>Produced by Homeward \(HTML.escape(Homeward.version)) from <code>\(HTML.escape(source))</code>. Confidence intervals (95%) are for the expected value across replications (Student t, corrected for skewness and kept inside each metric's possible range for counts, non-negative values and proportions); planning ranges (P10 to P90) are for a single year's outcome. Full-precision figures are in the results files.</footer>"
     }
 }

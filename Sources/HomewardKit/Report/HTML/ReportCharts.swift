@@ -40,7 +40,8 @@ enum ReportCharts {
 
     // MARK: Monthly line with CI band
 
-    /// Monthly means as lines with markers, each over its 95% CI band.
+    /// Monthly means as lines with markers, each over its 95% CI band, and (when the series has
+    /// it) the wider, lighter planning band from P10 to P90 across replications.
     static func monthly(
         id: String, title: String, months: [String], series: [(label: String, data: MonthlySeries)], unit: String,
         replications: Int?, width: Double = fullWidth, height: Double = 300
@@ -52,21 +53,31 @@ enum ReportCharts {
                     "\(s.label): mean" + (replications.map { " of \($0) replications" } ?? ""),
                     .line(color: ChartPalette.series[i])
                 ))
-            legend.append(("95% CI of the mean", .band(color: ChartPalette.series[i], opacity: 0.22)))
+            legend.append(("95% CI of the mean", .band(color: ChartPalette.series[i], opacity: 0.3)))
+            if s.data.hasPlanningRange {
+                legend.append(("P10 to P90: 8 years in 10", .band(color: ChartPalette.series[i], opacity: 0.1)))
+            }
         }
         var chart = SVGChart(
             id: id, width: width, height: height, title: title, legend: legend,
             margins: .init(left: 62, right: 18, bottom: 50), unitLabel: unit)
-        let values = series.flatMap { $0.data.mean + $0.data.low + $0.data.high }
+        let values = series.flatMap {
+            $0.data.mean + $0.data.low + $0.data.high + ($0.data.hasPlanningRange ? $0.data.p10 + $0.data.p90 : [])
+        }
         let y = ChartScale(covering: values, from: chart.bottom, to: chart.top, ticks: 5)
         let x = BandScale(count: months.count, from: chart.left, to: chart.right, padding: 0)
         chart.yAxis(y)
         for (i, s) in series.enumerated() {
             let color = ChartPalette.series[i]
             let xs = months.indices.map { x.center($0) }
+            if s.data.hasPlanningRange {
+                chart.band(
+                    upper: zip(xs, s.data.p90.map(y.position)).map { ($0, $1) },
+                    lower: zip(xs, s.data.p10.map(y.position)).map { ($0, $1) }, color: color, opacity: 0.1)
+            }
             chart.band(
                 upper: zip(xs, s.data.high.map(y.position)).map { ($0, $1) },
-                lower: zip(xs, s.data.low.map(y.position)).map { ($0, $1) }, color: color, opacity: 0.22)
+                lower: zip(xs, s.data.low.map(y.position)).map { ($0, $1) }, color: color, opacity: 0.3)
             let points = zip(xs, s.data.mean.map(y.position)).map { ($0, $1) }
             chart.line(points, color: color)
             for p in points { chart.marker(x: p.0, y: p.1, color: color, filled: i % 2 == 0, size: 3.5) }
@@ -79,7 +90,8 @@ enum ReportCharts {
 
     // MARK: Stacked monthly bars
 
-    /// Monthly bars stacked by category, with the total's 95% CI as whiskers. Each category has
+    /// Monthly bars stacked by category, with the total's planning range (P10 to P90, when the
+    /// series has it) or else its 95% CI as whiskers. Each category has
     /// a colour and a pattern, and the last bar is labelled directly.
     static func stackedMonthly(
         id: String, title: String, months: [String],
@@ -87,14 +99,20 @@ enum ReportCharts {
         unit: String, width: Double = fullWidth, height: Double = 340
     ) -> String {
         var legend: [(label: String, swatch: Swatch)] = stacks.map { ($0.legend, .fill($0.fill)) }
-        if total != nil { legend.append(("Total: 95% CI", .whisker(color: ChartPalette.ink))) }
+        // Whiskers: the total's planning range (P10 to P90) when the series has it, else its 95% CI.
+        let planning = total?.hasPlanningRange == true
+        let whiskers = total.map { planning ? (low: $0.p10, high: $0.p90) : (low: $0.low, high: $0.high) }
+        if total != nil {
+            legend.append(
+                (planning ? "Total: P10 to P90 (8 years in 10)" : "Total: 95% CI", .whisker(color: ChartPalette.ink)))
+        }
         var chart = SVGChart(
             id: id, width: width, height: height, title: title, legend: legend,
             margins: .init(left: 62, right: 44, bottom: 50), unitLabel: unit)
         var sums = months.indices.map { m in
             stacks.reduce(0.0) { $0 + (m < $1.values.count && $1.values[m].isFinite ? $1.values[m] : 0) }
         }
-        if let total { sums += total.high }
+        if let whiskers { sums += whiskers.high }
         let y = ChartScale(covering: sums, from: chart.bottom, to: chart.top, ticks: 5, includeZero: true)
         let x = BandScale(count: months.count, from: chart.left, to: chart.right, padding: 0.28)
         chart.yAxis(y)
@@ -111,9 +129,10 @@ enum ReportCharts {
                 }
                 base += v
             }
-            if let total, m < total.low.count {
+            if let whiskers, m < whiskers.low.count {
                 chart.whisker(
-                    at: x.center(m), from: y.position(total.low[m]), to: y.position(total.high[m]), vertical: true)
+                    at: x.center(m), from: y.position(whiskers.low[m]), to: y.position(whiskers.high[m]),
+                    vertical: true)
             }
         }
         let every = labelEvery(count: months.count, span: chart.right - chart.left)

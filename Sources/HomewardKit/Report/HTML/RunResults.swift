@@ -1,18 +1,30 @@
-/// One metric as a results file gives it: mean, 95% interval, unit and per-replication values
-/// (NaN where undefined).
+/// One metric as a results file gives it: mean, 95% interval, unit, per-replication values
+/// (NaN where undefined) and the planning range (NaN when the file has none or too few
+/// replications).
 struct MetricValue: Sendable {
     var mean: Double
     var low: Double
     var high: Double
     var unit: String
     var values: [Double]
+    var p10: Double = .nan
+    var median: Double = .nan
+    var p90: Double = .nan
 }
 
-/// A monthly series: per month mean and 95% interval.
+/// A monthly series: per month mean, 95% interval and (when the file has it) planning range.
 struct MonthlySeries: Sendable {
     var mean: [Double]
     var low: [Double]
     var high: [Double]
+    var p10: [Double] = []
+    var p90: [Double] = []
+
+    /// Whether every month has a finite P10 and P90 (a planning band can be drawn).
+    var hasPlanningRange: Bool {
+        p10.count == mean.count && p90.count == mean.count && !p10.isEmpty
+            && p10.allSatisfy(\.isFinite) && p90.allSatisfy(\.isFinite)
+    }
 }
 
 /// A daily series: per day quantiles across replications.
@@ -55,7 +67,8 @@ struct RunResults: Sendable {
             guard let o = value.objectValue else { continue }
             monthly[key] = MonthlySeries(
                 mean: RunResults.numbers(o["mean"]), low: RunResults.numbers(o["low"]),
-                high: RunResults.numbers(o["high"]))
+                high: RunResults.numbers(o["high"]), p10: RunResults.numbers(o["p10"]),
+                p90: RunResults.numbers(o["p90"]))
         }
         self.monthly = monthly
         let dailyObject = top["daily"]?.objectValue
@@ -121,7 +134,8 @@ struct RunResults: Sendable {
                 keys.append(path)
                 out[path] = MetricValue(
                     mean: number(o["mean"]), low: ci.count == 2 ? ci[0] : .nan, high: ci.count == 2 ? ci[1] : .nan,
-                    unit: o["unit"]?.stringValue ?? Metric.unit(of: path), values: numbers(o["values"]))
+                    unit: o["unit"]?.stringValue ?? Metric.unit(of: path), values: numbers(o["values"]),
+                    p10: number(o["p10"]), median: number(o["median"]), p90: number(o["p90"]))
             } else {
                 flatten(o, prefix: path, keys: &keys, into: &out)
             }
