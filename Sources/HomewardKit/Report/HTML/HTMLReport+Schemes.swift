@@ -134,7 +134,7 @@ extension HTMLReport {
                             HTML.Column(title: "Option"), HTML.Column(title: "Outcome"),
                             HTML.Column(title: "Chance", numeric: true),
                             HTML.Column(title: "95% interval", numeric: true),
-                        ], chanceRows, className: "differences"))
+                        ], chanceRows, className: "chances"))
         }
 
         // The full table: every measure of every option.

@@ -41,7 +41,7 @@ extension HTMLReport {
                     HTML.Column(title: "Spread from chance", numeric: true),
                     HTML.Column(title: "Input that matters most"),
                     HTML.Column(title: "Its effect, P10 to P90", numeric: true),
-                ], rows, className: "differences")
+                ], rows, className: "split")
         }
         for (i, metric) in tornadoMetrics.enumerated() {
             guard let m = metrics.first(where: { $0["key"]?.stringValue == metric.key }) else { continue }
