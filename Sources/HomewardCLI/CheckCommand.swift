@@ -88,8 +88,7 @@ enum CheckCommand {
                     partial.totalReplications = done.count
                     partial.replications = Array(zip(done.indices, done))
                     try AtomicFile.write(partial.json.jsonText() + "\n", to: saved)
-                }
-            ) { bar.update($0) }
+                }, progress: { bar.update($0) })
             let manifest = outcome.manifest(
                 l, seed: seed, threads: o.threads, seconds: Date().timeIntervalSince(began),
                 resumedFrom: reused.isEmpty ? nil : saved)
