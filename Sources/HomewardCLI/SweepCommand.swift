@@ -177,9 +177,10 @@ enum SweepCommand {
             let counts =
                 plan.map { p in
                     let used = runs.map(\.count)
+                    let (least, most) = (used.min() ?? 0, used.max() ?? 0)
                     return p.looks.count == 1
                         ? "\(replications) replications"
-                        : "\(used.min() ?? 0) to \(used.max() ?? 0) replications (from \(p.initial) until each verdict is clear, at most \(p.maximum))"
+                        : "\(least == most ? "\(least)" : "\(least) to \(most)") replications (from \(p.initial) until each verdict is clear, at most \(p.maximum))"
                 } ?? "\(replications) replications"
             console.out(
                 table(

@@ -171,6 +171,11 @@ import Testing
             #expect(e.wrong <= 0.05, "p = \(p): exact error \(e.wrong)")
         }
         #expect(worst.wrong > 0, "the calculation finds some error")
+        // An independent calculation (Python, scipy.stats beta.ppf and binom.pmf, the same
+        // dynamic programme) gives 0.008540 at p = P, where the error is largest.
+        let atTarget = Self.exactError(p: 0.9, confidence: 0.9, plan: plan)
+        #expect(abs(atTarget.wrong - 0.008540) < 2e-5, "\(atTarget.wrong)")
+        #expect(abs(atTarget.undecided - 0.983) < 1e-3, "\(atTarget.undecided)")
     }
 
     /// The checks above can fail: judging every look at the plain 95% (no correction for
@@ -182,6 +187,7 @@ import Testing
         #expect(abs(naive.level - 0.95) < 1e-12)
         let exact = Self.exactError(p: 0.9, confidence: 0.9, plan: naive)
         #expect(exact.wrong > 0.05, "exact error \(exact.wrong)")
+        #expect(abs(exact.wrong - 0.10297) < 2e-4, "scipy gives 0.10297: \(exact.wrong)")
         let (wrong, _) = Self.errorRate(p: 0.9, confidence: 0.9, plan: naive, trials: 200, seed: 0xBAD)
         #expect(wrong >= 21, "\(wrong) wrong verdicts in 200")
     }
