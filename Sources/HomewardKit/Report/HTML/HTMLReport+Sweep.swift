@@ -134,7 +134,7 @@ extension HTMLReport {
         if let t = target {
             let met = recommendedPoint != nil
             var html =
-                "<p class=\"callout\(met ? "" : " missed")\"><b>\(met ? "Target met." : "Target not met.")</b> \(HTML.escape(t.verdict))</p>"
+                "<p class=\"callout\(met ? "" : " missed")\"><b>\(met ? "Target met." : points.contains { $0.verdict == "undecided" } ? "Target not shown to be met." : "Target not met.")</b> \(HTML.escape(t.verdict))</p>"
             html += "<p class=\"note\">\(HTML.escape(targetExplanation(t)))</p>"
             if let svg = chart(
                 t.metric, id: "fig-sweep-target", width: ReportCharts.fullWidth, height: 330, withTarget: true)
