@@ -286,6 +286,39 @@ import Testing
             #expect(resumed.outcome.verdicts[0].share == one.outcome.verdicts[0].share)
             #expect(resumed.outcome.replications == one.outcome.replications)
         }
+        // A saved file is reused as a prefix whatever run length it was written for, but not
+        // with a gap (replications 0 and 2 without 1).
+        let s = loaded.scenario
+        var file = PartialResult(
+            scenarioName: s.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: 5, totalReplications: 3,
+            replications: Array(zip(0..<3, one.runs.prefix(3))), start: s.start, horizonDays: s.days,
+            warmupDays: s.warmupDays)
+        let path = Fixtures.temporaryDirectory() + "/saved.json"
+        try (file.json.jsonText() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var expected = file
+        expected.totalReplications = 50
+        expected.replications = []
+        let template = Projection(context: ProjectionContext(scenario: s)).metrics()
+        guard
+            case .reuse(let prefix) = PartialResult.reusable(path, expected: expected, template: template, prefix: true)
+        else {
+            Issue.record("a prefix of replications 0 to 2 is reusable")
+            return
+        }
+        #expect(prefix == Array(one.runs.prefix(3)))
+        guard case .stale = PartialResult.reusable(path, expected: expected, template: template) else {
+            Issue.record("without `prefix`, a file of 3 replications is not a run of 50")
+            return
+        }
+        file.replications = [file.replications[0], file.replications[2]]
+        try (file.json.jsonText() + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .stale(let why) = PartialResult.reusable(path, expected: expected, template: template, prefix: true)
+        else {
+            Issue.record("a file with a gap is not a prefix")
+            return
+        }
+        #expect(why == "does not hold replications 0 to 1 in order")
+
         // The saved replications alone replay the verdict; fewer than the last look need more.
         #expect(SequentialVerdicts.replay(one.runs, targets: [target], plan: plan)?.replications == one.runs.count)
         #expect(SequentialVerdicts.replay(Array(one.runs.dropLast()), targets: [target], plan: plan) == nil)
