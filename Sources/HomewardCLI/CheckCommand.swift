@@ -8,7 +8,8 @@ enum CheckCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .shard, .quiet, .resume, .overwrite], valued: ["junit"],
+                shared: [.replications, .maxReplications, .seed, .threads, .out, .shard, .quiet, .resume, .overwrite],
+                valued: ["junit"],
                 operands: (1...Int.max, "check needs at least one scenario file\n\n" + Help.check)))
         let a = o.arguments
         let shard = o.shard
@@ -47,69 +48,82 @@ enum CheckCommand {
         try plan.claim()
 
         var suites: [JUnitReport.Suite] = []
-        var anyMissed = false
+        var anyNotMet = false
         let renderer = TableRenderer(color: console.color)
         for (i, l) in loaded.enumerated() {
             let s = l.scenario
             let began = Date()
-            let replications = o.replications ?? max(s.replications, 2)
+            let plan = SequentialVerdicts.Plan(
+                initial: o.replications ?? max(s.replications, 2), maximum: o.maximumReplications)
             let seed = o.seed ?? s.seed
             let folder = out + "/" + scenarioFolders[i]
             let saved = folder + "/replications.json"
             let expected = PartialResult(
                 scenarioName: s.name, scenarioFile: l.file, scenarioHash: l.hash, seed: seed,
-                totalReplications: replications, replications: [], start: s.start, horizonDays: s.days,
+                totalReplications: plan.initial, replications: [], start: s.start, horizonDays: s.days,
                 warmupDays: s.warmupDays)
-            var reused: [ReplicationMetrics]?
+            var reused: [ReplicationMetrics] = []
             if o.resume {
                 switch PartialResult.reusable(
                     saved, expected: expected,
-                    template: Projection(context: ProjectionContext(scenario: s)).metrics())
+                    template: Projection(context: ProjectionContext(scenario: s)).metrics(), prefix: true)
                 {
                 case .absent: break
                 case .reuse(let previous): reused = previous
                 case .stale(let why): console.err("\(saved): not reused (\(why)); recomputing\n")
                 }
             }
-            let runs: [ReplicationMetrics]
-            let manifest: JSONValue
-            if let reused {
-                runs = reused
-                console.err("\(l.file): reusing \(replications) finished replications from \(saved)\n")
-                manifest = expected.resumedManifest(threads: o.threads, from: saved)
-            } else {
-                let bar = ProgressBar(
-                    total: replications, label: ResultFolders.baseName(l.file), console: console, quiet: o.quiet
-                )
-                let result = try Runner.run(
-                    l, options: RunOptions(replications: replications, seed: seed, threads: o.threads)
-                ) { bar.update($0) }
-                runs = result.replications
-                manifest = result.manifest.json
-                var partial = expected
-                partial.replications = Array(zip(result.indices, runs))
-                try AtomicFile.makeDirectory(folder)
-                try AtomicFile.write(partial.json.jsonText() + "\n", to: saved)
+            if !reused.isEmpty {
+                console.err("\(l.file): reusing \(reused.count) finished replications from \(saved)\n")
             }
+            let bar = ProgressBar(
+                total: plan.maximum, label: ResultFolders.baseName(l.file), console: console, quiet: o.quiet)
+            try AtomicFile.makeDirectory(folder)
+            let (runs, outcome) = try SequentialVerdicts.run(
+                l, targets: s.targets, plan: plan,
+                options: RunOptions(replications: plan.initial, seed: seed, threads: o.threads),
+                saved: reused,
+                save: { done in
+                    var partial = expected
+                    partial.totalReplications = done.count
+                    partial.replications = Array(zip(done.indices, done))
+                    try AtomicFile.write(partial.json.jsonText() + "\n", to: saved)
+                }, progress: { bar.update($0) })
+            let manifest = outcome.manifest(
+                l, seed: seed, threads: o.threads, seconds: Date().timeIntervalSince(began),
+                resumedFrom: reused.isEmpty ? nil : saved)
             // Always (re)written, so that a run stopped after saving the replications leaves no
             // missing or stale summary behind once resumed.
             try SummaryFiles.write(Summary(runs), manifest: manifest, to: folder)
-            let verdicts = s.targets.map { t in t.judge(runs.compactMap { $0[t.metric] }) }
-            anyMissed = anyMissed || verdicts.contains { !$0.met }
+            let verdicts = outcome.verdicts
+            anyNotMet = anyNotMet || verdicts.contains { !$0.met }
             suites.append(
                 JUnitReport.Suite(
                     name: s.name, file: l.file, seconds: Date().timeIntervalSince(began), verdicts: verdicts))
             let rows = verdicts.map { v in
                 [
-                    v.target.name, renderer.mark(v.met), Self.achieved(v), TableRenderer.interval(v.interval),
+                    v.target.name, renderer.mark(v.outcome), Self.achieved(v), TableRenderer.interval(v.interval),
                     TableRenderer.percent(v.share),
+                    Self.judgedInterval(v),
+                    TableRenderer.compact(Double(v.replications)),
                 ]
             }
+            let looks =
+                plan.looks.count == 1
+                ? "\(plan.initial) replications"
+                : "\(runs.count) replications, from \(plan.initial) up to \(plan.maximum)"
             console.out(
                 renderer.render(
-                    title: "\(l.file): \(s.name) (\(replications) replications, seed \(seed))",
-                    header: ["target", "verdict", "achieved", "95% CI", "replications within"], rows: rows,
-                    rightAligned: [2, 3, 4]))
+                    title: "\(l.file): \(s.name) (\(looks), seed \(seed))",
+                    header: [
+                        "target", "verdict", "achieved", "95% CI", "replications within", "judged on interval",
+                        "replications",
+                    ], rows: rows,
+                    rightAligned: [2, 3, 4, 5, 6]))
+            for v in verdicts where v.outcome == .undecided {
+                console.out(
+                    "\(v.target.name): \(v.statement) after \(v.replications) replications: counted as not met\n")
+            }
             console.out("\n")
         }
         var set = ResultSet(directory: out)
@@ -121,22 +135,37 @@ enum CheckCommand {
             try AtomicFile.write(JUnitReport.xml(suites), to: junit)
         }
         let total = suites.reduce(0) { $0 + $1.verdicts.count }
-        let missed = suites.reduce(0) { $0 + $1.verdicts.filter { !$0.met }.count }
+        let notMet = suites.reduce(0) { $0 + $1.verdicts.filter { !$0.met }.count }
+        let undecided = suites.reduce(0) { $0 + $1.verdicts.filter { $0.outcome == .undecided }.count }
         console.out(
-            "check: \(total - missed) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")"
+            "check: \(total - notMet) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")"
+                + (undecided == 0 ? "" : "; \(undecided) undecided, counted as not met")
                 + (skipped.isEmpty
                     ? "" : "; skipped \(skipped.count) without targets: \(skipped.joined(separator: ", "))") + "\n"
         )
-        return anyMissed ? .targetsMissed : .success
+        return anyNotMet ? .targetsMissed : .success
     }
 
     static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }
 
+    /// The interval a verdict was judged on: of the share (a target with a confidence) or of the mean.
+    static func judgedInterval(_ v: Target.Verdict) -> String {
+        let (low, high) = v.decisive
+        let f = v.target.confidence == nil ? TableRenderer.format : TableRenderer.percent
+        return "\(f(low)) to \(f(high))"
+    }
+
 }
 
 extension TableRenderer {
-    func mark(_ met: Bool) -> String {
-        if color { return met ? "\u{1B}[32mmet\u{1B}[0m" : "\u{1B}[31mMISSED\u{1B}[0m" }
-        return met ? "met" : "MISSED"
+    /// "met", "MISSED" or "UNDECIDED" (green, red, yellow in colour).
+    func mark(_ outcome: Target.Outcome) -> String {
+        let (text, code) =
+            switch outcome {
+            case .met: ("met", 32)
+            case .missed: ("MISSED", 31)
+            case .undecided: ("UNDECIDED", 33)
+            }
+        return color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }

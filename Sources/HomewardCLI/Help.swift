@@ -87,14 +87,18 @@ enum Help {
         USAGE: homeward check SCENARIO... [options]
 
         Runs each scenario and judges its `targets` (for example { metric: "dtocPer100kPerMonth",
-        atMost: 500 }, or with confidence: 0.9, "in 9 replications out of 10"). Prints each target
-        with the achieved value and its 95% CI. Exit code 0 when every target holds, 1 when any
-        is missed, 2 on bad input.
+        atMost: 500 }, or with confidence: 0.9, "in 9 replications out of 10") met, missed or
+        undecided, adding replications until every verdict is clear at 95% or the cap is reached
+        (docs/experiments.md, "Verdicts that do not flip with the seed"). Prints each target
+        with its verdict, the achieved value and its 95% CI, the share within and the interval
+        judged on. Exit code 0 when every target is met, 1 when any is missed or undecided
+        (undecided counts as not met), 2 on bad input.
 
         OPTIONS
           --junit FILE       Write a JUnit XML report (a test case per target per scenario);
                              the table is always written to DIR/check.csv
-          --replications N   Replications of each scenario (default: each scenario's; at least 2)
+          --replications N   Replications at the first look (default: each scenario's; at least 2)
+          --max-replications M  The most replications a verdict may take (default 1000)
           --seed S           Master seed (default: each scenario's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to keep each scenario's results (default: results/check)
@@ -113,13 +117,17 @@ enum Help {
         dotted path in the scenario (services.reablement.capacity); a capacity calendar has its
         base varied.
 
-        With --target "METRIC <= VALUE" (or >=) it names the first point in the grid that meets
-        the target: on the mean, or with --confidence P in at least a share P of replications
-        ("delayed bed days under 2,000 in the worst month in 9 winters out of 10":
-        --target "delayedBedDaysWorstMonth <= 2000" --confidence 0.9).
+        With --target "METRIC <= VALUE" (or >=) it judges each point met, missed or undecided
+        and names the first point in the grid that is met: on the mean, or with --confidence P
+        in at least a share P of replications ("delayed bed days under 2,000 in the worst month
+        in 9 winters out of 10": --target "delayedBedDaysWorstMonth <= 2000" --confidence 0.9).
+        Each point gets more replications until its verdict is clear at 95% or the cap is
+        reached (docs/experiments.md, "Verdicts that do not flip with the seed").
 
         OPTIONS
-          --replications N   Replications per point (default: the scenario's; at least 2)
+          --replications N   Replications per point (with a target, at the first look; default:
+                             the scenario's; at least 2)
+          --max-replications M  With a target, the most replications a point may take (default 1000)
           --seed S           Master seed (default: the scenario's)
           --threads N        Worker threads (default: all cores)
           --out DIR          Where to write results (default: results/sweep-SCENARIO)

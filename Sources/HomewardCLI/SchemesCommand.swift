@@ -90,6 +90,6 @@ enum SchemesCommand {
             out += "\n"
         }
         return out
-            + "  (*: the interval excludes zero; a chance is the share of replications, each a possible year, with a Wilson 95% interval)\n"
+            + "  (*: the interval excludes zero; a chance is the share of replications, each a possible year, with its exact (Clopper-Pearson) 95% interval)\n"
     }
 }

@@ -7,7 +7,10 @@ enum SweepCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .shard, .format, .html, .quiet, .resume, .overwrite],
+                shared: [
+                    .replications, .maxReplications, .seed, .threads, .out, .shard, .format, .html, .quiet, .resume,
+                    .overwrite,
+                ],
                 valued: ["vary", "target", "confidence"],
                 operands: (1...1, "sweep needs exactly one scenario file\n\n" + Help.sweep), formats: nil))
         let a = o.arguments
@@ -31,6 +34,10 @@ enum SweepCommand {
             return parsed
         }
         if confidence != nil && target == nil { throw CommandFailure.usage("--confidence needs --target") }
+        if a.value("max-replications") != nil && target == nil {
+            throw CommandFailure.usage(
+                "--max-replications needs --target (it caps the replications a verdict may take)")
+        }
         let shard = o.shard
 
         let sweep = Sweep(axes: axes)
@@ -60,11 +67,11 @@ enum SweepCommand {
         let replications = o.replications ?? max(loaded.scenario.replications, 2)
         let seed = o.seed ?? loaded.scenario.seed
         let out = o.out ?? "results/sweep-\(ResultFolders.baseName(file))"
-        var plan = o.outputPlan("sweep")
-        plan.scenario(file)
-        plan.folders = [("--out", out, SweepResult.fileNames + ["points/"])]
-        if let html = o.html { plan.files = [("--html", html)] }
-        try plan.claim()
+        var outputs = o.outputPlan("sweep")
+        outputs.scenario(file)
+        outputs.folders = [("--out", out, SweepResult.fileNames + ["points/"])]
+        if let html = o.html { outputs.files = [("--html", html)] }
+        try outputs.claim()
         try AtomicFile.makeDirectory(out + "/points")
 
         // Run (or reuse) this shard's points; each point is saved as soon as it is done.
@@ -81,28 +88,47 @@ enum SweepCommand {
         func template(_ i: Int) -> ReplicationMetrics {
             Projection(context: ProjectionContext(scenario: scenarios[i].scenario)).metrics()
         }
+        // With a target, each point runs until its verdict is clear or the cap (SequentialVerdicts).
+        let plan = target.map { _ in SequentialVerdicts.Plan(initial: replications, maximum: o.maximumReplications) }
+        let options = RunOptions(replications: replications, seed: seed, threads: o.threads)
+        func save(_ i: Int, _ runs: [ReplicationMetrics]) throws {
+            var partial = expected(i)
+            partial.totalReplications = runs.count
+            partial.replications = Array(zip(runs.indices, runs))
+            try AtomicFile.write(partial.json.jsonText() + "\n", to: pointFile(i))
+        }
+        /// A point's saved replications, if the file holds what this run needs (a prefix will do
+        /// with a target; `complete` when none need to be run).
+        func saved(_ i: Int, verb: String) -> (runs: [ReplicationMetrics], complete: Bool)? {
+            let path = pointFile(i)
+            switch PartialResult.reusable(path, expected: expected(i), template: template(i), prefix: plan != nil) {
+            case .absent: return nil
+            case .reuse(let runs):
+                guard let target, let plan else { return (runs, true) }
+                return (runs, SequentialVerdicts.replay(runs, targets: [target], plan: plan) != nil)
+            case .stale(let why):
+                console.err("\(path): \(verb) (\(why))\(verb == "not reused" ? "; recomputing" : "")\n")
+                return nil
+            }
+        }
         let mine = points.indices.filter { shard?.contains($0) ?? true }
         let bar = ProgressBar(total: mine.count, label: "sweep points", console: console, quiet: o.quiet)
-        var done: [Int: [ReplicationMetrics]] = [:]
+        var done: [Int: (runs: [ReplicationMetrics], verdict: Target.Verdict?)] = [:]
         var reused = 0
         for (k, i) in mine.enumerated() {
-            let path = pointFile(i)
-            if o.resume {
-                switch PartialResult.reusable(path, expected: expected(i), template: template(i)) {
-                case .absent: break
-                case .reuse(let runs):
-                    done[i] = runs
-                    reused += 1
-                case .stale(let why): console.err("\(path): not reused (\(why)); recomputing\n")
-                }
-            }
-            if done[i] == nil {
-                let result = try Runner.run(
-                    scenarios[i], options: RunOptions(replications: replications, seed: seed, threads: o.threads))
-                var partial = expected(i)
-                partial.replications = Array(zip(result.indices, result.replications))
-                try AtomicFile.write(partial.json.jsonText() + "\n", to: path)
-                done[i] = result.replications
+            let previous = o.resume ? saved(i, verb: "not reused") : nil
+            if previous?.complete == true { reused += 1 }
+            if let target, let plan {
+                let (runs, outcome) = try SequentialVerdicts.run(
+                    scenarios[i], targets: [target], plan: plan, options: options, saved: previous?.runs ?? [],
+                    save: { try save(i, $0) })
+                done[i] = (runs, outcome.verdicts[0])
+            } else if let previous {
+                done[i] = (previous.runs, nil)
+            } else {
+                let result = try Runner.run(scenarios[i], options: options)
+                try save(i, result.replications)
+                done[i] = (result.replications, nil)
             }
             bar.update(k + 1)
         }
@@ -112,17 +138,21 @@ enum SweepCommand {
 
         // Assemble when every point is there (always, unless this is one shard of several).
         var runs: [[ReplicationMetrics]] = []
+        var verdicts: [Target.Verdict] = []
         for i in points.indices {
-            if let r = done[i] {
-                runs.append(r)
-                continue
+            var point = done[i]
+            if point == nil, let (r, complete) = saved(i, verb: "not used") {
+                if let target, let plan, let outcome = SequentialVerdicts.replay(r, targets: [target], plan: plan) {
+                    point = (Array(r.prefix(outcome.replications)), outcome.verdicts[0])
+                } else if plan == nil && complete {
+                    point = (r, nil)
+                } else {
+                    console.err("\(pointFile(i)): not used (its verdict needs more replications than it holds)\n")
+                }
             }
-            switch PartialResult.reusable(pointFile(i), expected: expected(i), template: template(i)) {
-            case .absent: break
-            case .reuse(let r): runs.append(r)
-            case .stale(let why): console.err("\(pointFile(i)): not used (\(why))\n")
-            }
-            if runs.count <= i { break }
+            guard let point else { break }
+            runs.append(point.runs)
+            if let v = point.verdict { verdicts.append(v) }
         }
         guard runs.count == points.count else {
             console.out(
@@ -133,22 +163,11 @@ enum SweepCommand {
             )
             return .success
         }
-        let result = SweepResult(sweep: sweep, points: points, runs: runs)
-        var verdictLine: String?
-        var verdicts: [Target.Verdict] = []
-        if let target {
-            let judged = result.judge(target)
-            verdicts = judged.verdicts
-            if let first = judged.first {
-                verdictLine =
-                    "Smallest setting meeting \(target): \(sweep.label(points[first])) (achieved \(TableRenderer.format(judged.verdicts[first].interval.mean)), \(TableRenderer.percent(judged.verdicts[first].share)) of replications within)."
-            } else {
-                verdictLine = "No point in the grid meets \(target)."
-            }
-        }
+        let result = SweepResult(sweep: sweep, points: points, runs: runs, verdicts: verdicts)
+        let verdictLine = target.map(result.verdictSentence)
         var set = ResultSet(directory: out)
-        let manifest = SweepResult.manifest(file: file, seed: seed, replications: replications)
-        for f in result.files(manifest: manifest, target: target, verdicts: verdicts, verdict: verdictLine) {
+        let manifest = SweepResult.manifest(file: file, seed: seed, replications: replications, plan: plan)
+        for f in result.files(manifest: manifest, target: target, verdict: verdictLine) {
             set.add(f.name, f.text)
         }
         try set.commit()
@@ -156,11 +175,19 @@ enum SweepCommand {
         if o.format == "csv" {
             console.out(result.csv)
         } else {
+            let counts =
+                plan.map { p in
+                    let used = runs.map(\.count)
+                    let (least, most) = (used.min() ?? 0, used.max() ?? 0)
+                    return p.looks.count == 1
+                        ? "\(replications) replications"
+                        : "\(least == most ? "\(least)" : "\(least) to \(most)") replications (from \(p.initial) until each verdict is clear, at most \(p.maximum))"
+                } ?? "\(replications) replications"
             console.out(
                 table(
-                    result, target: target, verdicts: verdicts, color: console.color,
+                    result, target: target, color: console.color,
                     title:
-                        "Sweep of \(loaded.scenario.name): \(points.count) points x \(replications) replications, seed \(seed) (common random numbers)"
+                        "Sweep of \(loaded.scenario.name): \(points.count) points x \(counts), seed \(seed) (common random numbers)"
                 ))
             if let verdictLine { console.out(verdictLine + "\n") }
             console.out("Results written to \(out)/ (sweep.csv, sweep.json, points/)\n")
@@ -168,13 +195,11 @@ enum SweepCommand {
         return .success
     }
 
-    static func table(_ r: SweepResult, target: Target?, verdicts: [Target.Verdict], color: Bool, title: String)
-        -> String
-    {
+    static func table(_ r: SweepResult, target: Target?, color: Bool, title: String) -> String {
         var keys = SweepResult.columns
         if let t = target, !keys.contains(t.metric) { keys.insert(t.metric, at: 0) }
         var header = r.sweep.axes.map { $0.field.split(separator: ".").last.map(String.init) ?? $0.field } + keys
-        if target != nil { header.append("within target") }
+        if target != nil { header += ["within target", "interval", "replications", "verdict"] }
         var rows: [[String]] = []
         var marked: Set<Int> = []
         for (i, (point, run)) in zip(r.points, r.runs).enumerated() {
@@ -182,14 +207,21 @@ enum SweepCommand {
             var row = point.map(TableRenderer.plain)
             row += keys.map { summary[$0].map { TableRenderer.format($0.interval.mean) } ?? "n/a" }
             if target != nil {
-                row.append(TableRenderer.percent(verdicts[i].share))
-                if verdicts[i].met { marked.insert(i) }
+                let v = r.verdicts[i]
+                row.append(TableRenderer.percent(v.share))
+                row.append(CheckCommand.judgedInterval(v))
+                row.append(TableRenderer.compact(Double(v.replications)))
+                row.append(v.outcome.rawValue)
+                if v.met { marked.insert(i) }
             }
             rows.append(row)
         }
         return TableRenderer(color: color).render(
-            title: title, header: header, rows: rows, rightAligned: Set(0..<header.count).subtracting([0]),
+            title: title, header: header, rows: rows,
+            rightAligned: Set(0..<header.count).subtracting([0] + (target != nil ? [header.count - 1] : [])),
             highlighted: marked)
-            + (target != nil ? "  (\(color ? "bold" : "*"): meets the target)\n" : "")
+            + (target != nil
+                ? "  (\(color ? "bold" : "*"): meets the target; interval: what the verdict was judged on, at the level of the look)\n"
+                : "")
     }
 }

@@ -14,9 +14,9 @@ What it reads: the fenced code blocks of README.md, docs/*.md and Scenarios/READ
 - A ```json5 block whose first line is `// Scenarios/NAME.json5` is written to that path first,
   so the documented variant is the one the following commands read.
 
-Replications: `--replications N` is capped at 4 (`--replications-cap`) and `--precision` runs
-get `--max-replications 8`, so the whole documentation runs in a few minutes; the commands and
-their options are otherwise run exactly as shown.
+Replications: `--replications N` is capped at 4 (`--replications-cap`) and `--precision` runs,
+`check` and `sweep --target` get `--max-replications 8`, so the whole documentation runs in a
+few minutes; the commands and their options are otherwise run exactly as shown.
 
 Files the documentation assumes a reader has of their own (an activity extract, an event log, a
 damaged log) are made once, from a simulated run, and copied into each file's scratch folder:
@@ -106,7 +106,8 @@ while i < len(args):
         continue
     out.append(a)
     i += 1
-if "--precision" in out and "--max-replications" not in out:
+sequential = "--precision" in out or out[:1] == ["check"] or (out[:1] == ["sweep"] and "--target" in out)
+if sequential and "--max-replications" not in out:
     out += ["--max-replications", str(2 * cap)]
 os.execv({binary!r}, [{binary!r}] + out)
 """

@@ -355,7 +355,14 @@ public struct PartialResult: Sendable {
     /// hash, seed, replications and options, and in every replication the same metrics, by name,
     /// as this build computes for the scenario (`template`, the metrics of an empty projection
     /// of it; see ``ReplicationMetrics/nameDifference(from:)``).
-    public static func reusable(_ path: String, expected: PartialResult, template: ReplicationMetrics) -> Reuse {
+    ///
+    /// With `prefix`, the file may hold any number of replications from 0 on (its
+    /// `totalReplications` aside): what a sequential run (``SequentialVerdicts``) has done so far.
+    /// Replication r's results depend only on the scenario, the seed and r, so a prefix of any
+    /// earlier run is exactly the start of this one.
+    public static func reusable(
+        _ path: String, expected: PartialResult, template: ReplicationMetrics, prefix: Bool = false
+    ) -> Reuse {
         let data: Data
         switch readFile(path) {
         case .absent: return .absent
@@ -369,10 +376,13 @@ public struct PartialResult: Sendable {
         let saved: PartialResult
         do { saved = try read(json) } catch { return .stale(error.message) }
         if let problem = saved.versionProblem { return .stale(problem) }
-        let differences = saved.differences(from: expected)
+        var wanted = expected
+        if prefix { wanted.totalReplications = saved.totalReplications }
+        let differences = saved.differences(from: wanted)
         guard differences.isEmpty else { return .stale("a different run: \(differences.joined(separator: "; "))") }
-        guard saved.replications.map(\.index) == Array(0..<expected.totalReplications) else {
-            return .stale("does not hold replications 0 to \(expected.totalReplications - 1) in order")
+        let count = prefix ? saved.replications.count : expected.totalReplications
+        guard saved.replications.map(\.index) == Array(0..<count) else {
+            return .stale("does not hold replications 0 to \(count - 1) in order")
         }
         let metrics = saved.replications.map(\.metrics)
         do { try ReplicationMetrics.checkSameShape(metrics) } catch { return .stale(error.message) }

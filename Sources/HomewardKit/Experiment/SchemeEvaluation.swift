@@ -10,7 +10,8 @@ public struct SchemeEvaluation: Sendable {
     }
 
     /// How often, across replications, an option delivered something: the chance of it in a
-    /// year like the scenario's (input uncertainty and chance together), with a Wilson interval.
+    /// year like the scenario's (input uncertainty and chance together), with its exact
+    /// (Clopper-Pearson) 95% interval.
     public struct Chance: Sendable {
         /// `reachesPlan.nelsAvoided`, `savesMoreThanItCosts`.
         public var key: String
@@ -100,14 +101,14 @@ public struct SchemeEvaluation: Sendable {
                     Chance(
                         key: "reachesPlan.\(measure)",
                         label: "chance that \(label) reach the plan's \(TableRenderer.compact(figure))", plan: figure,
-                        interval: ShareInterval(successes: values.filter { $0 >= figure }.count, trials: values.count)))
+                        interval: ShareInterval(successes: values.filter { $0 >= figure }.count, count: values.count, level: 0.95)))
             }
             let net = differences(.totalCost, 1)
             if !net.isEmpty {
                 chances.append(
                     Chance(
                         key: "savesMoreThanItCosts", label: "chance that it saves more than it costs", plan: nil,
-                        interval: ShareInterval(successes: net.filter { $0 < 0 }.count, trials: net.count)))
+                        interval: ShareInterval(successes: net.filter { $0 < 0 }.count, count: net.count, level: 0.95)))
             }
             return Option(
                 name: name,
@@ -185,8 +186,8 @@ public struct SchemeEvaluation: Sendable {
                 chances.map { c in
                     var pairs: [(String, JSONValue)] = [
                         ("label", .string(c.label)), ("probability", .number(c.interval.share)),
-                        ("wilson95", .array([.number(c.interval.low), .number(c.interval.high)])),
-                        ("replications", .number(Double(c.interval.trials))),
+                        ("interval95", .array([.number(c.interval.low), .number(c.interval.high)])),
+                        ("replications", .number(Double(c.interval.count))),
                     ]
                     if let plan = c.plan { pairs.append(("plan", .number(plan))) }
                     return (c.key, .object(JSONObject(pairs)))

@@ -134,40 +134,79 @@ public struct Sweep: Sendable {
     }
 }
 
-/// The results of a sweep: each point's replications.
+/// The results of a sweep: each point's replications and, with a target, each point's verdict.
 public struct SweepResult: Sendable {
     public var sweep: Sweep
     public var points: [[Double]]
+    /// Each point's replications (with a target, as many as its verdict needed).
     public var runs: [[ReplicationMetrics]]
+    /// Each point's verdict on the target (empty without one).
+    public var verdicts: [Target.Verdict]
 
-    public init(sweep: Sweep, points: [[Double]], runs: [[ReplicationMetrics]]) {
+    public init(sweep: Sweep, points: [[Double]], runs: [[ReplicationMetrics]], verdicts: [Target.Verdict] = []) {
         self.sweep = sweep
         self.points = points
         self.runs = runs
+        self.verdicts = verdicts
     }
 
     /// The metrics a sweep's table and report show for each point (a target's metric is added).
     public static let columns = Metric.sweepColumns.map(\.key)
 
-    /// The first point (in grid order, first axis slowest) meeting the target, and each
-    /// point's verdict.
-    public func judge(_ target: Target) -> (verdicts: [Target.Verdict], first: Int?) {
-        let verdicts = runs.map { run in target.judge(run.compactMap { $0[target.metric] }) }
-        return (verdicts, verdicts.firstIndex { $0.met })
+    /// The recommended point: the first (in grid order, first axis slowest) whose verdict is
+    /// "met"; nil when none is, or without a target.
+    public var recommended: Int? { verdicts.firstIndex { $0.met } }
+
+    /// The points before the recommended one (or all, when none is met) whose verdict is
+    /// undecided: settings that may be enough, which the replications could not tell.
+    public var undecidedBeforeRecommended: [Int] {
+        let end = recommended ?? verdicts.count
+        return verdicts.indices.filter { $0 < end && verdicts[$0].outcome == .undecided }
+    }
+
+    /// The sentence on the recommended setting: the first point meeting `target`, or that none
+    /// does, and any undecided point before it.
+    public func verdictSentence(_ target: Target) -> String {
+        var text: String
+        if let first = recommended {
+            let v = verdicts[first]
+            text =
+                "Smallest setting meeting \(target): \(sweep.label(points[first])) (achieved \(TableRenderer.format(v.interval.mean)), \(TableRenderer.percent(v.share)) of \(v.replications) replications within)."
+        } else {
+            text = "No point in the grid meets \(target)."
+        }
+        let open = undecidedBeforeRecommended
+        if !open.isEmpty {
+            text +=
+                " Undecided: "
+                + open.map { "\(sweep.label(points[$0])) \(verdicts[$0].statement.dropFirst("undecided ".count))" }
+                .joined(separator: "; ") + "."
+        }
+        return text
     }
 
     /// Tidy CSV: one row per point and metric.
     public var csv: String {
+        let judged = !verdicts.isEmpty
         var out = CSV.row(
             ["point"] + sweep.axes.map { .text($0.field) }
-                + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"])
+                + ["metric", "unit", "mean", "ci95_low", "ci95_high", "replications"]
+                + (judged ? ["verdict", "share_within", "share_low", "share_high", "interval_level"] : []))
         for (i, (point, run)) in zip(points, runs).enumerated() {
+            var verdict: [CSV.Cell] = []
+            if judged {
+                let v = verdicts[i]
+                verdict = [
+                    .text(v.outcome.rawValue), CSV.number(v.share), CSV.number(v.decisive.low),
+                    CSV.number(v.decisive.high), CSV.number(v.level),
+                ]
+            }
             for entry in Summary(run).entries {
                 out += CSV.row(
                     [.integer(i)] + point.map(CSV.number) + [
                         .text(entry.key), .text(Metric.unit(of: entry.key)), CSV.number(entry.interval.mean),
                         CSV.number(entry.interval.low), CSV.number(entry.interval.high), .integer(entry.values.count),
-                    ])
+                    ] + verdict)
             }
         }
         return out

@@ -40,13 +40,26 @@ public enum JUnitReport {
         return out
     }
 
+    /// One line: the achieved mean with its 95% CI and the target; for an undecided target,
+    /// that it is counted as not met.
     public static func summary(_ v: Target.Verdict) -> String {
         "\(v.target.metric) = \(TableRenderer.format(v.interval.mean)) (95% CI \(TableRenderer.interval(v.interval))), target \(v.target)"
+            + (v.outcome == .undecided ? ": \(v.statement), counted as not met" : "")
     }
 
+    /// The summary, the share within the bound and the verdict with the interval it was judged on.
     public static func detail(_ v: Target.Verdict) -> String {
-        summary(v) + "; \(TableRenderer.percent(v.share)) of \(v.interval.count) replications within the bound; "
-            + (v.met ? "met" : "MISSED")
+        let (low, high) = v.decisive
+        let f = v.target.confidence == nil ? TableRenderer.format : TableRenderer.percent
+        let verdict =
+            switch v.outcome {
+            case .met: "met"
+            case .missed: "MISSED"
+            case .undecided: "UNDECIDED, counted as not met"
+            }
+        return summary(v)
+            + "; \(TableRenderer.percent(v.share)) of \(v.replications) replications within the bound; judged on the interval \(f(low)) to \(f(high)) (level \(TableRenderer.percent(v.level))); "
+            + verdict
     }
 
     static func escape(_ s: String) -> String {

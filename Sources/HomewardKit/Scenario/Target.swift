@@ -2,8 +2,9 @@ import Foundation
 
 /// A target a plan must meet, checked by `homeward check` (and `sweep --target`).
 ///
-/// Met when the mean across replications is within the bound; with `confidence` p, met when
-/// at least a share p of replications are within it ("9 winters in 10" is `confidence: 0.9`).
+/// On the mean across replications by default; with `confidence` p, on the share of replications
+/// within the bound, which must be at least p ("9 winters in 10" is `confidence: 0.9`). Each is
+/// judged met, missed or undecided on a confidence interval (see ``judge(_:level:)``).
 public struct Target: Sendable, Equatable, CustomStringConvertible {
     public enum Bound: String, Sendable {
         case atMost = "<="
@@ -45,21 +46,91 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// What a set of replications says about a target.
+    public enum Outcome: String, Sendable {
+        /// The target holds, at the stated confidence.
+        case met
+        /// The target does not hold, at the stated confidence.
+        case missed
+        /// The replications cannot tell at the stated confidence: the interval straddles the target.
+        case undecided
+    }
+
     /// The outcome of a target over a set of replications.
+    ///
+    /// A target with a `confidence` P is judged on the share of replications within the bound
+    /// and its exact (Clopper-Pearson) interval at `level`: met when the whole interval is at or
+    /// above P, missed when it is wholly below P, undecided otherwise. A target on the mean is
+    /// judged on the Student t interval of the mean at `level`: met when the whole interval is
+    /// within the bound, missed when it is wholly outside, undecided otherwise.
     public struct Verdict: Sendable {
         public var target: Target
+        /// The mean across the replications judged, with its 95% confidence interval (shown beside
+        /// every verdict; the verdict itself is judged at `level`).
         public var interval: ConfidenceInterval
         /// Share of replications within the bound.
         public var share: Double
-        public var met: Bool
+        /// The share with its interval at `level` (what a target with a confidence is judged on).
+        public var shareInterval: ShareInterval
+        /// The interval of the mean at `level` (what a target on the mean is judged on).
+        public var meanInterval: ConfidenceInterval
+        /// Met, missed or undecided.
+        public var outcome: Outcome
+        /// Replications the verdict was judged on.
+        public var replications: Int
+        /// The two-sided confidence level of the intervals the verdict was judged on.
+        public var level: Double
+
+        /// Whether the target is met (an undecided target is not).
+        public var met: Bool { outcome == .met }
+
+        /// The interval the verdict was judged on: of the share, or of the mean.
+        public var decisive: (low: Double, high: Double) {
+            target.confidence == nil
+                ? (meanInterval.low, meanInterval.high) : (shareInterval.low, shareInterval.high)
+        }
+
+        /// "met", "missed" or "undecided (share 88.0%, interval 85.1% to 90.6%)" (for a target
+        /// on the mean, "undecided (mean 2,512, interval 2,431 to 2,593)").
+        public var statement: String {
+            guard outcome == .undecided else { return outcome.rawValue }
+            let (low, high) = decisive
+            if target.confidence != nil {
+                return
+                    "undecided (share \(TableRenderer.percent(share)), interval \(TableRenderer.percent(low)) to \(TableRenderer.percent(high)))"
+            }
+            return
+                "undecided (mean \(TableRenderer.format(interval.mean)), interval \(TableRenderer.format(low)) to \(TableRenderer.format(high)))"
+        }
     }
 
-    public func judge(_ values: [Double]) -> Verdict {
+    /// Judges the target on one replication's values each (NaN where the metric is undefined,
+    /// which is never within the bound).
+    ///
+    /// - Parameters:
+    ///   - values: the target's metric in each replication.
+    ///   - level: the two-sided confidence level of the intervals judged on; 0.95 for a single
+    ///     look, higher for each look of a sequential procedure (see ``SequentialVerdicts``).
+    /// - Complexity: O(n).
+    public func judge(_ values: [Double], level: Double = 0.95) -> Verdict {
         let defined = values.filter { !$0.isNaN }
-        let interval = ConfidenceInterval(values: defined)
-        let share = values.isEmpty ? 0 : Double(values.filter(holds).count) / Double(values.count)
-        let met = confidence.map { share >= $0 - 1e-12 } ?? holds(interval.mean)
-        return Verdict(target: self, interval: interval, share: share, met: met)
+        let within = values.filter(holds).count
+        let shares = ShareInterval(successes: within, count: values.count, level: level)
+        let mean = ConfidenceInterval(values: defined, level: level)
+        let outcome: Outcome
+        if let p = confidence {
+            // A share exactly at P meets the target (at least P of replications); the tolerance
+            // absorbs the rounding of P as written (0.9 is not exactly representable).
+            outcome =
+                shares.low >= p - 1e-12 ? .met : shares.high < p - 1e-12 ? .missed : .undecided
+        } else {
+            let inside = bound == .atMost ? mean.high <= value : mean.low >= value
+            let outside = bound == .atMost ? mean.low > value : mean.high < value
+            outcome = inside ? .met : outside ? .missed : .undecided
+        }
+        return Verdict(
+            target: self, interval: ConfidenceInterval(values: defined), share: shares.share, shareInterval: shares,
+            meanInterval: mean, outcome: outcome, replications: values.count, level: level)
     }
 }
 

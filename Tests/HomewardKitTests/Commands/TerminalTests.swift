@@ -48,7 +48,7 @@ import Testing
         let csv = try String(contentsOfFile: dir + "/out/check.csv", encoding: .utf8)
         #expect(
             csv.hasPrefix(
-                "scenario_file,scenario,target,metric,bound,value,confidence,achieved_mean,ci95_low,ci95_high,share_within,met\r\n"
+                "scenario_file,scenario,target,metric,bound,value,confidence,achieved_mean,ci95_low,ci95_high,share_within,met,verdict,share_low,share_high,judged_low,judged_high,judged_level,replications\r\n"
             ))
         #expect(csv.contains(",crises,>=,1,,"))
     }

@@ -79,13 +79,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/plain"))
     }
 
+    /// A share is judged on its exact 95% interval: 9 of 10 within is not enough to tell (the
+    /// interval runs from 55.5% to 99.7%), 100 of 100 is (from 96.4%, which is 0.025^(1/100)),
+    /// and 50 of 100 is clearly short. A mean is judged on its 95% t interval.
     @Test func confidenceCountsReplicationsWithinTheBound() {
         let t = Target(name: "t", metric: "m", bound: .atMost, value: 10, confidence: 0.9)
-        #expect(t.judge([1, 2, 3, 4, 5, 6, 7, 8, 9, 11]).met)  // 9 of 10
-        #expect(!t.judge([1, 2, 3, 4, 5, 6, 7, 8, 11, 11]).met)  // 8 of 10
+        let nine = t.judge([1, 2, 3, 4, 5, 6, 7, 8, 9, 11])
+        #expect(nine.outcome == .undecided)
+        #expect(nine.share == 0.9)
+        #expect(abs(nine.shareInterval.low - 0.554984) < 1e-6)
+        #expect(!nine.met)
+        #expect(nine.statement == "undecided (share 90%, interval 55.5% to 99.7%)")
+        #expect(t.judge(Array(repeating: 1, count: 100)).outcome == .met)
+        #expect(t.judge((0..<100).map { $0 < 50 ? 1 : 11 }).outcome == .missed)
         let mean = Target(name: "t", metric: "m", bound: .atLeast, value: 5)
-        #expect(mean.judge([4, 7]).met)
-        #expect(!mean.judge([4, 5]).met)
+        #expect(mean.judge([6, 7, 6, 7, 6, 7]).outcome == .met)
+        #expect(mean.judge([3, 4, 3, 4, 3, 4]).outcome == .missed)
+        #expect(mean.judge([4, 7]).outcome == .undecided)
+        #expect(mean.judge([4, 7]).statement == "undecided (mean 5.50, interval -13.56 to 24.56)")
     }
 
     @Test func anUnknownMetricIsBadInput() throws {
@@ -102,11 +113,57 @@ import Testing
         #expect(check([file, "--replications", "2", "--out", dir, "--quiet"]).0 == 0)
         let (status, _, err) = check([file, "--replications", "2", "--out", dir, "--quiet", "--resume"])
         #expect(status == 0)
-        #expect(err.contains("reusing 2 finished replications"))
+        // The target on the mean needs 4 replications to be clear (2 were asked for first).
+        #expect(err.contains("reusing 4 finished replications"), "\(err)")
         // A different seed is a different run: nothing is reused.
         #expect(
             !check([file, "--replications", "2", "--seed", "9", "--out", dir, "--quiet", "--resume"]).2.contains(
                 "reusing"))
+    }
+
+    /// A target the replications cannot decide before the cap is "undecided", counted as not met
+    /// (exit 1), and says so in the table, the last line, check.csv and the JUnit file. 4 of 4
+    /// within cannot show 90% (the exact interval starts at 0.025^(1/4) = 40%).
+    @Test func anUndecidedTargetIsNotMet() throws {
+        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1, confidence: 0.9 }]")
+        let dir = Fixtures.temporaryDirectory()
+        let (status, out, err) = check([
+            file, "--replications", "2", "--max-replications", "4", "--out", dir, "--junit", dir + "/junit.xml",
+            "--quiet",
+        ])
+        #expect(status == 1, "\(err)")
+        #expect(out.contains("UNDECIDED"))
+        #expect(out.contains("undecided (share 100%, interval "), "\(out)")
+        #expect(out.contains("after 4 replications: counted as not met\n"))
+        #expect(out.contains("check: 0 of 1 targets met in 1 scenario; 1 undecided, counted as not met\n"))
+        let xml = try String(contentsOfFile: dir + "/junit.xml", encoding: .utf8)
+        #expect(xml.contains("failures=\"1\""))
+        #expect(xml.contains("<failure message=\"nelAdmissions = "))
+        #expect(xml.contains("counted as not met"))
+        let csv = try String(contentsOfFile: dir + "/check.csv", encoding: .utf8)
+        #expect(csv.contains(",no,undecided,"))
+        #expect(csv.hasSuffix(",4\r\n"))
+    }
+
+    /// A check stopped part-way (its saved replications a prefix of the whole) and resumed ends
+    /// exactly as an uninterrupted one.
+    @Test func resumeFromAPrefixEqualsTheUninterruptedCheck() throws {
+        let file = try scenario(targets: "[{ metric: 'nelAdmissions', atLeast: 1 }]")
+        let dir = Fixtures.temporaryDirectory()
+        let args = [file, "--replications", "2", "--quiet", "--out", dir]
+        #expect(check(args).0 == 0)
+        let whole = try String(contentsOfFile: dir + "/check.csv", encoding: .utf8)
+        let saved = dir + "/plan/replications.json"
+        var partial = try PartialResult.load(saved)
+        #expect(partial.replications.count == 4)
+        partial.replications = Array(partial.replications.prefix(3))
+        partial.totalReplications = 3
+        try (partial.json.jsonText() + "\n").write(toFile: saved, atomically: true, encoding: .utf8)
+        let resumed = check(args + ["--resume"])
+        #expect(resumed.0 == 0)
+        #expect(resumed.2.contains("reusing 3 finished replications"), "\(resumed.2)")
+        #expect(try String(contentsOfFile: dir + "/check.csv", encoding: .utf8) == whole)
+        #expect(try PartialResult.load(saved).replications.count == 4)
     }
 
     @Test func resumeRewritesTheSummaryFilesFromTheSavedReplications() throws {
@@ -123,7 +180,7 @@ import Testing
         try "metric,mean\nnelAdmissions,1\n".write(toFile: folder + "/summary.csv", atomically: true, encoding: .utf8)
         let (status, _, err) = check(args + ["--out", stopped, "--resume"])
         #expect(status == 0, "\(err)")
-        #expect(err.contains("reusing 2 finished replications"))
+        #expect(err.contains("reusing 4 finished replications"), "\(err)")
         for name in ["summary.csv", "monthly.csv"] {
             #expect(
                 try String(contentsOfFile: clean + "/plan/" + name, encoding: .utf8)

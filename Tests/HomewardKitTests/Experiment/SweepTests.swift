@@ -45,7 +45,10 @@ import Testing
             #expect(out.contains("No point in the grid meets"))
         }
         let csv = try String(contentsOfFile: dir + "/sweep.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("point,services.beds.capacity,metric,unit,mean,ci95_low,ci95_high,replications\r\n"))
+        #expect(
+            csv.hasPrefix(
+                "point,services.beds.capacity,metric,unit,mean,ci95_low,ci95_high,replications,verdict,share_within,share_low,share_high,interval_level\r\n"
+            ))
     }
 
     @Test func pointsShareRandomNumbers() throws {
@@ -124,6 +127,55 @@ import Testing
         #expect(
             try String(contentsOfFile: whole + "/sweep.csv", encoding: .utf8)
                 == String(contentsOfFile: parts + "/sweep.csv", encoding: .utf8))
+    }
+
+    /// With a target, each point runs until its verdict is clear (or the cap), and the verdict,
+    /// share, interval and replications of each point are in the table, sweep.json and
+    /// sweep.csv. Sharded, stopped part-way (a point file cut to a prefix) and resumed, the
+    /// sweep ends exactly as an uninterrupted one.
+    @Test func sequentialVerdictsShardAndResumeToTheSameResult() throws {
+        let whole = Fixtures.temporaryDirectory()
+        let parts = Fixtures.temporaryDirectory()
+        let args = [
+            "--vary", "services.beds.capacity=1..9:4", "--target", "services.beds.meanWaitDays <= 0.5",
+            "--confidence", "0.5", "--replications", "2", "--max-replications", "12", "--quiet",
+        ]
+        let (status, out, err) = sweep(args + ["--out", whole])
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("within target"))
+        #expect(out.contains("verdict"))
+        let json = try #require(
+            JSON5.parse(String(contentsOfFile: whole + "/sweep.json", encoding: .utf8)).objectValue)
+        let targets = try #require(json["points"]?.arrayValue).compactMap { $0.objectValue?["target"]?.objectValue }
+        #expect(targets.count == 3)
+        for t in targets {
+            let verdict = try #require(t["verdict"]?.stringValue)
+            #expect(["met", "missed", "undecided"].contains(verdict))
+            #expect(t["met"]?.boolValue == (verdict == "met"))
+            let n = try #require(t["replications"]?.numberValue)
+            #expect(n >= 2 && n <= 12)
+            // Undecided only at the cap; decided points stop at the first look that decides them.
+            if verdict == "undecided" { #expect(n == 12) }
+            let low = try #require(t["shareLow"]?.numberValue)
+            let high = try #require(t["shareHigh"]?.numberValue)
+            #expect(low <= (t["shareWithin"]?.numberValue ?? .nan) && (t["shareWithin"]?.numberValue ?? .nan) <= high)
+        }
+        let manifest = try #require(json["manifest"]?.objectValue?["sequentialVerdicts"]?.objectValue)
+        #expect(manifest["maximumReplications"]?.numberValue == 12)
+
+        for i in 0..<2 { #expect(sweep(args + ["--out", parts, "--shard", "\(i)/2"]).0 == 0) }
+        let point = parts + "/points/00001.json"
+        var partial = try PartialResult.load(point)
+        partial.replications = Array(partial.replications.prefix(1))
+        partial.totalReplications = 1
+        try (partial.json.jsonText() + "\n").write(toFile: point, atomically: true, encoding: .utf8)
+        let resumed = sweep(args + ["--out", parts, "--resume"])
+        #expect(resumed.0 == 0, "\(resumed.2)")
+        for name in ["sweep.csv", "sweep.json"] {
+            #expect(
+                try String(contentsOfFile: whole + "/" + name, encoding: .utf8)
+                    == String(contentsOfFile: parts + "/" + name, encoding: .utf8), "\(name)")
+        }
     }
 
     @Test func resumeRecomputesPointsFromAnotherVersionOrEdited() throws {

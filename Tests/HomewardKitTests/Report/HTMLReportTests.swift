@@ -281,6 +281,29 @@ import Testing
         // One chart per headline metric besides the target's.
         #expect(svgs(html).count == 1 + Metric.headline.count)
         #expect(html.contains("<tr class=\"met recommended\">"))
+        #expect(html.contains("Interval judged on"))
+        #expect(html.contains("<b>met, recommended</b>"))
+
+        // A sweep.json written before verdicts had three outcomes (each point's target only
+        // `met` and `shareWithin`, no plan in the manifest) still gives a report: met or missed.
+        let older = Fixtures.temporaryDirectory()
+        let path = older + "/sweep.json"
+        var top = try #require(JSON5.parse(String(contentsOfFile: out + "/sweep.json", encoding: .utf8)).objectValue)
+        let points = try #require(top["points"]?.arrayValue).map { p -> JSONValue in
+            guard var o = p.objectValue, let t = o["target"]?.objectValue else { return p }
+            o["target"] = .object(JSONObject([("met", t["met"] ?? .null), ("shareWithin", t["shareWithin"] ?? .null)]))
+            return .object(o)
+        }
+        top["points"] = .array(points)
+        if var m = top["manifest"]?.objectValue {
+            m["sequentialVerdicts"] = nil
+            top["manifest"] = .object(m)
+        }
+        try JSONValue.object(top).jsonText(pretty: true).write(toFile: path, atomically: true, encoding: .utf8)
+        let old = try HTMLReport.build(resultsDirectory: older)
+        expectSelfContained(old)
+        #expect(old.contains("<b>met, recommended</b>"))
+        #expect(!old.contains("Interval judged on"))
     }
 
     @Test func sweepWithoutATargetHasNoVerdict() throws {

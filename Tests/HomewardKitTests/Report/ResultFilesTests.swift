@@ -39,12 +39,17 @@ import Testing
         let lines = CheckFiles.csv(suites).components(separatedBy: "\r\n")
         #expect(lines.count == 4)  // header and two rows, each ending in CRLF
         #expect(lines[0].hasPrefix("scenario_file,scenario,target,metric,bound,value,confidence,achieved_mean,"))
-        #expect(lines[0].hasSuffix(",share_within,met"))
+        #expect(
+            lines[0].hasSuffix(
+                ",share_within,met,verdict,share_low,share_high,judged_low,judged_high,judged_level,replications"))
         #expect(lines[1].hasPrefix("a.json5,A,few delays,delayedBedDays,\(most.bound.rawValue),10,0.9,2,"))
-        #expect(lines[1].hasSuffix(",1,yes"))
+        // 3 of 3 within: the exact interval runs from 0.025^(1/3) = 0.292 to 1, so 90% is not shown.
+        #expect(lines[1].contains(",1,no,undecided,0.2924017738"))
+        #expect(lines[1].hasSuffix(",1,0.95,3"))
         // A name with a comma is quoted; a target without confidence leaves its column empty.
         #expect(lines[2].hasPrefix("b.json5,\"B, C\",enough,nelAdmissions,\(least.bound.rawValue),5,,4.5,"))
-        #expect(lines[2].hasSuffix(",0.5,no"))
+        #expect(lines[2].contains(",0.5,no,undecided,"))
+        #expect(lines[2].hasSuffix(",0.95,2"))
         #expect(lines[3].isEmpty)
     }
 

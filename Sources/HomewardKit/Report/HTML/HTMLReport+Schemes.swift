@@ -48,11 +48,11 @@ extension HTMLReport {
             var chances: [(key: String, label: String, probability: Double, low: Double, high: Double)] = []
             for (key, value) in o["chances"]?.objectValue ?? JSONObject() {
                 guard let c = value.objectValue else { continue }
-                let wilson = RunResults.numbers(c["wilson95"])
+                let bounds = RunResults.numbers(c["interval95"])
                 chances.append(
                     (
                         key, c["label"]?.stringValue ?? key, RunResults.number(c["probability"]),
-                        wilson.count == 2 ? wilson[0] : .nan, wilson.count == 2 ? wilson[1] : .nan
+                        bounds.count == 2 ? bounds[0] : .nan, bounds.count == 2 ? bounds[1] : .nan
                     ))
             }
             options.append(SchemeOption(name: name, measures: parsed, chances: chances))
@@ -127,7 +127,7 @@ extension HTMLReport {
                 "How likely each option is to deliver", id: "chances",
                 "<p>"
                     + HTML.escape(
-                        "Each replication is one possible year: its uncertain inputs (scheme effects, costs, demand) drawn from their ranges and its patients from chance. The chance of an outcome is the share of replications in which it happened, with a Wilson 95% interval for that share. A plan figure is the scheme's own promise (its 'plan' in the scenario), compared with the saving against the same replication without schemes."
+                        "Each replication is one possible year: its uncertain inputs (scheme effects, costs, demand) drawn from their ranges and its patients from chance. The chance of an outcome is the share of replications in which it happened, with an exact (Clopper-Pearson) 95% interval for that share. A plan figure is the scheme's own promise (its 'plan' in the scenario), compared with the saving against the same replication without schemes."
                     ) + "</p>"
                     + HTML.table(
                         [

@@ -6,6 +6,12 @@ extension HTMLReport {
         var metrics: [String: MetricValue]
         var met: Bool?
         var share: Double?
+        /// "met", "missed" or "undecided" (a sweep written before verdicts had three outcomes
+        /// gives only `met`, read as met or missed).
+        var verdict: String?
+        /// The interval the verdict was judged on, and the replications it was judged on.
+        var judged: (low: Double, high: Double)?
+        var replications: Double?
     }
 
     struct SweepTarget {
@@ -41,8 +47,15 @@ extension HTMLReport {
             var metrics: [String: MetricValue] = [:]
             RunResults.flatten(o["metrics"]?.objectValue ?? JSONObject(), prefix: "", keys: &keys, into: &metrics)
             let t = o["target"]?.objectValue
+            let met = t?["met"]?.boolValue
+            let judged = t.flatMap { t -> (Double, Double)? in
+                guard let low = t["low"]?.numberValue, let high = t["high"]?.numberValue else { return nil }
+                return (low, high)
+            }
             return SweepPoint(
-                values: values, metrics: metrics, met: t?["met"]?.boolValue, share: t?["shareWithin"]?.numberValue)
+                values: values, metrics: metrics, met: met, share: t?["shareWithin"]?.numberValue,
+                verdict: t?["verdict"]?.stringValue ?? met.map { $0 ? "met" : "missed" }, judged: judged,
+                replications: t?["replications"]?.numberValue)
         }
         let target = top["target"]?.objectValue.flatMap { t -> SweepTarget? in
             guard let metric = t["metric"]?.stringValue, let value = t["value"]?.numberValue else { return nil }
@@ -121,7 +134,7 @@ extension HTMLReport {
         if let t = target {
             let met = recommendedPoint != nil
             var html =
-                "<p class=\"callout\(met ? "" : " missed")\"><b>\(met ? "Target met." : "Target not met.")</b> \(HTML.escape(t.verdict))</p>"
+                "<p class=\"callout\(met ? "" : " missed")\"><b>\(met ? "Target met." : points.contains { $0.verdict == "undecided" } ? "Target not shown to be met." : "Target not met.")</b> \(HTML.escape(t.verdict))</p>"
             html += "<p class=\"note\">\(HTML.escape(targetExplanation(t)))</p>"
             if let svg = chart(
                 t.metric, id: "fig-sweep-target", width: ReportCharts.fullWidth, height: 330, withTarget: true)
@@ -160,7 +173,9 @@ extension HTMLReport {
             compareManifest(
                 manifest,
                 analysis:
-                    "At each point, the mean across replications with a 95% Student t confidence interval; a target with a confidence is judged on the share of replications within the bound"
+                    manifest["sequentialVerdicts"] == nil
+                    ? "At each point, the mean across replications with a 95% Student t confidence interval; a target with a confidence is judged on the share of replications within the bound"
+                    : "At each point, the mean across replications with a 95% Student t confidence interval. Each point ran until its verdict on the target was clear or the cap was reached; a target with a confidence is judged on the exact (Clopper-Pearson) interval of the share of replications within the bound, a target on the mean on the Student t interval of the mean, each look at level 1 - 5%/(number of looks), so that a verdict is wrong with probability at most 5%"
             ))
         page.add(footer(file))
         return page.render()
@@ -198,11 +213,19 @@ extension HTMLReport {
         var keys = SweepResult.columns
         if let t = target { keys.removeAll { $0 == t.metric } }
         var columns = axes.map { HTML.Column(title: shortField($0), numeric: true) }
+        let judged = points.contains { $0.judged != nil }
         if let t = target {
             columns += [
                 HTML.Column(title: "\(name(of: t.metric)) (95% CI)", numeric: true),
-                HTML.Column(title: "Share within", numeric: true), HTML.Column(title: "Meets target"),
+                HTML.Column(title: "Share within", numeric: true),
             ]
+            if judged {
+                columns += [
+                    HTML.Column(title: "Interval judged on", numeric: true),
+                    HTML.Column(title: "Replications", numeric: true),
+                ]
+            }
+            columns.append(HTML.Column(title: "Verdict"))
         }
         columns += keys.map { HTML.Column(title: name(of: $0), numeric: true) }
         let rows = points.enumerated().map { (i, p) -> HTML.Row in
@@ -211,7 +234,13 @@ extension HTMLReport {
                 let m = p.metrics[t.metric]
                 cells.append(HTML.escape(m.map { "\(number($0.mean)) (\(interval($0.low, $0.high)))" } ?? "n/a"))
                 cells.append(HTML.escape(p.share.map(TableRenderer.percent) ?? "n/a"))
-                cells.append(p.met == true ? (i == recommended ? "<b>yes, recommended</b>" : "yes") : "no")
+                if judged {
+                    let f = t.confidence == nil ? number : TableRenderer.percent
+                    cells.append(HTML.escape(p.judged.map { "\(f($0.low)) to \(f($0.high))" } ?? "n/a"))
+                    cells.append(HTML.escape(p.replications.map(count) ?? "n/a"))
+                }
+                let verdict = p.verdict ?? "n/a"
+                cells.append(i == recommended ? "<b>\(HTML.escape(verdict)), recommended</b>" : HTML.escape(verdict))
             }
             cells += keys.map { HTML.escape(p.metrics[$0].map { number($0.mean) } ?? "n/a") }
             return HTML.Row(
@@ -220,6 +249,9 @@ extension HTMLReport {
                     .joined(separator: " "))
         }
         return HTML.table(columns, rows, className: "points")
-            + "<p class=\"note\">Means across replications. Shaded rows meet the target; the first of them in grid order is recommended.</p>"
+            + "<p class=\"note\">Means across replications. Shaded rows meet the target; the first of them in grid order is recommended."
+            + (judged
+                ? " A point is undecided when the interval judged on straddles the target after the most replications allowed: its setting may or may not be enough."
+                : "") + "</p>"
     }
 }
