@@ -13,9 +13,9 @@ enum CalibrateCommand {
         maximum likelihood, the lowest AIC chosen, with the Kolmogorov-Smirnov distance),
         in-hospital mortality and the pathway mix; for each community service the episode
         length; with three or more years of activity, how much years and winters differ beyond
-        chance (a demandVariation block, docs/model.md). Writes a scenario fragment that `extends` SCENARIO, in which every fitted value
-        says where it came from; observed delays are reported in comments (in Homeward they are
-        an output, not an input).
+        chance (a demandVariation block, docs/model.md). Writes a scenario fragment that
+        `extends` SCENARIO, in which every fitted value says where it came from; observed delays
+        are reported in comments (in Homeward they are an output, not an input).
 
         OPTIONS
           --population FILE  The scenario whose cohorts, services and pathways the file names
