@@ -48,6 +48,25 @@ import Testing
             DemandVariation.sampledFactors(scenario: try Fixtures.smallScenario(), seed: 11, replication: 0).isEmpty)
     }
 
+    @Test func theReportedFactorsAreTheOnesTheRunUses() throws {
+        let s = try Self.small("{ annualLevelCV: 0.1, winterSeverityCV: 0.2 }")
+        for rep in 0..<3 {
+            let named = Dictionary(
+                uniqueKeysWithValues: DemandVariation.sampledFactors(scenario: s, seed: 11, replication: rep).map {
+                    ($0.name, $0.value)
+                })
+            let sim = Simulation(scenario: s, seed: 11, replication: rep, sink: EventCollector())
+            let variation = try #require(s.demandVariation)
+            for d in 0..<Int(s.horizon) {
+                let date = s.origin.adding(days: d)
+                var expected = try #require(
+                    named[DemandVariation.levelName(DemandVariation.modelYear(of: date, start: s.start))])
+                if let w = variation.winter(of: date) { expected *= try #require(named[DemandVariation.winterName(w)]) }
+                #expect(sim.demandFactor[d] == expected, "day \(d)")
+            }
+        }
+    }
+
     @Test func factorsHaveMeanOneAndTheGivenCV() {
         // 4,000 draws: the sample mean's standard error is cv / sqrt(n) = 0.0032 at cv = 0.2, and
         // the sample sd's about cv sqrt((kurtosis - 1) / 4n), under 0.003; allow 4 of each.
