@@ -438,10 +438,15 @@ public struct Calibration: Sendable {
             + "level CV^2 \(Self.number(level * level)) (standard error \(Self.number(se.levelCV2))), "
             + "winter total CV^2 \(Self.number((1 + level * level) * (1 + winter * winter) - 1)) (standard error \(Self.number(se.winterTotalCV2))); "
             + "with few years these are rough (see docs/model.md, Years that differ)"
-        var out = "  demandVariation: {\n"
+        var out =
+            "  // years that differ beyond chance, from \(d.years) years and \(d.winters) winters of first crises\n"
+        out += "  demandVariation: {\n"
         out += "    source: \(Self.json5String(note)),\n"
+        out += "    // extra-Poisson variation of each year's count outside winter, about a straight line\n"
         out += "    annualLevelCV: \(Self.number(level)),\n"
+        out += "    // extra-Poisson variation of each winter's count, the level's share removed\n"
         out += "    winterSeverityCV: \(Self.number(winter)),\n"
+        out += "    // the months counted as winter\n"
         out += "    winterMonths: \(months),\n"
         out += "  },\n"
         return out
