@@ -12,9 +12,10 @@ enum CalibrateCommand {
         profiles, the length of stay (exponential, gamma, lognormal and Weibull fitted by
         maximum likelihood, the lowest AIC chosen, with the Kolmogorov-Smirnov distance),
         in-hospital mortality and the pathway mix; for each community service the episode
-        length. Writes a scenario fragment that `extends` SCENARIO, in which every fitted value
-        says where it came from; observed delays are reported in comments (in Homeward they are
-        an output, not an input).
+        length; with three or more years of activity, how much years and winters differ beyond
+        chance (a demandVariation block, docs/model.md). Writes a scenario fragment that
+        `extends` SCENARIO, in which every fitted value says where it came from; observed delays
+        are reported in comments (in Homeward they are an output, not an input).
 
         OPTIONS
           --population FILE  The scenario whose cohorts, services and pathways the file names
@@ -80,6 +81,14 @@ enum CalibrateCommand {
                     title: "Calibration from \(a.positional[0]), \(from) to \(to.adding(days: -1))",
                     header: ["cohort", "crises seen", "rate", "length of stay", "KS D"],
                     rows: rows, rightAligned: [1, 2]))
+            let d = calibration.demandVariation
+            if let level = d.annualLevelCV, let winter = d.winterSeverityCV {
+                console.out(
+                    "Demand variation from \(d.years) years and \(d.winters) winters: annual level CV \(TableRenderer.format(level)), winter severity CV \(TableRenderer.format(winter))\n"
+                )
+            } else {
+                console.out("Demand variation not estimated: \(d.failure ?? "")\n")
+            }
             console.out("Fragment written to \(out) (check it with: homeward validate \(out))\n")
         }
         return .success

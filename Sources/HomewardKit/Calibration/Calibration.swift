@@ -84,6 +84,9 @@ public struct Calibration: Sendable {
     public var spells: Int
     public var cohorts: [CohortFit]
     public var services: [ServiceFit]
+    /// Year-to-year variation of all cohorts' first crises together (a `demandVariation`
+    /// block), or why it cannot be estimated from this window.
+    public var demandVariation: DemandVariationEstimate
 
     /// Days in the window.
     public var days: Int { to.daysSinceEpoch - from.daysSinceEpoch }
@@ -123,6 +126,7 @@ public struct Calibration: Sendable {
             monthDays[date.month - 1] += 1
         }
 
+        var firstCrisisTimes: [Double] = []
         cohorts = scenario.cohorts.enumerated().map { c, cohort in
             let acute = inWindow.filter { $0.cohort == c && $0.service == scenario.acute }
             let admissions = acute.filter { !viaCrisisResponse.contains($0.line) }
@@ -133,6 +137,8 @@ public struct Calibration: Sendable {
             // Readmissions come from the readmission risk, not the base rate.
             let firstAdmissions = admissions.filter { !$0.readmission }.count
             let firstResponses = responses.filter { !$0.readmission }.count
+            firstCrisisTimes += admissions.filter { !$0.readmission }.map(\.arrival)
+            firstCrisisTimes += responses.filter { !$0.readmission }.map(\.admitted)
             let crises = conveyance > 0 ? Double(firstResponses) + Double(firstAdmissions) / conveyance : .nan
             let perYear = crises / windowDays * 365.25
             var rate: (String, Double, String)?
@@ -249,6 +255,9 @@ public struct Calibration: Sendable {
                 readmission: readmission,
                 readmissions: admissions.count + responses.count - firstAdmissions - firstResponses)
         }
+        demandVariation = DemandVariationEstimate(
+            times: firstCrisisTimes, origin: origin, from: from, to: to,
+            winterMonths: scenario.demandVariation?.winterMonths ?? DemandVariation.defaultWinterMonths)
         services = scenario.services.enumerated().compactMap { s, service in
             guard [.crisisResponse, .homeReablement, .bedBased, .homeCare].contains(service.kind) else { return nil }
             let durations = inWindow.filter { $0.service == s && $0.discharged != nil }.map {
@@ -410,7 +419,36 @@ public struct Calibration: Sendable {
             out += "      durationDays: \(Self.law(best.distribution)),\n"
             out += "    },\n"
         }
-        out += "  },\n}\n"
+        out += "  },\n"
+        out += demandVariationFragment(period: period)
+        out += "}\n"
+        return out
+    }
+
+    /// The fragment's `demandVariation` block, or a comment saying why there is none.
+    func demandVariationFragment(period: String) -> String {
+        let d = demandVariation
+        let months = "[" + d.winterMonths.map(String.init).joined(separator: ", ") + "]"
+        guard let level = d.annualLevelCV, let winter = d.winterSeverityCV, let se = d.standardErrors else {
+            return "  // demandVariation not estimated: \(d.failure ?? "")\n"
+        }
+        let note =
+            "homeward calibrate, \(period): method of moments on the extra-Poisson variance of first crises (all cohorts) about a straight-line trend, "
+            + "\(d.years) whole years outside the winter months \(months) and \(d.winters) winters; "
+            + "level CV^2 \(Self.number(level * level)) (standard error \(Self.number(se.levelCV2))), "
+            + "winter total CV^2 \(Self.number((1 + level * level) * (1 + winter * winter) - 1)) (standard error \(Self.number(se.winterTotalCV2))); "
+            + "with few years these are rough (see docs/model.md, Years that differ)"
+        var out =
+            "  // years that differ beyond chance, from \(d.years) years and \(d.winters) winters of first crises\n"
+        out += "  demandVariation: {\n"
+        out += "    source: \(Self.json5String(note)),\n"
+        out += "    // extra-Poisson variation of each year's count outside winter, about a straight line\n"
+        out += "    annualLevelCV: \(Self.number(level)),\n"
+        out += "    // extra-Poisson variation of each winter's count, the level's share removed\n"
+        out += "    winterSeverityCV: \(Self.number(winter)),\n"
+        out += "    // the months counted as winter\n"
+        out += "    winterMonths: \(months),\n"
+        out += "  },\n"
         return out
     }
 }

@@ -7,7 +7,8 @@ extension Simulation {
     /// The crisis rate of cohort `c` at time `t`, per day.
     ///
     /// base rate x population growth x trend x day-of-week x hour-of-day x month weights, and
-    /// for care-home residents x the number of residents present now.
+    /// for care-home residents x the number of residents present now; with a
+    /// `demandVariation`, x the day's level and winter-severity factor.
     // Inlined on purpose, like the other non-mutating helpers called from mutating methods
     // (`baseRate`, `durationFactor`, `acceptanceHours`, `pick`): called out of line, each call
     // copied the whole `Simulation` (the projection included) to pass `self`.
@@ -19,7 +20,10 @@ extension Simulation {
         let profile =
             parameters.dayOfWeek(cohort: c, Int(clock.weekday[day]) - 1) * parameters.hourOfDay(cohort: c, hour)
             * parameters.month(cohort: c, Int(clock.monthOfYear[day]) - 1)
-        let rate = baseRate(cohort: c, at: t) * profile
+        var rate = baseRate(cohort: c, at: t) * profile
+        // Without a demandVariation nothing is multiplied, so results are bit-identical to a
+        // model without it.
+        if !demandFactor.isEmpty { rate *= demandFactor[day] }
         return effects.isEmpty ? rate : rate * effects.factor(effects.crisisRate[c], at: t)
     }
 
@@ -45,7 +49,7 @@ extension Simulation {
         let cohort = scenario.cohorts[c]
         let peak =
             (cohort.dayOfWeek.max() ?? 1) * (cohort.hourOfDay.max() ?? 1) * (cohort.month.max() ?? 1)
-            * effects.maximumFactor(effects.crisisRate[c])
+            * effects.maximumFactor(effects.crisisRate[c]) * maximumDemandFactor
         let years = horizon / 365.25
         let trend = max(1, pow(1 + cohort.trendPerYear, years))
         switch cohort.rate {

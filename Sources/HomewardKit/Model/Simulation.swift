@@ -53,6 +53,10 @@ public struct Simulation<Sink: EventSink> {
     let capacitySchedules: [CapacitySchedule]
     /// The scenario's per-event parameters as plain values (no reference counting to read them).
     let parameters: ModelParameters
+    /// This replication's demand factor for each day (`DemandVariation`); empty without one.
+    let demandFactor: [Double]
+    /// The largest of `demandFactor` (1 without it), for the thinning bound.
+    let maximumDemandFactor: Double
 
     /// Creates replication `replication` of `scenario`, with streams derived from `seed`.
     public init(scenario: Scenario, seed: UInt64, replication: Int, sink: Sink) {
@@ -103,6 +107,10 @@ public struct Simulation<Sink: EventSink> {
         dischargeHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayDischarge)
         assessmentHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayAssessment)
         equipmentHours = Hours(from: w.hours.from, to: w.hours.to, allDays: w.sevenDayEquipment)
+        let factors = DailyDemandFactors(
+            scenario: scenario, seed: seed, replication: replication, days: WorkingClock.margin)
+        demandFactor = factors?.perDay ?? []
+        maximumDemandFactor = factors?.maximum ?? 1
         self.seed = seed
     }
 

@@ -29,6 +29,8 @@ public struct Scenario: Sendable {
     public var targets: [Target]
     /// Better Care Fund schemes (see `Scheme`).
     public var schemes: [Scheme] = []
+    /// Year-to-year variation of demand beyond chance (`demandVariation`); nil for none.
+    public var demandVariation: DemandVariation? = nil
     /// `field.path: source` for every `source` note in the file, in file order.
     public var sources: [(path: String, text: String)]
 

@@ -6,7 +6,7 @@ import Foundation
 public enum ScenarioReader {
     static let topLevelFields = [
         "name", "description", "extends", "start", "horizonDays", "warmupDays", "replications", "seed", "population",
-        "cohorts", "services", "pathways", "working", "census", "targets", "schemes",
+        "cohorts", "services", "pathways", "working", "census", "targets", "schemes", "demandVariation",
     ]
 
     /// Limits that keep runs finite and meaningful; documented in Scenarios/README.md.
@@ -100,6 +100,7 @@ public enum ScenarioReader {
         let census = readCensus(top["census"], names, &r)
         let targets = readTargets(top["targets"], &r)
         let schemes = readSchemes(top["schemes"], names, origin: origin, horizon: warmup + (days ?? 1), &r)
+        let demandVariation = readDemandVariation(top["demandVariation"], &r)
 
         let acutes = services.indices.filter { services[$0].kind == .acute }
         if serviceEntries.count > 0 && services.count == read.count && acutes.count != 1 {
@@ -119,6 +120,7 @@ public enum ScenarioReader {
             acute: acutes[0], pathways: pathways, working: working, census: census, targets: targets, sources: r.sources
         )
         scenario.schemes = schemes
+        scenario.demandVariation = demandVariation
         crossCheck(scenario, &r)
         checkWorkload(scenario, &r)
         if !targets.isEmpty {

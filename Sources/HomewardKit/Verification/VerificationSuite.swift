@@ -122,6 +122,12 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("demand-variation.json5")
+            progress(s.name)
+            checks += try demandVariationChecks(s, replications: reps(s), threads: threads)
+        }
+
+        do {
             let s = try ScenarioLoader.load(path: scenarios + "/baseline.json5").scenario
             progress(s.name + " (Little's law, conservation)")
             let runs = replicate(s, full ? 4 : 1, threads, checkConservation: true)

@@ -147,6 +147,35 @@ import Testing
                 "weibull by maximum likelihood") == true)
     }
 
+    @Test func aFragmentWithYearsThatDifferIsAValidScenario() throws {
+        // The fixture holds one year, so its estimate is refused; with an estimate from 300
+        // synthetic years the fragment carries a demandVariation block that reads back.
+        var (cal, _) = try Self.calibrate()
+        #expect(cal.demandVariation.failure != nil)
+        #expect(cal.fragment(extends: "known.json5").contains("// demandVariation not estimated: needs at least 3"))
+        cal.demandVariation = DemandVariationEstimate(
+            times: DemandVariationEstimateTests.synthetic(years: 300, level: 0.1, winter: 0.2, seed: 3),
+            origin: CivilDate(year: 2000, month: 1, day: 1), from: CivilDate(year: 2000, month: 4, day: 1),
+            to: CivilDate(year: 2300, month: 4, day: 1))
+        let dir = Fixtures.temporaryDirectory()
+        try String(contentsOfFile: Self.known, encoding: .utf8).write(
+            toFile: dir + "/known.json5", atomically: true, encoding: .utf8)
+        let text = cal.fragment(extends: "known.json5")
+        try text.write(toFile: dir + "/fitted.json5", atomically: true, encoding: .utf8)
+        let fitted = try #require(try ScenarioLoader.load(path: dir + "/fitted.json5").scenario.demandVariation)
+        #expect(abs(fitted.annualLevelCV - cal.demandVariation.annualLevelCV!) < 1e-5)
+        #expect(abs(fitted.winterSeverityCV - cal.demandVariation.winterSeverityCV!) < 1e-5)
+        #expect(fitted.winterMonths == [12, 1, 2])
+        // Every value has a comment before it, as the rest of the fragment.
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        for (i, line) in lines.enumerated()
+        where ["demandVariation:", "annualLevelCV:", "winterSeverityCV:", "winterMonths:"].contains(where: {
+            line.hasPrefix($0)
+        }) {
+            #expect(lines[i - 1].hasPrefix("//"), "no comment before: \(line)")
+        }
+    }
+
     @Test func calibrateFromTheCommandLine() throws {
         let dir = Fixtures.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/base", withIntermediateDirectories: true)

@@ -57,7 +57,7 @@ import Testing
         Case(
             name: "unknown top-level field", edit: ("colour", "'blue'"),
             expected: [
-                "f.json5: colour: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets, schemes)"
+                "f.json5: colour: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets, schemes, demandVariation)"
             ]),
         Case(
             name: "NaN", edit: ("services.careHome.annualMortality", "NaN"),
@@ -131,6 +131,34 @@ import Testing
         Case(
             name: "capacity too large", edit: ("services.beds.capacity", "1e12"),
             expected: ["f.json5: services.beds.capacity: must be at most 1000000, got 1000000000000"]),
+        Case(
+            name: "negative level CV", edit: ("demandVariation", "{ annualLevelCV: -0.1, winterSeverityCV: 0.02 }"),
+            expected: ["f.json5: demandVariation.annualLevelCV: must be >= 0, got -0.1"]),
+        Case(
+            name: "missing winter CV", edit: ("demandVariation", "{ annualLevelCV: 0.02 }"),
+            expected: ["f.json5: demandVariation.winterSeverityCV: is required"]),
+        Case(
+            name: "CV above one", edit: ("demandVariation", "{ annualLevelCV: 2, winterSeverityCV: 0 }"),
+            expected: ["f.json5: demandVariation.annualLevelCV: must be <= 1, got 2"]),
+        Case(
+            name: "winter month out of range",
+            edit: ("demandVariation", "{ annualLevelCV: 0.02, winterSeverityCV: 0.02, winterMonths: [12, 13] }"),
+            expected: ["f.json5: demandVariation.winterMonths[1]: must be at most 12, got 13"]),
+        Case(
+            name: "winter month twice",
+            edit: ("demandVariation", "{ annualLevelCV: 0.02, winterSeverityCV: 0.02, winterMonths: [1, 2, 1] }"),
+            expected: ["f.json5: demandVariation.winterMonths[2]: month 1 is listed twice"]),
+        Case(
+            name: "no winter months",
+            edit: ("demandVariation", "{ annualLevelCV: 0.02, winterSeverityCV: 0.02, winterMonths: [] }"),
+            expected: ["f.json5: demandVariation.winterMonths: must list at least one calendar month (1-12)"]),
+        Case(
+            name: "misspelt demand-variation field",
+            edit: ("demandVariation", "{ annualLevelCv: 0.02, winterSeverityCV: 0.02 }"),
+            expected: [
+                "f.json5: demandVariation.annualLevelCv: unknown field (did you mean 'annualLevelCV'?)",
+                "f.json5: demandVariation.annualLevelCV: is required",
+            ]),
     ]
 
     @Test(arguments: cases)
