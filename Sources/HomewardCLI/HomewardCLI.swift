@@ -216,7 +216,8 @@ enum RunCommand {
                     "Precision \(TableRenderer.percent(precision)) \(verdict): worst 95% half-width is \(TableRenderer.percent(reached.worst)) of the mean (\(reached.metric)) after \(result.replications.count) replications.\n"
                 )
             }
-            console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
+            let extra = context.sensitivity == nil ? "" : ", inputs.csv, sensitivity.csv"
+            console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv\(extra))\n")
         }
         return .success
     }

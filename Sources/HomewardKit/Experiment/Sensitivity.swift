@@ -283,20 +283,37 @@ public struct SensitivityAnalysis: Sendable {
 }
 
 extension SensitivityAnalysis {
-    /// The analysis of a run of `loaded`: its uncertain values, redrawn for each replication
-    /// (a draw depends only on the seed, the replication and the input's path, so nothing needs
-    /// to be kept from the run itself). Nil when the scenario has no uncertain values.
+    /// The analysis of a run of `loaded`: its uncertain values and, with `demandVariation`, each
+    /// model year's demand level and winter severity, redrawn for each replication (a draw
+    /// depends only on the seed, the replication and its stream's name, so nothing needs to be
+    /// kept from the run itself). Nil when the scenario has neither.
     public static func of(
         _ loaded: LoadedScenario, seed: UInt64, replications: [Int], runs: [ReplicationMetrics],
         keys: [String] = defaultKeys
     ) -> SensitivityAnalysis? {
         let u = loaded.uncertain
-        guard !u.isEmpty else { return nil }
-        let draws = replications.map { r in
-            zip(u.inputs, u.draw(seed: seed, replication: r)).map { $0.numeric($1) }
+        let variation = loaded.scenario.demandVariation
+        guard !u.isEmpty || variation != nil else { return nil }
+        var names = u.inputs.map { ($0.path, $0.description) }
+        var draws: [[Double]] = []
+        for r in replications {
+            var row = zip(u.inputs, u.draw(seed: seed, replication: r)).map { $0.numeric($1) }
+            if variation != nil {
+                let scenario = (try? loaded.scenario(seed: seed, replication: r)) ?? loaded.scenario
+                let factors = DemandVariation.sampledFactors(scenario: scenario, seed: seed, replication: r)
+                if draws.isEmpty, let v = scenario.demandVariation {
+                    names += factors.map { factor in
+                        let cv = factor.name.hasPrefix("demandVariation.level") ? v.annualLevelCV : v.winterSeverityCV
+                        return (factor.name, "lognormal, mean 1, CV \(TableRenderer.plain(cv))")
+                    }
+                }
+                row += factors.map(\.value)
+            }
+            draws.append(row)
         }
+        // Every replication has the same years, so the same factors; guard all the same.
+        guard draws.allSatisfy({ $0.count == names.count }) else { return nil }
         return SensitivityAnalysis(
-            inputs: u.inputs.map { ($0.path, $0.description) }, replications: replications, draws: draws, runs: runs,
-            keys: keys)
+            inputs: names, replications: replications, draws: draws, runs: runs, keys: keys)
     }
 }
