@@ -230,11 +230,12 @@ enum RunCommand {
         if let note = s.note { return out + "  Not split into inputs and chance: \(note).\n" }
         for metric in [Metric.nelAdmissions, .delayedBedDays, .totalCost] {
             guard let split = s.splits.first(where: { $0.key == metric.key }) else { continue }
-            let top = split.drivers.first.map {
-                "; the input that matters most: \(s.inputs[$0.input].name) (\(TableRenderer.format($0.effect)) from its P10 to its P90)"
-            }
+            let top =
+                split.drivers.first(where: \.isClear).map {
+                    "; the input that matters most: \(s.inputs[$0.input].name) (\(TableRenderer.format($0.effect)) from its P10 to its P90)"
+                } ?? "; no single input stands out from chance"
             out +=
-                "  \(metric.key): \(TableRenderer.percent(split.inputShare)) of the spread from the inputs, \(TableRenderer.percent(split.chanceShare)) chance\(top ?? "")\n"
+                "  \(metric.key): \(TableRenderer.percent(split.inputShare)) of the spread from the inputs, \(TableRenderer.percent(split.chanceShare)) chance\(top)\n"
         }
         return out + "  (regression on the drawn inputs; every metric and input in sensitivity.csv)\n"
     }

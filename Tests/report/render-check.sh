@@ -77,8 +77,9 @@ homeward=.build/release/homeward
 
 echo "== a forecast with daily series, and its report"
 # The baseline with its estimates as ranges: the report then also has the split of the spread
-# and the tornado charts (30 replications: the split needs 2 x 9 inputs + 10).
-"$homeward" run Scenarios/baseline-uncertain.json5 --replications 30 --daily --out "$out/run" --quiet > "$out/run.txt"
+# and the tornado charts (40 replications: the split needs 2 x 13 inputs + 10; its 9 ranges
+# and the 2 years' demand level and winter severity).
+"$homeward" run Scenarios/baseline-uncertain.json5 --replications 40 --daily --out "$out/run" --quiet > "$out/run.txt"
 "$homeward" report "$out/run" --html "$out/report.html"
 [ -s "$out/report.html" ] || fail "no report written"
 url="file://$out/report.html"

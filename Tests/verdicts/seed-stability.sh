@@ -16,8 +16,8 @@ trap 'rm -rf "$out"' EXIT
 
 for seed in "${seeds[@]}"; do
   start=$(date +%s)
-  "$binary" sweep Scenarios/baseline.json5 --vary services.reablement.capacity=210..290:20 \
-    --target "delayedBedDaysWorstMonth <= 2500" --confidence 0.9 --replications 50 \
+  "$binary" sweep Scenarios/baseline.json5 --vary services.pathway3Beds.capacity=80..120:10 \
+    --target "delayedBedDays <= 26000" --confidence 0.9 --replications 50 \
     --seed "$seed" --out "$out/seed-$seed" --quiet > /dev/null
   echo "seed $seed: $(( $(date +%s) - start )) s"
 done

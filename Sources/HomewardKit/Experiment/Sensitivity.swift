@@ -34,6 +34,14 @@ public struct SensitivityAnalysis: Sendable {
         public var effect: Double
         /// The standardised regression coefficient: slope x sd(input) / sd(metric).
         public var standardized: Double
+        /// The 95% confidence interval of `effect` (Student t on the slope's standard error,
+        /// n - p - 1 degrees of freedom); NaN when it cannot be computed.
+        public var effectLow: Double = .nan
+        public var effectHigh: Double = .nan
+
+        /// Whether the effect's interval excludes zero: the input's effect stands out from
+        /// chance. An effect that does not may be nothing at all with these replications.
+        public var isClear: Bool { effectLow > 0 || effectHigh < 0 }
     }
 
     /// One metric's spread, split.
@@ -103,9 +111,12 @@ public struct SensitivityAnalysis: Sendable {
             let drivers = (0..<k).map { j -> Driver in
                 let slope = fit.slopes[j]
                 let sdX = Statistics.standardDeviation(xs.map { $0[j] })
+                let width = described[j].p90 - described[j].p10
+                let half = fit.t * fit.errors[j] * abs(width)
+                let effect = slope * width
                 return Driver(
-                    input: j, effect: slope * (described[j].p90 - described[j].p10),
-                    standardized: sdY > 0 ? slope * sdX / sdY : 0)
+                    input: j, effect: effect, standardized: sdY > 0 ? slope * sdX / sdY : 0,
+                    effectLow: effect - half, effectHigh: effect + half)
             }
             .sorted(by: Self.largerEffect)
             splits.append(
@@ -123,7 +134,13 @@ public struct SensitivityAnalysis: Sendable {
 
     /// Least squares of `y` on the columns of `x` (with an intercept). Columns that do not vary
     /// get a slope of 0. Returns nil when `y` does not vary.
-    static func regress(_ y: [Double], _ x: [[Double]]) -> (slopes: [Double], adjustedR2: Double)? {
+    /// The most inputs for which slopes' standard errors are computed (each needs a solve of
+    /// the normal equations); beyond it the effects' intervals are NaN.
+    static let maximumInputsForErrors = 100
+
+    static func regress(_ y: [Double], _ x: [[Double]]) -> (
+        slopes: [Double], errors: [Double], t: Double, adjustedR2: Double
+    )? {
         let n = y.count
         let k = x.first?.count ?? 0
         let meanY = Statistics.mean(y)
@@ -134,7 +151,8 @@ public struct SensitivityAnalysis: Sendable {
         let used = (0..<k).filter { j in x.contains { abs($0[j] - means[j]) > 1e-12 * max(1, abs(means[j])) } }
         let p = used.count
         var slopes = Array(repeating: 0.0, count: k)
-        guard p > 0 else { return (slopes, 0) }
+        var errors = Array(repeating: Double.nan, count: k)
+        guard p > 0 else { return (slopes, errors, .nan, 0) }
         // Columns scaled to unit sum of squares, so the normal equations are well conditioned.
         var columns = used.map { j in x.map { $0[j] - means[j] } }
         let scales = columns.map { c in c.reduce(0) { $0 + $1 * $1 }.squareRoot() }
@@ -161,8 +179,23 @@ public struct SensitivityAnalysis: Sendable {
         }
         for (a, j) in used.enumerated() { slopes[j] = beta[a] / scales[a] }
         let r2 = 1 - residual / total
-        let adjusted = n - p - 1 > 0 ? 1 - (1 - r2) * Double(n - 1) / Double(n - p - 1) : r2
-        return (slopes, min(1, max(0, adjusted)))
+        let dof = n - p - 1
+        let adjusted = dof > 0 ? 1 - (1 - r2) * Double(n - 1) / Double(dof) : r2
+        // Standard errors: residual variance times the diagonal of the inverse normal matrix.
+        var t = Double.nan
+        if dof > 0 && p <= maximumInputsForErrors {
+            let variance = residual / Double(dof)
+            t = Statistics.studentTQuantile(0.975, degreesOfFreedom: Double(dof))
+            for (a, j) in used.enumerated() {
+                var unit = Array(repeating: 0.0, count: p)
+                unit[a] = 1
+                if let column = solve(matrix, unit), column[a] >= 0 {
+                    errors[j] = (variance * column[a]).squareRoot() / scales[a]
+                }
+            }
+            for j in 0..<k where !used.contains(j) { errors[j] = 0 }
+        }
+        return (slopes, errors, t, min(1, max(0, adjusted)))
     }
 
     /// Solves `a x = b` by Gaussian elimination with partial pivoting; nil if singular.
@@ -196,13 +229,15 @@ public struct SensitivityAnalysis: Sendable {
 
     // MARK: - Files
 
-    /// `metric,input,law,input_p10,input_p90,effect_p10_to_p90,standardized_coefficient,input_share,chance_share,replications`:
-    /// one row per metric and input, inputs largest effect first.
+    /// One row per metric and input, inputs largest effect first: the effect with its 95%
+    /// interval and whether that interval excludes zero, the standardised coefficient, and the
+    /// metric's split into inputs and chance.
     public var csv: String {
         var rows = [
             CSV.row([
-                "metric", "unit", "input", "law", "input_p10", "input_p90", "effect_p10_to_p90",
-                "standardized_coefficient", "input_share", "chance_share", "replications",
+                "metric", "unit", "input", "law", "input_p10", "input_p90", "effect_p10_to_p90", "effect_ci95_low",
+                "effect_ci95_high", "effect_clear", "standardized_coefficient", "input_share", "chance_share",
+                "replications",
             ])
         ]
         for split in splits {
@@ -211,7 +246,8 @@ public struct SensitivityAnalysis: Sendable {
                 rows.append(
                     CSV.row([
                         .text(split.key), .text(Metric.unit(of: split.key)), .text(input.name), .text(input.law),
-                        CSV.number(input.p10), CSV.number(input.p90), CSV.number(d.effect), CSV.number(d.standardized),
+                        CSV.number(input.p10), CSV.number(input.p90), CSV.number(d.effect), CSV.number(d.effectLow),
+                        CSV.number(d.effectHigh), .text(d.isClear ? "yes" : "no"), CSV.number(d.standardized),
                         CSV.number(split.inputShare), CSV.number(split.chanceShare), .integer(draws.count),
                     ]))
             }
@@ -269,6 +305,11 @@ public struct SensitivityAnalysis: Sendable {
                                                 JSONObject([
                                                     ("input", .string(inputs[$0.input].name)),
                                                     ("effect", number($0.effect)),
+                                                    (
+                                                        "effectCI95",
+                                                        .array([number($0.effectLow), number($0.effectHigh)])
+                                                    ),
+                                                    ("clear", .bool($0.isClear)),
                                                     ("standardized", number($0.standardized)),
                                                 ]))
                                         })

@@ -34,6 +34,11 @@ import Testing
         #expect(abs(split.drivers[0].effect - 2.4) < 0.06)
         #expect(abs(split.drivers[1].effect - 0.8) < 0.06)
         #expect(abs(split.drivers[2].effect) < 0.06)
+        // Each effect's 95% interval holds the true effect; x1 and x2 stand out from chance,
+        // x3 (no effect) does not.
+        #expect(split.drivers[0].effectLow < 2.4 && 2.4 < split.drivers[0].effectHigh)
+        #expect(split.drivers[1].effectLow < 0.8 && 0.8 < split.drivers[1].effectHigh)
+        #expect(split.drivers.map(\.isClear) == [true, true, false])
         #expect(abs(split.drivers[0].standardized - (3 / 12.0.squareRoot()) / (1.0833).squareRoot()) < 0.02)
     }
 
@@ -45,6 +50,26 @@ import Testing
         let split = try #require(analysis.splits.first)
         #expect(split.inputShare < 0.03)
         #expect(split.chanceShare > 0.97)
+    }
+
+    @Test func effectIntervalsCoverTheTruth() {
+        // Over 400 small experiments (40 replications, 4 inputs, one real effect of 1 from P10
+        // to P90, noise sd 1), the 95% interval of that effect holds it about 95% of the time.
+        var covered = 0
+        let trials = 400
+        for t in 0..<trials {
+            let (draws, runs) = synthetic(n: 40, seed: 100 + UInt64(t), noiseSD: 1, f: { $0[0] / 0.8 }, inputs: 4)
+            let analysis = SensitivityAnalysis(
+                inputs: (1...4).map { ("x\($0)", "uniform 0 to 1") }, replications: Array(0..<40), draws: draws,
+                runs: runs, keys: ["y"])
+            guard let d = analysis.splits.first?.drivers.first(where: { $0.input == 0 }) else { continue }
+            // The true effect over the drawn P10-P90 width: the slope is 1/0.8.
+            let width = analysis.inputs[0].p90 - analysis.inputs[0].p10
+            let truth = width / 0.8
+            if d.effectLow <= truth && truth <= d.effectHigh { covered += 1 }
+        }
+        let share = Double(covered) / Double(trials)
+        #expect(share > 0.91 && share < 0.985, "coverage \(share)")
     }
 
     @Test func tooFewReplicationsSaySo() {

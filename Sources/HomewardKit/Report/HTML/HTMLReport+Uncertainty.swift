@@ -26,13 +26,13 @@ extension HTMLReport {
         if !metrics.isEmpty {
             let rows = metrics.map { m -> HTML.Row in
                 let key = m["key"]?.stringValue ?? ""
-                let top = m["drivers"]?.arrayValue?.first?.objectValue
+                let top = m["drivers"]?.arrayValue?.compactMap(\.objectValue).first { $0["clear"]?.boolValue == true }
                 return HTML.Row(cells: [
                     HTML.escape(Metric.lookup(key)?.label ?? key),
                     HTML.escape(percent(RunResults.number(m["inputShare"]))),
                     HTML.escape(percent(RunResults.number(m["chanceShare"]))),
-                    HTML.escape(top?["input"]?.stringValue ?? ""),
-                    HTML.escape(signed(RunResults.number(top?["effect"]))),
+                    HTML.escape(top?["input"]?.stringValue ?? "none stands out from chance"),
+                    HTML.escape(top.map { signed(RunResults.number($0["effect"])) } ?? ""),
                 ])
             }
             html += HTML.table(
@@ -46,10 +46,13 @@ extension HTMLReport {
         for (i, metric) in tornadoMetrics.enumerated() {
             guard let m = metrics.first(where: { $0["key"]?.stringValue == metric.key }) else { continue }
             let drivers = (m["drivers"]?.arrayValue ?? []).compactMap(\.objectValue).prefix(tornadoRows)
-            let bars = drivers.compactMap { d -> (label: String, effect: Double)? in
+            let bars = drivers.compactMap { d -> ReportCharts.TornadoBar? in
                 let effect = RunResults.number(d["effect"])
                 guard effect.isFinite, let name = d["input"]?.stringValue else { return nil }
-                return (name, effect)
+                let ci = RunResults.numbers(d["effectCI95"])
+                return ReportCharts.TornadoBar(
+                    label: name, effect: effect, low: ci.count == 2 ? ci[0] : .nan,
+                    high: ci.count == 2 ? ci[1] : .nan, clear: d["clear"]?.boolValue ?? false)
             }
             guard !bars.isEmpty else { continue }
             let unit = metric.unit
@@ -60,7 +63,7 @@ extension HTMLReport {
                 svg,
                 caption: page.nextFigure()
                     + HTML.escape(
-                        "Tornado chart: the change in \(metric.label) when each uncertain input moves from its 10th to its 90th percentile, the others held (regression slope times the input's P10-P90 width); largest first. Bars to the right raise the metric, to the left lower it. The inputs explain \(percent(RunResults.number(m["inputShare"]))) of its spread."
+                        "Tornado chart: the change in \(metric.label) when each uncertain input moves from its 10th to its 90th percentile, the others held (regression slope times the input's P10-P90 width), with its 95% interval; largest first. Bars to the right raise the metric, to the left lower it; pale bars are effects whose interval includes zero, which these replications cannot tell from chance. The inputs explain \(percent(RunResults.number(m["inputShare"]))) of its spread."
                     ))
         }
         let inputRows = inputs.map { o in
@@ -79,40 +82,62 @@ extension HTMLReport {
 }
 
 extension ReportCharts {
+    /// One bar of a tornado chart: an input's effect with its 95% interval.
+    struct TornadoBar {
+        var label: String
+        var effect: Double
+        var low: Double
+        var high: Double
+        /// Whether the interval excludes zero.
+        var clear: Bool
+    }
+
     /// A tornado chart: one bar per input from zero to its effect, largest first, right for a
-    /// rise and left for a fall, the signed effect written at the bar's end.
+    /// rise and left for a fall, with the effect's 95% interval as a whisker; effects whose
+    /// interval includes zero are pale. The signed effect is written at the bar's end.
     static func tornado(
-        id: String, title: String, bars: [(label: String, effect: Double)], axisLabel: String,
-        width: Double = fullWidth
+        id: String, title: String, bars: [TornadoBar], axisLabel: String, width: Double = fullWidth
     ) -> String {
         let texts = bars.map { HTMLReport.signed($0.effect) }
         let labelWidth = min(
             300, (bars.map { SVGChart.textWidth($0.label, size: SVGChart.tickFontSize) }.max() ?? 40) + 14)
         let textWidth = (texts.map { SVGChart.textWidth($0, size: SVGChart.tickFontSize) }.max() ?? 40) + 16
+        let pale = 0.35
         var chart = SVGChart(
             id: id, width: width, height: 200, title: title,
             legend: [
                 ("Raises it", .fill(Fill(color: ChartPalette.vermillion))),
                 ("Lowers it", .fill(Fill(color: ChartPalette.blue))),
+                ("95% interval (pale bar: includes zero)", .whisker(color: ChartPalette.ink)),
             ],
             margins: .init(left: labelWidth, right: textWidth, bottom: 44))
         chart.fitPlot(height: 26 * Double(bars.count))
-        let x = ChartScale(
-            covering: bars.map(\.effect) + bars.map { -$0.effect * 0.05 }, from: chart.left, to: chart.right,
-            ticks: 5, includeZero: true)
+        let ends = bars.flatMap { [$0.effect, $0.low, $0.high] }.filter(\.isFinite)
+        let x = ChartScale(covering: ends + [0], from: chart.left, to: chart.right, ticks: 5, includeZero: true)
         chart.xAxis(x, label: axisLabel, format: { ($0 > 0 ? "+" : "") + x.label($0) })
         let y = BandScale(count: bars.count, from: chart.top, to: chart.bottom, padding: 0.3)
         for (i, bar) in bars.enumerated() {
             let x0 = x.position(0)
             let x1 = x.position(bar.effect)
             let color = bar.effect >= 0 ? ChartPalette.vermillion : ChartPalette.blue
-            chart.rect(
-                x: min(x0, x1), y: y.start(i), width: max(abs(x1 - x0), 1), height: y.width,
-                fill: Fill(color: color), stroke: nil)
-            chart.label(chart.left - 8, y.center(i) + 4, bar.label, anchor: "end", halo: false)
-            chart.label(max(x0, x1) + 6, y.center(i) + 4, texts[i], weight: "600", halo: false)
+            let left = min(x0, x1)
+            let w = max(abs(x1 - x0), 1)
+            chart.raw(
+                "<rect x=\"\(chart.n(left))\" y=\"\(chart.n(y.start(i)))\" width=\"\(chart.n(w))\" height=\"\(chart.n(y.width))\" fill=\"\(color)\"\(bar.clear ? "" : " fill-opacity=\"\(pale)\"")/>"
+            )
+            var end = max(x0, x1)
+            if bar.low.isFinite && bar.high.isFinite {
+                chart.whisker(
+                    at: y.center(i), from: x.position(bar.low), to: x.position(bar.high), vertical: false, cap: 4)
+                end = max(end, x.position(bar.high))
+            }
+            chart.label(
+                chart.left - 8, y.center(i) + 4, bar.label, anchor: "end", weight: bar.clear ? "600" : nil, halo: false)
+            chart.label(end + 6, y.center(i) + 4, texts[i], weight: bar.clear ? "600" : nil, halo: false)
         }
         return chart.render(
-            summary: "Tornado chart of the uncertain inputs' effects, largest first, one bar per input.")
+            summary:
+                "Tornado chart of the uncertain inputs' effects with their 95% intervals, largest first, one bar per input."
+        )
     }
 }
