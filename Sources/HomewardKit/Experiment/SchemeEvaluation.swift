@@ -101,7 +101,8 @@ public struct SchemeEvaluation: Sendable {
                     Chance(
                         key: "reachesPlan.\(measure)",
                         label: "chance that \(label) reach the plan's \(TableRenderer.compact(figure))", plan: figure,
-                        interval: ShareInterval(successes: values.filter { $0 >= figure }.count, count: values.count, level: 0.95)))
+                        interval: ShareInterval(
+                            successes: values.filter { $0 >= figure }.count, count: values.count, level: 0.95)))
             }
             let net = differences(.totalCost, 1)
             if !net.isEmpty {
