@@ -17,7 +17,7 @@ trap 'rm -rf "$out"' EXIT
 for seed in "${seeds[@]}"; do
   start=$(date +%s)
   "$binary" sweep Scenarios/baseline.json5 --vary services.pathway3Beds.capacity=80..120:10 \
-    --target "delayedBedDays <= 26000" --confidence 0.9 --replications 50 \
+    --target "delayedBedDays <= 28000" --confidence 0.9 --replications 50 \
     --seed "$seed" --out "$out/seed-$seed" --quiet > /dev/null
   echo "seed $seed: $(( $(date +%s) - start )) s"
 done

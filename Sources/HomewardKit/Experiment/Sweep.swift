@@ -153,14 +153,23 @@ public struct SweepResult: Sendable {
     /// The metrics a sweep's table and report show for each point (a target's metric is added).
     public static let columns = Metric.sweepColumns.map(\.key)
 
-    /// The recommended point: the first (in grid order, first axis slowest) whose verdict is
-    /// "met"; nil when none is, or without a target.
-    public var recommended: Int? { verdicts.firstIndex { $0.met } }
+    /// The first point (in grid order, first axis slowest) whose verdict is "met".
+    public var firstMet: Int? { verdicts.firstIndex { $0.met } }
 
-    /// The points before the recommended one (or all, when none is met) whose verdict is
+    /// The recommended point: the first that is met, when every point before it is missed;
+    /// nil when none is met, without a target, or when an undecided point comes first. Then the
+    /// smallest setting that is enough is itself undecided: recommending the first met point
+    /// would turn on whether the replications happened to settle an earlier, borderline one,
+    /// which is exactly the flip with the seed that verdicts exist to prevent.
+    public var recommended: Int? {
+        guard let first = firstMet, !undecidedBeforeRecommended.contains(where: { $0 < first }) else { return nil }
+        return first
+    }
+
+    /// The points before the first met one (or all, when none is met) whose verdict is
     /// undecided: settings that may be enough, which the replications could not tell.
     public var undecidedBeforeRecommended: [Int] {
-        let end = recommended ?? verdicts.count
+        let end = firstMet ?? verdicts.count
         return verdicts.indices.filter { $0 < end && verdicts[$0].outcome == .undecided }
     }
 
@@ -172,6 +181,9 @@ public struct SweepResult: Sendable {
             let v = verdicts[first]
             text =
                 "Smallest setting meeting \(target): \(sweep.label(points[first])) (achieved \(TableRenderer.format(v.interval.mean)), \(TableRenderer.percent(v.share)) of \(v.replications) replications within)."
+        } else if let first = firstMet {
+            text =
+                "Smallest setting meeting \(target): undecided, \(sweep.label(points[first])) or a smaller one the replications could not settle (add --max-replications, or accept the risk)."
         } else {
             text = "No point in the grid meets \(target)."
         }

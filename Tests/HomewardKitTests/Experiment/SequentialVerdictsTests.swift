@@ -324,3 +324,35 @@ import Testing
         #expect(SequentialVerdicts.replay(Array(one.runs.dropLast()), targets: [target], plan: plan) == nil)
     }
 }
+
+/// The recommended setting of a sweep: the first met point only when no undecided one precedes
+/// it; otherwise the smallest sufficient setting is itself undecided.
+@Suite struct SweepRecommendationTests {
+    /// A sweep of three points judged on per-replication values (1 within the bound, 2 not).
+    func result(_ values: [[Double]]) throws -> SweepResult {
+        let target = try #require(Target.parse("x <= 1", confidence: 0.9))
+        let sweep = Sweep(axes: [try Sweep.Axis.parse("f=1..3:1")])
+        return SweepResult(
+            sweep: sweep, points: [[1], [2], [3]], runs: values.map { _ in [] },
+            verdicts: values.map { target.judge($0) })
+    }
+
+    @Test func aMetPointAfterMissedOnesIsRecommended() throws {
+        let r = try result([
+            Array(repeating: 2, count: 50), Array(repeating: 1, count: 60), Array(repeating: 1, count: 60),
+        ])
+        #expect(r.verdicts.map(\.outcome) == [.missed, .met, .met])
+        #expect(r.recommended == 1)
+    }
+
+    @Test func anUndecidedPointBeforeTheFirstMetLeavesTheAnswerUndecided() throws {
+        // 45 of 50 within: share 0.9, interval wide on both sides of 0.9.
+        let borderline = Array(repeating: 1.0, count: 45) + Array(repeating: 2.0, count: 5)
+        let r = try result([borderline, Array(repeating: 1, count: 60), Array(repeating: 1, count: 60)])
+        #expect(r.verdicts.map(\.outcome) == [.undecided, .met, .met])
+        #expect(r.firstMet == 1)
+        #expect(r.recommended == nil)
+        let target = try #require(Target.parse("x <= 1", confidence: 0.9))
+        #expect(r.verdictSentence(target).contains("undecided, f=2 or a smaller one"))
+    }
+}
