@@ -122,6 +122,7 @@ if svgs != expected or svgs < 6: problems.append(f"expected {expected} (at least
 for section in ["glance", "headline", "demand", "delays", "occupancy", "services", "cost", "uncertainty", "assumptions", "manifest"]:
     if f'<section id="{section}">' not in dom: problems.append(f"section '{section}' missing from the DOM")
 if 'id="fan-acute"' not in dom: problems.append("the acute fan chart is missing")
+if dom.count("8 years in 10:") < 3: problems.append("the headline tiles do not show their planning ranges ('8 years in 10: ...')")
 tornadoes = len(re.findall(r'<svg[^>]*aria-labelledby="fig-tornado-[0-9]+-title', dom))
 if tornadoes < 3: problems.append(f"expected a tornado chart for NELs, delayed bed days and total cost, found {tornadoes}")
 bcf_rows = dom.count('<tr class="bcf">')
