@@ -178,6 +178,10 @@ public struct UncertainInputs: Sendable {
     /// sensitivity analysis).
     public static let maximumInputs = 1_000
 
+    /// The most values all of a scenario's choices may hold together: loading reads the
+    /// scenario once per value to check it, so this bounds the time a hostile file can take.
+    public static let maximumChoiceValues = 1_000
+
     // MARK: - Finding them
 
     /// Finds every `{uncertain: ...}` object in a merged scenario and checks it.
@@ -190,6 +194,19 @@ public struct UncertainInputs: Sendable {
             reader.fail(
                 found.inputs[maximumInputs].path,
                 "at most \(maximumInputs) values may be uncertain, got \(found.inputs.count)")
+        }
+        // Each choice value is checked by reading the scenario once, so their total is bounded.
+        var choices = 0
+        for input in found.inputs {
+            guard case .choice(let values, _) = input.law else { continue }
+            choices += values.count
+            if choices > maximumChoiceValues {
+                reader.fail(
+                    input.path,
+                    "the scenario's choices hold more than \(maximumChoiceValues) values in all (each is checked by reading the scenario once)"
+                )
+                break
+            }
         }
         if !reader.issues.isEmpty { throw ScenarioError(issues: reader.issues, more: reader.moreIssues) }
         return found

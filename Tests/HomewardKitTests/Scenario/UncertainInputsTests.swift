@@ -165,6 +165,19 @@ import Testing
         #expect(fixed.first?.message.contains("cannot be uncertain") == true)
     }
 
+    @Test func choicesAreBoundedInAll() throws {
+        // Two choices of 600 values: 1,200 in all, over the limit of 1,000; refused at once.
+        let values = (0..<600).map { String(300 + $0) }.joined(separator: ", ")
+        let found = issues(
+            try small([
+                ("costPerDay: 400", "costPerDay: { uncertain: 'choice', values: [\(values)] }"),
+                ("costPerWeek: 150", "costPerWeek: { uncertain: 'choice', values: [\(values)] }"),
+            ]))
+        #expect(found.count == 1)
+        #expect(found.first?.path == "services.homeCare.costPerWeek")
+        #expect(found.first?.message.contains("more than 1000 values in all") == true)
+    }
+
     @Test func aVariantReplacesAnUncertainValueWhole() {
         let base = JSONValue.object(
             JSONObject([
