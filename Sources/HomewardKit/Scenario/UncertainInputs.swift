@@ -128,7 +128,8 @@ public struct UncertainInputs: Sendable {
 
         /// mu and sigma of the logarithm of a lognormal value with this mean and sd.
         static func logParameters(mean: Double, sd: Double) -> (mu: Double, sigma: Double) {
-            let s2 = Foundation.log(1 + (sd * sd) / (mean * mean))
+            let cv = sd / mean  // as a ratio first: sd * sd underflows for tiny values
+            let s2 = Foundation.log(1 + cv * cv)
             return (Foundation.log(mean) - s2 / 2, s2.squareRoot())
         }
 
@@ -245,7 +246,12 @@ public struct UncertainInputs: Sendable {
         "choice": ["values", "weights"],
     ]
 
+    /// The largest size of a law's parameter (and weight): beyond it, widths and sums overflow
+    /// or lose every digit that matters.
+    public static let maximumMagnitude = 1e15
+
     private static func read(_ o: JSONObject, path: String, steps: [Step], _ r: inout FieldReader) -> Input? {
+        let limit = maximumMagnitude
         guard let family = o["uncertain"]?.stringValue, let names = fields[family] else {
             r.fail(
                 path + ".uncertain",
@@ -262,12 +268,15 @@ public struct UncertainInputs: Sendable {
         var law: Law?
         switch family {
         case "uniform":
-            if let lo = r.number(body, "min", path), let hi = r.number(body, "max", path), ordered(lo, hi) {
+            if let lo = r.number(body, "min", path, min: -limit, max: limit),
+                let hi = r.number(body, "max", path, min: -limit, max: limit), ordered(lo, hi)
+            {
                 law = .uniform(min: lo, max: hi)
             }
         case "triangular":
-            if let lo = r.number(body, "min", path), let mode = r.number(body, "mode", path),
-                let hi = r.number(body, "max", path), ordered(lo, hi)
+            if let lo = r.number(body, "min", path, min: -limit, max: limit),
+                let mode = r.number(body, "mode", path, min: -limit, max: limit),
+                let hi = r.number(body, "max", path, min: -limit, max: limit), ordered(lo, hi)
             {
                 if mode < lo || mode > hi {
                     r.fail(path + ".mode", "must lie from min to max, got \(r.format(mode))")
@@ -278,10 +287,11 @@ public struct UncertainInputs: Sendable {
         case "normal", "lognormal":
             let positive = family == "lognormal"
             if let mean = positive
-                ? r.number(body, "mean", path, min: 0, exclusiveMin: true) : r.number(body, "mean", path),
-                let sd = r.number(body, "sd", path, min: 0),
-                let lo = r.number(body, "min", path, min: positive ? 0 : nil),
-                let hi = r.number(body, "max", path), ordered(lo, hi)
+                ? r.number(body, "mean", path, min: 0, max: limit, exclusiveMin: true)
+                : r.number(body, "mean", path, min: -limit, max: limit),
+                let sd = r.number(body, "sd", path, min: 0, max: limit),
+                let lo = r.number(body, "min", path, min: positive ? 0 : -limit, max: limit),
+                let hi = r.number(body, "max", path, min: -limit, max: limit), ordered(lo, hi)
             {
                 let mass: Double
                 if positive {
@@ -318,7 +328,7 @@ public struct UncertainInputs: Sendable {
                     return nil
                 }
                 weights = ws.enumerated().map { i, x in
-                    r.checkNumber(x, "\(path).weights[\(i)]", min: 0, exclusiveMin: true) ?? 1
+                    r.checkNumber(x, "\(path).weights[\(i)]", min: 0, max: limit, exclusiveMin: true) ?? 1
                 }
             }
             law = .choice(values: values, weights: weights)

@@ -61,6 +61,9 @@ import Testing
         let xs = (0..<n).map { law.quantile((Double($0) + 0.5) / Double(n)).numberValue! }
         #expect(abs(Statistics.mean(xs) - 20) < 0.02)
         #expect(abs(Statistics.standardDeviation(xs) - 6) < 0.05)
+        // Tiny values: the coefficient of variation is taken as a ratio, so nothing underflows.
+        let tiny = UncertainInputs.Law.lognormal(mean: 1e-300, sd: 1e-300, min: 0, max: 1)
+        #expect(tiny.quantile(0.5).numberValue.map { $0 > 0 && $0 < 1e-299 } == true)
     }
 
     @Test func aChoiceIsDrawnInProportionToItsWeights() {
@@ -153,6 +156,15 @@ import Testing
             (
                 "costPerDay: { uncertain: 'uniform', min: 300, max: 500, mode: 3 }", "services.acute.costPerDay.mode",
                 "unknown field"
+            ),
+            // Parameters beyond 10^15 would overflow a range's width or a choice's total weight.
+            (
+                "costPerDay: { uncertain: 'uniform', min: -1e308, max: 1e308 }", "services.acute.costPerDay.min",
+                "must be >="
+            ),
+            (
+                "costPerDay: { uncertain: 'choice', values: [300, 400], weights: [1e308, 1e308] }",
+                "services.acute.costPerDay.weights[0]", "must be <="
             ),
         ]
         for (replacement, path, message) in cases {
