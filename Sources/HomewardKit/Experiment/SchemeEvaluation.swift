@@ -59,10 +59,16 @@ public struct SchemeEvaluation: Sendable {
                     return sign * (x - y)
                 }
             }
-            func paired(_ metric: Metric, _ sign: Double, member: String? = nil) -> ConfidenceInterval {
-                ConfidenceInterval(values: differences(metric, sign, member: member))
-            }
-            let nels = paired(.nelAdmissions, -1)
+            // Per replication: each saving a plan may state, and the net cost; their intervals
+            // and the chances below are both taken from these.
+            let savings: [String: [Double]] = [
+                "nelsAvoided": differences(.nelAdmissions, -1),
+                "bedDaysSaved": differences(.serviceOccupiedDays, -1, member: "acute"),
+                "delayedBedDaysSaved": differences(.delayedBedDays, -1),
+                "careHomeAdmissionsAvoided": differences(.permanentCareHomeAdmissions, -1),
+            ]
+            let net = differences(.totalCost, 1)
+            let nels = ConfidenceInterval(values: savings["nelsAvoided"]!)
             let cost = ConfidenceInterval(values: runs.compactMap { $0[.schemeCost] })
             // The scheme cost is the same in every replication, so the interval of cost per NEL
             // avoided is the cost divided by the ends of the NELs-avoided interval (when that
@@ -77,20 +83,13 @@ public struct SchemeEvaluation: Sendable {
             }
             let intervals: [String: ConfidenceInterval] = [
                 "nelsAvoided": nels,
-                "bedDaysSaved": paired(.serviceOccupiedDays, -1, member: "acute"),
-                "delayedBedDaysSaved": paired(.delayedBedDays, -1),
-                "careHomeAdmissionsAvoided": paired(.permanentCareHomeAdmissions, -1),
-                "reablementAtHome91Change": paired(.reablementAtHome91Rate, 1),
+                "bedDaysSaved": ConfidenceInterval(values: savings["bedDaysSaved"]!),
+                "delayedBedDaysSaved": ConfidenceInterval(values: savings["delayedBedDaysSaved"]!),
+                "careHomeAdmissionsAvoided": ConfidenceInterval(values: savings["careHomeAdmissionsAvoided"]!),
+                "reablementAtHome91Change": ConfidenceInterval(values: differences(.reablementAtHome91Rate, 1)),
                 "schemeCost": cost,
                 "costPerNELAvoided": perNEL,
-                "netCost": paired(.totalCost, 1),
-            ]
-            // Per replication, each saving the plan may state.
-            let savings: [String: [Double]] = [
-                "nelsAvoided": differences(.nelAdmissions, -1),
-                "bedDaysSaved": differences(.serviceOccupiedDays, -1, member: "acute"),
-                "delayedBedDaysSaved": differences(.delayedBedDays, -1),
-                "careHomeAdmissionsAvoided": differences(.permanentCareHomeAdmissions, -1),
+                "netCost": ConfidenceInterval(values: net),
             ]
             var chances: [Chance] = []
             for (measure, figure) in plans[name] ?? [] {
@@ -104,7 +103,6 @@ public struct SchemeEvaluation: Sendable {
                         interval: ShareInterval(
                             successes: values.filter { $0 >= figure }.count, count: values.count, level: 0.95)))
             }
-            let net = differences(.totalCost, 1)
             if !net.isEmpty {
                 chances.append(
                     Chance(
