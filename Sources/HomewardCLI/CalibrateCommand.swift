@@ -59,8 +59,8 @@ enum CalibrateCommand {
             return .success
         }
         let fragment = calibration.fragment(
-            extends: relativePath(of: scenarioPath, from: (out as NSString).deletingLastPathComponent))
-        let parent = (out as NSString).deletingLastPathComponent
+            extends: relativePath(of: scenarioPath, from: PathName.parent(of: out)))
+        let parent = PathName.parent(of: out)
         if !parent.isEmpty { try AtomicFile.makeDirectory(parent) }
         try AtomicFile.write(fragment, to: out)
         if !a.flag("quiet") {

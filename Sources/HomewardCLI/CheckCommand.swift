@@ -130,7 +130,7 @@ enum CheckCommand {
         set.add(CheckFiles.name, CheckFiles.csv(suites))
         try set.commit()
         if let junit = a.value("junit") {
-            let directory = (junit as NSString).deletingLastPathComponent
+            let directory = PathName.parent(of: junit)
             if !directory.isEmpty { try AtomicFile.makeDirectory(directory) }
             try AtomicFile.write(JUnitReport.xml(suites), to: junit)
         }

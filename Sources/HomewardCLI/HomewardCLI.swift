@@ -307,7 +307,7 @@ enum MergeCommand {
 func writeReport(_ file: String?, from directory: String, _ console: Console) throws {
     guard let file else { return }
     let html = try HTMLReport.build(resultsDirectory: directory)
-    let parent = (file as NSString).deletingLastPathComponent
+    let parent = PathName.parent(of: file)
     if !parent.isEmpty { try AtomicFile.makeDirectory(parent) }
     try AtomicFile.write(html, to: file)
     console.err("report written to \(file)\n")

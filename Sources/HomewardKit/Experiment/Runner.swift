@@ -135,7 +135,7 @@ public enum Runner {
         // The event log: each replication writes its own part, joined in replication order
         // behind the header as soon as the replications before it are done (see EventLog/).
         let log = try options.eventsPath.map { (path: String) throws(LogError) -> EventLogAssembler in
-            let directory = (path as NSString).deletingLastPathComponent
+            let directory = PathName.parent(of: path)
             if !directory.isEmpty {
                 do throws(OutputError) { try SafeFile.makeDirectory(directory) } catch { throw .io(error.message) }
             }

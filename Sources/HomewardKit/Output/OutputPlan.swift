@@ -95,7 +95,7 @@ public struct OutputPlan {
             let json = try? JSON5.parse(String(decoding: bytes, as: UTF8.self)),
             let relative = json.objectValue?["extends"]?.stringValue
         {
-            let directory = (current as NSString).deletingLastPathComponent
+            let directory = PathName.parent(of: current)
             let base =
                 (relative as NSString).isAbsolutePath
                 ? relative : (directory as NSString).appendingPathComponent(relative)

@@ -63,7 +63,7 @@ public struct ResultSet: Sendable {
         }
         try SafeFile.makeDirectory(directory)
         for name in files.map(\.name) where name.contains("/") {
-            try SafeFile.makeDirectory(directory + "/" + (name as NSString).deletingLastPathComponent)
+            try SafeFile.makeDirectory(directory + "/" + PathName.parent(of: name))
         }
         try OutputSession.withLock(directory, isFolder: true) { () throws(OutputError) in
             try Self.recover(directory)

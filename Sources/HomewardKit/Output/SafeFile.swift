@@ -22,7 +22,7 @@ enum SafeFile {
 
     /// The folder of `path` (`.` for a bare name).
     static func directory(of path: String) -> String {
-        let d = (path as NSString).deletingLastPathComponent
+        let d = PathName.parent(of: path)
         return d.isEmpty ? "." : d
     }
 

@@ -305,7 +305,7 @@ public enum ScenarioLoader {
                 ScenarioIssue(file: file, path: "extends", message: "must be a file name (a string)")
             ])
         }
-        let directory = (file as NSString).deletingLastPathComponent
+        let directory = PathName.parent(of: file)
         let basePath =
             (relative as NSString).isAbsolutePath ? relative : (directory as NSString).appendingPathComponent(relative)
         let canonical = URL(fileURLWithPath: basePath).standardizedFileURL.path

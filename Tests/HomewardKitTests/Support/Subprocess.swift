@@ -42,14 +42,20 @@ enum Subprocess {
     /// With `memoryLimit`, the child runs under that limit of address space (`ulimit -v`, set
     /// by `/bin/sh` before it execs the binary): resident memory can only be less, so a command
     /// that completes under it has shown its bound. (`ru_maxrss` cannot show it: a child started
-    /// by fork or vfork reports at least its parent's, the test process's, peak.)
-    static func run(_ args: [String], stdout output: Output, memoryLimit: Int? = nil) throws -> Outcome {
+    /// by fork or vfork reports at least its parent's, the test process's, peak.) With
+    /// `directory`, the child runs in that folder (relative paths in `args` are relative to it).
+    static func run(
+        _ args: [String], stdout output: Output, memoryLimit: Int? = nil, directory: String? = nil
+    ) throws -> Outcome {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
         var program = binary
         var arguments = [binary] + args
-        if let memoryLimit {
+        if memoryLimit != nil || directory != nil {
+            var script = ""
+            if let directory { script += "cd '\(directory.replacingOccurrences(of: "'", with: "'\\''"))' && " }
+            if let memoryLimit { script += "ulimit -v \(memoryLimit / 1024) && " }
             program = "/bin/sh"
-            arguments = ["/bin/sh", "-c", "ulimit -v \(memoryLimit / 1024) && exec \"$0\" \"$@\"", binary] + args
+            arguments = ["/bin/sh", "-c", script + "exec \"$0\" \"$@\"", binary] + args
         }
         let errPath = NSTemporaryDirectory() + "homeward-stderr-" + UUID().uuidString
         defer { unlink(errPath) }
