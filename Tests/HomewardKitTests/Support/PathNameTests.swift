@@ -12,7 +12,8 @@ import Testing
             "results/run-1/summary.json", "/tmp/x/", "é/ü", "a b/c d", ".hidden", "a/.b",
         ]
         for path in paths {
-            #expect(PathName.parent(of: path) == (path as NSString).deletingLastPathComponent, "\(path.debugDescription)")
+            #expect(
+                PathName.parent(of: path) == (path as NSString).deletingLastPathComponent, "\(path.debugDescription)")
         }
     }
 
@@ -35,7 +36,10 @@ import Testing
             of: "name: \"small\",", with: "name: \"small\", targets: [{ metric: 'nelAdmissions', atLeast: 1 }],")
         try text.write(toFile: dir + "/s.json5", atomically: true, encoding: .utf8)
         let cases: [(args: [String], files: [String])] = [
-            (["run", "s.json5", "--replications", "1", "--out", "r", "--events", "e", "--html", "h"], ["r", "e", "h"]),
+            (
+                ["run", "s.json5", "--replications", "1", "--out", "r", "--events", "e", "--html", "h"],
+                ["r", "e", "h"]
+            ),
             (["check", "s.json5", "--replications", "2", "--out", "c", "--junit", "j"], ["c", "j"]),
         ]
         for (args, files) in cases {
