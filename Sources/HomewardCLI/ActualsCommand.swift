@@ -57,19 +57,22 @@ enum ActualsCommand {
         return d
     }
 
-    /// Reads the activity over [from, from + days), with the origin early enough for every spell.
-    static func project(
+    /// Reads the activity file, with the origin early enough for every spell, and settles the
+    /// measured period [from, to): the dates given, else the activity's first and last days.
+    static func read(
         activityPath: String, scenario: Scenario, from requestedFrom: CivilDate?, to requestedTo: CivilDate?
-    ) throws -> (events: ActivityEvents, activity: ActivityFile, from: CivilDate, to: CivilDate) {
+    ) throws -> (activity: ActivityFile, origin: CivilDate, from: CivilDate, to: CivilDate) {
         guard FileManager.default.isReadableFile(atPath: activityPath) else {
             throw CommandFailure.usage("\(activityPath): no such activity file")
         }
         let earliest = ActivityFile.earliestDate(path: activityPath) ?? requestedFrom ?? scenario.start
         let origin = min(earliest, requestedFrom ?? earliest)
         let activity = try ActivityFile.load(path: activityPath, scenario: scenario, origin: origin)
-        let from = requestedFrom ?? origin.adding(days: Int(activity.spells.map(\.admitted).min()!.rounded(.down)))
-        let latest = activity.spells.map { max($0.admitted, $0.discharged ?? $0.admitted, $0.optimised ?? $0.admitted) }
-            .max()!
+        let earliestAdmission = activity.spells.reduce(Double.infinity) { min($0, $1.admitted) }
+        let from = requestedFrom ?? origin.adding(days: Int(earliestAdmission.rounded(.down)))
+        let latest = activity.spells.reduce(-Double.infinity) {
+            max($0, $1.admitted, $1.discharged ?? $1.admitted, $1.optimised ?? $1.admitted)
+        }
         let to = requestedTo ?? origin.adding(days: Int(latest.rounded(.down)) + 1)
         guard from < to else {
             throw CommandFailure.usage("the measured period is empty: --from \(from) is not before --to \(to)")
@@ -79,9 +82,23 @@ enum ActualsCommand {
                 "the activity spans more than \(ScenarioReader.maximumHorizonDays) days from \(origin): give --from and --to"
             )
         }
+        return (activity, origin, from, to)
+    }
+
+    /// Reads the activity over [from, to) (see `read`) as events. The activity returned keeps
+    /// its name and counts of incomplete delays, not its spells: the events hold all that the
+    /// projections need, so the spells (about a third of the memory a large file takes) are
+    /// released before the events are projected or written.
+    static func project(
+        activityPath: String, scenario: Scenario, from requestedFrom: CivilDate?, to requestedTo: CivilDate?
+    ) throws -> (events: ActivityEvents, activity: ActivityFile, from: CivilDate, to: CivilDate) {
+        var (activity, origin, from, to) = try read(
+            activityPath: activityPath, scenario: scenario, from: requestedFrom, to: requestedTo)
         let events = ActivityEvents(
             activity: activity, scenario: scenario, origin: origin, from: from,
             days: to.daysSinceEpoch - from.daysSinceEpoch)
+        activity.spells = []
+        activity.patients = []
         return (events, activity, from, to)
     }
 

@@ -47,13 +47,13 @@ enum CalibrateCommand {
         plan.input("the activity file", a.positional[0])
         if let out = a.value("out") { plan.files = [("--out", out)] }
         try plan.claim()
-        let (events, activity, from, to) = try ActualsCommand.project(
+        let (activity, origin, from, to) = try ActualsCommand.read(
             activityPath: a.positional[0], scenario: loaded.scenario, from: try ActualsCommand.date(a, "from"),
             to: try ActualsCommand.date(a, "to"))
         ActualsCommand.warnings(activity, console)
         let calibration = Calibration(
-            activity: activity, scenario: loaded.scenario, scenarioFile: scenarioPath, origin: events.context.origin,
-            from: from, to: to)
+            activity: activity, scenario: loaded.scenario, scenarioFile: scenarioPath, origin: origin, from: from,
+            to: to)
         guard let out = a.value("out") else {
             console.out(calibration.fragment(extends: scenarioPath))
             return .success

@@ -29,43 +29,37 @@ public struct ActivityEvents: Sendable {
         self.context = context
         let horizon = context.horizon
 
-        // Each event with its sort key: time, then patient, then order within the patient.
-        var keyed: [(time: Double, group: Int, order: Int, event: Event)] = []
-        keyed.reserveCapacity(activity.spells.count * 6 + scenario.services.count * 4)
+        // Events are made in the order of their tie-break (the capacities, then each patient's
+        // in turn, in the order they happen to that patient), with that position held in
+        // `sequence` until they are sorted by time: 32 bytes an event, sorted in place.
+        var events: [Event] = []
+        events.reserveCapacity(activity.spells.count * 6 + scenario.services.count * 4 + 1)
         func add(
-            _ time: Double, _ group: Int, _ order: inout Int, _ kind: EventKind, patient: UInt32, cohort: Int,
-            service: Int, detail: Int32
+            _ time: Double, _ kind: EventKind, patient: UInt32, cohort: Int, service: Int, detail: Int32
         ) {
             guard time < horizon else { return }
-            keyed.append(
-                (
-                    time, group, order,
-                    Event(
-                        time: time, sequence: 0, patient: patient, kind: kind, cohort: Int16(cohort),
-                        service: Int16(service), detail: detail)
-                ))
-            order += 1
+            events.append(
+                Event(
+                    time: time, sequence: UInt64(events.count), patient: patient, kind: kind, cohort: Int16(cohort),
+                    service: Int16(service), detail: detail))
         }
         // Capacities from the scenario: the initial one at time 0, then its dated changes.
         for (s, service) in scenario.services.enumerated() {
-            var order = 0
             add(
-                0, -1, &order, .capacity, patient: Event.noPatient, cohort: -1, service: s,
+                0, .capacity, patient: Event.noPatient, cohort: -1, service: s,
                 detail: Int32(service.capacity.initial))
             for change in service.capacity.changes {
                 add(
-                    max(Double(change.day + shift), 0), -1, &order, .capacity, patient: Event.noPatient, cohort: -1,
+                    max(Double(change.day + shift), 0), .capacity, patient: Event.noPatient, cohort: -1,
                     service: s, detail: Int32(change.capacity))
             }
         }
 
-        let byPatient = activity.spellsByPatient()
-        patients = byPatient.count
+        patients = activity.patients.count
         spells = activity.spells.count
         let acute = scenario.acute
-        for (p, (_, list)) in byPatient.enumerated() {
+        activity.forEachPatient { p, list in
             let id = UInt32(p)
-            var order = 0
             // The care home whose bed is held while its resident is in hospital: coming back
             // to it is a return, not a new admission.
             var heldHome: Int?
@@ -77,7 +71,7 @@ public struct ActivityEvents: Sendable {
                 let kind = scenario.services[s].kind
                 if kind == .crisisResponse {
                     add(
-                        spell.admitted, p, &order, .crisis, patient: id, cohort: c, service: -1,
+                        spell.admitted, .crisis, patient: id, cohort: c, service: -1,
                         detail: spell.readmission ? 1 : 0)
                 }
                 if s == acute {
@@ -88,38 +82,38 @@ public struct ActivityEvents: Sendable {
                         } ?? false
                     if !fromCrisisResponse {
                         add(
-                            spell.arrival, p, &order, .crisis, patient: id, cohort: c, service: -1,
+                            spell.arrival, .crisis, patient: id, cohort: c, service: -1,
                             detail: spell.readmission ? 1 : 0)
                     }
-                    add(spell.arrival, p, &order, .conveyance, patient: id, cohort: c, service: acute, detail: 0)
+                    add(spell.arrival, .conveyance, patient: id, cohort: c, service: acute, detail: 0)
                     if spell.admitted > spell.arrival {
-                        add(spell.arrival, p, &order, .edWait, patient: id, cohort: c, service: acute, detail: 0)
+                        add(spell.arrival, .edWait, patient: id, cohort: c, service: acute, detail: 0)
                     }
                 } else if cameFromHere, let previous {
                     // The wait for this place runs from when the patient was ready to leave the
                     // spell before (the activity does not record when the referral was made).
                     add(
-                        previous.optimised ?? previous.discharged ?? spell.admitted, p, &order, .transferWait,
+                        previous.optimised ?? previous.discharged ?? spell.admitted, .transferWait,
                         patient: id, cohort: c, service: s, detail: 0)
                 }
                 if spell.waiting { continue }  // in ED at the end of the data: conveyed, not admitted
-                add(spell.admitted, p, &order, .enter, patient: id, cohort: c, service: s, detail: -1)
+                add(spell.admitted, .enter, patient: id, cohort: c, service: s, detail: -1)
                 if scenario.services[s].kind == .careHome && heldHome == s {
                     heldHome = nil
                 } else if scenario.services[s].kind == .careHome {
                     let source: AdmissionSource =
                         cameFromHere ? (previous!.service == acute ? .hospital : .intermediateCare) : .community
                     add(
-                        spell.admitted, p, &order, .careHomeAdmission, patient: id, cohort: c, service: s,
+                        spell.admitted, .careHomeAdmission, patient: id, cohort: c, service: s,
                         detail: source.rawValue)
                 }
                 if let optimised = spell.optimised, s == acute {
                     add(
-                        optimised, p, &order, .medicallyOptimised, patient: id, cohort: c, service: acute,
+                        optimised, .medicallyOptimised, patient: id, cohort: c, service: acute,
                         detail: Int32(spell.pathway ?? -1))
                 }
                 if let delay = spell.delay, let from = spell.delayedFrom {
-                    add(from, p, &order, .delay, patient: id, cohort: c, service: s, detail: delay.packed)
+                    add(from, .delay, patient: id, cohort: c, service: s, detail: delay.packed)
                 }
                 guard let discharged = spell.discharged, let destination = spell.destination else { continue }
                 // A resident leaving for hospital (or crisis response) keeps the bed.
@@ -130,23 +124,22 @@ public struct ActivityEvents: Sendable {
                 }
                 if s != acute && scenario.services[s].kind != .careHome {
                     add(
-                        discharged, p, &order, .serviceEnd, patient: id, cohort: c, service: s,
+                        discharged, .serviceEnd, patient: id, cohort: c, service: s,
                         detail: Self.outcome(destination, from: s, scenario).rawValue)
                 }
                 if destination == Destination.died {
-                    add(discharged, p, &order, .death, patient: id, cohort: c, service: s, detail: 0)
+                    add(discharged, .death, patient: id, cohort: c, service: s, detail: 0)
                 }
-                add(discharged, p, &order, .leave, patient: id, cohort: c, service: s, detail: destination)
+                add(discharged, .leave, patient: id, cohort: c, service: s, detail: destination)
                 if s == acute, destination >= 0, scenario.services[Int(destination)].countsAsReablement {
                     let status = Self.followUpStatus(at: discharged + 91, of: list, scenario)
                     add(
-                        discharged + 91, p, &order, .followUp91, patient: id, cohort: c, service: -1,
+                        discharged + 91, .followUp91, patient: id, cohort: c, service: -1,
                         detail: status.rawValue)
                 }
             }
         }
-        keyed.sort { ($0.time, $0.group, $0.order) < ($1.time, $1.group, $1.order) }
-        var events = keyed.map(\.event)
+        events.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
         events.append(
             Event(time: horizon, sequence: 0, patient: Event.noPatient, kind: .end, cohort: -1, service: -1, detail: 0))
         for i in events.indices { events[i].sequence = UInt64(i) }

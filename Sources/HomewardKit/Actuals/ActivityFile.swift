@@ -3,33 +3,79 @@ import Foundation
 /// One spell of real activity: a stay of one patient in one service (a hospital admission, an
 /// episode of reablement, a care-home placement...). The documented CSV format is in
 /// `docs/actuals.md`; `ActivityFile` reads it.
+///
+/// A file may hold millions of spells, so a spell is stored in 64 bytes: small integers for
+/// indexes and a sentinel (NaN, or an impossible index) for each absent value, behind the
+/// optional-valued properties below. The patient's pseudonym is kept once per patient, in
+/// `ActivityFile.patients`.
 public struct Spell: Sendable, Equatable {
-    /// The row's line number in its file (1 is the header), for messages.
-    public var line: Int
-    /// Pseudonymised patient identifier, as given.
-    public var patient: String
-    /// Informational: the age band as recorded (not used by the projections).
-    public var ageBand: String
-    public var cohort: Int
-    public var service: Int
-    /// Arrival at the front door (ED) for acute spells; equal to `admitted` when not given.
-    public var arrival: Double
+    private var arrivalTime: Double
     /// Entry to the service; for a patient still waiting in ED at the end of the data (no
     /// admission yet), equal to `arrival` with `waiting` set.
     public var admitted: Double
-    public var waiting: Bool = false
+    private var optimisedTime: Double
+    private var dischargedTime: Double
+    private var delayedFromTime: Double
+    private var lineNumber: Int32
+    /// Index of the patient's pseudonym in `ActivityFile.patients`.
+    public var patient: Int32
+    private var destinationCode: Int32
+    private var delayCode: Int32
+    private var cohortIndex: Int16
+    private var serviceIndex: Int16
+    private var pathwayIndex: Int16
+    private var flags: UInt8
+
+    private static let noDestination = Int32.min
+    private static let waitingFlag: UInt8 = 1
+    private static let readmissionFlag: UInt8 = 2
+
+    public init(
+        line: Int, patient: Int32, cohort: Int, service: Int, arrival: Double, admitted: Double, waiting: Bool = false,
+        optimised: Double?, discharged: Double?, pathway: Int?, destination: Int32?, delayedFrom: Double?,
+        delay: DelayCode?, readmission: Bool
+    ) {
+        arrivalTime = arrival
+        self.admitted = admitted
+        optimisedTime = optimised ?? .nan
+        dischargedTime = discharged ?? .nan
+        delayedFromTime = delayedFrom ?? .nan
+        lineNumber = Int32(clamping: line)
+        self.patient = patient
+        destinationCode = destination ?? Self.noDestination
+        delayCode = delay?.packed ?? -1
+        cohortIndex = Int16(clamping: cohort)
+        serviceIndex = Int16(clamping: service)
+        pathwayIndex = pathway.map { Int16(clamping: $0) } ?? -1
+        flags = (waiting ? Self.waitingFlag : 0) | (readmission ? Self.readmissionFlag : 0)
+    }
+
+    /// The row's line number in its file (1 is the header), for messages.
+    public var line: Int { Int(lineNumber) }
+    public var cohort: Int { Int(cohortIndex) }
+    public var service: Int { Int(serviceIndex) }
+    /// Arrival at the front door (ED) for acute spells; equal to `admitted` when not given.
+    public var arrival: Double { arrivalTime }
+    public var waiting: Bool { flags & Self.waitingFlag != 0 }
     /// Medically optimised (acute) or ready to leave (other services), if recorded.
-    public var optimised: Double?
+    public var optimised: Double? { optimisedTime.isNaN ? nil : optimisedTime }
     /// Discharge; nil while the spell is open at the end of the data.
-    public var discharged: Double?
-    public var pathway: Int?
+    public var discharged: Double? { dischargedTime.isNaN ? nil : dischargedTime }
+    public var pathway: Int? { pathwayIndex < 0 ? nil : Int(pathwayIndex) }
     /// `Destination.home`, `Destination.died` or a service index; nil for open spells.
-    public var destination: Int32?
+    public var destination: Int32? { destinationCode == Self.noDestination ? nil : destinationCode }
     /// When the recorded delay started (`delayed_from`, or `optimised` when the file has no
     /// such column); it lasts to `discharged` or, in an open spell, to the end of the data.
-    public var delayedFrom: Double?
-    public var delay: DelayCode?
-    public var readmission: Bool
+    public var delayedFrom: Double? { delayedFromTime.isNaN ? nil : delayedFromTime }
+    public var delay: DelayCode? { DelayCode(packed: delayCode) }
+    public var readmission: Bool { flags & Self.readmissionFlag != 0 }
+
+    public static func == (a: Spell, b: Spell) -> Bool {
+        a.line == b.line && a.patient == b.patient && a.cohort == b.cohort && a.service == b.service
+            && a.arrival == b.arrival && a.admitted == b.admitted && a.waiting == b.waiting && a.optimised == b.optimised
+            && a.discharged == b.discharged && a.pathway == b.pathway && a.destination == b.destination
+            && a.delayedFrom == b.delayedFrom && a.delay == b.delay && a.readmission == b.readmission
+    }
 }
 
 /// An error in an activity file: the file, the line and the column, and what is wrong.
@@ -42,7 +88,11 @@ public struct ActivityError: Error, Sendable, CustomStringConvertible, Equatable
 /// pathways the file uses). Times are read as days since `origin` (midnight).
 public struct ActivityFile: Sendable {
     public var file: String
+    /// The spells, in the order of their lines.
     public var spells: [Spell]
+    /// Each patient's pseudonym, as given, in the order patients first appear (`Spell.patient`
+    /// indexes it).
+    public var patients: [String]
     /// Rows whose delay had no `delay_reason` (counted as O, "other") or no `responsible`
     /// (counted as NHS): reported, never hidden.
     public var delaysWithoutReason = 0
@@ -102,7 +152,7 @@ public struct ActivityFile: Sendable {
     /// A field's value: unquoted fields are trimmed of spaces; a `'` that `CSV.field` put in
     /// front of a formula-like name is removed. Empty is nil.
     static func value(_ field: CSVField) -> String? {
-        let text = field.quoted ? field.text : field.text.trimmingCharacters(in: .whitespaces)
+        let text = field.quoted ? field.text : CSV.trimmed(field.text)
         return text.isEmpty ? nil : CSV.decodeText(text)
     }
 
@@ -124,7 +174,7 @@ public struct ActivityFile: Sendable {
         let header = headerFields.map(\.text)
         var index: [String: Int] = [:]
         for (i, raw) in header.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            let name = CSV.trimmed(raw).lowercased()
             if !Self.columns.contains(name) {
                 let hint = Suggestion.closest(to: name, among: Self.columns).map { " (did you mean '\($0)'?)" } ?? ""
                 fail(1, name, "unknown column '\(raw)'\(hint); the columns are \(Self.columns.joined(separator: ", "))")
@@ -142,10 +192,12 @@ public struct ActivityFile: Sendable {
         let services = Dictionary(scenario.services.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         let pathways = Dictionary(scenario.pathways.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var spells: [Spell] = []
+        var patients: [String] = []
+        var patientIndex: [String: Int32] = [:]
         var rowCount = 0
         // Reading stops at the error limit: a wrong file would otherwise be read to its end.
         while errors.count < Self.maximumErrors, let (line, row) = try Self.next(reader, file: file) {
-            if row.count == 1 && !row[0].quoted && row[0].text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if row.count == 1 && !row[0].quoted && CSV.trimmed(row[0].text).isEmpty {
                 continue  // blank line
             }
             rowCount += 1
@@ -277,10 +329,17 @@ public struct ActivityFile: Sendable {
                 if responsible == nil { delaysWithoutResponsible += 1 }
                 delay = DelayCode(reason: reason ?? .o, responsible: responsible ?? .nhs)
             }
+            let id: Int32
+            if let known = patientIndex[patient] {
+                id = known
+            } else {
+                id = Int32(patients.count)
+                patientIndex[patient] = id
+                patients.append(patient)
+            }
             spells.append(
                 Spell(
-                    line: line, patient: patient, ageBand: value("age_band") ?? "", cohort: cohort, service: service,
-                    arrival: arrive, admitted: admitted,
+                    line: line, patient: id, cohort: cohort, service: service, arrival: arrive, admitted: admitted,
                     waiting: waiting, optimised: optimised, discharged: discharged, pathway: pathway,
                     destination: destination,
                     delayedFrom: delay == nil ? nil : delayStart, delay: delay, readmission: readmission))
@@ -293,6 +352,7 @@ public struct ActivityFile: Sendable {
         }
         guard !spells.isEmpty else { throw ActivityError(messages: ["\(file): no spells (only a header)"]) }
         self.spells = spells
+        self.patients = patients
         try checkOverlaps()
     }
 
@@ -306,43 +366,84 @@ public struct ActivityFile: Sendable {
         }
     }
 
-    /// Each patient's spells in time order (admission, then line in the file), patients in the
-    /// order they first appear in the file.
-    public func spellsByPatient() -> [(patient: String, spells: [Spell])] {
-        var index: [String: Int] = [:]
-        var groups: [(patient: String, spells: [Spell])] = []
-        for s in spells {
-            if let i = index[s.patient] {
-                groups[i].spells.append(s)
-            } else {
-                index[s.patient] = groups.count
-                groups.append((s.patient, [s]))
+    /// The spells grouped by patient, as indexes into `spells`: the patients in the order they
+    /// first appear in the file (the order of `patients`), each patient's spells in time order
+    /// (admission, then line). `starts[p] ..< starts[p + 1]` are patient `p`'s entries of `order`.
+    /// Two arrays of 4 bytes a spell (and a patient), in place of a grouped copy of the spells.
+    public func spellOrder() -> (order: [Int32], starts: [Int32]) {
+        var starts = [Int32](repeating: 0, count: patients.count + 1)
+        for s in spells { starts[Int(s.patient) + 1] += 1 }
+        for p in patients.indices { starts[p + 1] += starts[p] }
+        var next = starts
+        var order = [Int32](repeating: 0, count: spells.count)
+        for (i, s) in spells.enumerated() {
+            let p = Int(s.patient)
+            order[Int(next[p])] = Int32(i)
+            next[p] += 1
+        }
+        // Within a patient the spells are in line order already; sort each by admission.
+        for p in patients.indices where starts[p + 1] - starts[p] > 1 {
+            order[Int(starts[p])..<Int(starts[p + 1])].sort {
+                (spells[Int($0)].admitted, $0) < (spells[Int($1)].admitted, $1)
             }
         }
-        for i in groups.indices { groups[i].spells.sort { ($0.admitted, $0.line) < ($1.admitted, $1.line) } }
+        return (order, starts)
+    }
+
+    /// Calls `body` with each patient's spells in time order (admission, then line in the file),
+    /// patients in the order they first appear in the file.
+    public func forEachPatient(_ body: (_ patient: Int, _ spells: [Spell]) throws -> Void) rethrows {
+        let (order, starts) = spellOrder()
+        var list: [Spell] = []
+        for p in patients.indices {
+            list.removeAll(keepingCapacity: true)
+            for k in Int(starts[p])..<Int(starts[p + 1]) { list.append(spells[Int(order[k])]) }
+            try body(p, list)
+        }
+    }
+
+    /// Each patient's spells in time order (admission, then line in the file), patients in the
+    /// order they first appear in the file. A grouped copy of every spell: prefer
+    /// `forEachPatient`, which holds one patient's at a time.
+    public func spellsByPatient() -> [(patient: String, spells: [Spell])] {
+        var groups: [(patient: String, spells: [Spell])] = []
+        forEachPatient { p, list in groups.append((patients[p], list)) }
         return groups
     }
 
     /// One patient cannot be in two places at once: spells of a patient must not overlap.
+    /// Problems are listed by patient pseudonym (so the first 20 are the same whatever the
+    /// order of the rows); the sort by name is done only when there is a problem to list.
     func checkOverlaps() throws(ActivityError) {
-        var errors: [String] = []
-        for (patient, ordered) in spellsByPatient().sorted(by: { $0.patient < $1.patient }) {
-            for (a, b) in zip(ordered, ordered.dropFirst()) {
+        let (order, starts) = spellOrder()
+        func problems(of p: Int, into errors: inout [String]) {
+            let range = Int(starts[p])..<Int(starts[p + 1])
+            for k in range.dropLast() where errors.count < Self.maximumErrors {
+                let a = spells[Int(order[k])]
+                let b = spells[Int(order[k + 1])]
                 let end = a.discharged ?? .infinity
                 if end > b.admitted {
                     errors.append(
-                        "\(file): line \(b.line), column admitted: patient '\(patient)' is admitted here before leaving the spell on line \(a.line) (spells of a patient must not overlap)"
+                        "\(file): line \(b.line), column admitted: patient '\(patients[p])' is admitted here before leaving the spell on line \(a.line) (spells of a patient must not overlap)"
                     )
                 }
                 if a.destination == Destination.died {
                     errors.append(
-                        "\(file): line \(b.line): patient '\(patient)' has a spell after dying (line \(a.line))")
+                        "\(file): line \(b.line): patient '\(patients[p])' has a spell after dying (line \(a.line))")
                 }
-                if errors.count >= Self.maximumErrors { break }
             }
-            if errors.count >= Self.maximumErrors { break }
         }
-        if !errors.isEmpty { throw ActivityError(messages: errors) }
+        var errors: [String] = []
+        for p in patients.indices {
+            problems(of: p, into: &errors)
+            if !errors.isEmpty { break }
+        }
+        guard !errors.isEmpty else { return }
+        errors.removeAll()
+        for p in patients.indices.sorted(by: { patients[$0] < patients[$1] }) where errors.count < Self.maximumErrors {
+            problems(of: p, into: &errors)
+        }
+        throw ActivityError(messages: errors)
     }
 
     /// Reads a file from disk as a stream (one line of at most `maximumLineBytes` at a time);
@@ -364,7 +465,7 @@ public struct ActivityFile: Sendable {
     /// stream, stopping at the first line it cannot read.
     public static func earliestDate(path: String) -> CivilDate? {
         guard let reader = try? CSVRecordReader(path: path, maximumRecordBytes: maximumLineBytes),
-            let header = (try? reader.next())??.fields.map({ $0.text.trimmingCharacters(in: .whitespaces).lowercased() }
+            let header = (try? reader.next())??.fields.map({ CSV.trimmed($0.text).lowercased() }
             )
         else { return nil }
         let columns = ["arrival", "admitted"].compactMap { header.firstIndex(of: $0) }
@@ -387,24 +488,33 @@ enum ActivityTime {
     /// Days since `origin` midnight: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DDTHH:MM`, each
     /// optionally with `:SS`.
     static func parse(_ text: String, origin: CivilDate) -> Double? {
-        let chars = Array(text.utf8)
-        guard chars.count >= 10, let date = CivilDate(iso: String(decoding: chars[0..<10], as: UTF8.self)) else {
-            return nil
+        var text = text
+        return text.withUTF8 { chars -> Double? in
+            guard chars.count >= 10, let date = CivilDate(isoBytes: chars[0..<10]) else { return nil }
+            var seconds = 0
+            if chars.count > 10 {
+                // `HH:MM` or `HH:MM:SS` after a space or a `T`, two ASCII digits each.
+                let rest = chars[11...]
+                guard chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T"),
+                    rest.count == 5 || rest.count == 8
+                else { return nil }
+                func two(_ at: Int) -> Int? {
+                    let hi = rest[rest.startIndex + at]
+                    let lo = rest[rest.startIndex + at + 1]
+                    guard (48...57).contains(hi), (48...57).contains(lo) else { return nil }
+                    return Int(hi - 48) * 10 + Int(lo - 48)
+                }
+                guard rest[rest.startIndex + 2] == UInt8(ascii: ":"), let h = two(0), let m = two(3), h < 24, m < 60
+                else { return nil }
+                var s = 0
+                if rest.count == 8 {
+                    guard rest[rest.startIndex + 5] == UInt8(ascii: ":"), let ss = two(6), ss < 60 else { return nil }
+                    s = ss
+                }
+                seconds = h * 3600 + m * 60 + s
+            }
+            return Double(date.daysSinceEpoch - origin.daysSinceEpoch) + Double(seconds) / 86_400
         }
-        var seconds = 0
-        if chars.count > 10 {
-            guard chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T") else { return nil }
-            let rest = String(decoding: chars[11...], as: UTF8.self).split(
-                separator: ":", omittingEmptySubsequences: false)
-            guard rest.count == 2 || rest.count == 3,
-                rest.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-                let h = Int(rest[0]), let m = Int(rest[1]), h < 24, m < 60
-            else { return nil }
-            let s = rest.count == 3 ? Int(rest[2]) ?? 60 : 0
-            guard s < 60 else { return nil }
-            seconds = h * 3600 + m * 60 + s
-        }
-        return Double(date.daysSinceEpoch - origin.daysSinceEpoch) + Double(seconds) / 86_400
     }
 
     /// `YYYY-MM-DD HH:MM:SS` of a time in days since `origin`, to the nearest second.

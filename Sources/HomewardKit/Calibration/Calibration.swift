@@ -108,13 +108,35 @@ public struct Calibration: Sendable {
         // Which acute spells came from a crisis response that failed (their crisis is that
         // episode's): the patient's spell before ended in a conveyance from crisis response.
         var viaCrisisResponse = Set<Int>()
-        let byPatient = activity.spellsByPatient()
-        for (_, ordered) in byPatient {
+        // Homecomings by cohort: leaving any service but a care home for home, with 91 days to
+        // watch, and how many of them were followed by a crisis within 30 and 91 days.
+        let cohortCount = scenario.cohorts.count
+        var homecomingsByCohort = [Int](repeating: 0, count: cohortCount)
+        var seen30ByCohort = homecomingsByCohort
+        var seen91ByCohort = homecomingsByCohort
+        activity.forEachPatient { _, ordered in
             for (a, b) in zip(ordered, ordered.dropFirst())
             where scenario.services[a.service].kind == .crisisResponse && a.destination == Int32(scenario.acute)
                 && b.service == scenario.acute
             {
                 viaCrisisResponse.insert(b.line)
+            }
+            // A patient counts under the cohort of their first row in the file.
+            guard let c = ordered.min(by: { $0.line < $1.line })?.cohort else { return }
+            for (k, s) in ordered.enumerated() {
+                guard s.destination == Destination.home, scenario.services[s.service].kind != .careHome,
+                    let home = s.discharged,
+                    home >= lo, home + 91 <= hi
+                else { continue }
+                homecomingsByCohort[c] += 1
+                let next = ordered[(k + 1)...].first {
+                    scenario.services[$0.service].kind == .crisisResponse
+                        || ($0.service == scenario.acute && !viaCrisisResponse.contains($0.line))
+                }
+                if let t = next.map({ $0.service == scenario.acute ? $0.arrival : $0.admitted }) {
+                    if t - home <= 30 { seen30ByCohort[c] += 1 }
+                    if t - home <= 91 { seen91ByCohort[c] += 1 }
+                }
             }
         }
         // Exposure: how many of each weekday and of each calendar month's days the window has.
@@ -213,28 +235,9 @@ public struct Calibration: Sendable {
                 )
             }
             let delays = closed.compactMap { s -> Double? in s.delayedFrom.map { s.discharged! - $0 } }
-            // Homecomings: leaving any service but a care home for home, with 91 days to watch.
-            var homecomings = 0
-            var seen30 = 0
-            var seen91 = 0
-            // A patient counts under the cohort of their first row in the file.
-            for (_, ordered) in byPatient where ordered.min(by: { $0.line < $1.line })?.cohort == c {
-                for (k, s) in ordered.enumerated() {
-                    guard s.destination == Destination.home, scenario.services[s.service].kind != .careHome,
-                        let home = s.discharged,
-                        home >= lo, home + 91 <= hi
-                    else { continue }
-                    homecomings += 1
-                    let next = ordered[(k + 1)...].first {
-                        scenario.services[$0.service].kind == .crisisResponse
-                            || ($0.service == scenario.acute && !viaCrisisResponse.contains($0.line))
-                    }
-                    if let t = next.map({ $0.service == scenario.acute ? $0.arrival : $0.admitted }) {
-                        if t - home <= 30 { seen30 += 1 }
-                        if t - home <= 91 { seen91 += 1 }
-                    }
-                }
-            }
+            let homecomings = homecomingsByCohort[c]
+            let seen30 = seen30ByCohort[c]
+            let seen91 = seen91ByCohort[c]
             var readmission: (Double, Double, Int, Int, Int)?
             if homecomings >= 20 && conveyance > 0 {
                 let p30 = min(1, Double(seen30) / Double(homecomings) / conveyance)

@@ -14,16 +14,29 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.day = day
     }
 
-    /// Parses an ISO 8601 calendar date `YYYY-MM-DD`; nil if malformed or not a real date.
-    public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy { $0 >= "0" && $0 <= "9" } }),
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            (1...12).contains(m), d >= 1, d <= CivilDate.daysInMonth(year: y, month: m)
-        else { return nil }
+    /// Parses an ISO 8601 calendar date `YYYY-MM-DD` given as UTF-8 bytes: exactly ten, ASCII
+    /// digits and two dashes; nil if malformed or not a real date. (Without making strings:
+    /// activity files have millions of dates.)
+    public init?<Bytes: Collection>(isoBytes bytes: Bytes) where Bytes.Element == UInt8 {
+        guard bytes.count == 10 else { return nil }
+        var y = 0
+        var m = 0
+        var d = 0
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 7 {
+                guard b == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard (48...57).contains(b) else { return nil }
+            let v = Int(b - 48)
+            if i < 4 { y = y * 10 + v } else if i < 7 { m = m * 10 + v } else { d = d * 10 + v }
+        }
+        guard (1...12).contains(m), d >= 1, d <= CivilDate.daysInMonth(year: y, month: m) else { return nil }
         self.init(year: y, month: m, day: d)
     }
+
+    /// Parses an ISO 8601 calendar date `YYYY-MM-DD`; nil if malformed or not a real date.
+    public init?(iso text: String) { self.init(isoBytes: text.utf8) }
 
     /// Days since 1970-01-01 (negative before it).
     public var daysSinceEpoch: Int {
