@@ -72,7 +72,8 @@ public struct Spell: Sendable, Equatable {
 
     public static func == (a: Spell, b: Spell) -> Bool {
         a.line == b.line && a.patient == b.patient && a.cohort == b.cohort && a.service == b.service
-            && a.arrival == b.arrival && a.admitted == b.admitted && a.waiting == b.waiting && a.optimised == b.optimised
+            && a.arrival == b.arrival && a.admitted == b.admitted && a.waiting == b.waiting
+            && a.optimised == b.optimised
             && a.discharged == b.discharged && a.pathway == b.pathway && a.destination == b.destination
             && a.delayedFrom == b.delayedFrom && a.delay == b.delay && a.readmission == b.readmission
     }
