@@ -72,8 +72,9 @@ enum CommandTable {
             name: "trace", synopsis: "trace LOG", summary: "Tell one patient's story from an event log",
             help: TraceCommand.help, run: TraceCommand.run),
         Command(
-            name: "report", synopsis: "report DIR --html F",
-            summary: "Write an HTML report of results (run, compare, schemes or sweep)", help: ReportCommand.usage,
+            name: "report", synopsis: "report DIR --html F --xlsx F",
+            summary: "Write an HTML report or Excel workbook of results (run, compare, schemes or sweep)",
+            help: ReportCommand.usage,
             run: ReportCommand.run),
     ]
 

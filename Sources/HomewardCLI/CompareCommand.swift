@@ -7,7 +7,7 @@ enum CompareCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet, .overwrite],
+                shared: [.replications, .seed, .threads, .out, .format, .html, .xlsx, .quiet, .overwrite],
                 operands: (2...Int.max, "compare needs a base scenario and at least one variant\n\n" + Help.compare)))
         let a = o.arguments
 
@@ -27,7 +27,7 @@ enum CompareCommand {
         var plan = o.outputPlan("compare")
         for file in a.positional { plan.scenario(file) }
         plan.folders = [("--out", out, ResultFolders.withSummaries(Comparison.fileNames, in: unique))]
-        if let html = o.html { plan.files = [("--html", html)] }
+        plan.files = [("--html", o.html), ("--xlsx", o.xlsx)].compactMap { name, file in file.map { (name, $0) } }
         try plan.claim()
         let bar = ProgressBar(
             total: replications * loaded.count, label: "replications", console: console, quiet: o.quiet)
@@ -44,6 +44,7 @@ enum CompareCommand {
         }
         try set.commit()
         try writeReport(o.html, from: out, console)
+        try writeWorkbook(o.xlsx, from: out, console)
         switch o.format {
         case "json": console.out(comparison.document(manifest: manifest))
         case "csv": console.out(comparison.csv)

@@ -59,6 +59,7 @@ enum Help {
                              JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or HOMEWARD_SHARD_INDEX
                              and N from auto/N, HOMEWARD_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT
           --html FILE        Also write an HTML report of the results (implies --daily)
+          --xlsx FILE        Also write an Excel workbook of the results (a sheet per table)
           --census-from ACTIVITY.csv --at DATE
                              Start on DATE, with no warm-up, from the patients the activity
                              (docs/actuals.md) has in hospital and in each service at midnight
@@ -133,6 +134,7 @@ enum Help {
           --out DIR          Where to write results (default: results/sweep-SCENARIO)
         \(overwrite)
           --html FILE        Also write an HTML report (each metric against the setting)
+          --xlsx FILE        Also write an Excel workbook of the results (a sheet per table)
           --resume           Reuse matching points already finished in DIR/points
           --shard I/N        Run only points i with i % N == I (then gather DIR/points and --resume)
           --format F         table (default) or csv on standard output
@@ -159,7 +161,7 @@ enum Help {
         """
 
     static let schemes = """
-        USAGE: homeward schemes SCENARIO [--replications N] [--seed S] [--out DIR] [--format table|csv] [--html FILE]
+        USAGE: homeward schemes SCENARIO [--replications N] [--seed S] [--out DIR] [--format table|csv] [--html FILE] [--xlsx FILE]
 
         Evaluates each of the scenario's schemes alone, and all of them together, against the
         scenario without any, on common random numbers. For each: NELs avoided, acute bed days
@@ -167,7 +169,8 @@ enum Help {
         91-day reablement rate, the schemes' cost, cost per NEL avoided, and net cost after the
         savings at the scenario's unit costs (the change in total cost); each with a 95% CI.
         Writes DIR/schemes.json, DIR/schemes.csv and each option's summary; --html FILE also
-        writes the HTML report (the same as 'homeward report DIR --html FILE').
+        writes the HTML report (the same as 'homeward report DIR --html FILE'), --xlsx FILE the
+        Excel workbook.
 
         OPTIONS
           --out DIR          Where to write results (default: results/schemes-SCENARIO)
@@ -217,6 +220,7 @@ enum Help {
           --out DIR          Where to write results (default: results/compare-BASE)
         \(overwrite)
           --html FILE        Also write an HTML report (forest plot of the differences)
+          --xlsx FILE        Also write an Excel workbook of the results (a sheet per table)
           --format F         table (default), json or csv on standard output
           --quiet            No progress bar
 

@@ -125,7 +125,7 @@ enum RunCommand {
             .init(
                 shared: [
                     .replications, .seed, .threads, .out, .events, .format, .shard, .precision, .maxReplications,
-                    .html, .quiet, .daily, .overwrite,
+                    .html, .xlsx, .quiet, .daily, .overwrite,
                 ],
                 valued: ["census-from", "at"],
                 operands: (1...1, "run needs exactly one scenario file\n\n" + Help.run),
@@ -159,7 +159,7 @@ enum RunCommand {
         if let census = a.value("census-from") { plan.input("the activity file", census) }
         plan.folders = [("--out", out, shard == nil ? SummaryFiles.names : ["partial.json"])]
         if let events = o.events { plan.logs = [("--events", events)] }
-        if let html = o.html { plan.files = [("--html", html)] }
+        plan.files = [("--html", o.html), ("--xlsx", o.xlsx)].compactMap { name, file in file.map { (name, $0) } }
         try plan.claim()
         var options = RunOptions(
             replications: replications, seed: seed, threads: o.threads, eventsPath: o.events, shard: shard)
@@ -199,6 +199,7 @@ enum RunCommand {
             loaded, seed: seed, replications: result.indices, runs: result.replications)
         try SummaryFiles.write(summary, manifest: manifest, to: out, context: context)
         try writeReport(o.html, from: out, console)
+        try writeWorkbook(o.xlsx, from: out, console)
         switch o.format {
         case "json": console.out(SummaryFiles.summaryJSON(summary, manifest: manifest, context: context))
         case "csv": console.out(SummaryFiles.summaryCSV(summary))
@@ -301,6 +302,17 @@ enum MergeCommand {
         }
         return .success
     }
+}
+
+/// The `--xlsx FILE` option of run, compare, sweep and schemes: the Excel workbook of the
+/// results just written (the same as `homeward report DIR --xlsx FILE`).
+func writeWorkbook(_ file: String?, from directory: String, _ console: Console) throws {
+    guard let file else { return }
+    let bytes = try ResultsWorkbook.build(resultsDirectory: directory)
+    let parent = PathName.parent(of: file)
+    if !parent.isEmpty { try AtomicFile.makeDirectory(parent) }
+    try AtomicFile.write(bytes: bytes, to: file)
+    console.err("workbook written to \(file)\n")
 }
 
 /// The `--html FILE` shortcut of run, compare and sweep: the report of the results just written.

@@ -7,7 +7,7 @@ enum SchemesCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .format, .html, .quiet, .overwrite],
+                shared: [.replications, .seed, .threads, .out, .format, .html, .xlsx, .quiet, .overwrite],
                 operands: (1...1, "schemes needs exactly one scenario file\n\n" + Help.schemes), formats: nil))
         let a = o.arguments
         let loaded = try ScenarioLoader.load(path: a.positional[0])
@@ -27,7 +27,7 @@ enum SchemesCommand {
         var plan = o.outputPlan("schemes")
         plan.scenario(a.positional[0])
         plan.folders = [("--out", out, ResultFolders.withSummaries(SchemeEvaluation.fileNames, in: folders))]
-        if let html = o.html { plan.files = [("--html", html)] }
+        plan.files = [("--html", o.html), ("--xlsx", o.xlsx)].compactMap { name, file in file.map { (name, $0) } }
         try plan.claim()
         let bar = ProgressBar(
             total: all.count * replications, label: "replications", console: console, quiet: o.quiet)
@@ -49,6 +49,7 @@ enum SchemesCommand {
         }
         try set.commit()
         try writeReport(o.html, from: out, console)
+        try writeWorkbook(o.xlsx, from: out, console)
         if o.format == "csv" {
             console.out(evaluation.csv)
             return .success

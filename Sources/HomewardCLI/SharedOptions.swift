@@ -9,7 +9,7 @@ import HomewardKit
 struct SharedOptions {
     /// An option that run-like commands share.
     enum Option: String, CaseIterable, Sendable {
-        case replications, seed, threads, out, format, html, events, shard, precision
+        case replications, seed, threads, out, format, html, xlsx, events, shard, precision
         case maxReplications = "max-replications"
         case quiet, daily, resume, overwrite
 
@@ -45,8 +45,9 @@ struct SharedOptions {
     var out: String?
     /// `--format F`, else `table`.
     var format: String
-    /// `--html FILE`, `--events FILE`, if given.
+    /// `--html FILE`, `--xlsx FILE`, `--events FILE`, if given.
     var html: String?
+    var xlsx: String?
     var events: String?
     /// `--shard I/N`, if given.
     var shard: Shard?
@@ -98,6 +99,7 @@ struct SharedOptions {
         }
         out = a.value("out")
         html = a.value("html")
+        xlsx = a.value("xlsx")
         events = a.value("events")
         quiet = a.flag("quiet")
         daily = a.flag("daily")

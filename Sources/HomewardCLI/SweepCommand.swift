@@ -8,7 +8,8 @@ enum SweepCommand {
             args,
             .init(
                 shared: [
-                    .replications, .maxReplications, .seed, .threads, .out, .shard, .format, .html, .quiet, .resume,
+                    .replications, .maxReplications, .seed, .threads, .out, .shard, .format, .html, .xlsx, .quiet,
+                    .resume,
                     .overwrite,
                 ],
                 valued: ["vary", "target", "confidence"],
@@ -70,7 +71,7 @@ enum SweepCommand {
         var outputs = o.outputPlan("sweep")
         outputs.scenario(file)
         outputs.folders = [("--out", out, SweepResult.fileNames + ["points/"])]
-        if let html = o.html { outputs.files = [("--html", html)] }
+        outputs.files = [("--html", o.html), ("--xlsx", o.xlsx)].compactMap { name, file in file.map { (name, $0) } }
         try outputs.claim()
         try AtomicFile.makeDirectory(out + "/points")
 
@@ -172,6 +173,7 @@ enum SweepCommand {
         }
         try set.commit()
         try writeReport(o.html, from: out, console)
+        try writeWorkbook(o.xlsx, from: out, console)
         if o.format == "csv" {
             console.out(result.csv)
         } else {

@@ -12,7 +12,12 @@ public enum AtomicFile {
     /// - Throws: `OutputError.badInput` for a target Homeward does not write,
     ///   `OutputError.io` when the file cannot be written (the old file is then unchanged).
     public static func write(_ text: String, to path: String) throws(OutputError) {
-        try SafeFile.write(Array(text.utf8), to: path)
+        try write(bytes: Array(text.utf8), to: path)
+    }
+
+    /// Writes `bytes` to `path` (see `write(_:to:)`).
+    public static func write(bytes: [UInt8], to path: String) throws(OutputError) {
+        try SafeFile.write(bytes, to: path)
         OutputRegistry.shared.finished(path)
     }
 

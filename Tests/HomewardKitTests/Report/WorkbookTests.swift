@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import HomewardCLI
 @testable import HomewardKit
 
 /// The `.xlsx` writer: a zip read back by an independent reader in the test (the format's
@@ -142,5 +143,36 @@ import Testing
         book.add("Long", header: ["t"], rows: [[.text(String(repeating: "é", count: 40_000))]])
         let sheet = String(decoding: try Self.entries(try book.xlsx())["xl/worksheets/sheet1.xml"]!, as: UTF8.self)
         #expect(sheet.components(separatedBy: "é").count - 1 == Workbook.maximumCellCharacters)
+    }
+
+    /// `run --xlsx` writes a sheet per table of its results folder, then the assumptions and
+    /// the manifest; the summary's numbers are numbers, the same as in `summary.csv`;
+    /// `report DIR --xlsx` gives the same bytes; `report` with neither format is a usage error.
+    @Test func aRunsWorkbookHasItsTables() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let scenario = dir + "/small.json5"
+        try Fixtures.small.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let console = CapturedConsole()
+        let status = HomewardCLI.main(
+            ["run", scenario, "--replications", "2", "--out", dir + "/out", "--xlsx", dir + "/run.xlsx", "--quiet"],
+            console: console.console)
+        #expect(status == 0, "\(console.err)")
+        let bytes = try #require(FileManager.default.contents(atPath: dir + "/run.xlsx"))
+        let files = try Self.entries(Array(bytes))
+        let workbook = String(decoding: try #require(files["xl/workbook.xml"]), as: UTF8.self)
+        let names = workbook.components(separatedBy: "<sheet name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(names == ["Summary", "Monthly", "Assumptions", "Manifest"])
+        let sheet = String(decoding: try #require(files["xl/worksheets/sheet1.xml"]), as: UTF8.self)
+        let csv = try String(contentsOfFile: dir + "/out/summary.csv", encoding: .utf8)
+        let nel = try #require(csv.split(separator: "\r\n").first { $0.hasPrefix("nelAdmissions,") })
+        let mean = String(nel.split(separator: ",")[2])
+        #expect(sheet.contains("<v>\(mean)</v>"), "the mean NELs \(mean) is a number cell")
+        let again = HomewardCLI.main(
+            ["report", dir + "/out", "--xlsx", dir + "/report.xlsx", "--quiet"], console: CapturedConsole().console)
+        #expect(again == 0)
+        #expect(FileManager.default.contents(atPath: dir + "/report.xlsx") == bytes)
+        let neither = CapturedConsole()
+        #expect(HomewardCLI.main(["report", dir + "/out"], console: neither.console) == 2)
+        #expect(neither.err.contains("--html FILE or --xlsx FILE"))
     }
 }
