@@ -209,10 +209,13 @@ public struct PatientTrace: Sendable {
                 let after = stayStart[s].map { " (after \(duration(t - $0)))" } ?? ""
                 text = "\(service(s)) ended: \(outcome)\(after)"
             case .careHomeAdmission:
-                switch AdmissionSource(rawValue: e.detail) {
-                case .hospital: text = "permanent admission to \(service(s)) (from hospital)"
-                case .community: text = "permanent admission to \(service(s)) (from the community)"
-                case .intermediateCare: text = "permanent admission to \(service(s)) (from intermediate care)"
+                let admission = CareHomeAdmission(packed: e.detail)
+                let funded = admission?.selfFunded == true ? ", self-funded" : ""
+                switch admission?.source {
+                case .hospital: text = "permanent admission to \(service(s)) (from hospital\(funded))"
+                case .community: text = "permanent admission to \(service(s)) (from the community\(funded))"
+                case .intermediateCare:
+                    text = "permanent admission to \(service(s)) (from intermediate care\(funded))"
                 case .initialResident: text = "resident of \(service(s)) when the run starts"
                 case nil: text = "admission to \(service(s)) (source \(e.detail))"
                 }

@@ -10,8 +10,11 @@ extension Metric {
         acuteOccupancyMean, acuteOccupancyP95, acuteDaysAbove92Percent, acuteDaysAbove95Percent, delayedBedDays,
         delayedBedDaysMidnight, dtocPer100kPerMonth, delayedBedDaysPerMonth, delayedBedDaysWorstMonth,
         delayedBedDaysByReason, delayedBedDaysMidnightByReason, delayedBedDaysByPathway, delayedBedDaysByResponsible,
-        delayedPatients, meanDelayDays, delayedAtMonthEnd, reablementAtHome91Rate, reablementFollowUps65,
-        permanentCareHomeAdmissions, permanentCareHomeAdmissions65, permanentCareHomeAdmissionsPer100k65, deaths,
+        delayedBedDaysMidnightByResponsible, dtocPer100kPerMonthByResponsible, delayedPerDayPer100k,
+        delayedPerDayPer100kByResponsible, delayedPatients, meanDelayDays, delayedAtMonthEnd, reablementAtHome91Rate,
+        reablementFollowUps65,
+        permanentCareHomeAdmissions, permanentCareHomeAdmissions65, councilSupportedCareHomeAdmissions65,
+        selfFundedCareHomeAdmissions65, permanentCareHomeAdmissionsPer100k65, allCareHomeAdmissionsPer100k65, deaths,
         serviceOccupancyMean, serviceOccupancyMidnightMean, serviceAdmissions, serviceMeanWaitDays,
         serviceDepartures, serviceMeanStayDays, serviceOccupiedDays, serviceBlockedDays, costByService,
         schemeCostByScheme, schemeCost, totalCost,
@@ -136,6 +139,26 @@ extension Metric {
         "delayedBedDaysByResponsible", family: Family(member: "nhs, socialCare or both"), unit: "bed days",
         bounds: .nonNegative, direction: .lowerIsBetter, label: "Delayed bed days by responsible organisation",
         meaning: "Delayed bed days (exact) by responsible organisation")
+    public static let delayedBedDaysMidnightByResponsible = Metric(
+        "delayedBedDaysMidnightByResponsible", family: Family(member: "nhs, socialCare or both"), unit: "bed days",
+        bounds: .count, direction: .lowerIsBetter, label: "Delayed bed days (midnight) by responsible organisation",
+        meaning: "Delayed bed days (midnight census) by responsible organisation")
+    public static let dtocPer100kPerMonthByResponsible = Metric(
+        "dtocPer100kPerMonthByResponsible", family: Family(member: "nhs, socialCare or both"),
+        unit: "days per 100,000 adults a month", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Delayed transfers of care per 100,000 adults, by responsible organisation",
+        meaning:
+            "Delayed transfers of care (midnight census) per 100,000 adults (18+) a month, by responsible organisation")
+    public static let delayedPerDayPer100k = Metric(
+        "delayedPerDayPer100k", unit: "patients per 100,000 adults", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Patients delayed per day per 100,000 adults",
+        meaning: "Average number of patients delayed at midnight per day, per 100,000 adults (18+)")
+    public static let delayedPerDayPer100kByResponsible = Metric(
+        "delayedPerDayPer100kByResponsible", family: Family(member: "nhs, socialCare or both"),
+        unit: "patients per 100,000 adults", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Patients delayed per day per 100,000 adults, by responsible organisation",
+        meaning:
+            "Patients delayed at midnight per day on average, per 100,000 adults (18+), by responsible organisation")
     public static let delayedPatients = Metric(
         "delayedPatients", unit: "patients", bounds: .count, direction: .lowerIsBetter, label: "Delayed patients",
         meaning: "Patients discharged from acute after any delay")
@@ -164,11 +187,23 @@ extension Metric {
     public static let permanentCareHomeAdmissions65 = Metric(
         "permanentCareHomeAdmissions65", unit: "admissions", bounds: .count, direction: .lowerIsBetter,
         label: "Care-home admissions (65+)", meaning: "Permanent admissions to care homes, people 65+")
+    public static let councilSupportedCareHomeAdmissions65 = Metric(
+        "councilSupportedCareHomeAdmissions65", unit: "admissions", bounds: .count, direction: .lowerIsBetter,
+        label: "Council-supported care-home admissions (65+)",
+        meaning: "Permanent admissions to care homes of people 65+ that the council supports (not self-funded)")
+    public static let selfFundedCareHomeAdmissions65 = Metric(
+        "selfFundedCareHomeAdmissions65", unit: "admissions", bounds: .count, direction: .neither,
+        label: "Self-funded care-home admissions (65+)",
+        meaning: "Permanent admissions to care homes of people 65+ who pay for their own care")
     public static let permanentCareHomeAdmissionsPer100k65 = Metric(
         "permanentCareHomeAdmissionsPer100k65", unit: "per 100,000 people 65+ a year", bounds: .nonNegative,
-        direction: .lowerIsBetter, label: "Care-home admissions per 100,000 aged 65+",
-        meaning: "Permanent care-home admissions 65+ per 100,000 population 65+ a year", headline: true, bcf: true,
-        precision: true)
+        direction: .lowerIsBetter, label: "Council-supported care-home admissions per 100,000 aged 65+",
+        meaning: "Council-supported permanent care-home admissions 65+ per 100,000 population 65+ a year (ASCOF 2A(2))",
+        headline: true, bcf: true, precision: true)
+    public static let allCareHomeAdmissionsPer100k65 = Metric(
+        "allCareHomeAdmissionsPer100k65", unit: "per 100,000 people 65+ a year", bounds: .nonNegative,
+        direction: .lowerIsBetter, label: "All care-home admissions per 100,000 aged 65+",
+        meaning: "Permanent care-home admissions 65+, self-funded included, per 100,000 population 65+ a year")
     public static let deaths = Metric(
         "deaths", unit: "people", bounds: .count, direction: .neither, label: "Deaths",
         meaning: "Deaths in hospital, services and care homes")

@@ -57,6 +57,7 @@ public struct Projection: EventSink {
     var delayExactByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
     var delayMidnightByReason = [Double](repeating: 0, count: DelayReason.allCases.count)
     var delayExactByResponsible = [Double](repeating: 0, count: Responsible.allCases.count)
+    var delayMidnightByResponsible = [Double](repeating: 0, count: Responsible.allCases.count)
     var delayExactByPathway: [Double]
     var delayedPatients = 0.0
     var delayedPatientDays = 0.0
@@ -66,6 +67,7 @@ public struct Projection: EventSink {
     var atHome65 = 0.0
     var careHomeAdmissions = 0.0
     var careHomeAdmissions65 = 0.0
+    var selfFundedAdmissions65 = 0.0
     var careHomeAdmissionsFromHospital = 0.0
 
     // Monthly series.
@@ -231,11 +233,14 @@ public struct Projection: EventSink {
                 monthlyAvoided[month(e.time)] += 1
             }
         case .careHomeAdmission:
-            if e.detail != AdmissionSource.initialResident.rawValue && measured(e.time) {
+            // A detail that is not a known packing counts as an admission, council-supported.
+            let admission = CareHomeAdmission(packed: e.detail)
+            if admission?.source != .initialResident && measured(e.time) {
                 careHomeAdmissions += 1
-                if e.detail == AdmissionSource.hospital.rawValue { careHomeAdmissionsFromHospital += 1 }
+                if admission?.source == .hospital { careHomeAdmissionsFromHospital += 1 }
                 if is65(e.cohort) {
                     careHomeAdmissions65 += 1
+                    if admission?.selfFunded == true { selfFundedAdmissions65 += 1 }
                     monthlyCareHome65[month(e.time)] += 1
                 }
             }
@@ -421,6 +426,7 @@ public struct Projection: EventSink {
             delayMidnight += 1
             if recordsDaily { dailyDelayed[day] += 1 }
             delayMidnightByReason[Int(d.code.reason.rawValue)] += 1
+            delayMidnightByResponsible[Int(d.code.responsible.rawValue)] += 1
             monthlyDelayMidnight[m] += 1
             monthlyDelayMidnightByReason[m][Int(d.code.reason.rawValue)] += 1
             if isMonthEnd[day] { monthlySnapshot[m] += 1 }

@@ -89,6 +89,23 @@ extension Projection {
         for o in Responsible.allCases {
             put(.delayedBedDaysByResponsible, o.key, delayExactByResponsible[Int(o.rawValue)])
         }
+        // The published delays measures count patients delayed at midnight (NHS England's
+        // monthly DTOC return), per 100,000 adults.
+        let adultsPer100k = c.adultPopulation / 100_000
+        for o in Responsible.allCases {
+            put(.delayedBedDaysMidnightByResponsible, o.key, delayMidnightByResponsible[Int(o.rawValue)])
+        }
+        for o in Responsible.allCases {
+            put(
+                .dtocPer100kPerMonthByResponsible, o.key,
+                ratio(delayMidnightByResponsible[Int(o.rawValue)], months * adultsPer100k))
+        }
+        put(.delayedPerDayPer100k, ratio(delayMidnight, Double(c.days) * adultsPer100k))
+        for o in Responsible.allCases {
+            put(
+                .delayedPerDayPer100kByResponsible, o.key,
+                ratio(delayMidnightByResponsible[Int(o.rawValue)], Double(c.days) * adultsPer100k))
+        }
         put(.delayedPatients, delayedPatients)
         put(.meanDelayDays, ratio(delayedPatientDays, delayedPatients))
         let monthEnds = Double(isMonthEnd.filter { $0 }.count)
@@ -97,7 +114,11 @@ extension Projection {
         put(.reablementFollowUps65, followUps65)
         put(.permanentCareHomeAdmissions, careHomeAdmissions)
         put(.permanentCareHomeAdmissions65, careHomeAdmissions65)
-        put(.permanentCareHomeAdmissionsPer100k65, ratio(careHomeAdmissions65, years * c.population65 / 100_000))
+        let councilSupported65 = careHomeAdmissions65 - selfFundedAdmissions65
+        put(.councilSupportedCareHomeAdmissions65, councilSupported65)
+        put(.selfFundedCareHomeAdmissions65, selfFundedAdmissions65)
+        put(.permanentCareHomeAdmissionsPer100k65, ratio(councilSupported65, years * c.population65 / 100_000))
+        put(.allCareHomeAdmissionsPer100k65, ratio(careHomeAdmissions65, years * c.population65 / 100_000))
         put(.deaths, deaths)
         var total = 0.0
         for (s, info) in c.services.enumerated() {

@@ -65,7 +65,8 @@ public enum EventKind: UInt8, Sendable, CaseIterable {
     case transferWait = 12
     /// A service's activity ends with an outcome (`detail`: `Outcome` raw value).
     case serviceEnd = 13
-    /// A permanent admission to the care home `service`; `detail` is `AdmissionSource`.
+    /// A permanent admission to the care home `service`; `detail` is `CareHomeAdmission.packed`
+    /// (the `AdmissionSource`, and whether the new resident is self-funded).
     case careHomeAdmission = 14
     /// The patient dies in `service` (or -1 in the community).
     case death = 15
@@ -116,6 +117,33 @@ public enum AdmissionSource: Int32, Sendable {
     case community = 1
     case intermediateCare = 2
     case initialResident = 3
+}
+
+/// How a care-home resident arrived and who pays: the `detail` of `.careHomeAdmission`.
+///
+/// Packed as the source's raw value plus `selfFundedFlag` for a self-funder, so that a log
+/// without self-funders has exactly the details it had before funding was recorded.
+public struct CareHomeAdmission: Sendable, Equatable {
+    public var source: AdmissionSource
+    /// Whether the resident pays for their own care (not counted by the council-supported measure).
+    public var selfFunded: Bool
+
+    /// The bit added to the source for a self-funded admission.
+    public static let selfFundedFlag: Int32 = 16
+
+    public init(source: AdmissionSource, selfFunded: Bool) {
+        self.source = source
+        self.selfFunded = selfFunded
+    }
+
+    @inlinable public var packed: Int32 { source.rawValue | (selfFunded ? Self.selfFundedFlag : 0) }
+
+    public init?(packed: Int32) {
+        guard packed >= 0, packed & ~(Self.selfFundedFlag | 0xF) == 0,
+            let source = AdmissionSource(rawValue: packed & 0xF)
+        else { return nil }
+        self.init(source: source, selfFunded: packed & Self.selfFundedFlag != 0)
+    }
 }
 
 /// Where a patient is at the 91-day follow-up.

@@ -52,6 +52,8 @@ struct ModelParameters {
         var annualMortality: Double
         var communityAdmissionsPerYear: Double
         var residentCohort: Int?
+        /// Share of permanent admissions that are self-funded (care homes; 0 draws nothing).
+        var selfFunderShare: Double
         /// Whether `Service.duration` is set (its value is `serviceDuration[s]`).
         var hasDuration: Bool
         /// Where the service's outcome rules start in the `outcome…` arrays, and how many.
@@ -161,7 +163,8 @@ struct ModelParameters {
                 acceptsAllDays: service.acceptsAllDays, hours: service.hours, successRate: service.successRate,
                 divertAfterHours: service.divertAfterHours, annualMortality: service.annualMortality,
                 communityAdmissionsPerYear: service.communityAdmissionsPerYear, residentCohort: service.residentCohort,
-                hasDuration: service.duration != nil, outcomesStart: start, outcomesCount: service.outcomes.count)
+                selfFunderShare: service.selfFunderShare, hasDuration: service.duration != nil, outcomesStart: start,
+                outcomesCount: service.outcomes.count)
         }
         outcomeProbability = probabilities
         outcome = outcomes

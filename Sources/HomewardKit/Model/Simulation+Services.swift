@@ -117,7 +117,13 @@ extension Simulation {
         // Recorded under the patient's own cohort (and so age band); from now on their crises
         // are those of the home's resident cohort.
         emit(.enter, patient: p, service: s, detail: -1)
-        emit(.careHomeAdmission, patient: p, service: s, detail: source.rawValue)
+        // Self-funded with the home's share, from the home's own stream (no draw at share 0, so a
+        // scenario without self-funders has the events it had before funding was recorded).
+        let share = parameters.services[s].selfFunderShare
+        let selfFunded = source != .initialResident && share > 0 && fundingStreams[s].uniform() < share
+        emit(
+            .careHomeAdmission, patient: p, service: s,
+            detail: CareHomeAdmission(source: source, selfFunded: selfFunded).packed)
         if let cohort = parameters.services[s].residentCohort {
             patients[Int(p)].cohort = Int16(cohort)
         }

@@ -43,6 +43,10 @@ public struct Simulation<Sink: EventSink> {
     let crisisResponseServices: [Int]
     let cohortStreamIDs: [UInt64]
     var referralStreams: [RandomStream]
+    /// Per care home, the draws of whether each new permanent resident is self-funded
+    /// (`selfFunding/NAME`): a stream of its own, so that the draws move no other stream, and
+    /// used only when the home's `selfFunderShare` is above 0.
+    var fundingStreams: [RandomStream]
     let dischargeHours: Hours
     let assessmentHours: Hours
     let equipmentHours: Hours
@@ -87,6 +91,9 @@ public struct Simulation<Sink: EventSink> {
             })
         referralStreams = scenario.services.map {
             RandomStream(master: seed, replication: rep, stream: StreamID.named("referrals/" + $0.name))
+        }
+        fundingStreams = scenario.services.map {
+            RandomStream(master: seed, replication: rep, stream: StreamID.named("selfFunding/" + $0.name))
         }
         patientOrdinal = RunBuffer(repeating: 0, count: scenario.cohorts.count)
         referralOrdinal = Array(repeating: 0, count: scenario.services.count)

@@ -188,6 +188,9 @@ public struct Service: Sendable {
     public var communityAdmissionsPerYear: Double
     /// Cohort of the residents (their crises are per resident).
     public var residentCohort: Int?
+    /// Share of new permanent residents who pay for their own care (self-funders), drawn per
+    /// admission; 0 (the default) counts every admission as council-supported.
+    public var selfFunderShare: Double = 0
 }
 
 /// A discharge pathway.

@@ -13,7 +13,7 @@ extension ScenarioReader {
         case .careHome:
             commonServiceFields + [
                 "initialResidents", "annualMortality", "communityAdmissionsPerYear", "residentCohort", "delayReason",
-                "responsible", "acceptsWeekends",
+                "responsible", "acceptsWeekends", "selfFunderShare",
             ]
         case .homeCare: commonServiceFields + ["durationDays", "delayReason", "responsible", "acceptsWeekends"]
         }
@@ -111,6 +111,7 @@ extension ScenarioReader {
             service.annualMortality = r.number(o, "annualMortality", p, default: 0, min: 0, max: 50) ?? 0
             service.communityAdmissionsPerYear =
                 r.number(o, "communityAdmissionsPerYear", p, default: 0, min: 0, max: 1e7) ?? 0
+            service.selfFunderShare = r.probability(o, "selfFunderShare", p, default: 0) ?? 0
             if o?["residentCohort"] != nil {
                 service.residentCohort = reference(
                     r.string(o, "residentCohort", p), in: names.cohorts, what: "cohort", "\(p).residentCohort", &r)

@@ -325,7 +325,13 @@ struct EventLogInvariantChecker: EventSink {
             if s < 0 || kinds[s] != .careHome || here != e.service {
                 fail(e, "care-home admission outside a care home")
             }
-            if AdmissionSource(rawValue: e.detail) == nil { fail(e, "bad admission source") }
+            if let admission = CareHomeAdmission(packed: e.detail) {
+                if admission.selfFunded && admission.source == .initialResident {
+                    fail(e, "an initial resident marked self-funded")
+                }
+            } else {
+                fail(e, "bad admission source")
+            }
             heldHome[e.patient] = e.service
 
         case .followUp91:
