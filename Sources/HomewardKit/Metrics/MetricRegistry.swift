@@ -17,10 +17,11 @@ extension Metric {
         selfFundedCareHomeAdmissions65, permanentCareHomeAdmissionsPer100k65, allCareHomeAdmissionsPer100k65, deaths,
         serviceOccupancyMean, serviceOccupancyMidnightMean, serviceAdmissions, serviceMeanWaitDays,
         serviceDepartures, serviceMeanStayDays, serviceOccupiedDays, serviceBlockedDays, costByService,
-        schemeCostByScheme, schemeCost, totalCost,
+        schemeCostByScheme, schemeCost, totalCost, costByPayer, costByLine,
         monthlyNelAdmissions, monthlyAdmissionsAvoided, monthlyDelayedBedDays, monthlyDelayedBedDaysMidnight,
         monthlyDtocPer100k, monthlyDelayedAtMonthEnd, monthlyAcuteOccupancyMean,
-        monthlyPermanentCareHomeAdmissions65, monthlyDelayedBedDaysMidnightByReason,
+        monthlyPermanentCareHomeAdmissions65, monthlyDelayedBedDaysMidnightByReason, monthlyTotalCost,
+        monthlyCostByPayer,
         dailyOccupancy, dailyCapacity, dailyDelayedPatients,
     ]
 
@@ -247,7 +248,10 @@ extension Metric {
 
     public static let costByService = Metric(
         "costByService", family: Family(member: "service"), unit: "GBP", bounds: .nonNegative,
-        direction: .lowerIsBetter, label: "Cost by service", meaning: "Cost of occupied places and episodes by service")
+        direction: .lowerIsBetter, label: "Cost by service",
+        meaning:
+            "Cost of each service: funded places, occupied days and episodes, and for the acute hospital diversions out of area and delayed bed days"
+    )
     public static let schemeCostByScheme = Metric(
         "schemeCostByScheme", family: Family(member: "scheme"), unit: "GBP", bounds: .nonNegative,
         direction: .lowerIsBetter, label: "Cost by scheme", meaning: "Cost of each scheme in the measured period")
@@ -257,7 +261,17 @@ extension Metric {
             "Cost of the schemes in the measured period (one-off costs when they start in it, yearly costs pro rata)")
     public static let totalCost = Metric(
         "totalCost", unit: "GBP", bounds: .nonNegative, direction: .lowerIsBetter, label: "Total cost",
-        meaning: "Total cost: occupied places, episodes and schemes", headline: true, precision: true)
+        meaning: "Total cost: every service's cost lines and the schemes", headline: true, precision: true)
+    public static let costByPayer = Metric(
+        "costByPayer", family: Family(member: "payer"), unit: "GBP", bounds: .nonNegative,
+        direction: .lowerIsBetter, label: "Cost by payer",
+        meaning: "Total cost paid by each payer: nhs, council, bcf (the pooled Better Care Fund)")
+    public static let costByLine = Metric(
+        "costByLine", family: Family(member: "cost line"), unit: "GBP", bounds: .nonNegative,
+        direction: .lowerIsBetter, label: "Cost by line",
+        meaning:
+            "Total cost by line: fundedPlaces (block), occupiedDays (spot), episodes, diversions (out of area), delayedDays (acute), schemes"
+    )
 
     // MARK: Monthly series
 
@@ -293,6 +307,15 @@ extension Metric {
         unit: "bed days a month", bounds: .count, direction: .lowerIsBetter,
         label: "Delayed bed days a month by reason",
         meaning: "Delayed bed days (midnight census) by DTOC reason in each month")
+
+    public static let monthlyTotalCost = Metric(
+        "totalCost", .monthly, unit: "GBP a month", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Total cost a month",
+        meaning: "Total cost in each calendar month (a diversion's whole cost in the month it happens)")
+    public static let monthlyCostByPayer = Metric(
+        "costByPayer", .monthly, family: Family(member: "payer"), unit: "GBP a month", bounds: .nonNegative,
+        direction: .lowerIsBetter, label: "Cost a month by payer",
+        meaning: "Cost paid by each payer (nhs, council, bcf) in each calendar month")
 
     // MARK: Daily series
 

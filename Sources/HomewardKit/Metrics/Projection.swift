@@ -18,6 +18,8 @@ public struct Projection: EventSink {
     let monthLabels: [String]
     /// Day indexes (measured) that are the last day of a calendar month.
     let isMonthEnd: [Bool]
+    /// The simulated time at which each measured month ends (the last one at the horizon).
+    let monthEnd: [Double]
 
     // Demand and front door.
     var crises = 0.0
@@ -28,6 +30,10 @@ public struct Projection: EventSink {
     var readmissions30 = 0.0
     var readmissions91 = 0.0
     var diversions = 0.0
+    /// Days diverted patients spend out of area (each diversion's stay, counted when it happens).
+    var outOfAreaDays = 0.0
+    /// How long a diverted patient of each cohort stays out of area (see `ServiceCosts`).
+    let outOfAreaStay: [Double]
     var edWaitSum = 0.0
     var edWaitCount = 0.0
     var edWaitsOver4h = 0.0
@@ -81,6 +87,13 @@ public struct Projection: EventSink {
     var monthlyMidnights: [Double]
     var monthlyCareHome65: [Double]
 
+    // Monthly quantities the costs are taken from, by service: `[service * months + month]`.
+    var monthlyOccupiedDays: [Double]
+    var monthlyFundedPlaceDays: [Double]
+    var monthlyEntries: [Double]
+    var monthlyDiversions: [Double]
+    var monthlyOutOfAreaDays: [Double]
+
     /// Per-day midnight censuses, kept only when asked for (warm-up analysis, fan charts):
     /// `dailyCensus[service][day]` and `dailyDelayed[day]` (acute patients delayed), for the
     /// measured days.
@@ -98,7 +111,12 @@ public struct Projection: EventSink {
         monthOfDay = calendar.monthOfDay
         monthLabels = calendar.labels
         isMonthEnd = calendar.isMonthEnd
+        var ends = [Double](repeating: context.horizon, count: calendar.labels.count)
+        for (day, m) in calendar.monthOfDay.enumerated() { ends[m] = context.warmup + Double(day + 1) }
+        monthEnd = ends
         let n = context.services.count
+        let acuteCosts = context.services[context.acute].costs
+        outOfAreaStay = context.cohorts.map { acuteCosts.daysOutOfArea ?? $0.meanAcuteStayDays }
         perService = ServiceTotalsBuffer(count: n)
         nelByCohort = Array(repeating: 0, count: context.cohorts.count)
         delayExactByPathway = Array(repeating: 0, count: context.pathways.count)
@@ -113,6 +131,11 @@ public struct Projection: EventSink {
         monthlyAcuteCensus = Array(repeating: 0, count: m)
         monthlyMidnights = Array(repeating: 0, count: m)
         monthlyCareHome65 = Array(repeating: 0, count: m)
+        monthlyOccupiedDays = Array(repeating: 0, count: n * m)
+        monthlyFundedPlaceDays = monthlyOccupiedDays
+        monthlyEntries = monthlyOccupiedDays
+        monthlyDiversions = monthlyCareHome65
+        monthlyOutOfAreaDays = monthlyCareHome65
         if recordingDaily {
             dailyCensus = Array(repeating: Array(repeating: 0, count: context.days), count: n)
             dailyDelayed = Array(repeating: 0, count: context.days)
@@ -150,6 +173,7 @@ public struct Projection: EventSink {
 
     // The per-service totals as arrays, for `metrics()`.
     var occupancyIntegral: [Double] { perService.map(\.occupancyIntegral) }
+    var capacityIntegral: [Double] { perService.map(\.capacityIntegral) }
     var entries: [Double] { perService.map(\.entries) }
     var censusSum: [Double] { perService.map(\.censusSum) }
     var staySum: [Double] { perService.map(\.staySum) }
@@ -197,7 +221,16 @@ public struct Projection: EventSink {
                 patients.state(i).pointee.flags.remove(.conveyed)
                 patients.removeIfEmpty(at: i)
             }
-            if measured(e.time) { diversions += 1 }
+            if measured(e.time) {
+                diversions += 1
+                let m = month(e.time)
+                monthlyDiversions[m] += 1
+                let stay =
+                    e.cohort >= 0 && Int(e.cohort) < outOfAreaStay.count
+                    ? outOfAreaStay[Int(e.cohort)] : context.services[context.acute].costs.daysOutOfArea ?? 0
+                outOfAreaDays += stay
+                monthlyOutOfAreaDays[m] += stay
+            }
         case .enter:
             enter(e)
         case .leave:
@@ -287,6 +320,7 @@ public struct Projection: EventSink {
         }
         guard measured(e.time) else { return }
         service.pointee.entries += 1
+        monthlyEntries[s * monthLabels.count + month(e.time)] += 1
         service.pointee.waitSum += wait
         service.pointee.waitCount += 1
         if s == context.acute {
@@ -342,7 +376,13 @@ public struct Projection: EventSink {
     ) {
         let a = max(service.pointee.lastChange, warmup)
         let b = min(t, horizon)
-        if b > a { service.pointee.occupancyIntegral += Double(service.pointee.occupancy) * (b - a) }
+        if b > a {
+            let occupancy = Double(service.pointee.occupancy)
+            let capacity = Double(service.pointee.capacity)
+            service.pointee.occupancyIntegral += occupancy * (b - a)
+            service.pointee.capacityIntegral += capacity * (b - a)
+            addByMonth(s, from: a, to: b, occupancy: occupancy, capacity: capacity)
+        }
         service.pointee.lastChange = t
         let last = Int(horizon)
         while service.pointee.nextMidnight <= last
@@ -372,6 +412,22 @@ public struct Projection: EventSink {
                     if census > 0.95 * Double(capacity) { acuteDaysAbove95 += 1 }
                 }
             }
+        }
+    }
+
+    /// Adds `occupancy` and `capacity` over [a, b) (inside the measured window) to service
+    /// `s`'s monthly occupied and funded place days, split at month ends.
+    @inline(__always)
+    mutating func addByMonth(_ s: Int, from a: Double, to b: Double, occupancy: Double, capacity: Double) {
+        let base = s * monthLabels.count
+        var from = a
+        while from < b {
+            let m = month(from)
+            let end = min(monthEnd[m], b)
+            guard end > from else { break }
+            monthlyOccupiedDays[base + m] += occupancy * (end - from)
+            monthlyFundedPlaceDays[base + m] += capacity * (end - from)
+            from = end
         }
     }
 
@@ -499,6 +555,8 @@ struct ServiceTotals {
     /// When occupancy last changed (the integral is up to date to here).
     var lastChange = 0.0
     var occupancyIntegral = 0.0
+    /// Funded place days: the capacity integrated over the measured window.
+    var capacityIntegral = 0.0
     var entries = 0.0
     var censusSum = 0.0
     var staySum = 0.0

@@ -7,8 +7,27 @@ public struct ProjectionContext: Sendable, Equatable {
     public struct ServiceInfo: Sendable, Equatable {
         public var name: String
         public var kind: ServiceKind
-        public var costPerDay: Double
-        public var costPerEpisode: Double
+        /// The service's cost lines and who pays each.
+        public var costs: ServiceCosts
+
+        public init(name: String, kind: ServiceKind, costs: ServiceCosts) {
+            self.name = name
+            self.kind = kind
+            self.costs = costs
+        }
+
+        /// A service with only spot and episode costs, paid by its kind's default payer.
+        public init(name: String, kind: ServiceKind, costPerDay: Double, costPerEpisode: Double) {
+            var costs = ServiceCosts(payer: .default(for: kind))
+            costs.perOccupiedDay = costPerDay
+            costs.perEpisode = costPerEpisode
+            self.init(name: name, kind: kind, costs: costs)
+        }
+
+        /// Cost of one occupied place for one day: `costs.perOccupiedDay`.
+        public var costPerDay: Double { costs.perOccupiedDay }
+        /// Cost of one episode: `costs.perEpisode`.
+        public var costPerEpisode: Double { costs.perEpisode }
     }
 
     /// A scheme's cost and dates (its cost is part of the projections; its effects are in the events).
@@ -18,6 +37,8 @@ public struct ProjectionContext: Sendable, Equatable {
         public var endDay: Int?
         public var oneOffCost: Double
         public var costPerYear: Double
+        /// Who pays the scheme's costs.
+        public var payer: Payer = .schemeDefault
 
         /// Cost falling inside [from, to): the one-off cost if the scheme starts inside it, and
         /// the yearly cost pro rata for the days it runs inside it.
@@ -34,6 +55,12 @@ public struct ProjectionContext: Sendable, Equatable {
     public struct CohortInfo: Sendable, Equatable {
         public var name: String
         public var minimumAge: Int
+        /// The mean of the cohort's acute length of stay (days): how long a diverted patient
+        /// stays out of area unless the acute hospital's `costs.daysOutOfArea` says otherwise.
+        /// Recorded only when a cost depends on it (the acute hospital prices days out of area
+        /// and gives no `daysOutOfArea`), so that an uncertain stay does not otherwise change
+        /// the context; 0 otherwise, and in logs written before it was recorded.
+        public var meanAcuteStayDays: Double = 0
     }
 
     /// Date at simulated time 0.
@@ -54,18 +81,20 @@ public struct ProjectionContext: Sendable, Equatable {
         origin = scenario.origin
         warmupDays = scenario.warmupDays
         days = scenario.days
-        services = scenario.services.map {
-            ServiceInfo(name: $0.name, kind: $0.kind, costPerDay: $0.costPerDay, costPerEpisode: $0.costPerEpisode)
-        }
+        services = scenario.services.map { ServiceInfo(name: $0.name, kind: $0.kind, costs: $0.costs) }
         acute = scenario.acute
+        let acuteCosts = scenario.services[scenario.acute].costs
+        let usesStay = acuteCosts.perDayOutOfArea > 0 && acuteCosts.daysOutOfArea == nil
         cohorts = scenario.cohorts.map {
-            CohortInfo(name: $0.name, minimumAge: scenario.population[$0.band].minimumAge)
+            CohortInfo(
+                name: $0.name, minimumAge: scenario.population[$0.band].minimumAge,
+                meanAcuteStayDays: usesStay ? $0.lengthOfStay.mean : 0)
         }
         pathways = scenario.pathways.map(\.name)
         schemes = scenario.schemes.map {
             SchemeInfo(
                 name: $0.name, startDay: $0.startDay, endDay: $0.endDay, oneOffCost: $0.oneOffCost,
-                costPerYear: $0.costPerYear)
+                costPerYear: $0.costPerYear, payer: $0.payer)
         }
         func people(_ include: (PopulationBand) -> Bool) -> Double {
             scenario.population.filter(include).reduce(0) { $0 + $1.people }
@@ -114,7 +143,10 @@ extension ProjectionContext {
                     .array(
                         cohorts.map {
                             .object(
-                                JSONObject([("name", .string($0.name)), ("minimumAge", .number(Double($0.minimumAge)))])
+                                JSONObject(
+                                    [("name", .string($0.name)), ("minimumAge", .number(Double($0.minimumAge)))]
+                                        + ($0.meanAcuteStayDays == 0
+                                            ? [] : [("meanAcuteStayDays", .number($0.meanAcuteStayDays))]))
                             )
                         })
                 ),
@@ -123,12 +155,13 @@ extension ProjectionContext {
                     .array(
                         schemes.map {
                             .object(
-                                JSONObject([
-                                    ("name", .string($0.name)), ("startDay", .number(Double($0.startDay))),
-                                    ("endDay", $0.endDay.map { .number(Double($0)) } ?? .null),
-                                    ("oneOffCost", .number($0.oneOffCost)),
-                                    ("costPerYear", .number($0.costPerYear)),
-                                ]))
+                                JSONObject(
+                                    [
+                                        ("name", .string($0.name)), ("startDay", .number(Double($0.startDay))),
+                                        ("endDay", $0.endDay.map { .number(Double($0)) } ?? .null),
+                                        ("oneOffCost", .number($0.oneOffCost)),
+                                        ("costPerYear", .number($0.costPerYear)),
+                                    ] + ($0.payer == .schemeDefault ? [] : [("payer", .string($0.payer.rawValue))])))
                         })
                 ),
                 (
@@ -136,14 +169,33 @@ extension ProjectionContext {
                     .array(
                         services.map {
                             .object(
-                                JSONObject([
-                                    ("name", .string($0.name)), ("kind", .string($0.kind.rawValue)),
-                                    ("costPerDay", .number($0.costPerDay)),
-                                    ("costPerEpisode", .number($0.costPerEpisode)),
-                                ]))
+                                JSONObject(
+                                    [
+                                        ("name", .string($0.name)), ("kind", .string($0.kind.rawValue)),
+                                        ("costPerDay", .number($0.costPerDay)),
+                                        ("costPerEpisode", .number($0.costPerEpisode)),
+                                    ] + (Self.json($0.costs, kind: $0.kind).map { [("costs", $0)] } ?? [])))
                         })
                 ),
             ]))
+    }
+
+    /// The cost lines beyond `costPerDay` and `costPerEpisode`, in a log's header: only the
+    /// fields that differ from their defaults (nil when none does), so that a header without
+    /// them is the header written before they existed, and a damaged key cannot pass
+    /// unnoticed as a default value.
+    static func json(_ c: ServiceCosts, kind: ServiceKind) -> JSONValue? {
+        var fields: [(String, JSONValue)] = []
+        if c.perFundedPlacePerDay != 0 { fields.append(("perFundedPlacePerDay", .number(c.perFundedPlacePerDay))) }
+        if c.perDiversion != 0 { fields.append(("perDiversion", .number(c.perDiversion))) }
+        if c.perDayOutOfArea != 0 { fields.append(("perDayOutOfArea", .number(c.perDayOutOfArea))) }
+        if let d = c.daysOutOfArea { fields.append(("daysOutOfArea", .number(d))) }
+        if let d = c.perDelayedDay { fields.append(("perDelayedDay", .number(d))) }
+        let payers = ServiceCosts.Line.allCases.filter { c.payer($0) != .default(for: kind) }
+        if !payers.isEmpty {
+            fields.append(("payers", .object(JSONObject(payers.map { ($0.rawValue, .string(c.payer($0).rawValue)) }))))
+        }
+        return fields.isEmpty ? nil : .object(JSONObject(fields))
     }
 
     /// The most days a scheme may start or end away from the origin, in a log's header.
@@ -176,6 +228,41 @@ extension ProjectionContext {
                 throw fail("'\(name)' must be a finite number >= 0, got \(shown(v))")
             }
             return x
+        }
+        /// A number of days from 0 to `ScenarioReader.maximumDaysOutOfArea` (a stay).
+        func stayDays(_ v: JSONValue?, _ name: String) throws(LogError) -> Double {
+            let limit = ScenarioReader.maximumDaysOutOfArea
+            guard let x = v?.numberValue, x.isFinite, x >= 0, x <= limit else {
+                throw fail("'\(name)' must be a number of days from 0 to \(limit), got \(shown(v))")
+            }
+            return x
+        }
+        func payer(_ v: JSONValue?, _ name: String) throws(LogError) -> Payer {
+            guard let p = v?.stringValue.flatMap(Payer.init(rawValue:)) else {
+                throw fail(
+                    "'\(name)' must be one of \(Payer.allCases.map(\.rawValue).joined(separator: ", ")), got \(shown(v))"
+                )
+            }
+            return p
+        }
+        /// A service's `costs` object: every field optional (absent: no such cost, the kind's payer).
+        func readCosts(_ v: JSONValue, into costs: inout ServiceCosts) throws(LogError) {
+            guard let c = v.objectValue else { throw fail("'costs' must be an object, got \(shown(v))") }
+            func optional(_ key: String) throws(LogError) -> Double? {
+                guard let x = c[key], !x.isNull else { return nil }
+                return try amount(x, key)
+            }
+            costs.perFundedPlacePerDay = try optional("perFundedPlacePerDay") ?? 0
+            costs.perDiversion = try optional("perDiversion") ?? 0
+            costs.perDayOutOfArea = try optional("perDayOutOfArea") ?? 0
+            costs.perDelayedDay = try optional("perDelayedDay")
+            if let x = c["daysOutOfArea"], !x.isNull { costs.daysOutOfArea = try stayDays(x, "daysOutOfArea") }
+            if let p = c["payers"] {
+                guard let o = p.objectValue else { throw fail("'payers' must be an object, got \(shown(p))") }
+                for line in ServiceCosts.Line.allCases {
+                    if let x = o[line.rawValue] { costs.setPayer(try payer(x, "payers.\(line.rawValue)"), for: line) }
+                }
+            }
         }
         func names(_ key: String, _ list: [String]) throws(LogError) {
             guard list.count <= ScenarioReader.maximumEntries else {
@@ -224,7 +311,11 @@ extension ProjectionContext {
         for item in try list("cohorts") {
             guard let name = item.objectValue?["name"]?.stringValue else { throw fail("bad cohort entry") }
             let age = try whole(item.objectValue?["minimumAge"], "minimumAge", 0...Self.maximumMinimumAge)
-            cohorts.append(CohortInfo(name: name, minimumAge: age))
+            let stay = item.objectValue?["meanAcuteStayDays"]
+            cohorts.append(
+                CohortInfo(
+                    name: name, minimumAge: age,
+                    meanAcuteStayDays: stay == nil ? 0 : try stayDays(stay, "meanAcuteStayDays")))
         }
         try names("cohorts", cohorts.map(\.name))
         self.cohorts = cohorts
@@ -233,10 +324,11 @@ extension ProjectionContext {
             guard let obj = item.objectValue, let name = obj["name"]?.stringValue,
                 let kind = obj["kind"]?.stringValue.flatMap(ServiceKind.init(rawValue:))
             else { throw fail("bad service entry") }
-            services.append(
-                ServiceInfo(
-                    name: name, kind: kind, costPerDay: try amount(obj["costPerDay"], "costPerDay"),
-                    costPerEpisode: try amount(obj["costPerEpisode"], "costPerEpisode")))
+            var costs = ServiceCosts(payer: .default(for: kind))
+            costs.perOccupiedDay = try amount(obj["costPerDay"], "costPerDay")
+            costs.perEpisode = try amount(obj["costPerEpisode"], "costPerEpisode")
+            if let c = obj["costs"] { try readCosts(c, into: &costs) }
+            services.append(ServiceInfo(name: name, kind: kind, costs: costs))
         }
         try names("services", services.map(\.name))
         self.services = services
@@ -254,7 +346,8 @@ extension ProjectionContext {
                 SchemeInfo(
                     name: name, startDay: try whole(obj["startDay"], "startDay", dayRange), endDay: endDay,
                     oneOffCost: try amount(obj["oneOffCost"], "oneOffCost"),
-                    costPerYear: try amount(obj["costPerYear"], "costPerYear")))
+                    costPerYear: try amount(obj["costPerYear"], "costPerYear"),
+                    payer: obj["payer"] == nil ? .schemeDefault : try payer(obj["payer"], "payer")))
         }
     }
 }

@@ -120,10 +120,8 @@ extension Projection {
         put(.permanentCareHomeAdmissionsPer100k65, ratio(councilSupported65, years * c.population65 / 100_000))
         put(.allCareHomeAdmissionsPer100k65, ratio(careHomeAdmissions65, years * c.population65 / 100_000))
         put(.deaths, deaths)
-        var total = 0.0
+        let costs = costs()
         for (s, info) in c.services.enumerated() {
-            let cost = info.costPerDay * occupancyIntegral[s] + info.costPerEpisode * entries[s]
-            total += cost
             let name = info.name
             put(.serviceOccupancyMean, name, ratio(occupancyIntegral[s], Double(c.days)))
             put(.serviceOccupancyMidnightMean, name, ratio(censusSum[s], censusCount))
@@ -133,16 +131,17 @@ extension Projection {
             put(.serviceMeanStayDays, name, ratio(staySum[s], departures[s]))
             put(.serviceOccupiedDays, name, occupancyIntegral[s])
             put(.serviceBlockedDays, name, s == a ? delayExact : downstreamDelay[s])
-            put(.costByService, name, cost)
+            put(.costByService, name, costs.byService[s])
         }
         var schemeCost = 0.0
-        for scheme in c.schemes {
-            let cost = scheme.cost(from: c.warmup, to: c.horizon)
-            schemeCost += cost
-            put(.schemeCostByScheme, scheme.name, cost)
+        for (i, scheme) in c.schemes.enumerated() {
+            schemeCost += costs.byScheme[i]
+            put(.schemeCostByScheme, scheme.name, costs.byScheme[i])
         }
         put(.schemeCost, schemeCost)
-        put(.totalCost, total + schemeCost)
+        put(.totalCost, costs.services + schemeCost)
+        for (i, payer) in Payer.allCases.enumerated() { put(.costByPayer, payer.rawValue, costs.byPayer[i]) }
+        for (i, line) in CostTotals.lines.enumerated() { put(.costByLine, line, costs.byLine[i]) }
 
         out.series(.monthlyNelAdmissions, monthlyNEL)
         out.series(.monthlyAdmissionsAvoided, monthlyAvoided)
@@ -156,6 +155,12 @@ extension Projection {
             out.series(
                 .monthlyDelayedBedDaysMidnightByReason, r.code,
                 monthlyDelayMidnightByReason.map { $0[Int(r.rawValue)] })
+        }
+        out.series(
+            .monthlyTotalCost,
+            (0..<monthLabels.count).map { m in costs.monthlyByPayer.reduce(0) { $0 + $1[m] } })
+        for (i, payer) in Payer.allCases.enumerated() {
+            out.series(.monthlyCostByPayer, payer.rawValue, costs.monthlyByPayer[i])
         }
         if recordsDaily {
             for (s, info) in c.services.enumerated() where info.kind != .crisisResponse {

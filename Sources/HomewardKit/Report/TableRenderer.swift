@@ -15,6 +15,15 @@ public struct TableRenderer {
                 metric.key, Self.format(e.interval.mean), Self.interval(e.interval), Self.planning(e.planning),
                 metric.unit, metric.isBCF ? "BCF" : "",
             ])
+            guard metric == .totalCost else { continue }
+            for payer in Payer.allCases {
+                let member = Metric.costByPayer
+                guard let e = summary[member.key(member: payer.rawValue)], e.interval.mean > 0 else { continue }
+                rows.append([
+                    "  paid by \(payer.rawValue)", Self.format(e.interval.mean), Self.interval(e.interval),
+                    Self.planning(e.planning), member.unit, "",
+                ])
+            }
         }
         for r in DelayReason.allCases {
             let metric = Metric.delayedBedDaysByReason
@@ -137,9 +146,11 @@ extension TableRenderer {
         for v in 1..<c.names.count {
             var rows: [[String]] = []
             let reasons = DelayReason.allCases.map { Metric.delayedBedDaysByReason.key(member: $0.code) }
-            for key in Metric.headline.map(\.key) + reasons {
+            let payers = Payer.allCases.map { Metric.costByPayer.key(member: $0.rawValue) }
+            let keys = Metric.headline.map(\.key).flatMap { $0 == Metric.totalCost.key ? [$0] + payers : [$0] }
+            for key in keys + reasons {
                 guard let row = c[key] else { continue }
-                if key.hasPrefix(Metric.delayedBedDaysByReason.name + ".") && row.base.mean == 0
+                if (reasons.contains(key) || payers.contains(key)) && row.base.mean == 0
                     && row.variants[v - 1].mean == 0
                 {
                     continue

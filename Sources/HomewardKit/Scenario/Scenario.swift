@@ -166,10 +166,8 @@ public struct Service: Sendable {
     /// Whether this service accepts transfers at weekends and on bank holidays (overrides
     /// the scenario's 7-day discharge switch when set).
     public var acceptsAllDays: Bool?
-    /// Cost of one occupied place for one day (GBP).
-    public var costPerDay: Double
-    /// Cost of one stay or episode (GBP).
-    public var costPerEpisode: Double
+    /// The service's cost lines and who pays each (GBP).
+    public var costs: ServiceCosts
 
     // Crisis response only.
     public var hours: Hours
@@ -191,6 +189,17 @@ public struct Service: Sendable {
     /// Share of new permanent residents who pay for their own care (self-funders), drawn per
     /// admission; 0 (the default) counts every admission as council-supported.
     public var selfFunderShare: Double = 0
+
+    /// Cost of one occupied place for one day (GBP): `costs.perOccupiedDay`.
+    public var costPerDay: Double {
+        get { costs.perOccupiedDay }
+        set { costs.perOccupiedDay = newValue }
+    }
+    /// Cost of one stay or episode (GBP): `costs.perEpisode`.
+    public var costPerEpisode: Double {
+        get { costs.perEpisode }
+        set { costs.perEpisode = newValue }
+    }
 }
 
 /// A discharge pathway.

@@ -45,7 +45,7 @@ extension ScenarioReader {
             let end = r.date(o, "end", p, required: false)
             if let end, end <= start { r.fail("\(p).end", "must be after start (\(start)), got \(end)") }
             let ramp = r.integer(o, "rampUpDays", p, default: 0, min: 0, max: maximumHorizonDays) ?? 0
-            let cost = r.object(o?["cost"], "\(p).cost", allowed: ["oneOff", "perYear"], required: false)
+            let cost = r.object(o?["cost"], "\(p).cost", allowed: ["oneOff", "perYear", "payer"], required: false)
             let effectsObject = r.object(o?["effects"], "\(p).effects", allowed: effectFields, required: o != nil)
             let effects = readEffects(effectsObject, "\(p).effects", names, &r)
             if effectsObject != nil && effects.isEmpty && r.issues.isEmpty {
@@ -65,6 +65,7 @@ extension ScenarioReader {
                     rampUpDays: ramp,
                     oneOffCost: r.number(cost, "oneOff", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
                     costPerYear: r.number(cost, "perYear", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
+                    payer: cost?["payer"].flatMap { readPayer($0, "\(p).cost.payer", &r) } ?? Payer.schemeDefault,
                     effects: effects, plan: plan))
         }
         return schemes

@@ -1,6 +1,6 @@
 /// Services and the checks that need the whole scenario.
 extension ScenarioReader {
-    static let commonServiceFields = ["kind", "capacity", "costPerDay", "costPerWeek", "costPerEpisode"]
+    static let commonServiceFields = ["kind", "capacity", "costPerDay", "costPerWeek", "costPerEpisode", "costs"]
 
     static func serviceFields(_ kind: ServiceKind) -> [String] {
         switch kind {
@@ -54,11 +54,7 @@ extension ScenarioReader {
         if kindUnknown { return nil }
         let o = r.object(value, p, allowed: allowed)
         let capacity = readCapacity(o?["capacity"], "\(p).capacity", origin: origin, horizon: horizon, &r)
-        var costPerDay = r.number(o, "costPerDay", p, default: 0, min: 0, max: 1e9) ?? 0
-        if o?["costPerWeek"] != nil {
-            if o?["costPerDay"] != nil { r.fail(p, "give costPerDay or costPerWeek, not both") }
-            costPerDay = (r.number(o, "costPerWeek", p, min: 0, max: 1e10) ?? 0) / 7
-        }
+        let costs = readCosts(o, p, kind: kind, &r)
         let needsDuration = [.crisisResponse, .homeReablement, .bedBased, .homeCare].contains(kind)
         var delay = defaultDelay(kind)
         if o?["delayReason"] != nil || o?["responsible"] != nil {
@@ -82,8 +78,7 @@ extension ScenarioReader {
             countsAsReablement: r.bool(
                 o, "countsAsReablement", p, default: kind == .homeReablement || kind == .bedBased),
             acceptsAllDays: o?["acceptsWeekends"] != nil ? r.bool(o, "acceptsWeekends", p, default: false) : nil,
-            costPerDay: costPerDay,
-            costPerEpisode: r.number(o, "costPerEpisode", p, default: 0, min: 0, max: 1e10) ?? 0,
+            costs: costs,
             hours: .always, eligibility: Array(repeating: 0, count: names.cohorts.count), successRate: 0,
             divertAfterHours: nil, initialResidents: 0, annualMortality: 0, communityAdmissionsPerYear: 0,
             residentCohort: nil)

@@ -13,6 +13,8 @@ public struct Scheme: Sendable {
     public var rampUpDays: Int
     public var oneOffCost: Double
     public var costPerYear: Double
+    /// Who pays the scheme's costs (default: the pooled fund).
+    public var payer: Payer = .schemeDefault
     public var effects: [SchemeEffect]
     /// What the scheme's plan says it will deliver (`plan: { nelsAvoided: 191 }`), by
     /// scheme-evaluation measure; `homeward schemes` reports the chance of reaching each.

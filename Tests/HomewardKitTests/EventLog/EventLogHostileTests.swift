@@ -93,6 +93,21 @@ import Testing
             from: #""costPerDay":400"#, to: #""costPerDay":Infinity"#, says: "'costPerDay' must be a finite number >= 0"
         ),
         CraftedHeader(
+            from: #""costPerDay":400,"costPerEpisode":0}"#,
+            to: #""costPerDay":400,"costPerEpisode":0,"costs":{"perDelayedDay":-1}}"#,
+            says: "'perDelayedDay' must be a finite number >= 0"),
+        CraftedHeader(
+            from: #""costPerDay":400,"costPerEpisode":0}"#,
+            to: #""costPerDay":400,"costPerEpisode":0,"costs":{"payers":{"diversions":"me"}}}"#,
+            says: "'payers.diversions' must be one of nhs, council, bcf"),
+        CraftedHeader(
+            from: #""costPerDay":400,"costPerEpisode":0}"#,
+            to: #""costPerDay":400,"costPerEpisode":0,"costs":{"daysOutOfArea":1e9}}"#,
+            says: "'daysOutOfArea' must be a number of days from 0 to 3652.5"),
+        CraftedHeader(
+            from: #""costPerDay":400,"costPerEpisode":0}"#, to: #""costPerDay":400,"costPerEpisode":0,"costs":[]}"#,
+            says: "'costs' must be an object"),
+        CraftedHeader(
             from: #""name":"older""#, to: #""name":"adults""#, says: "'cohorts': the name \"adults\" is repeated"),
         CraftedHeader(from: #""pathways":["1","#, to: #""pathways":[1,"#, says: "'pathways': 1 is not a name"),
     ]

@@ -48,7 +48,11 @@ extension HTMLReport {
                 key: key, unit: o["unit"]?.stringValue ?? Metric.unit(of: key),
                 base: RunResults.number(o["base"]), variants: variants)
         }
-        let keys = (Metric.headline + [.delayedBedDaysWorstMonth]).map(\.key).filter { metrics[$0] != nil }
+        // The headline metrics, with each payer's part of the total cost beside it.
+        let payers = Payer.allCases.map { Metric.costByPayer.key(member: $0.rawValue) }
+        let keys = (Metric.headline + [.delayedBedDaysWorstMonth]).map(\.key)
+            .flatMap { $0 == Metric.totalCost.key ? [$0] + payers : [$0] }
+            .filter { metrics[$0] != nil }
         let variantNames =
             names.count > 1
             ? Array(names.dropFirst()) : Array(Set(metrics.values.flatMap { $0.variants.map(\.scenario) })).sorted()

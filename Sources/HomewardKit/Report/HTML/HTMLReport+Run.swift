@@ -14,7 +14,7 @@ extension HTMLReport {
         page.section("Delayed transfers of care", id: "delays", delayFigures(r, &page))
         page.section("Bed occupancy", id: "occupancy", occupancyFigures(r, &page))
         page.section("Waits and blocking by service", id: "services", serviceTable(r))
-        page.section("Cost", id: "cost", costFigure(r, &page))
+        page.section("Cost", id: "cost", costFigure(r, &page) + costByPayerTable(r))
         if let uncertainty = uncertaintySection(r, &page) {
             page.section("Where the spread comes from", id: "uncertainty", uncertainty)
         }
@@ -287,8 +287,40 @@ extension HTMLReport {
             id: "fig-cost", title: "Cost by service", items: items, axisLabel: "GBP million")
         return HTML.figure(
             svg,
-            caption: page.nextFigure() + "Cost of occupied places and episodes by service, largest first, with 95% CIs."
+            caption: page.nextFigure()
+                + "Cost of each service (funded places, occupied days, episodes, and for the acute hospital diversions and delayed days), largest first, with 95% CIs."
                 + HTML.escape(total))
+    }
+
+    /// Who pays what: each payer's cost (mean, 95% CI of the mean, share of the total), then
+    /// each cost line's, from the `costByPayer` and `costByLine` metrics.
+    static func costByPayerTable(_ r: RunResults) -> String {
+        guard r[.costByPayer, Payer.nhs.rawValue] != nil else { return "" }
+        let total = r[.totalCost]?.mean ?? .nan
+        let columns = [
+            HTML.Column(title: "Paid by"), HTML.Column(title: "Mean", numeric: true),
+            HTML.Column(title: "95% CI", numeric: true), HTML.Column(title: "Share of total", numeric: true),
+        ]
+        func row(_ label: String, _ metric: Metric, _ member: String) -> HTML.Row? {
+            guard let m = r[metric, member] else { return nil }
+            let share = total > 0 ? ChartScale.format(m.mean / total * 100, decimals: 0) + "%" : "n/a"
+            return HTML.Row(
+                cells: [
+                    HTML.escape(label), HTML.escape(money(m.mean)),
+                    HTML.escape("\(money(m.low)) to \(money(m.high))"), HTML.escape(share),
+                ], className: nil)
+        }
+        let payers = Payer.allCases.compactMap { row($0.label, .costByPayer, $0.rawValue) }
+        let lineLabels = [
+            "fundedPlaces": "Funded places (block)", "occupiedDays": "Occupied days (spot)", "episodes": "Episodes",
+            "diversions": "Diversions out of area", "delayedDays": "Delayed acute bed days", "schemes": "Schemes",
+        ]
+        let lines = r.members(of: .costByLine).compactMap { row(lineLabels[$0] ?? $0, .costByLine, $0) }
+        var columnsByLine = columns
+        columnsByLine[0] = HTML.Column(title: "Cost line")
+        return HTML.table(columns, payers, className: "cost-by-payer", caption: "Cost by payer")
+            + HTML.table(columnsByLine, lines, className: "cost-by-line", caption: "Cost by line")
+            + "<p class=\"note\">Means across replications, with the 95% CI of the mean. BCF pool: the pooled Better Care Fund budget. Funded places are paid whether used or not (block contracts); a diversion's cost includes its days out of area. Each month's cost by payer is in the result's monthly series (costByPayer).</p>"
     }
 
     static func assumptionsTable(_ r: RunResults) -> String {
