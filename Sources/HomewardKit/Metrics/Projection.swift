@@ -86,6 +86,11 @@ public struct Projection: EventSink {
     public private(set) var dailyDelayed: [Double] = []
     public private(set) var dailyCapacity: [[Double]] = []
     let recordsDaily: Bool
+    /// The days at each end of the measured period whose queues are compared (`queueGrowth`):
+    /// four weeks, or a quarter of a period shorter than 16 weeks. Four weeks smooth the
+    /// day-of-week pattern of discharges; in a period of whole years the two blocks sit at the
+    /// same point of the seasons, so seasonal demand alone does not make a queue look growing.
+    public var queueBlockDays: Int { min(28, context.days / 4) }
 
     public init(context: ProjectionContext, recordingDaily: Bool = false) {
         recordsDaily = recordingDaily
@@ -178,7 +183,9 @@ public struct Projection: EventSink {
             let p = patients.state(i)
             p.pointee.conveyedAt = e.time
             p.pointee.flags.insert(.conveyed)
+            changeWaiting(context.acute, by: 1, at: e.time)
             if measured(e.time) {
+                perService.element(context.acute).pointee.requests += 1
                 nel += 1
                 if e.cohort >= 0 { nelByCohort[Int(e.cohort)] += 1 }
                 monthlyNEL[month(e.time)] += 1
@@ -192,6 +199,9 @@ public struct Projection: EventSink {
         case .diversion:
             let i = patients.findForUpdate(e.patient)
             if i >= 0 {
+                if patients.state(i).pointee.flags.contains(.conveyed) {
+                    changeWaiting(context.acute, by: -1, at: e.time)
+                }
                 patients.state(i).pointee.flags.remove(.conveyed)
                 patients.removeIfEmpty(at: i)
             }
@@ -221,6 +231,11 @@ public struct Projection: EventSink {
             patients.removeIfEmpty(at: i)
         case .transferWait:
             let i = patients.slot(for: e.patient)
+            if patients.state(i).pointee.flags.contains(.waiting) {
+                changeWaiting(Int(patients.state(i).pointee.waitService), by: -1, at: e.time)
+            }
+            changeWaiting(Int(e.service), by: 1, at: e.time)
+            if measured(e.time) { perService.element(Int(e.service)).pointee.requests += 1 }
             let p = patients.state(i)
             p.pointee.waitService = e.service
             p.pointee.waitTime = e.time
@@ -251,6 +266,7 @@ public struct Projection: EventSink {
             let service = perService.element(Int(e.service))
             advance(service, Int(e.service), to: e.time)
             service.pointee.capacity = Int(e.detail)
+            service.pointee.capacityKnown = true
         case .end:
             finishAll(at: e.time)
         }
@@ -267,20 +283,26 @@ public struct Projection: EventSink {
         p.pointee.enteredAt = e.time
         p.pointee.flags.insert(.entered)
         let wait: Double
+        // Whether the patient asked for this place now (rather than after waiting in its queue).
+        var asksNow = false
         if s == context.acute {
             if p.pointee.flags.contains(.conveyed) {
                 p.pointee.flags.remove(.conveyed)
+                service.pointee.waiting -= 1
                 wait = e.time - p.pointee.conveyedAt
             } else {
                 wait = 0
             }
         } else if p.pointee.flags.contains(.waiting), Int(p.pointee.waitService) == s {
             p.pointee.flags.remove(.waiting)
+            service.pointee.waiting -= 1
             wait = e.time - p.pointee.waitTime
         } else {
             wait = 0
+            asksNow = true
         }
         guard measured(e.time) else { return }
+        if asksNow { service.pointee.requests += 1 }
         service.pointee.entries += 1
         service.pointee.waitSum += wait
         service.pointee.waitCount += 1
@@ -323,6 +345,7 @@ public struct Projection: EventSink {
             }
         }
         if e.detail == Destination.died {
+            if p.pointee.flags.contains(.waiting) { changeWaiting(Int(p.pointee.waitService), by: -1, at: e.time) }
             p.pointee.flags.remove(.waiting)
             let j = lastAcuteDischarge.findForUpdate(e.patient)
             if j >= 0 { lastAcuteDischarge.remove(at: j) }
@@ -337,7 +360,10 @@ public struct Projection: EventSink {
     ) {
         let a = max(service.pointee.lastChange, warmup)
         let b = min(t, horizon)
-        if b > a { service.pointee.occupancyIntegral += Double(service.pointee.occupancy) * (b - a) }
+        if b > a {
+            service.pointee.occupancyIntegral += Double(service.pointee.occupancy) * (b - a)
+            if service.pointee.capacityKnown { service.pointee.overCapacity(for: b - a) }
+        }
         service.pointee.lastChange = t
         let last = Int(horizon)
         while service.pointee.nextMidnight <= last
@@ -351,6 +377,9 @@ public struct Projection: EventSink {
             let capacity = service.pointee.capacity
             let census = Double(occupancy)
             service.pointee.censusSum += census
+            service.pointee.queueAtMidnight(
+                day: k - 1 - Int(warmup), of: context.days, block: queueBlockDays,
+                waiting: Double(service.pointee.waiting))
             if recordsDaily { recordDaily(s, day: k - 1 - Int(warmup), census: census, capacity: capacity) }
             if s == context.acute {
                 let m = monthOfDay[k - 1 - Int(warmup)]
@@ -368,6 +397,14 @@ public struct Projection: EventSink {
                 }
             }
         }
+    }
+
+    /// Adds `change` to the number waiting for service `s` at `t`, after taking the censuses of
+    /// the midnights before `t` with the old number.
+    mutating func changeWaiting(_ s: Int, by change: Int, at t: Double) {
+        let service = perService.element(s)
+        advance(service, s, to: t)
+        service.pointee.waiting += change
     }
 
     /// Keeps the midnight census of one day (`recordingDaily`). Out of line on purpose: inlined,
@@ -501,6 +538,52 @@ struct ServiceTotals {
     var waitCount = 0.0
     /// Delayed days of patients waiting in this (non-acute) service for another.
     var downstreamDelay = 0.0
+    /// Whether a capacity event has been seen (before it, nothing counts as over capacity).
+    var capacityKnown = false
+    /// Place days available: the integral of capacity over the measured window.
+    var capacityIntegral = 0.0
+    /// Days with more occupants than places, the integral of the excess, and its largest value.
+    var overCapacityDays = 0.0
+    var excessIntegral = 0.0
+    var excessMax = 0
+    /// Patients waiting for a place (in ED for the acute hospital, in the queue otherwise).
+    var waiting = 0
+    /// Patients who asked for a place in the measured window: admitted at once or joined the
+    /// queue (for the acute hospital, every conveyance, diverted or not).
+    var requests = 0.0
+    /// The number waiting at each measured midnight: summed over all, over the first block of
+    /// days and over the last (see `Projection.queueBlockDays`).
+    var queueN = 0.0
+    var queueSum = 0.0
+    var queueFirst = 0.0
+    var queueLast = 0.0
+
+    /// Adds `length` days at the current occupancy and capacity to the capacity totals.
+    @inline(__always)
+    mutating func overCapacity(for length: Double) {
+        capacityIntegral += Double(capacity) * length
+        let excess = occupancy - capacity
+        guard excess > 0 else { return }
+        overCapacityDays += length
+        excessIntegral += Double(excess) * length
+        excessMax = max(excessMax, excess)
+    }
+
+    /// Adds the number waiting at the midnight that ends measured day `day` (of `days`) to
+    /// the queue's sums, with blocks of `block` days at each end.
+    @inline(__always)
+    mutating func queueAtMidnight(day: Int, of days: Int, block: Int, waiting y: Double) {
+        queueN += 1
+        queueSum += y
+        if day < block { queueFirst += y }
+        if day >= days - block { queueLast += y }
+    }
+
+    /// The mean number waiting in the last block of days minus that in the first (NaN when the
+    /// period has no days).
+    func queueGrowth(block: Int) -> Double {
+        block > 0 ? (queueLast - queueFirst) / Double(block) : .nan
+    }
 }
 
 /// A fixed number of `ServiceTotals`, with copy on write, changed in place through pointers.
@@ -523,6 +606,9 @@ struct ServiceTotalsBuffer {
         precondition(s >= 0 && s < buffer.count, "Index out of range")
         return buffer.mutableElements() + s
     }
+
+    /// The totals of service `s`, to read.
+    subscript(s: Int) -> ServiceTotals { buffer.elements[s] }
 
     func map<T>(_ transform: (ServiceTotals) -> T) -> [T] {
         (0..<buffer.count).map { transform(buffer.elements[$0]) }
