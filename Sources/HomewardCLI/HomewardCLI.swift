@@ -152,6 +152,9 @@ enum RunCommand {
         if let censusPath = a.value("census-from"), let at {
             loaded = try censusFromActivity(censusPath, at: at, loaded, console, quiet: o.quiet)
         }
+        for note in loaded.scenario.overCapacityAtStart(file: loaded.file) {
+            console.err("warning: \(note.description)\n")
+        }
         let replications = o.replications ?? loaded.scenario.replications
         let seed = o.seed ?? loaded.scenario.seed
         let out =

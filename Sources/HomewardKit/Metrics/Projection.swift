@@ -288,6 +288,7 @@ public struct Projection: EventSink {
         if s == context.acute {
             if p.pointee.flags.contains(.conveyed) {
                 p.pointee.flags.remove(.conveyed)
+                advanceQueue(service, to: e.time)
                 service.pointee.waiting -= 1
                 wait = e.time - p.pointee.conveyedAt
             } else {
@@ -295,6 +296,7 @@ public struct Projection: EventSink {
             }
         } else if p.pointee.flags.contains(.waiting), Int(p.pointee.waitService) == s {
             p.pointee.flags.remove(.waiting)
+            advanceQueue(service, to: e.time)
             service.pointee.waiting -= 1
             wait = e.time - p.pointee.waitTime
         } else {
@@ -377,9 +379,6 @@ public struct Projection: EventSink {
             let capacity = service.pointee.capacity
             let census = Double(occupancy)
             service.pointee.censusSum += census
-            service.pointee.queueAtMidnight(
-                day: k - 1 - Int(warmup), of: context.days, block: queueBlockDays,
-                waiting: Double(service.pointee.waiting))
             if recordsDaily { recordDaily(s, day: k - 1 - Int(warmup), census: census, capacity: capacity) }
             if s == context.acute {
                 let m = monthOfDay[k - 1 - Int(warmup)]
@@ -403,8 +402,29 @@ public struct Projection: EventSink {
     /// the midnights before `t` with the old number.
     mutating func changeWaiting(_ s: Int, by change: Int, at t: Double) {
         let service = perService.element(s)
-        advance(service, s, to: t)
+        advanceQueue(service, to: t)
         service.pointee.waiting += change
+    }
+
+    /// Takes the queue's census at the midnights before `t` (and at `t` when asked), as
+    /// `advance` does for occupancy. Kept apart from `advance` so that occupancy is integrated
+    /// over exactly the same pieces whether or not anyone waits (the same bits as before queues
+    /// were counted).
+    mutating func advanceQueue(
+        _ service: UnsafeMutablePointer<ServiceTotals>, to t: Double, includingMidnightAtT: Bool = false
+    ) {
+        let last = Int(horizon)
+        while service.pointee.queueNextMidnight <= last
+            && (Double(service.pointee.queueNextMidnight) < t
+                || (includingMidnightAtT && Double(service.pointee.queueNextMidnight) == t))
+        {
+            let k = service.pointee.queueNextMidnight
+            service.pointee.queueNextMidnight += 1
+            guard Double(k) >= warmup + 1 else { continue }
+            service.pointee.queueAtMidnight(
+                day: k - 1 - Int(warmup), of: context.days, block: queueBlockDays,
+                waiting: Double(service.pointee.waiting))
+        }
     }
 
     /// Keeps the midnight census of one day (`recordingDaily`). Out of line on purpose: inlined,
@@ -466,7 +486,10 @@ public struct Projection: EventSink {
     }
 
     mutating func finishAll(at t: Double) {
-        for s in 0..<perService.count { advance(perService.element(s), s, to: t, includingMidnightAtT: true) }
+        for s in 0..<perService.count {
+            advance(perService.element(s), s, to: t, includingMidnightAtT: true)
+            advanceQueue(perService.element(s), to: t, includingMidnightAtT: true)
+        }
         // In patient order, so that the sums are added in the same order whatever the table's.
         for patient in patients.keys(where: { $0.flags.contains(.delayed) }).sorted() {
             let i = patients.findForUpdate(patient)
@@ -554,6 +577,8 @@ struct ServiceTotals {
     /// The number waiting at each measured midnight: summed over all, over the first block of
     /// days and over the last (see `Projection.queueBlockDays`).
     var queueN = 0.0
+    /// The next midnight (day number) whose queue census is still to be taken.
+    var queueNextMidnight = 1
     var queueSum = 0.0
     var queueFirst = 0.0
     var queueLast = 0.0
