@@ -126,6 +126,18 @@ struct OverloadWarningsTests {
         #expect((first["value"]?.numberValue ?? 0) > 10)
     }
 
+    @Test func theHTMLReportCallsOutTheWarnings() throws {
+        for (load, flagged) in [(12.0, true), (8.0, false)] {
+            let scenario = try TheorySupport.scenario(Self.scenarioText(load: load))
+            let text = SummaryFiles.summaryJSON(
+                Self.summary(scenario), manifest: .object(JSONObject()),
+                context: SummaryFiles.Context(scenario: scenario))
+            let html = HTMLReport.runReport(try RunResults(try JSON5.parse(text), file: "s.json"), source: "s")
+            #expect(html.contains("Overload warnings.") == flagged)
+            #expect(html.contains("acute: offered load") == flagged)
+        }
+    }
+
     @Test func partialResultsCarryTheThresholds() throws {
         var partial = PartialResult(
             scenarioName: "x", scenarioFile: "x.json5", scenarioHash: "0", seed: 1, totalReplications: 1,
