@@ -76,7 +76,8 @@ public struct OverloadWarning: Sendable, Equatable {
             return
                 "\(name): offered load \(v) places reaches its capacity (\(t)): demand would keep every place busy, so its queue cannot settle"
         case .growingQueue:
-            return "\(name): the queue grows by \(v) patients over the run (flagged from \(t)): demand exceeds capacity"
+            return
+                "\(name): the queue grows by \(v) patients over the run (flagged from \(t)): demand outgrows capacity, or the run has not settled"
         case .edWait: return "mean ED wait for a bed is \(v) hours (above \(t))"
         case .serviceWait: return "\(name): mean wait for a place is \(v) days (above \(t))"
         case .delay: return "mean delay per delayed patient is \(v) days (above \(t))"

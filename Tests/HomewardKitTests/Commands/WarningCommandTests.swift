@@ -38,6 +38,27 @@ struct WarningCommandTests {
         #expect(strict.out.contains("which fails the check (--fail-on-warnings)"))
     }
 
+    /// A sweep that cuts a service's capacity below its census runs every point (a census above
+    /// the capacity used to reject the whole sweep).
+    @Test func aSweepMayCutCapacityBelowTheCensus() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let file = dir + "/census.json5"
+        let text = Fixtures.small.replacingOccurrences(
+            of: "pathways: {\n    \"1\": { service: null },",
+            with:
+                "census: { beds: [{ cohort: \"older\", patients: 9 }] },\n  pathways: {\n    \"1\": { service: null },")
+        #expect(text != Fixtures.small)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let c = CapturedConsole()
+        #expect(
+            HomewardCLI.main(
+                [
+                    "sweep", file, "--vary", "services.beds.capacity=2..6:2", "--replications", "2", "--out",
+                    dir + "/sweep", "--quiet",
+                ], console: c.console) == 0, "\(c.err)")
+        #expect(c.out.contains("Results written to"))
+    }
+
     @Test func mergedShardsCarryTheWarnings() throws {
         let dir = Fixtures.temporaryDirectory()
         let file = dir + "/overloaded.json5"
