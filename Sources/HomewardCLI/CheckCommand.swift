@@ -2,14 +2,15 @@ import Foundation
 import HomewardKit
 
 /// `homeward check SCENARIO... [--junit FILE]`: runs scenarios and judges their targets.
-/// Exit 0 when every target holds, 1 when any is missed, 2 on bad input.
+/// Exit 0 when every target holds, 1 when any is missed (or, with `--fail-on-warnings`, when
+/// any scenario's results carry an overload warning), 2 on bad input.
 enum CheckCommand {
     static func run(_ args: [String], _ console: Console) throws -> ExitStatus {
         let o = try SharedOptions(
             args,
             .init(
                 shared: [.replications, .maxReplications, .seed, .threads, .out, .shard, .quiet, .resume, .overwrite],
-                valued: ["junit"],
+                valued: ["junit"], flags: ["fail-on-warnings"],
                 operands: (1...Int.max, "check needs at least one scenario file\n\n" + Help.check)))
         let a = o.arguments
         let shard = o.shard
@@ -49,6 +50,7 @@ enum CheckCommand {
 
         var suites: [JUnitReport.Suite] = []
         var anyNotMet = false
+        var warned = 0  // scenarios whose results carry an overload warning
         let renderer = TableRenderer(color: console.color)
         for (i, l) in loaded.enumerated() {
             let s = l.scenario
@@ -94,7 +96,10 @@ enum CheckCommand {
                 resumedFrom: reused.isEmpty ? nil : saved)
             // Always (re)written, so that a run stopped after saving the replications leaves no
             // missing or stale summary behind once resumed.
-            try SummaryFiles.write(Summary(runs), manifest: manifest, to: folder)
+            let summary = Summary(runs)
+            let warnings = OverloadWarning.of(summary, thresholds: s.warnings, acute: s.services[s.acute].name)
+            try SummaryFiles.write(summary, manifest: manifest, to: folder, warnings: warnings)
+            warned += warnings.isEmpty ? 0 : 1
             let verdicts = outcome.verdicts
             anyNotMet = anyNotMet || verdicts.contains { !$0.met }
             suites.append(
@@ -124,6 +129,7 @@ enum CheckCommand {
                 console.out(
                     "\(v.target.name): \(v.statement) after \(v.replications) replications: counted as not met\n")
             }
+            console.out(WarningLines.text(warnings))
             console.out("\n")
         }
         var set = ResultSet(directory: out)
@@ -141,9 +147,15 @@ enum CheckCommand {
             "check: \(total - notMet) of \(total) targets met in \(suites.count) scenario\(suites.count == 1 ? "" : "s")\(shard.map { " (shard \($0))" } ?? "")"
                 + (undecided == 0 ? "" : "; \(undecided) undecided, counted as not met")
                 + (skipped.isEmpty
-                    ? "" : "; skipped \(skipped.count) without targets: \(skipped.joined(separator: ", "))") + "\n"
+                    ? "" : "; skipped \(skipped.count) without targets: \(skipped.joined(separator: ", "))")
+                + (warned == 0
+                    ? ""
+                    : "; overload warnings in \(warned) scenario\(warned == 1 ? "" : "s")"
+                        + (a.flag("fail-on-warnings") ? ", which fails the check (--fail-on-warnings)" : ""))
+                + "\n"
         )
-        return anyNotMet ? .targetsMissed : .success
+        let failsOnWarnings = a.flag("fail-on-warnings") && warned > 0
+        return anyNotMet || failsOnWarnings ? .targetsMissed : .success
     }
 
     static func achieved(_ v: Target.Verdict) -> String { TableRenderer.format(v.interval.mean) }

@@ -37,8 +37,13 @@ enum CompareCommand {
         let manifest = Comparison.manifest(loaded, seed: seed, replications: replications)
         var set = ResultSet(directory: out)
         for file in comparison.files(manifest: manifest) { set.add(file.name, file.text) }
-        for (folder, run) in zip(unique, runs) {
-            for file in SummaryFiles.files(Summary(run), manifest: manifest) {
+        var warnings: [(name: String, list: [OverloadWarning])] = []
+        for (l, (folder, run)) in zip(loaded, zip(unique, runs)) {
+            let summary = Summary(run)
+            let s = l.scenario
+            let list = OverloadWarning.of(summary, thresholds: s.warnings, acute: s.services[s.acute].name)
+            warnings.append((s.name, list))
+            for file in SummaryFiles.files(summary, manifest: manifest, warnings: list) {
                 set.add(folder + "/" + file.name, file.text)
             }
         }
@@ -52,6 +57,9 @@ enum CompareCommand {
             console.out(
                 TableRenderer(color: console.color).comparisonTable(
                     comparison, title: "Comparison: \(replications) replications, seed \(seed)"))
+            for (name, list) in warnings where !list.isEmpty {
+                console.out("\(name):\n" + WarningLines.text(list))
+            }
             console.out("Results written to \(out)/ (compare.json, compare.csv, and each scenario's summary)\n")
         }
         return .success

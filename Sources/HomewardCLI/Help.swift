@@ -93,11 +93,15 @@ enum Help {
         (docs/experiments.md, "Verdicts that do not flip with the seed"). Prints each target
         with its verdict, the achieved value and its 95% CI, the share within and the interval
         judged on. Exit code 0 when every target is met, 1 when any is missed or undecided
-        (undecided counts as not met), 2 on bad input.
+        (undecided counts as not met), 2 on bad input. Overload warnings (a service whose offered
+        load reaches its capacity, a queue that keeps growing, extreme waits; docs/metrics.md)
+        are printed under each scenario's table and do not change the exit code unless
+        --fail-on-warnings is given, when they count as a missed target (exit 1).
 
         OPTIONS
           --junit FILE       Write a JUnit XML report (a test case per target per scenario);
                              the table is always written to DIR/check.csv
+          --fail-on-warnings Exit 1 when any scenario's results carry an overload warning
           --replications N   Replications at the first look (default: each scenario's; at least 2)
           --max-replications M  The most replications a verdict may take (default 1000)
           --seed S           Master seed (default: each scenario's)
@@ -199,7 +203,9 @@ enum Help {
 
         Checks each scenario (types, ranges, probabilities summing to 1, references to services,
         pathways and cohorts, dates, unknown fields) and prints every problem as
-        FILE: field.path: message. Exit code 2 if any file has a problem.
+        FILE: field.path: message. Exit code 2 if any file has a problem. A census (or a care
+        home's initial residents) above the capacity at the start is allowed and noted as a
+        warning on standard error: the service runs over capacity until enough patients leave.
 
         """
 

@@ -108,6 +108,9 @@ enum ValidateCommand {
             do {
                 let loaded = try ScenarioLoader.load(path: file)
                 if !a.flag("quiet") { console.out("\(file): ok (\(loaded.scenario.name))\n") }
+                for note in loaded.scenario.overCapacityAtStart(file: file) {
+                    console.err("warning: \(note.description)\n")
+                }
             } catch {
                 failed = true
                 console.err(error.description + "\n")
@@ -149,6 +152,9 @@ enum RunCommand {
         if let censusPath = a.value("census-from"), let at {
             loaded = try censusFromActivity(censusPath, at: at, loaded, console, quiet: o.quiet)
         }
+        for note in loaded.scenario.overCapacityAtStart(file: loaded.file) {
+            console.err("warning: \(note.description)\n")
+        }
         let replications = o.replications ?? loaded.scenario.replications
         let seed = o.seed ?? loaded.scenario.seed
         let out =
@@ -179,11 +185,13 @@ enum RunCommand {
         }
         if let shard {
             let s = loaded.scenario
-            let partial = PartialResult(
+            var partial = PartialResult(
                 scenarioName: s.name, scenarioFile: loaded.file, scenarioHash: loaded.hash, seed: seed,
                 totalReplications: replications,
                 replications: Array(zip(result.indices, result.replications)), start: s.start, horizonDays: s.days,
                 warmupDays: s.warmupDays, options: PartialResult.Options(daily: options.recordDaily))
+            partial.warnings = s.warnings
+            partial.acute = s.services[s.acute].name
             try AtomicFile.makeDirectory(out)
             try AtomicFile.write(partial.json.jsonText() + "\n", to: out + "/partial.json")
             console.out(
@@ -208,6 +216,7 @@ enum RunCommand {
             let title =
                 "\(s.name): \(result.replications.count) replications, \(s.days) days from \(s.start) (warm-up \(s.warmupDays) days), seed \(seed)"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
+            console.out(WarningLines.text(context.warnings(summary)))
             if let sensitivity = context.sensitivity { console.out(uncertaintyLines(sensitivity)) }
             if let precision {
                 let reached = SequentialReplications.achieved(result.replications)
@@ -291,13 +300,15 @@ enum MergeCommand {
         let (whole, replications) = try PartialResult.merge(parts)
         let summary = Summary(replications)
         let manifest = whole.mergedManifest(from: parts.map(\.file))
-        try SummaryFiles.write(summary, manifest: manifest, to: out)
+        let warnings = OverloadWarning.of(summary, thresholds: whole.warnings, acute: whole.acute)
+        try SummaryFiles.write(summary, manifest: manifest, to: out, warnings: warnings)
         if o.format == "json" {
-            console.out(SummaryFiles.summaryJSON(summary, manifest: manifest))
+            console.out(SummaryFiles.summaryJSON(summary, manifest: manifest, warnings: warnings))
         } else {
             let title =
                 "\(whole.scenarioName): \(whole.totalReplications) replications merged from \(parts.count) partial results, seed \(whole.seed)"
             console.out(TableRenderer(color: console.color).summaryTable(summary, title: title))
+            console.out(WarningLines.text(warnings))
             console.out("Results written to \(out)/ (summary.json, summary.csv, monthly.csv)\n")
         }
         return .success

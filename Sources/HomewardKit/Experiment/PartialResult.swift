@@ -80,6 +80,10 @@ public struct PartialResult: Sendable {
     public var warmupDays: Int
     /// The options that change the content.
     public var options: Options
+    /// When the merged results are flagged as overload (the scenario's `warnings`), and the
+    /// acute hospital's name; optional in the file (absent: the defaults, acute not known).
+    public var warnings = WarningThresholds()
+    public var acute: String?
 
     /// Creates a partial result (written by this version of Homeward unless told otherwise).
     public init(
@@ -109,6 +113,7 @@ public struct PartialResult: Sendable {
             ("seed", .number(Double(seed))), ("totalReplications", .number(Double(totalReplications))),
             ("start", .string(start.description)), ("horizonDays", .number(Double(horizonDays))),
             ("warmupDays", .number(Double(warmupDays))), ("options", options.json),
+            ("warnings", warningsJSON),
             (
                 "replications",
                 .array(
@@ -119,6 +124,28 @@ public struct PartialResult: Sendable {
         ])
         o["checksum"] = .string(PartialResult.checksum(o))
         return .object(o)
+    }
+
+    /// `warnings`: the thresholds by their scenario field names, and `acute` (null if not known).
+    var warningsJSON: JSONValue {
+        var o = JSONObject(WarningThresholds.fields.map { ($0.name, JSONValue.number(warnings[keyPath: $0.path])) })
+        o["acute"] = acute.map { .string($0) } ?? .null
+        return .object(o)
+    }
+
+    /// Reads `warnings` (absent: the defaults).
+    static func readWarnings(_ value: JSONValue?) throws(Problem) -> (WarningThresholds, String?) {
+        var thresholds = WarningThresholds()
+        guard let value else { return (thresholds, nil) }
+        guard let o = value.objectValue else { throw Problem("warnings: not an object") }
+        for field in WarningThresholds.fields {
+            guard let v = o[field.name] else { continue }
+            guard let x = v.numberValue, x.isFinite, x >= 0 else {
+                throw Problem("warnings.\(field.name): must be a number >= 0")
+            }
+            thresholds[keyPath: field.path] = x
+        }
+        return (thresholds, o["acute"]?.stringValue)
     }
 
     /// The checksum of a partial result's content: SHA-256, in lowercase hex, of the compact JSON
@@ -176,7 +203,7 @@ public struct PartialResult: Sendable {
         }
         let startText = try text("start")
         guard let start = CivilDate(iso: startText) else { throw Problem("start: not a date (YYYY-MM-DD)") }
-        return PartialResult(
+        var partial = PartialResult(
             scenarioName: try text("scenario"), scenarioFile: try text("scenarioFile"),
             scenarioHash: try text("scenarioHash"),
             seed: UInt64(try whole(o["seed"], "seed", 0...Int(Int32.max))), totalReplications: total,
@@ -184,6 +211,8 @@ public struct PartialResult: Sendable {
             horizonDays: try whole(o["horizonDays"], "horizonDays", 1...ScenarioReader.maximumHorizonDays),
             warmupDays: try whole(o["warmupDays"], "warmupDays", 0...ScenarioReader.maximumHorizonDays),
             options: try readOptions(o["options"]), homewardVersion: try text("homewardVersion"))
+        (partial.warnings, partial.acute) = try readWarnings(o["warnings"])
+        return partial
     }
 
     static func whole(_ value: JSONValue?, _ path: String, _ range: ClosedRange<Int>) throws(Problem) -> Int {

@@ -16,7 +16,9 @@ extension Metric {
         permanentCareHomeAdmissions, permanentCareHomeAdmissions65, councilSupportedCareHomeAdmissions65,
         selfFundedCareHomeAdmissions65, permanentCareHomeAdmissionsPer100k65, allCareHomeAdmissionsPer100k65, deaths,
         serviceOccupancyMean, serviceOccupancyMidnightMean, serviceAdmissions, serviceMeanWaitDays,
-        serviceDepartures, serviceMeanStayDays, serviceOccupiedDays, serviceBlockedDays, costByService,
+        serviceDepartures, serviceMeanStayDays, serviceOccupiedDays, serviceBlockedDays, serviceCapacityMean,
+        serviceDaysOverCapacity, serviceExcessMean, serviceExcessMax, serviceExcessOccupiedDays, serviceOfferedLoad,
+        serviceQueueMidnightMean, serviceQueueGrowth, costByService,
         schemeCostByScheme, schemeCost, totalCost, costByPayer, costByLine,
         monthlyNelAdmissions, monthlyAdmissionsAvoided, monthlyDelayedBedDays, monthlyDelayedBedDaysMidnight,
         monthlyDtocPer100k, monthlyDelayedAtMonthEnd, monthlyAcuteOccupancyMean,
@@ -243,6 +245,40 @@ extension Metric {
     public static let serviceBlockedDays = service(
         "blockedDays", unit: "days", bounds: .nonNegative, direction: .lowerIsBetter, label: "Blocked days",
         meaning: "Days patients stayed after they were ready to move on (delayed or waiting for the next service)")
+
+    // Over capacity and overload (docs/metrics.md, "Capacity and overload"). A service runs
+    // over capacity when its census starts above its capacity or its capacity falls below its
+    // occupancy; it then takes nobody new until it is below capacity (docs/model.md).
+
+    public static let serviceCapacityMean = service(
+        "capacityMean", unit: "places", bounds: .nonNegative, label: "Capacity",
+        meaning: "Places available, time-weighted mean over the measured period")
+    public static let serviceDaysOverCapacity = service(
+        "daysOverCapacity", unit: "days", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Days over capacity", meaning: "Days (exact time) with more occupants than places")
+    public static let serviceExcessMean = service(
+        "excessMean", unit: "places", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Mean excess over capacity",
+        meaning: "Occupants above the capacity, time-weighted mean over the measured period (0 when never over)")
+    public static let serviceExcessMax = service(
+        "excessMax", unit: "places", bounds: .count, direction: .lowerIsBetter, label: "Largest excess over capacity",
+        meaning: "Most occupants above the capacity at any time in the measured period")
+    public static let serviceExcessOccupiedDays = service(
+        "excessOccupiedDays", unit: "days", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Occupied days above capacity", meaning: "Place days occupied above the capacity")
+    public static let serviceOfferedLoad = service(
+        "offeredLoad", unit: "places", bounds: .nonNegative, direction: .lowerIsBetter, label: "Offered load",
+        meaning:
+            "Places the demand would keep busy: requests a day times the mean holding time (occupied days / admissions); exact for M/M/c whether or not the queue is stable"
+    )
+    public static let serviceQueueMidnightMean = service(
+        "queueMidnightMean", unit: "patients", bounds: .nonNegative, direction: .lowerIsBetter,
+        label: "Waiting at midnight", meaning: "Patients waiting for a place at midnight (in ED for acute), mean")
+    public static let serviceQueueGrowth = service(
+        "queueGrowth", unit: "patients", bounds: .unbounded, direction: .lowerIsBetter, label: "Queue growth",
+        meaning:
+            "Patients waiting at midnight in the last 4 weeks of the measured period minus in its first 4 weeks, means (a quarter of the period each when shorter than 16 weeks)"
+    )
 
     // MARK: Costs
 

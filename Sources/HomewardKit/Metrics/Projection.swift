@@ -101,6 +101,11 @@ public struct Projection: EventSink {
     public private(set) var dailyDelayed: [Double] = []
     public private(set) var dailyCapacity: [[Double]] = []
     let recordsDaily: Bool
+    /// The days at each end of the measured period whose queues are compared (`queueGrowth`):
+    /// four weeks, or a quarter of a period shorter than 16 weeks. Four weeks smooth the
+    /// day-of-week pattern of discharges; in a period of whole years the two blocks sit at the
+    /// same point of the seasons, so seasonal demand alone does not make a queue look growing.
+    public var queueBlockDays: Int { min(28, context.days / 4) }
 
     public init(context: ProjectionContext, recordingDaily: Bool = false) {
         recordsDaily = recordingDaily
@@ -204,7 +209,9 @@ public struct Projection: EventSink {
             let p = patients.state(i)
             p.pointee.conveyedAt = e.time
             p.pointee.flags.insert(.conveyed)
+            changeWaiting(context.acute, by: 1, at: e.time)
             if measured(e.time) {
+                perService.element(context.acute).pointee.requests += 1
                 nel += 1
                 if e.cohort >= 0 { nelByCohort[Int(e.cohort)] += 1 }
                 monthlyNEL[month(e.time)] += 1
@@ -218,6 +225,9 @@ public struct Projection: EventSink {
         case .diversion:
             let i = patients.findForUpdate(e.patient)
             if i >= 0 {
+                if patients.state(i).pointee.flags.contains(.conveyed) {
+                    changeWaiting(context.acute, by: -1, at: e.time)
+                }
                 patients.state(i).pointee.flags.remove(.conveyed)
                 patients.removeIfEmpty(at: i)
             }
@@ -256,6 +266,11 @@ public struct Projection: EventSink {
             patients.removeIfEmpty(at: i)
         case .transferWait:
             let i = patients.slot(for: e.patient)
+            if patients.state(i).pointee.flags.contains(.waiting) {
+                changeWaiting(Int(patients.state(i).pointee.waitService), by: -1, at: e.time)
+            }
+            changeWaiting(Int(e.service), by: 1, at: e.time)
+            if measured(e.time) { perService.element(Int(e.service)).pointee.requests += 1 }
             let p = patients.state(i)
             p.pointee.waitService = e.service
             p.pointee.waitTime = e.time
@@ -289,6 +304,7 @@ public struct Projection: EventSink {
             let service = perService.element(Int(e.service))
             advance(service, Int(e.service), to: e.time)
             service.pointee.capacity = Int(e.detail)
+            service.pointee.capacityKnown = true
         case .end:
             finishAll(at: e.time)
         }
@@ -305,20 +321,28 @@ public struct Projection: EventSink {
         p.pointee.enteredAt = e.time
         p.pointee.flags.insert(.entered)
         let wait: Double
+        // Whether the patient asked for this place now (rather than after waiting in its queue).
+        var asksNow = false
         if s == context.acute {
             if p.pointee.flags.contains(.conveyed) {
                 p.pointee.flags.remove(.conveyed)
+                advanceQueue(service, to: e.time)
+                service.pointee.waiting -= 1
                 wait = e.time - p.pointee.conveyedAt
             } else {
                 wait = 0
             }
         } else if p.pointee.flags.contains(.waiting), Int(p.pointee.waitService) == s {
             p.pointee.flags.remove(.waiting)
+            advanceQueue(service, to: e.time)
+            service.pointee.waiting -= 1
             wait = e.time - p.pointee.waitTime
         } else {
             wait = 0
+            asksNow = true
         }
         guard measured(e.time) else { return }
+        if asksNow { service.pointee.requests += 1 }
         service.pointee.entries += 1
         monthlyEntries[s * monthLabels.count + month(e.time)] += 1
         service.pointee.waitSum += wait
@@ -362,6 +386,7 @@ public struct Projection: EventSink {
             }
         }
         if e.detail == Destination.died {
+            if p.pointee.flags.contains(.waiting) { changeWaiting(Int(p.pointee.waitService), by: -1, at: e.time) }
             p.pointee.flags.remove(.waiting)
             let j = lastAcuteDischarge.findForUpdate(e.patient)
             if j >= 0 { lastAcuteDischarge.remove(at: j) }
@@ -382,6 +407,7 @@ public struct Projection: EventSink {
             service.pointee.occupancyIntegral += occupancy * (b - a)
             service.pointee.capacityIntegral += capacity * (b - a)
             addByMonth(s, from: a, to: b, occupancy: occupancy, capacity: capacity)
+            if service.pointee.capacityKnown { service.pointee.overCapacity(for: b - a) }
         }
         service.pointee.lastChange = t
         let last = Int(horizon)
@@ -428,6 +454,35 @@ public struct Projection: EventSink {
             monthlyOccupiedDays[base + m] += occupancy * (end - from)
             monthlyFundedPlaceDays[base + m] += capacity * (end - from)
             from = end
+        }
+    }
+
+    /// Adds `change` to the number waiting for service `s` at `t`, after taking the censuses of
+    /// the midnights before `t` with the old number.
+    mutating func changeWaiting(_ s: Int, by change: Int, at t: Double) {
+        let service = perService.element(s)
+        advanceQueue(service, to: t)
+        service.pointee.waiting += change
+    }
+
+    /// Takes the queue's census at the midnights before `t` (and at `t` when asked), as
+    /// `advance` does for occupancy. Kept apart from `advance` so that occupancy is integrated
+    /// over exactly the same pieces whether or not anyone waits (the same bits as before queues
+    /// were counted).
+    mutating func advanceQueue(
+        _ service: UnsafeMutablePointer<ServiceTotals>, to t: Double, includingMidnightAtT: Bool = false
+    ) {
+        let last = Int(horizon)
+        while service.pointee.queueNextMidnight <= last
+            && (Double(service.pointee.queueNextMidnight) < t
+                || (includingMidnightAtT && Double(service.pointee.queueNextMidnight) == t))
+        {
+            let k = service.pointee.queueNextMidnight
+            service.pointee.queueNextMidnight += 1
+            guard Double(k) >= warmup + 1 else { continue }
+            service.pointee.queueAtMidnight(
+                day: k - 1 - Int(warmup), of: context.days, block: queueBlockDays,
+                waiting: Double(service.pointee.waiting))
         }
     }
 
@@ -491,7 +546,10 @@ public struct Projection: EventSink {
     }
 
     mutating func finishAll(at t: Double) {
-        for s in 0..<perService.count { advance(perService.element(s), s, to: t, includingMidnightAtT: true) }
+        for s in 0..<perService.count {
+            advance(perService.element(s), s, to: t, includingMidnightAtT: true)
+            advanceQueue(perService.element(s), to: t, includingMidnightAtT: true)
+        }
         // In patient order, so that the sums are added in the same order whatever the table's.
         for patient in patients.keys(where: { $0.flags.contains(.delayed) }).sorted() {
             let i = patients.findForUpdate(patient)
@@ -565,6 +623,51 @@ struct ServiceTotals {
     var waitCount = 0.0
     /// Delayed days of patients waiting in this (non-acute) service for another.
     var downstreamDelay = 0.0
+    /// Whether a capacity event has been seen (before it, nothing counts as over capacity).
+    var capacityKnown = false
+    /// Days with more occupants than places, the integral of the excess, and its largest value.
+    var overCapacityDays = 0.0
+    var excessIntegral = 0.0
+    var excessMax = 0
+    /// Patients waiting for a place (in ED for the acute hospital, in the queue otherwise).
+    var waiting = 0
+    /// Patients who asked for a place in the measured window: admitted at once or joined the
+    /// queue (for the acute hospital, every conveyance, diverted or not).
+    var requests = 0.0
+    /// The number waiting at each measured midnight: summed over all, over the first block of
+    /// days and over the last (see `Projection.queueBlockDays`).
+    var queueN = 0.0
+    /// The next midnight (day number) whose queue census is still to be taken.
+    var queueNextMidnight = 1
+    var queueSum = 0.0
+    var queueFirst = 0.0
+    var queueLast = 0.0
+
+    /// Adds `length` days at the current occupancy and capacity to the over-capacity totals.
+    @inline(__always)
+    mutating func overCapacity(for length: Double) {
+        let excess = occupancy - capacity
+        guard excess > 0 else { return }
+        overCapacityDays += length
+        excessIntegral += Double(excess) * length
+        excessMax = max(excessMax, excess)
+    }
+
+    /// Adds the number waiting at the midnight that ends measured day `day` (of `days`) to
+    /// the queue's sums, with blocks of `block` days at each end.
+    @inline(__always)
+    mutating func queueAtMidnight(day: Int, of days: Int, block: Int, waiting y: Double) {
+        queueN += 1
+        queueSum += y
+        if day < block { queueFirst += y }
+        if day >= days - block { queueLast += y }
+    }
+
+    /// The mean number waiting in the last block of days minus that in the first (NaN when the
+    /// period has no days).
+    func queueGrowth(block: Int) -> Double {
+        block > 0 ? (queueLast - queueFirst) / Double(block) : .nan
+    }
 }
 
 /// A fixed number of `ServiceTotals`, with copy on write, changed in place through pointers.
@@ -587,6 +690,9 @@ struct ServiceTotalsBuffer {
         precondition(s >= 0 && s < buffer.count, "Index out of range")
         return buffer.mutableElements() + s
     }
+
+    /// The totals of service `s`, to read.
+    subscript(s: Int) -> ServiceTotals { buffer.elements[s] }
 
     func map<T>(_ transform: (ServiceTotals) -> T) -> [T] {
         (0..<buffer.count).map { transform(buffer.elements[$0]) }

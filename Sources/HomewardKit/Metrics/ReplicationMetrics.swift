@@ -131,6 +131,17 @@ extension Projection {
             put(.serviceMeanStayDays, name, ratio(staySum[s], departures[s]))
             put(.serviceOccupiedDays, name, occupancyIntegral[s])
             put(.serviceBlockedDays, name, s == a ? delayExact : downstreamDelay[s])
+            let totals = perService[s]
+            put(.serviceCapacityMean, name, ratio(totals.capacityIntegral, Double(c.days)))
+            put(.serviceDaysOverCapacity, name, totals.overCapacityDays)
+            put(.serviceExcessMean, name, ratio(totals.excessIntegral, Double(c.days)))
+            put(.serviceExcessMax, name, Double(totals.excessMax))
+            put(.serviceExcessOccupiedDays, name, totals.excessIntegral)
+            // Little's law gives the mean holding time (occupied days / admissions); requests a
+            // day times it is the offered load, which is exact for M/M/c above and below c.
+            put(.serviceOfferedLoad, name, ratio(occupancyIntegral[s] * totals.requests, entries[s] * Double(c.days)))
+            put(.serviceQueueMidnightMean, name, ratio(totals.queueSum, totals.queueN))
+            put(.serviceQueueGrowth, name, totals.queueGrowth(block: queueBlockDays))
             put(.costByService, name, costs.byService[s])
         }
         var schemeCost = 0.0

@@ -11,16 +11,32 @@ public enum SummaryFiles {
         public var assumptions: [(path: String, text: String)]
         /// Where the spread comes from, when the scenario has uncertain values.
         public var sensitivity: SensitivityAnalysis?
+        /// When the results are flagged as overload (the scenario's `warnings`).
+        public var warningThresholds: WarningThresholds
+        /// The acute hospital's name (its wait is judged as the ED wait).
+        public var acute: String?
 
         public init(scenario: Scenario) {
             start = scenario.start
             name = scenario.name
             description = scenario.description
             assumptions = scenario.sources
+            warningThresholds = scenario.warnings
+            acute = scenario.services[scenario.acute].name
+        }
+
+        /// The overload warnings of `summary` under this context's thresholds.
+        public func warnings(_ summary: Summary) -> [OverloadWarning] {
+            OverloadWarning.of(summary, thresholds: warningThresholds, acute: acute)
         }
     }
 
-    public static func summaryJSON(_ summary: Summary, manifest: JSONValue, context: Context? = nil) -> String {
+    /// `summary.json`: the manifest, metrics, monthly (and daily) series, the scenario's name
+    /// and assumptions, and `warnings` (see `OverloadWarning.json`): the given ones, else those
+    /// of the context's thresholds; absent with neither.
+    public static func summaryJSON(
+        _ summary: Summary, manifest: JSONValue, context: Context? = nil, warnings: [OverloadWarning]? = nil
+    ) -> String {
         var top = JSONObject([
             ("manifest", manifest), ("metrics", summary.metricsJSON), ("monthly", summary.monthlyJSON),
         ])
@@ -39,6 +55,7 @@ public enum SummaryFiles {
                 ]))
             if let sensitivity = context.sensitivity { top["uncertainty"] = sensitivity.json }
         }
+        if let list = warnings ?? context?.warnings(summary) { top["warnings"] = .array(list.map(\.json)) }
         return JSONValue.object(top).jsonText(pretty: true) + "\n"
     }
 
@@ -106,10 +123,10 @@ public enum SummaryFiles {
     /// The result files of `summary` with their names: `summary.json`, `summary.csv`,
     /// `monthly.csv`, `daily.csv` when there are daily series (and a context for dates), and
     /// `inputs.csv` and `sensitivity.csv` when the scenario has uncertain values.
-    public static func files(_ summary: Summary, manifest: JSONValue, context: Context? = nil)
-        -> [(name: String, text: String)]
-    {
-        var files = [("summary.json", summaryJSON(summary, manifest: manifest, context: context))]
+    public static func files(
+        _ summary: Summary, manifest: JSONValue, context: Context? = nil, warnings: [OverloadWarning]? = nil
+    ) -> [(name: String, text: String)] {
+        var files = [("summary.json", summaryJSON(summary, manifest: manifest, context: context, warnings: warnings))]
         if let context, !summary.daily.isEmpty { files.append(("daily.csv", dailyCSV(summary, start: context.start))) }
         files.append(("summary.csv", summaryCSV(summary)))
         files.append(("monthly.csv", monthlyCSV(summary)))
@@ -124,11 +141,14 @@ public enum SummaryFiles {
     /// `homeward-results.json`): a kill at any instant leaves the old files or the new ones.
     ///
     /// - Throws: `OutputError` (see `ResultSet.commit()`).
-    public static func write(_ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil)
-        throws(OutputError)
-    {
+    public static func write(
+        _ summary: Summary, manifest: JSONValue, to directory: String, context: Context? = nil,
+        warnings: [OverloadWarning]? = nil
+    ) throws(OutputError) {
         var set = ResultSet(directory: directory)
-        for file in files(summary, manifest: manifest, context: context) { set.add(file.name, file.text) }
+        for file in files(summary, manifest: manifest, context: context, warnings: warnings) {
+            set.add(file.name, file.text)
+        }
         try set.commit()
     }
 }

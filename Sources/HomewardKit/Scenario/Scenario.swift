@@ -31,6 +31,8 @@ public struct Scenario: Sendable {
     public var schemes: [Scheme] = []
     /// Year-to-year variation of demand beyond chance (`demandVariation`); nil for none.
     public var demandVariation: DemandVariation? = nil
+    /// When results are flagged as overload (`warnings`; the defaults when absent).
+    public var warnings = WarningThresholds()
     /// `field.path: source` for every `source` note in the file, in file order.
     public var sources: [(path: String, text: String)]
 

@@ -118,11 +118,8 @@ extension ScenarioReader {
                     "\(p).residentCohort",
                     "is required when the home has residents (name the cohort whose crises they have)")
             }
-            if service.initialResidents > capacity.initial {
-                r.fail(
-                    "\(p).initialResidents",
-                    "must be at most the capacity (\(capacity.initial)), got \(service.initialResidents)")
-            }
+        // More residents than beds is allowed: the home runs over capacity until enough leave
+        // (see `Scenario.overCapacityAtStart`, which `validate` reports as a warning).
         case .homeCare:
             break
         }
@@ -271,11 +268,9 @@ extension ScenarioReader {
                     "census.\(service.name)",
                     "a census is not supported for \(service.kind.rawValue) services (use initialResidents for care homes)"
                 )
-            } else if n > service.capacity.initial {
-                r.fail(
-                    "census.\(service.name)",
-                    "has \(n) patients but the capacity at the start is \(service.capacity.initial)")
             }
+            // A census above the capacity is allowed: the service runs over capacity until enough
+            // occupants leave (see `Scenario.overCapacityAtStart`).
         }
         for (c, cohort) in s.cohorts.enumerated() where cohort.pathwayMix.allSatisfy({ $0 == 0 }) {
             r.fail("cohorts.\(s.cohorts[c].name).pathways", "must give at least one pathway")

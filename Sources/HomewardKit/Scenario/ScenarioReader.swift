@@ -7,6 +7,7 @@ public enum ScenarioReader {
     static let topLevelFields = [
         "name", "description", "extends", "start", "horizonDays", "warmupDays", "replications", "seed", "population",
         "cohorts", "services", "pathways", "working", "census", "targets", "schemes", "demandVariation",
+        "warnings",
     ]
 
     /// Limits that keep runs finite and meaningful; documented in Scenarios/README.md.
@@ -101,6 +102,7 @@ public enum ScenarioReader {
         let targets = readTargets(top["targets"], &r)
         let schemes = readSchemes(top["schemes"], names, origin: origin, horizon: warmup + (days ?? 1), &r)
         let demandVariation = readDemandVariation(top["demandVariation"], &r)
+        let warnings = readWarnings(top["warnings"], &r)
 
         let acutes = services.indices.filter { services[$0].kind == .acute }
         if serviceEntries.count > 0 && services.count == read.count && acutes.count != 1 {
@@ -121,6 +123,7 @@ public enum ScenarioReader {
         )
         scenario.schemes = schemes
         scenario.demandVariation = demandVariation
+        scenario.warnings = warnings
         crossCheck(scenario, &r)
         checkWorkload(scenario, &r)
         if !targets.isEmpty {

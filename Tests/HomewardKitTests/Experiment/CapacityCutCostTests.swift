@@ -3,34 +3,29 @@ import Testing
 
 @testable import HomewardKit
 
-/// Issue 16: with the shipped baseline's sourced costs, cutting pathway-3 beds from 80 to 60
-/// must not look like a saving: the block contract saves 20 places, but the delays and
-/// diversions the cut causes cost more.
+/// Issue 16: with the shipped baseline's sourced costs, cutting pathway-3 beds by a third must
+/// not look like a saving: the block contract saves the places, but the delays and diversions
+/// the cut causes cost more.
 @Suite struct CapacityCutCostTests {
     /// The baseline, shortened (60 days of warm-up from its census, 180 measured days), and the
-    /// same with 60 pathway-3 beds (its census of 77 in those beds cut to 60, so that the
-    /// start is valid whatever the rules for a census above capacity).
+    /// same with 60 pathway-3 beds. The census in those beds is left as it is: a census above
+    /// capacity is allowed (the service takes nobody new until it is below).
+    static let cutBeds = 60
+
     static func scenarios() throws -> (base: LoadedScenario, cut: LoadedScenario) {
         var text = try String(contentsOfFile: Fixtures.baselinePath, encoding: .utf8)
         for (old, new) in [("horizonDays: 365,", "horizonDays: 180,"), ("warmupDays: 280,", "warmupDays: 60,")] {
             #expect(text.components(separatedBy: old).count == 2, "'\(old)' must occur once in the baseline")
             text = text.replacingOccurrences(of: old, with: new)
         }
-        let census = #"pathway3Beds: [{ cohort: "older", patients: 40 }, { cohort: "frail", patients: 37 }]"#
-        let bedsLine = "      capacity: 80,\n      durationDays: { lognormal: { mean: 21, sd: 12 } },"
-        for needle in [census, bedsLine] {
-            #expect(text.components(separatedBy: needle).count == 2, "'\(needle)' must occur once in the baseline")
-        }
-        let cut =
-            text
-            .replacingOccurrences(of: bedsLine, with: bedsLine.replacingOccurrences(of: "80", with: "60"))
-            .replacingOccurrences(
-                of: census,
-                with: #"pathway3Beds: [{ cohort: "older", patients: 30 }, { cohort: "frail", patients: 30 }]"#)
-        return (
-            try ScenarioLoader.load(text: text, file: "baseline.json5"),
-            try ScenarioLoader.load(text: cut, file: "cut.json5")
-        )
+        let base = try ScenarioLoader.load(text: text, file: "baseline.json5")
+        let beds = try #require(base.scenario.services.first { $0.name == "pathway3Beds" }).capacity.initial
+        #expect(beds >= 80, "the cut is of at least 20 beds")
+        let bedsLine = "      capacity: \(beds),\n      durationDays: { lognormal: { mean: 21, sd: 12 } },"
+        #expect(text.components(separatedBy: bedsLine).count == 2, "'\(bedsLine)' must occur once in the baseline")
+        let cut = text.replacingOccurrences(
+            of: bedsLine, with: bedsLine.replacingOccurrences(of: "\(beds)", with: "\(cutBeds)"))
+        return (base, try ScenarioLoader.load(text: cut, file: "cut.json5"))
     }
 
     @Test func cuttingPathway3BedsRaisesTotalCostWhenItCausesDelays() throws {
@@ -42,11 +37,12 @@ import Testing
         for (x, y) in zip(a, b) {
             let blockSaving =
                 try #require(x[.costByLine, "fundedPlaces"]) - (try #require(y[.costByLine, "fundedPlaces"]))
-            // The block contract saves 20 places x 180 days at the pathway-3 bed rate.
-            let rate = try #require(base.scenario.services.first { $0.name == "pathway3Beds" }).costs
-                .perFundedPlacePerDay
+            // The block contract saves the places cut x 180 days at the pathway-3 bed rate.
+            let service = try #require(base.scenario.services.first { $0.name == "pathway3Beds" })
+            let rate = service.costs.perFundedPlacePerDay
             #expect(rate > 0, "the baseline's pathway-3 beds are block-contracted")
-            #expect(abs(blockSaving - 20 * 180 * rate) < 1e-6 * blockSaving)
+            let placesCut = Double(service.capacity.initial - Self.cutBeds)
+            #expect(abs(blockSaving - placesCut * 180 * rate) < 1e-6 * blockSaving)
             let delays = try #require(y[.delayedBedDays]) - (try #require(x[.delayedBedDays]))
             #expect(delays > 0, "the cut causes delays")
             let total = try #require(y[.totalCost]) - (try #require(x[.totalCost]))

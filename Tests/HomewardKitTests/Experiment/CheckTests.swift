@@ -75,7 +75,12 @@ import Testing
         let (status, out, err) = check([file, plain, "--replications", "2", "--out", dir + "/out", "--quiet"])
         #expect(status == 0, "\(err)")
         #expect(err.contains("\(plain): skipped: no targets to check\n"))
-        #expect(out.contains("check: 1 of 1 targets met in 1 scenario; skipped 1 without targets: \(plain)\n"))
+        // The small scenario diverts most NELs (its acute offered load is over three times its
+        // beds): the warning is named but leaves the exit status alone.
+        #expect(
+            out.contains(
+                "check: 1 of 1 targets met in 1 scenario; skipped 1 without targets: \(plain); overload warnings in 1 scenario\n"
+            ))
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/plain"))
     }
 
@@ -135,7 +140,10 @@ import Testing
         #expect(out.contains("UNDECIDED"))
         #expect(out.contains("undecided (share 100%, interval "), "\(out)")
         #expect(out.contains("after 4 replications: counted as not met\n"))
-        #expect(out.contains("check: 0 of 1 targets met in 1 scenario; 1 undecided, counted as not met\n"))
+        #expect(
+            out.contains(
+                "check: 0 of 1 targets met in 1 scenario; 1 undecided, counted as not met; overload warnings in 1 scenario\n"
+            ))
         let xml = try String(contentsOfFile: dir + "/junit.xml", encoding: .utf8)
         #expect(xml.contains("failures=\"1\""))
         #expect(xml.contains("<failure message=\"nelAdmissions = "))

@@ -90,7 +90,7 @@ import Testing
             #expect(lines.count == 101)
             #expect(
                 lines.first
-                    == "f.json5: k0: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets, schemes, demandVariation)"
+                    == "f.json5: k0: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets, schemes, demandVariation, warnings)"
             )
             #expect(lines.last == "f.json5: ... and 17900 more problems")
         }

@@ -57,7 +57,7 @@ import Testing
         Case(
             name: "unknown top-level field", edit: ("colour", "'blue'"),
             expected: [
-                "f.json5: colour: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets, schemes, demandVariation)"
+                "f.json5: colour: unknown field (expected one of: name, description, extends, start, horizonDays, warmupDays, replications, seed, population, cohorts, services, pathways, working, census, targets, schemes, demandVariation, warnings)"
             ]),
         Case(
             name: "NaN", edit: ("services.careHome.annualMortality", "NaN"),
@@ -109,9 +109,6 @@ import Testing
             expected: [
                 "f.json5: services.rapidResponse.durationDays.triangular: needs min <= mode <= max and min < max, got 3, 1, 2"
             ]),
-        Case(
-            name: "too many residents", edit: ("services.careHome.initialResidents", "500"),
-            expected: ["f.json5: services.careHome.initialResidents: must be at most the capacity (120), got 500"]),
         Case(
             name: "readmission not cumulative",
             edit: ("cohorts.older.readmission", "{ within30Days: 0.3, within91Days: 0.1 }"),

@@ -4,6 +4,7 @@ extension HTMLReport {
         let name = r.scenarioName ?? "Homeward forecast"
         var page = HTMLPage(title: "\(name): Homeward forecast")
         page.add(cover(r, name: name))
+        page.add(overloadCallout(r))
         page.add(atAGlance(r))
         page.section(
             "Headline metrics", id: "headline",
@@ -41,6 +42,15 @@ extension HTMLReport {
         if let d = r.scenarioDescription, !d.isEmpty { s += "<p class=\"lede\">\(HTML.escape(d))</p>" }
         s += "<p class=\"meta\">\(HTML.escape(facts.joined(separator: " · ")))</p></header>"
         return s
+    }
+
+    /// The overload warnings of `summary.json`, first thing after the cover: a forecast of an
+    /// overloaded system must not be read as if it were settled (empty when there are none).
+    static func overloadCallout(_ r: RunResults) -> String {
+        guard !r.warnings.isEmpty else { return "" }
+        let items = r.warnings.map { "<li>\(HTML.escape($0))</li>" }.joined()
+        return
+            "<section id=\"warnings\"><div class=\"callout missed\" role=\"alert\"><strong>Overload warnings.</strong> The system modelled does not settle: read the numbers below as the consequence of demand beyond capacity, not as a steady state.<ul>\(items)</ul><p class=\"note\">Thresholds: the scenario's <code>warnings</code> (see docs/metrics.md, \"Overload warnings\").</p></div></section>"
     }
 
     // MARK: At a glance

@@ -49,6 +49,8 @@ struct RunResults: Sendable {
     var assumptions: [(field: String, source: String)]
     /// The split of the spread and the inputs' effects, when the scenario has uncertain values.
     var uncertainty: JSONObject?
+    /// The overload warnings' messages (`warnings`; empty when none or not computed).
+    var warnings: [String] = []
 
     init(_ json: JSONValue, file: String) throws(ReportError) {
         guard let top = json.objectValue, let metricsObject = top["metrics"]?.objectValue else {
@@ -89,6 +91,7 @@ struct RunResults: Sendable {
         scenarioName = scenario?["name"]?.stringValue ?? manifest["scenario"]?.stringValue
         scenarioDescription = scenario?["description"]?.stringValue
         uncertainty = top["uncertainty"]?.objectValue
+        warnings = (top["warnings"]?.arrayValue ?? []).compactMap { $0.objectValue?["message"]?.stringValue }
         assumptions = (scenario?["assumptions"]?.arrayValue ?? []).compactMap { item in
             guard let o = item.objectValue else { return nil }
             return (o["field"]?.stringValue ?? "", o["source"]?.stringValue ?? "")
