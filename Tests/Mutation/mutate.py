@@ -195,6 +195,11 @@ def run_step(cmd: list[str], cwd: Path, timeout: float, log: Path) -> tuple[str,
             p.wait()
             out.write(f"\n[timeout after {timeout:.0f} s]\n".encode())
             return "timeout", time.monotonic() - start
+        except BaseException:
+            # Ctrl-C: the step runs in its own session, so stop it before the file is restored.
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            raise
         out.write(f"\n[exit {rc}]\n".encode())
     return ("ok" if rc == 0 else "failed"), time.monotonic() - start
 
@@ -332,7 +337,7 @@ def main() -> int:
     scratch = Path(args.scratch).resolve()
     sync_scratch(scratch)
     mode = "verify --quick" if not args.verify_full else "verify (full)"
-    header = f"Mutation results ({len(chosen)} run now; checks: {', '.join(args.checks)}; verify mode: {mode})"
+    header = f"Mutation results (checks: {', '.join(args.checks)}; verify mode: {mode})"
 
     def save() -> None:
         sc = scores(results, by_id)
