@@ -94,9 +94,12 @@ public struct OverloadWarning: Sendable, Equatable {
             ]))
     }
 
+    /// A value as a message shows it: whole from 100 up, else to one decimal; beyond what a
+    /// whole number holds (a merged shard may carry 1e308) or not finite, as Swift spells it.
     static func format(_ x: Double) -> String {
         let rounded = abs(x) >= 100 ? x.rounded() : (x * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        guard rounded.isFinite, abs(rounded) < 1e15, rounded == rounded.rounded() else { return String(rounded) }
+        return String(Int64(rounded))
     }
 
     /// Every warning the summary gives under `thresholds`, in a fixed order: per service

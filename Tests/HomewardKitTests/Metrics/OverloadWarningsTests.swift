@@ -64,6 +64,18 @@ struct OverloadWarningsTests {
         }
     }
 
+    /// Values a merged or edited shard may carry (1e308, infinities) are shown, never a crash
+    /// (`merge` crashed converting 1e308 to a whole number before).
+    @Test func hugeAndInfiniteValuesAreFormatted() {
+        #expect(OverloadWarning.format(2.54) == "2.5")
+        #expect(OverloadWarning.format(674.4) == "674")
+        #expect(OverloadWarning.format(-3) == "-3")
+        #expect(OverloadWarning.format(1e308) == "1e+308")
+        #expect(OverloadWarning.format(-1e300) == "-1e+300")
+        #expect(OverloadWarning.format(.infinity) == "inf")
+        #expect(OverloadWarning.format(.nan) == "nan")
+    }
+
     @Test func thresholdsAreSetInTheScenario() throws {
         let scenario = try TheorySupport.scenario(
             Self.scenarioText(load: 8, warnings: ", warnings: { edWaitHours: 1, offeredLoad: 0.7 }"))
