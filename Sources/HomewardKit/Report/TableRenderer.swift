@@ -17,26 +17,23 @@ public struct TableRenderer {
             ])
             guard metric == .totalCost else { continue }
             for payer in Payer.allCases {
-                let member = Metric.costByPayer
-                guard let e = summary[member.key(member: payer.rawValue)], e.interval.mean > 0 else { continue }
-                rows.append([
-                    "  paid by \(payer.rawValue)", Self.format(e.interval.mean), Self.interval(e.interval),
-                    Self.planning(e.planning), member.unit, "",
-                ])
+                rows += Self.memberRow(summary, .costByPayer, payer.rawValue, label: "paid by \(payer.rawValue)")
             }
         }
         for r in DelayReason.allCases {
-            let metric = Metric.delayedBedDaysByReason
-            guard let e = summary[metric.key(member: r.code)], e.interval.mean > 0 else { continue }
-            rows.append([
-                "  by reason \(r.code)", Self.format(e.interval.mean), Self.interval(e.interval),
-                Self.planning(e.planning), metric.unit, "",
-            ])
+            rows += Self.memberRow(summary, .delayedBedDaysByReason, r.code, label: "by reason \(r.code)")
         }
         return render(
             title: title, header: ["metric", "mean", "95% CI", "P10 to P90", "unit", "measure"], rows: rows,
             rightAligned: [1, 2, 3])
             + Self.intervalLegend.map { "  \($0)\n" }.joined()
+    }
+
+    /// An indented row of a family member under its headline (`  paid by nhs`, `  by reason A`),
+    /// or none when the member is absent or zero.
+    static func memberRow(_ summary: Summary, _ metric: Metric, _ member: String, label: String) -> [[String]] {
+        guard let e = summary[metric.key(member: member)], e.interval.mean > 0 else { return [] }
+        return [["  " + label, format(e.interval.mean), interval(e.interval), planning(e.planning), metric.unit, ""]]
     }
 
     /// The legend under the run table: which interval is which, in plain words.

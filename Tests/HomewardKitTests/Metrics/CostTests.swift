@@ -48,7 +48,7 @@ import Testing
         let acute: Int16 = 0
         let beds: Int16 = 3
         let delay = DelayCode(reason: .di, responsible: .socialCare).packed
-        let lines: [(Double, EventKind, UInt32, Int16, Int16, Int32)] = [
+        let lines: [ProjectionStory.Line] = [
             (0, .capacity, Event.noPatient, -1, acute, 2), (0, .capacity, Event.noPatient, -1, beds, 4),
             (1, .conveyance, 3, 1, acute, 0), (1, .diversion, 3, 1, acute, 0),
             (2.5, .conveyance, 1, 1, acute, 0), (2.5, .enter, 1, 1, acute, -1),
@@ -59,16 +59,7 @@ import Testing
             (8, .leave, 1, 1, acute, Destination.home),
             (9, .leave, 4, 1, beds, Destination.home),
         ]
-        var p = Projection(context: c)
-        for (k, l) in lines.enumerated() {
-            p.append(
-                Event(time: l.0, sequence: UInt64(k), patient: l.2, kind: l.1, cohort: l.3, service: l.4, detail: l.5))
-        }
-        p.append(
-            Event(
-                time: c.horizon, sequence: UInt64(lines.count), patient: Event.noPatient, kind: .end, cohort: -1,
-                service: -1, detail: 0))
-        return p.metrics()
+        return ProjectionStory.metrics(lines, context: c)
     }
 
     func expectClose(_ m: ReplicationMetrics, _ expected: [(String, Double)]) {

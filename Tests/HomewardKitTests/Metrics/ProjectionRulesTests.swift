@@ -31,7 +31,7 @@ import Testing
         let beds: Int16 = 3
         let bNHS = DelayCode(reason: .c, responsible: .nhs).packed
         let dSocial = DelayCode(reason: .di, responsible: .socialCare).packed
-        let lines: [(Double, EventKind, UInt32, Int16, Int16, Int32)] = [
+        let lines: [ProjectionStory.Line] = [
             (0, .capacity, Event.noPatient, -1, acute, 2),
             (1.5, .conveyance, 1, 1, acute, 0), (1.5, .enter, 1, 1, acute, -1),
             (2.2, .conveyance, 3, 1, acute, 0), (2.2, .enter, 3, 1, acute, -1),
@@ -43,16 +43,7 @@ import Testing
             (7.5, .leave, 2, 0, acute, Int32(beds)), (7.5, .enter, 2, 0, beds, -1),
             (10, .conveyance, 1, 1, acute, 0), (10, .enter, 1, 1, acute, -1),
         ]
-        var p = Projection(context: c, recordingDaily: true)
-        for (k, l) in lines.enumerated() {
-            p.append(
-                Event(time: l.0, sequence: UInt64(k), patient: l.2, kind: l.1, cohort: l.3, service: l.4, detail: l.5))
-        }
-        p.append(
-            Event(
-                time: c.horizon, sequence: UInt64(lines.count), patient: Event.noPatient, kind: .end, cohort: -1,
-                service: -1, detail: 0))
-        return p.metrics()
+        return ProjectionStory.metrics(lines, context: c, recordingDaily: true)
     }
 
     func expectClose(_ m: ReplicationMetrics, _ expected: [(String, Double)]) {

@@ -27,18 +27,10 @@ import Testing
             (2.5, 3, 2, packed(.hospital, true)), (3, 4, 1, packed(.hospital, false)),
             (4, 5, 2, packed(.community, true)), (5, 6, 0, packed(.intermediateCare, false)),
         ]
-        var p = Projection(context: c)
-        for (k, l) in lines.enumerated() {
-            p.append(
-                Event(
-                    time: l.0, sequence: UInt64(k), patient: l.1, kind: .careHomeAdmission, cohort: l.2, service: home,
-                    detail: l.3))
+        let story = lines.map { l -> ProjectionStory.Line in
+            (l.0, .careHomeAdmission, l.1, l.2, home, l.3)
         }
-        p.append(
-            Event(
-                time: c.horizon, sequence: UInt64(lines.count), patient: Event.noPatient, kind: .end, cohort: -1,
-                service: -1, detail: 0))
-        return (p.metrics(), c)
+        return (ProjectionStory.metrics(story, context: c), c)
     }
 
     @Test func councilSupportedAdmissionsLeaveOutSelfFunders() throws {
