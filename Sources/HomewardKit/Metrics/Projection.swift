@@ -105,11 +105,12 @@ public struct Projection: EventSink {
     /// four weeks, or a quarter of a period shorter than 16 weeks. Four weeks smooth the
     /// day-of-week pattern of discharges; in a period of whole years the two blocks sit at the
     /// same point of the seasons, so seasonal demand alone does not make a queue look growing.
-    public var queueBlockDays: Int { min(28, context.days / 4) }
+    public let queueBlockDays: Int
 
     public init(context: ProjectionContext, recordingDaily: Bool = false) {
         recordsDaily = recordingDaily
         self.context = context
+        queueBlockDays = min(28, context.days / 4)
         warmup = context.warmup
         horizon = context.horizon
         let calendar = Self.measuredCalendar(context)
