@@ -142,7 +142,13 @@ extension Metric {
     /// The metric `key` belongs to in `series`, or nil when no metric has that key.
     public static func lookup(_ key: String, in series: Series = .value) -> Metric? {
         if let exact = index[series]?[key] { return exact }
-        return all.first { $0.series == series && $0.family != nil && $0.matches(key) }
+        // A family's key begins with its name and a dot, and no name has a dot (a test checks),
+        // so only the families named by the key's first part can match it: looking there
+        // instead of trying every metric made writing a run's results a tenth slower.
+        if let dot = key.utf8.firstIndex(of: UInt8(ascii: ".")) {
+            return familyIndex[series]?[String(key[..<dot])]?.first { $0.matches(key) }
+        }
+        return nil
     }
 
     /// The unit of a value key ("" when unknown).
@@ -163,6 +169,13 @@ extension Metric {
     static let index: [Series: [String: Metric]] = {
         var index: [Series: [String: Metric]] = [:]
         for m in all where m.family == nil { index[m.series, default: [:]][m.name] = m }
+        return index
+    }()
+
+    /// The families of `series` by name, each list in the registry's order.
+    static let familyIndex: [Series: [String: [Metric]]] = {
+        var index: [Series: [String: [Metric]]] = [:]
+        for m in all where m.family != nil { index[m.series, default: [:]][m.name, default: []].append(m) }
         return index
     }()
 

@@ -41,6 +41,7 @@ extension Projection {
         let occupiedDays = occupancyIntegral
         let fundedDays = capacityIntegral
         let admissions = entries
+        let (monthlyOccupiedDays, monthlyFundedPlaceDays, monthlyEntries) = monthlyServiceDays()
         for (s, info) in c.services.enumerated() {
             let k = info.costs
             let isAcute = s == c.acute

@@ -53,6 +53,13 @@ import Testing
         }
     }
 
+    /// `Metric.lookup` finds a family by the part of a key before its first dot.
+    @Test func noMetricNameHasADot() {
+        for metric in Metric.all { #expect(!metric.name.contains("."), "\(metric.name)") }
+        #expect(Metric.lookup("nosuchfamily.member") == nil)
+        #expect(Metric.lookup("nelAdmissions.") == nil)
+    }
+
     @Test func keysAreUnique() {
         let ids = Metric.all.map { "\($0.series) \($0.key)" }
         #expect(Set(ids).count == ids.count)
