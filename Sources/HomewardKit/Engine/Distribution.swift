@@ -167,6 +167,77 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
+    /// Draws one value from the length-biased distribution, density x·f(x)/E[X]: the stay of
+    /// someone found in a service at a random moment (long stays are over-represented among
+    /// those present). A uniform fraction of it is the equilibrium residual (forward
+    /// recurrence) time, with P(R > t) = ∫_t^∞ P(X > u) du / E[X].
+    ///
+    /// Exact for every kind, by the identities (f the density, F the distribution function):
+    /// - fixed v: v;
+    /// - uniform on [a, b]: density ∝ x, by inversion: √(a² + u(b² − a²));
+    /// - exponential (mean m): Gamma(2, m);
+    /// - Gamma(k, θ): Gamma(k + 1, θ);
+    /// - Weibull (k, λ): T = (X/λ)^k is Exp(1), and weighting by x = λT^(1/k) makes T
+    ///   Gamma(1 + 1/k, 1), so λ·Gamma(1 + 1/k, 1)^(1/k);
+    /// - lognormal (μ, σ): lognormal (μ + σ², σ) (weighting by e^y shifts a normal's mean by σ²);
+    /// - empirical: a value with probability proportional to it;
+    /// - histogram: a bin with probability ∝ weight × its mid-point (the bin's share of the
+    ///   mean), then a point in it with density ∝ x (inversion as for uniform);
+    /// - triangular: by rejection from the distribution itself, accepting x with probability
+    ///   x / max (about mean / max of the draws are kept).
+    /// A distribution whose mean is 0 gives 0.
+    /// - Parameter rng: The stream to draw from.
+    /// - Complexity: O(1) expected; O(n) for empirical and histogram (n values or bins).
+    public func sampleLengthBiased(_ rng: inout RandomStream) -> Double {
+        switch self {
+        case .fixed(let v):
+            return v
+        case .uniform(let a, let b):
+            return (a * a + rng.uniform() * (b * b - a * a)).squareRoot()
+        case .triangular(_, _, let b):
+            guard b > 0 else { return 0 }
+            while true {
+                let x = sample(&rng)
+                if rng.uniform() * b < x { return x }
+            }
+        case .exponential(let mean):
+            return mean * Distribution.standardGamma(shape: 2, &rng)
+        case .gamma(let shape, let scale):
+            return scale * Distribution.standardGamma(shape: shape + 1, &rng)
+        case .weibull(let shape, let scale):
+            return scale * pow(Distribution.standardGamma(shape: 1 + 1 / shape, &rng), 1 / shape)
+        case .lognormal(let mu, let sigma):
+            return exp(mu + sigma * sigma + sigma * rng.standardNormal())
+        case .empirical(let values):
+            var total = 0.0
+            for v in values { total += v }
+            guard total > 0 else { return 0 }
+            let target = rng.uniform() * total
+            var cumulative = 0.0
+            var chosen = values[0]
+            for v in values where v > 0 {
+                cumulative += v
+                chosen = v  // the last positive value if rounding leaves target ≥ the sum
+                if target < cumulative { break }
+            }
+            return chosen
+        case .histogram(let bins):
+            var total = 0.0
+            for bin in bins { total += bin.weight * (bin.lower + bin.upper) }
+            guard total > 0 else { return 0 }
+            let target = rng.uniform() * total
+            var cumulative = 0.0
+            var chosen = bins[0]
+            for bin in bins where bin.weight * (bin.lower + bin.upper) > 0 {
+                cumulative += bin.weight * (bin.lower + bin.upper)
+                chosen = bin
+                if target < cumulative { break }
+            }
+            let (a, b) = (chosen.lower, chosen.upper)
+            return (a * a + rng.uniform() * (b * b - a * a)).squareRoot()
+        }
+    }
+
     /// Gamma(shape, 1) by Marsaglia & Tsang (2000), with the shape < 1 boost
     /// Gamma(a) = Gamma(a + 1) · U^(1/a).
     /// - Parameters:

@@ -350,23 +350,14 @@ public struct Simulation<Sink: EventSink> {
     mutating func uniform(_ p: Int32) -> Double { patients[Int(p)].rng.uniform() }
 
     /// Remaining time of someone found part-way through a stay with distribution `d`: the
-    /// forward recurrence time, a uniform fraction of a length-biased stay (long stays are
-    /// over-represented among those present). The length-biased stay is chosen from
-    /// `residualCandidates` draws with probability proportional to length (weighted reservoir
-    /// sampling), which converges to the exact distribution as the count grows. Used only for
-    /// the starting census, so its cost does not matter.
+    /// equilibrium residual (forward recurrence) time, a uniform fraction of a length-biased
+    /// stay (long stays are over-represented among those present), drawn exactly
+    /// (`Distribution.sampleLengthBiased`). Used for the starting census and for patients
+    /// placed part-way through a stay.
     mutating func remainingTime(_ d: Distribution, _ p: Int32) -> Double {
-        var total = 0.0
-        var chosen = 0.0
-        for _ in 0..<Self.residualCandidates {
-            let x = sample(d, p)
-            total += x
-            if total > 0 && uniform(p) * total < x { chosen = x }
-        }
-        return chosen * uniform(p)
+        let stay = max(d.sampleLengthBiased(&patients[Int(p)].rng), 0)
+        return stay * uniform(p)
     }
-
-    static var residualCandidates: Int { 64 }
 
     @inline(__always)
     mutating func sample(_ d: Distribution, _ p: Int32) -> Double {
