@@ -193,19 +193,23 @@ public enum Distribution: Sendable, Equatable {
         case .fixed(let v):
             return v
         case .uniform(let a, let b):
-            return (a * a + rng.uniform() * (b * b - a * a)).squareRoot()
+            return Distribution.linearDensityPoint(a, b, rng.uniform())
         case .triangular(_, _, let b):
+            // Acceptance is mean / max ≥ 1/3 (the minimum is ≥ 0), so a thousand rejections in
+            // a row (probability below 10⁻¹⁷⁶) can only come from arithmetic that overflowed.
             guard b > 0 else { return 0 }
-            while true {
+            for _ in 0..<1000 {
                 let x = sample(&rng)
                 if rng.uniform() * b < x { return x }
             }
+            return b
         case .exponential(let mean):
             return mean * Distribution.standardGamma(shape: 2, &rng)
         case .gamma(let shape, let scale):
             return scale * Distribution.standardGamma(shape: shape + 1, &rng)
         case .weibull(let shape, let scale):
-            return scale * pow(Distribution.standardGamma(shape: 1 + 1 / shape, &rng), 1 / shape)
+            // In logarithms: with a small shape, g^(1/k) can overflow where λ·g^(1/k) does not.
+            return exp(log(scale) + log(Distribution.standardGamma(shape: 1 + 1 / shape, &rng)) / shape)
         case .lognormal(let mu, let sigma):
             return exp(mu + sigma * sigma + sigma * rng.standardNormal())
         case .empirical(let values):
@@ -233,9 +237,16 @@ public enum Distribution: Sendable, Equatable {
                 chosen = bin
                 if target < cumulative { break }
             }
-            let (a, b) = (chosen.lower, chosen.upper)
-            return (a * a + rng.uniform() * (b * b - a * a)).squareRoot()
+            return Distribution.linearDensityPoint(chosen.lower, chosen.upper, rng.uniform())
         }
+    }
+
+    /// The point of [a, b] (0 ≤ a ≤ b) below which a share `u` of a density proportional to x
+    /// lies: √(a² + u(b² − a²)), computed relative to b so that squares cannot overflow.
+    static func linearDensityPoint(_ a: Double, _ b: Double, _ u: Double) -> Double {
+        guard b > 0 else { return 0 }
+        let r = a / b
+        return b * (r * r + u * (1 - r * r)).squareRoot()
     }
 
     /// Gamma(shape, 1) by Marsaglia & Tsang (2000), with the shape < 1 boost
