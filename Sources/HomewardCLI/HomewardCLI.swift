@@ -111,6 +111,9 @@ enum ValidateCommand {
                 for note in loaded.scenario.overCapacityAtStart(file: file) {
                     console.err("warning: \(note.description)\n")
                 }
+                for note in loaded.scenario.slowToSettle(file: file) {
+                    console.err("warning: warm-up: \(note.description)\n")
+                }
             } catch {
                 failed = true
                 console.err(error.description + "\n")
@@ -154,6 +157,9 @@ enum RunCommand {
         }
         for note in loaded.scenario.overCapacityAtStart(file: loaded.file) {
             console.err("warning: \(note.description)\n")
+        }
+        for note in loaded.scenario.slowToSettle(file: loaded.file) {
+            console.err("warning: warm-up: \(note.description)\n")
         }
         let replications = o.replications ?? loaded.scenario.replications
         let seed = o.seed ?? loaded.scenario.seed

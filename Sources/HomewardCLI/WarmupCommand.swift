@@ -36,6 +36,11 @@ enum WarmupCommand {
                 title:
                     "Warm-up of \(s.name): \(replications) replications from empty vs. a reference warmed up for a year (moving average of \(2 * window + 1) days)",
                 header: ["measure", "settles after", "level at the end"], rows: rows, rightAligned: [1, 2]))
+        // The reference is warmed up for one year, so a service with stays of years is judged
+        // against a reference that has not settled either: say so from the stays themselves.
+        for note in s.slowToSettle(file: loaded.file) {
+            console.err("warning: warm-up: \(note.description)\n")
+        }
         if let days = analysis.suggestedDays {
             console.out(
                 "Suggested warm-up: \(days) days (the scenario uses \(s.warmupDays)).\(days > s.warmupDays ? " Consider a longer warm-up." : "")\n"
