@@ -25,6 +25,29 @@ import Testing
         #expect(abs(bcf.mean - 264 * 4 * 120) < 1e-6)
     }
 
+    /// A census of 30 in 20 places with no arrivals and fixed 10-day stays (the exact case of
+    /// `OverCapacityTests`): the service table gains the over-capacity columns, with the
+    /// largest excess exactly 10 in every replication; a census of 20 in 20 places never goes
+    /// over, and its table has neither column.
+    @Test func theServiceTableShowsDaysOverCapacityWhenAServiceWentOver() throws {
+        let text = OverCapacityTests.scenarioText(census: 30, capacity: "20", crisesPerYear: 0)
+        func servicesTable(_ html: String) throws -> String {
+            let start = try #require(html.range(of: "<table class=\"services\">"))
+            let end = try #require(html.range(of: "</table>", range: start.upperBound..<html.endIndex))
+            return String(html[start.lowerBound..<end.upperBound])
+        }
+        let table = try servicesTable(
+            try HTMLReport.build(resultsDirectory: try HTMLReportTests.runFolder(text, daily: false)))
+        #expect(table.contains("<th class=\"num\" scope=\"col\">Days over capacity</th>"))
+        #expect(table.contains("Most over capacity (places)"))
+        let row = try #require(table.components(separatedBy: "<tr>").first { $0.hasPrefix("<td>beds</td>") })
+        #expect(row.contains("<td class=\"num\">\(HTMLReport.number(10))</td></tr>"), "\(row)")
+        let within = OverCapacityTests.scenarioText(census: 20, capacity: "20", crisesPerYear: 0)
+        let plain = try servicesTable(
+            try HTMLReport.build(resultsDirectory: try HTMLReportTests.runFolder(within, daily: false)))
+        #expect(!plain.contains("Days over capacity"))
+    }
+
     @Test func theTerminalTableShowsEachPayerUnderTheTotal() throws {
         let loaded = try ScenarioLoader.load(text: Self.text, file: "small.json5")
         let result = try Runner.run(loaded, options: RunOptions(replications: 2, seed: 5, threads: 2))

@@ -265,6 +265,15 @@ extension HTMLReport {
         let hasCapacity = services.contains { r.band(.dailyCapacity, $0) != nil }
         if hasCapacity { columns.append(HTML.Column(title: "Mean capacity (places)", numeric: true)) }
         columns.append(HTML.Column(title: "Mean stay (days)", numeric: true))
+        // Shown when some service ran over its capacity (a census or a capacity cut above the
+        // places left): how long, and by how many at most.
+        let wentOver = services.contains { (r[.serviceDaysOverCapacity, $0]?.mean ?? 0) > 0 }
+        if wentOver {
+            columns += [
+                HTML.Column(title: "Days over capacity", numeric: true),
+                HTML.Column(title: "Most over capacity (places)", numeric: true),
+            ]
+        }
         let rows = services.map { s -> HTML.Row in
             func v(_ field: Metric) -> String { HTML.escape(r[field, s].map { number($0.mean) } ?? "n/a") }
             var cells = [
@@ -278,10 +287,15 @@ extension HTMLReport {
                 )
             }
             cells.append(v(.serviceMeanStayDays))
+            if wentOver { cells += [v(.serviceDaysOverCapacity), v(.serviceExcessMax)] }
             return HTML.Row(cells: cells, className: nil)
         }
+        let overNote =
+            wentOver
+            ? " Over capacity: days with more occupants than places, and the largest excess, while a census or a capacity cut above the places left ran down (nobody new is admitted meanwhile)."
+            : ""
         return HTML.table(columns, rows, className: "services")
-            + "<p class=\"note\">Means across replications. Wait: from joining the queue to entering (for acute, the ED wait). Blocked days: time patients spent delayed in the service waiting to move on (for acute, the delayed bed days). Occupancy in exact time.</p>"
+            + "<p class=\"note\">Means across replications. Wait: from joining the queue to entering (for acute, the ED wait). Blocked days: time patients spent delayed in the service waiting to move on (for acute, the delayed bed days). Occupancy in exact time.\(overNote)</p>"
     }
 
     static func costFigure(_ r: RunResults, _ page: inout HTMLPage) -> String {
