@@ -6,7 +6,7 @@ extension Metric {
     /// Every metric, in emission order: values, then monthly series, then daily series.
     public static let all: [Metric] = [
         nelAdmissions, nelAdmissionsPer1000PerYear, nelAdmissionsByCohort, crises, admissionsAvoided,
-        crisesNotConveyed, readmissions, readmissions91, edWaitHours, edWaitsOver4Hours, diversions,
+        crisesNotConveyed, readmissions, readmissions91, edWaitHours, edWaitsOver4Hours, edWaitShare, diversions,
         acuteOccupancyMean, acuteOccupancyP95, acuteDaysAbove92Percent, acuteDaysAbove95Percent, delayedBedDays,
         delayedBedDaysMidnight, dtocPer100kPerMonth, delayedBedDaysPerMonth, delayedBedDaysWorstMonth,
         delayedBedDaysByReason, delayedBedDaysMidnightByReason, delayedBedDaysByPathway, delayedBedDaysByResponsible,
@@ -15,7 +15,7 @@ extension Metric {
         reablementFollowUps65,
         permanentCareHomeAdmissions, permanentCareHomeAdmissions65, councilSupportedCareHomeAdmissions65,
         selfFundedCareHomeAdmissions65, permanentCareHomeAdmissionsPer100k65, allCareHomeAdmissionsPer100k65, deaths,
-        serviceOccupancyMean, serviceOccupancyMidnightMean, serviceAdmissions, serviceMeanWaitDays,
+        serviceOccupancyMean, serviceOccupancyMidnightMean, serviceOccupancySD, serviceAdmissions, serviceMeanWaitDays,
         serviceDepartures, serviceMeanStayDays, serviceOccupiedDays, serviceBlockedDays, serviceCapacityMean,
         serviceDaysOverCapacity, serviceExcessMean, serviceExcessMax, serviceExcessOccupiedDays, serviceOfferedLoad,
         serviceQueueMidnightMean, serviceQueueGrowth, costByService,
@@ -84,6 +84,12 @@ extension Metric {
     public static let edWaitsOver4Hours = Metric(
         "edWaitsOver4Hours", unit: "patients", bounds: .count, direction: .lowerIsBetter,
         label: "ED waits over 4 hours", meaning: "Admitted patients who waited more than 4 hours for a bed")
+    public static let edWaitShare = Metric(
+        "edWaitShare", unit: "proportion", bounds: .proportion, direction: .lowerIsBetter,
+        label: "Share who wait in ED for a bed",
+        meaning:
+            "Share of admitted patients who found no bed free and waited in ED (Erlang C's P(wait) in an M/M/c hospital)"
+    )
     public static let diversions = Metric(
         "diversions", unit: "patients", bounds: .count, direction: .lowerIsBetter, label: "Diversions out of area",
         meaning: "Patients diverted out of area after the ED wait limit", headline: true)
@@ -227,6 +233,11 @@ extension Metric {
     public static let serviceOccupancyMidnightMean = service(
         "occupancyMidnightMean", unit: "places", bounds: .nonNegative, label: "Places occupied at midnight",
         meaning: "Places occupied at midnight, mean")
+    public static let serviceOccupancySD = service(
+        "occupancySD", unit: "places", bounds: .nonNegative, label: "Spread of places occupied",
+        meaning:
+            "Places occupied, time-weighted standard deviation over the measured period (about the period's own mean)"
+    )
     public static let serviceAdmissions = service(
         "admissions", unit: "patients", bounds: .count, label: "Admissions",
         meaning: "Patients admitted to the service")

@@ -37,6 +37,8 @@ public struct Projection: EventSink {
     var edWaitSum = 0.0
     var edWaitCount = 0.0
     var edWaitsOver4h = 0.0
+    /// Admitted patients whose ED wait was longer than zero.
+    var edWaitsAny = 0.0
     var deaths = 0.0
     /// What the projection remembers about individual patients in the system (conveyed,
     /// waiting, in a service, delayed), in one table keyed by patient id, and their last
@@ -352,6 +354,7 @@ public struct Projection: EventSink {
             edWaitSum += wait
             edWaitCount += 1
             if wait > 4.0 / 24 { edWaitsOver4h += 1 }
+            if wait > 0 { edWaitsAny += 1 }
         }
     }
 
@@ -406,6 +409,7 @@ public struct Projection: EventSink {
             let occupancy = Double(service.pointee.occupancy)
             let capacity = Double(service.pointee.capacity)
             service.pointee.occupancyIntegral += occupancy * (b - a)
+            service.pointee.occupancySquaredIntegral += occupancy * occupancy * (b - a)
             service.pointee.capacityIntegral += capacity * (b - a)
             addByMonth(service, s, from: a, to: b, occupancy: occupancy, capacity: capacity)
             if service.pointee.capacityKnown { service.pointee.overCapacity(for: b - a) }
@@ -668,6 +672,8 @@ struct ServiceTotals {
     /// When occupancy last changed (the integral is up to date to here).
     var lastChange = 0.0
     var occupancyIntegral = 0.0
+    /// The square of occupancy integrated over the measured window (for its variance).
+    var occupancySquaredIntegral = 0.0
     /// Funded place days: the capacity integrated over the measured window.
     var capacityIntegral = 0.0
     var entries = 0.0

@@ -67,6 +67,7 @@ extension Projection {
         put(.readmissions91, readmissions91)
         put(.edWaitHours, ratio(edWaitSum, edWaitCount) * 24)
         put(.edWaitsOver4Hours, edWaitsOver4h)
+        put(.edWaitShare, ratio(edWaitsAny, edWaitCount))
         put(.diversions, diversions)
         let a = c.acute
         put(.acuteOccupancyMean, ratio(censusSum[a], censusCount))
@@ -125,6 +126,11 @@ extension Projection {
             let name = info.name
             put(.serviceOccupancyMean, name, ratio(occupancyIntegral[s], Double(c.days)))
             put(.serviceOccupancyMidnightMean, name, ratio(censusSum[s], censusCount))
+            let days = Double(c.days)
+            let meanOccupancy = occupancyIntegral[s] / days
+            let squares = perService[s].occupancySquaredIntegral / days
+            let spread = days > 0 ? max(0, squares - meanOccupancy * meanOccupancy).squareRoot() : .nan
+            put(.serviceOccupancySD, name, spread)
             put(.serviceAdmissions, name, entries[s])
             put(.serviceMeanWaitDays, name, ratio(waitSum[s], waitCount[s]))
             put(.serviceDepartures, name, departures[s])

@@ -75,6 +75,7 @@ struct ErlangCTests {
         let scenario = try TheorySupport.scenario(Self.scenarioText(c))
         var meanWaitHours: [Double] = []
         var waitShare: [Double] = []
+        var waitShareMetric: [Double] = []
         var over4Hours: [Double] = []
         for rep in 0..<c.replications {
             let sink = TheorySupport.run(
@@ -87,6 +88,7 @@ struct ErlangCTests {
             #expect(counts.diversions == 0, "no one is diverted without divertAfterHours")
             meanWaitHours.append(try #require(m["edWaitHours"]))
             waitShare.append(counts.edWaits / counts.conveyances)
+            waitShareMetric.append(try #require(m["edWaitShare"]))
             over4Hours.append(m["edWaitsOver4Hours"]! / m["services.acute.admissions"]!)
         }
         let a = c.load
@@ -96,6 +98,7 @@ struct ErlangCTests {
         let checks: [(String, Double, ConfidenceInterval)] = [
             ("mean ED wait (hours), W_q", wq, ConfidenceInterval(values: meanWaitHours, level: 0.99)),
             ("share of NELs who wait, Erlang C", erlangC, ConfidenceInterval(values: waitShare, level: 0.99)),
+            ("edWaitShare, Erlang C", erlangC, ConfidenceInterval(values: waitShareMetric, level: 0.99)),
             ("share of admissions waiting over 4 hours", tail, ConfidenceInterval(values: over4Hours, level: 0.99)),
         ]
         for (label, theory, ci) in checks {

@@ -46,6 +46,7 @@ struct MGInfinityTests {
         for rep in 0..<scenario.replications {
             let m = Runner.replicate(scenario, seed: scenario.seed, replication: rep)
             #expect(m["edWaitHours"] == 0)
+            #expect(m["edWaitShare"] == 0)
             exact.append(try #require(m["services.acute.occupancyMean"]))
             midnight.append(try #require(m["services.acute.occupancyMidnightMean"]))
         }
@@ -60,6 +61,43 @@ struct MGInfinityTests {
                 "\(label): \(theory) outside \(TheorySupport.describe(ci, 2))")
             #expect(ci.halfWidth < 0.025 * theory, "\(label): interval too wide: \(TheorySupport.describe(ci, 2))")
         }
+    }
+
+    // MARK: - Spread of occupancy
+
+    /// Stationary M/G/∞ occupancy is Poisson, so its variance equals its mean λ·E[S]: 50 beds
+    /// with λ = 50 a day and exponential stays of a day. `services.acute.occupancySD` is the
+    /// time-weighted spread about the measured period's own mean, so its square estimates the
+    /// variance less that of the period's mean: for M/M/∞ the autocovariance is
+    /// λE[S]·e^(−u/E[S]), so Var(mean over T) ≈ 2·λE[S]·E[S]/T = 0.05 for T = 2,000 days, and
+    /// the expected value is 49.95.
+    ///
+    /// Statistics: 8 replications of 2,000 days (800,000 arrivals; slow tier); the theory
+    /// within the 99% t interval widened by 0.5%; the interval narrower than ±5% (it is about
+    /// ±4%: a replication's variance has an sd of about 3%), so a variance off by a tenth (say
+    /// a spread about the wrong mean, or of the wrong service) would show.
+    static func checkOccupancyVariance() throws {
+        let text = """
+            { name: "mm-infinity-variance", start: "2020-01-06", horizonDays: 2000, warmupDays: 20, replications: 8, seed: 5,
+              population: { bands: { "18-64": { people: 100000 } } },
+              working: { simpleDischargeHours: { from: 0, to: 24, days: "all" } },
+              cohorts: { all: { band: "18-64", crises: { perYear: \(50 * 365.25) }, lengthOfStayDays: { exponential: { mean: 1 } }, pathways: { "1": 1 } } },
+              services: { acute: { kind: "acute", capacity: 100000 } },
+              pathways: { "1": { service: null } } }
+            """
+        let scenario = try TheorySupport.scenario(text)
+        var variance: [Double] = []
+        for rep in 0..<scenario.replications {
+            let m = Runner.replicate(scenario, seed: scenario.seed, replication: rep)
+            let sd = try #require(m["services.acute.occupancySD"])
+            variance.append(sd * sd)
+        }
+        let theory = 50 - 2 * 50.0 / 2000
+        let ci = ConfidenceInterval(values: variance, level: 0.99)
+        let shown = TheorySupport.describe(ci, 3)
+        print("MGInfinity occupancy variance: theory \(TheorySupport.format(theory, 3)) simulated \(shown)")
+        #expect(TheorySupport.covers(ci, theory, relativeMargin: 0.005), "\(theory) outside \(shown)")
+        #expect(ci.halfWidth < 0.05 * theory, "interval too wide: \(TheorySupport.describe(ci, 3))")
     }
 
     // MARK: - Started from a census
@@ -101,6 +139,7 @@ struct MGInfinityTests {
 
     @Suite(.slowTier, .tags(.slow)) struct SlowTier {
         @Test func aCensusOfTheStationaryMeanStaysThere() throws { try MGInfinityTests.checkCensusStart() }
+        @Test func occupancyVarianceIsPoisson() throws { try MGInfinityTests.checkOccupancyVariance() }
     }
 
     // MARK: - Time-varying rate
