@@ -71,6 +71,43 @@ public enum QueueingTheory {
         return erlangC(servers: servers, offeredLoad: a) * meanService / (c - a)
     }
 
+    /// The M/M/c/K queue: c servers and a waiting room of K − c places; an arrival finding all K
+    /// places taken is lost. With ρ_n ∝ aⁿ/n! for n < c and aᶜ/c!·(a/c)ⁿ⁻ᶜ for c ≤ n ≤ K (the
+    /// birth-death chain's stationary distribution, e.g. Gross & Harris, *Fundamentals of
+    /// Queueing Theory*, section 2.5), returns
+    /// - `blocking`: π_K, the share of arrivals lost (by PASTA);
+    /// - `meanQueue`: L_q = Σ_{n=c}^{K} (n − c)·π_n, the mean number waiting.
+    /// The mean wait of those admitted is L_q / (λ(1 − π_K)) (Little's law). A room of 0 is
+    /// Erlang B; a room growing without bound tends to Erlang C when a < c.
+    /// - Parameters:
+    ///   - servers: c ≥ 1.
+    ///   - waitingRoom: K − c ≥ 0.
+    ///   - offeredLoad: a = λ·E[S] > 0.
+    /// - Returns: NaNs for invalid arguments.
+    /// - Complexity: O(K), in logarithms (no overflow for large loads).
+    public static func mmcK(servers: Int, waitingRoom: Int, offeredLoad a: Double) -> (
+        blocking: Double, meanQueue: Double
+    ) {
+        guard servers >= 1, waitingRoom >= 0, a > 0, a.isFinite else { return (.nan, .nan) }
+        let k = servers + waitingRoom
+        var logs = [0.0]
+        logs.reserveCapacity(k + 1)
+        var logTerm = 0.0
+        for n in stride(from: 1, through: k, by: 1) {
+            logTerm += log(a) - log(Double(min(n, servers)))
+            logs.append(logTerm)
+        }
+        let top = logs.max() ?? 0
+        var total = 0.0
+        var queue = 0.0
+        for (n, l) in logs.enumerated() {
+            let w = exp(l - top)
+            total += w
+            if n > servers { queue += Double(n - servers) * w }
+        }
+        return (exp(logs[k] - top) / total, queue / total)
+    }
+
     /// Mean number in an M_t/G/∞ system at time t, starting empty at time 0.
     ///
     /// m(t) = ∫₀ᵗ λ(t − u)·P(S > u) du: every arrival at time t − u is still present at t

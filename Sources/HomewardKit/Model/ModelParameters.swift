@@ -49,6 +49,7 @@ struct ModelParameters {
         var hours: Hours
         var successRate: Double
         var divertAfterHours: Double?
+        var edWaitingRoom: Int?
         var annualMortality: Double
         var communityAdmissionsPerYear: Double
         var residentCohort: Int?
@@ -161,7 +162,8 @@ struct ModelParameters {
             return ServiceParameters(
                 kind: service.kind, delay: service.delay, countsAsReablement: service.countsAsReablement,
                 acceptsAllDays: service.acceptsAllDays, hours: service.hours, successRate: service.successRate,
-                divertAfterHours: service.divertAfterHours, annualMortality: service.annualMortality,
+                divertAfterHours: service.divertAfterHours, edWaitingRoom: service.edWaitingRoom,
+                annualMortality: service.annualMortality,
                 communityAdmissionsPerYear: service.communityAdmissionsPerYear, residentCohort: service.residentCohort,
                 selfFunderShare: service.selfFunderShare, hasDuration: service.duration != nil, outcomesStart: start,
                 outcomesCount: service.outcomes.count)

@@ -179,7 +179,8 @@ extension Simulation {
     // MARK: - Conveyance and the front door
 
     /// Conveyance to hospital: a non-elective admission. An emergency is never refused: with no
-    /// free bed the patient waits in ED/escalation, and may be diverted after the limit.
+    /// free bed the patient waits in ED/escalation, and may be diverted after the limit, or at
+    /// once when the ED waiting room is full.
     mutating func convey(_ p: Int32) {
         leaveCareHomeIfResident(p, to: acute)
         emit(.conveyance, patient: p, service: acute, detail: 0)
@@ -189,6 +190,10 @@ extension Simulation {
         }
         let limit = parameters.services[acute].divertAfterHours
         if limit == 0 {
+            divert(p)
+            return
+        }
+        if let room = parameters.services[acute].edWaitingRoom, inED >= room {
             divert(p)
             return
         }

@@ -19,6 +19,8 @@ public struct Simulation<Sink: EventSink> {
     var calendar = EventCalendar<Action>(reservingCapacity: 4096)
     var now: Double = 0
     var sequence: UInt64 = 0
+    /// Patients waiting in ED/escalation for an acute bed now.
+    var inED = 0
     let horizon: Double
 
     // Patients: a slab of records reused through a free list; ids are never reused.
@@ -333,6 +335,8 @@ public struct Simulation<Sink: EventSink> {
 
     @inline(__always)
     mutating func setLocation(_ p: Int32, _ location: Location, place: Int) {
+        if patients[Int(p)].location == .inED { inED -= 1 }
+        if location == .inED { inED += 1 }
         patients[Int(p)].location = location
         patients[Int(p)].place = Int16(place)
         patients[Int(p)].token &+= 1

@@ -180,6 +180,10 @@ public struct Service: Sendable {
     // Acute only.
     /// ED/escalation waits longer than this (hours) end in diversion; nil means never divert.
     public var divertAfterHours: Double?
+    /// The most patients who can wait in ED/escalation for a bed at once: a patient conveyed
+    /// when they are all taken is diverted at once (M/M/c/K with K = beds + room). Nil: no
+    /// limit.
+    public var edWaitingRoom: Int? = nil
 
     // Care homes only.
     public var initialResidents: Int

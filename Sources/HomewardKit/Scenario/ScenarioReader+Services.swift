@@ -4,7 +4,7 @@ extension ScenarioReader {
 
     static func serviceFields(_ kind: ServiceKind) -> [String] {
         switch kind {
-        case .acute: commonServiceFields + ["divertAfterHours"]
+        case .acute: commonServiceFields + ["divertAfterHours", "edWaitingRoom"]
         case .crisisResponse: commonServiceFields + ["hours", "eligibility", "durationDays", "successRate"]
         case .homeReablement, .bedBased:
             commonServiceFields + [
@@ -86,6 +86,9 @@ extension ScenarioReader {
         case .acute:
             if o?["divertAfterHours"] != nil {
                 service.divertAfterHours = r.number(o, "divertAfterHours", p, min: 0, max: 1e6)
+            }
+            if o?["edWaitingRoom"] != nil {
+                service.edWaitingRoom = r.integer(o, "edWaitingRoom", p, min: 0, max: 1_000_000)
             }
         case .crisisResponse:
             service.hours = readHours(o?["hours"], "\(p).hours", &r)

@@ -61,6 +61,28 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("mmck-waiting-room.json5")
+            progress(s.name)
+            let (lambda, meanStay) = try arrivalsAndStay(s)
+            let acute = s.services[s.acute]
+            let c = acute.capacity.initial
+            guard let room = acute.edWaitingRoom else {
+                throw VerificationError.unsupported("mmck-waiting-room: the acute service needs edWaitingRoom")
+            }
+            let exact = QueueingTheory.mmcK(servers: c, waitingRoom: room, offeredLoad: lambda * meanStay)
+            let runs = replicate(s, reps(s), threads)
+            checks.append(
+                check(
+                    s.name, "share diverted, waiting room full (M/M/\(c)/\(c + room) pi_K)", exact.blocking,
+                    runs.map { ($0.metrics[.diversions] ?? .nan) / ($0.metrics[.nelAdmissions] ?? .nan) }))
+            checks.append(
+                check(
+                    s.name, "mean ED wait of those admitted, hours (Lq / lambda(1 - pi_K))",
+                    exact.meanQueue / (lambda * (1 - exact.blocking)) * 24,
+                    runs.map { $0.metrics["edWaitHours"] ?? .nan }))
+        }
+
+        do {
             let s = try load("mg-infinity-seasonal.json5")
             progress(s.name)
             let cohort = s.cohorts[0]

@@ -47,6 +47,55 @@ struct QueueingTheoryTests {
 
     // MARK: Erlang B and C
 
+    /// M/M/c/K: by hand for c = 1, K = 2 at a = 1 (π = 1/3 each: blocking 1/3, L_q = 1/3); a
+    /// room of 0 is Erlang B; a long room tends to Erlang C's L_q; and the verification case
+    /// (c = 5, room 3, a = 4.5) against the chain's terms written out.
+    @Test func mmcKAgainstHandValuesAndItsLimits() {
+        let one = QueueingTheory.mmcK(servers: 1, waitingRoom: 1, offeredLoad: 1)
+        #expect(close(one.blocking, 1.0 / 3, rel: 1e-14) && close(one.meanQueue, 1.0 / 3, rel: 1e-14))
+        for (c, a) in [(1, 0.5), (5, 3.5), (10, 9.0), (100, 120.0)] {
+            let noRoom = QueueingTheory.mmcK(servers: c, waitingRoom: 0, offeredLoad: a)
+            #expect(close(noRoom.blocking, QueueingTheory.erlangB(servers: c, offeredLoad: a), rel: 1e-12))
+            #expect(noRoom.meanQueue == 0)
+        }
+        let long = QueueingTheory.mmcK(servers: 5, waitingRoom: 2000, offeredLoad: 3.5)
+        let lq = QueueingTheory.mmcMeanWait(arrivalRate: 3.5, meanService: 1, servers: 5) * 3.5
+        #expect(long.blocking < 1e-200)
+        #expect(close(long.meanQueue, lq, rel: 1e-12))
+        // c = 5, room 3, a = 4.5: terms aⁿ/n! up to n = 5, then times (a/5) for each place.
+        var terms: [Double] = [1]
+        for n in 1...8 { terms.append(terms[n - 1] * 4.5 / Double(min(n, 5))) }
+        let total = terms.reduce(0, +)
+        let room = QueueingTheory.mmcK(servers: 5, waitingRoom: 3, offeredLoad: 4.5)
+        #expect(close(room.blocking, terms[8] / total, rel: 1e-13))
+        #expect(close(room.meanQueue, (terms[6] + 2 * terms[7] + 3 * terms[8]) / total, rel: 1e-13))
+        #expect(abs(room.blocking - 0.111232) < 1e-6)
+        #expect(QueueingTheory.mmcK(servers: 0, waitingRoom: 1, offeredLoad: 1).blocking.isNaN)
+    }
+
+    /// `edWaitingRoom` is read on the acute service only, as a whole number from 0.
+    @Test func theWaitingRoomIsReadAndChecked() throws {
+        func load(_ field: String) -> Result<Scenario, ScenarioError> {
+            let text = Fixtures.small.replacingOccurrences(
+                of: "costPerDay: 400, divertAfterHours: 8", with: "costPerDay: 400, divertAfterHours: 8, \(field)")
+            do throws(ScenarioError) {
+                return .success(try ScenarioLoader.load(text: text, file: "w.json5").scenario)
+            } catch { return .failure(error) }
+        }
+        let ok = try load("edWaitingRoom: 12").get()
+        #expect(ok.services[ok.acute].edWaitingRoom == 12)
+        for (field, says) in [
+            ("edWaitingRoom: -1", "w.json5: services.acute.edWaitingRoom: must be a whole number >= 0, got -1"),
+            ("edWaitingRoom: 2.5", "w.json5: services.acute.edWaitingRoom: must be a whole number >= 0, got 2.5"),
+        ] {
+            guard case .failure(let error) = load(field) else {
+                Issue.record("\(field) was accepted")
+                continue
+            }
+            #expect(error.issues.map(\.description).contains { $0.hasPrefix(says) }, "\(error)")
+        }
+    }
+
     @Test func erlangBSmallCasesByHand() {
         // B(1, 1) = 1/(1 + 1) = ½;  B(2, 1) = (1/2)/(1 + 1 + 1/2) = 0.2.
         #expect(close(QueueingTheory.erlangB(servers: 1, offeredLoad: 1), 0.5, rel: 1e-15))
