@@ -134,7 +134,8 @@ public enum PlanTemplate {
                 }
                 continue
             }
-            let newText = newIndex < cells.count ? cells[newIndex] : ""
+            // A cell neutralised by a CSV writer ('-3) reads as its text, as names do.
+            let newText = newIndex < cells.count ? CSV.decodeText(cells[newIndex]) : ""
             guard !newText.isEmpty else { continue }
             let pathText = pathIndex < cells.count ? CSV.decodeText(cells[pathIndex]) : ""
             let pathCell = (column: pathIndex, header: pathColumn)
