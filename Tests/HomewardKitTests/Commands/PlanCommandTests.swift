@@ -46,6 +46,14 @@ import Testing
             said.hasPrefix(
                 "Template of \(ScenarioFieldCatalog(try ScenarioLoader.load(path: dir + "/small.json5")).fields.count) fields written to \(dir)/t.csv"
             ))
+        // As a workbook: one sheet, "Plan", with the same rows (numbers as numbers).
+        let (book, _, _) = run(["template", dir + "/small.json5", "--xlsx", dir + "/plan.xlsx", "--quiet"])
+        #expect(book == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/plan.xlsx"))
+        #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        let sheet = PlanTemplate.sheet(ScenarioFieldCatalog(try ScenarioLoader.load(path: dir + "/small.json5")))
+        #expect(sheet.name == "Plan" && sheet.header == PlanTemplate.columns)
+        #expect(sheet.rows.count == CSVText.rows(out).count - 2)
     }
 
     @Test func templateNeverWritesOverItsScenario() throws {
