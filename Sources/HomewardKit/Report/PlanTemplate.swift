@@ -114,6 +114,7 @@ public enum PlanTemplate {
         var entries: [Entry] = []
         var firstRow: [String: Int] = [:]
         var columnsFound: (path: Int, newValue: Int)?
+        var separator: String?
         var row = 0
         while true {
             let record: (line: Int, fields: [CSVField])?
@@ -131,6 +132,12 @@ public enum PlanTemplate {
                 let names = cells.map { CSV.decodeText($0).lowercased() }
                 if let p = names.firstIndex(of: pathColumn), let n = names.firstIndex(of: newValueColumn) {
                     columnsFound = (p, n)
+                } else if separator == nil {
+                    // The header written with another separator: a spreadsheet where the comma
+                    // is the decimal sign saves "CSV" with semicolons.
+                    separator = [";", "\t"].first { sep in
+                        names.contains { $0.components(separatedBy: sep).map(CSV.trimmed).contains(newValueColumn) }
+                    }
                 }
                 continue
             }
@@ -173,7 +180,15 @@ public enum PlanTemplate {
                         message: "\(error.description) (\(field.path) takes \(takes(field.range)))"))
             }
         }
-        if columnsFound == nil && problems.isEmpty {
+        if columnsFound == nil && problems.isEmpty, let separator {
+            let name = separator == ";" ? "semicolons" : "tabs"
+            problems.append(
+                .init(
+                    file: file,
+                    message:
+                        "its cells are separated by \(name), not commas (as a spreadsheet saves them where the comma is the decimal sign): save it as 'CSV UTF-8 (Comma delimited)', or with a comma as the list separator"
+                ))
+        } else if columnsFound == nil && problems.isEmpty {
             problems.append(
                 .init(
                     file: file,
@@ -209,8 +224,11 @@ public enum PlanTemplate {
     /// `file`, validated by the validator of `homeward validate`.
     ///
     /// - Parameters:
+    ///   - base: the scenario the template was written from.
+    ///   - plan: the filled-in template (CSV).
+    ///   - file: where the variant will be written (in the base's folder or above it).
     ///   - name: the variant's name (default: the base's and the changes).
-    ///   - description: its description (default: what it changes, and from which template).
+    ///   - description: its description (default: what it changes, and from which base).
     /// - Returns: the variant (its text to write) and the scenario it loads as.
     /// - Throws: `PlanError` with every problem, each at its row and column where it has one:
     ///   those of ``read(path:catalog:)``, then the validator's, each placed on the row of the

@@ -189,6 +189,11 @@ import Testing
             try problems(s, "") == [
                 "plan.csv: no header row with the columns 'path' and 'new value' (write the template with: homeward template small.json5 --out FILE.csv)"
             ])
+        let semicolons = filled(s.rows, ["seed": "3"]).map { $0.joined(separator: ";") }.joined(separator: "\r\n")
+        #expect(
+            try problems(s, semicolons) == [
+                "plan.csv: its cells are separated by semicolons, not commas (as a spreadsheet saves them where the comma is the decimal sign): save it as 'CSV UTF-8 (Comma delimited)', or with a comma as the list separator"
+            ])
         var latin1 = Array(csv(filled(s.rows, ["seed": "3"])).utf8)
         latin1 += [0x22, 0xE9, 0x22, 0x0D, 0x0A]
         try Data(latin1).write(to: URL(fileURLWithPath: s.dir + "/latin1.csv"))
