@@ -240,6 +240,57 @@ import Testing
         #expect(!text.contains(",=HYPERLINK"))
     }
 
+    /// Seeded property loop: whatever bytes a plan holds (a template cut, spliced and salted
+    /// with quotes, separators, line breaks, formulas and bytes that are not UTF-8), reading it
+    /// either gives edits of catalog fields with values of their kind, on rows in order, or
+    /// throws `PlanError` with at least one problem, each naming the file. Never a crash.
+    @Test func anyBytesGiveEditsOfTheRightKindOrProblems() throws {
+        let s = try setup()
+        let template = Array(csv(filled(s.rows, ["seed": "3", "working.sevenDayDischarge": "TRUE"])).utf8)
+        let salt: [[UInt8]] = [
+            Array("\"".utf8), Array(",".utf8), Array("\r\n".utf8), Array("\n".utf8), Array(";".utf8),
+            Array("=A1".utf8), Array("-".utf8), Array("1,5".utf8), Array("\u{FEFF}".utf8), [0xFF], [0xC3],
+            Array("services.reablement.capacity".utf8), Array("new value".utf8), Array("9".utf8),
+        ]
+        var rng = SplitMix64(state: 18)
+        var outcomes = (edits: 0, problems: 0)
+        for _ in 0..<2_000 {
+            var bytes = template
+            for _ in 0..<(1 + Int(rng.next() % 6)) {
+                let at = Int(rng.next() % UInt64(bytes.count + 1))
+                switch rng.next() % 3 {
+                case 0: bytes.insert(contentsOf: salt[Int(rng.next() % UInt64(salt.count))], at: at)
+                case 1: bytes.removeSubrange(at..<min(bytes.count, at + Int(rng.next() % 40)))
+                default: if at < bytes.count { bytes[at] = UInt8(truncatingIfNeeded: rng.next()) }
+                }
+            }
+            do {
+                let entries = try PlanTemplate.read(bytes: bytes, file: "plan.csv", catalog: s.catalog)
+                outcomes.edits += 1
+                #expect(!entries.isEmpty)
+                #expect(entries.map(\.row) == entries.map(\.row).sorted())
+                for entry in entries {
+                    guard let field = s.catalog.field(entry.edit.path) else {
+                        Issue.record("\(entry.edit.path) is not in the catalog")
+                        continue
+                    }
+                    switch (field.range.kind, entry.edit.value) {
+                    case (.boolean, .bool): break
+                    case (.boolean, _): Issue.record("\(entry.edit.path): a switch read as \(entry.edit.value)")
+                    case (_, .number(let x)): #expect(x.isFinite)
+                    default: Issue.record("\(entry.edit.path): a number read as \(entry.edit.value)")
+                    }
+                }
+            } catch {
+                outcomes.problems += 1
+                #expect(!error.problems.isEmpty)
+                #expect(error.problems.allSatisfy { $0.description.hasPrefix("plan.csv") })
+            }
+        }
+        // Both ways out are taken, so the loop tests both.
+        #expect(outcomes.edits > 100 && outcomes.problems > 100, "\(outcomes)")
+    }
+
     @Test func columnLettersAreTheSpreadsheets() {
         #expect(
             [0, 6, 25, 26, 27, 701, 702].map(PlanError.Problem.letter) == ["A", "G", "Z", "AA", "AB", "ZZ", "AAA"])
@@ -295,6 +346,31 @@ import Testing
             isGiven: true, note: nil, source: "")
         let got = Result { () throws(ScenarioField.TextProblem) -> JSONValue in try field.value(fromText: c.text) }
         #expect(got == c.expected)
+    }
+
+    /// Seeded property loop against an exact reference: any whole number, or a number with up
+    /// to three decimals, written with thousands separators as Excel writes them (and without),
+    /// reads back as the same number.
+    @Test func numbersWithThousandsSeparatorsReadBackExactly() throws {
+        let field = ScenarioField(
+            path: "x", group: .demand, label: "x", unit: "", meaning: "", range: .people, current: .number(0),
+            isGiven: true, note: nil, source: "")
+        var rng = SplitMix64(state: 7)
+        for _ in 0..<5_000 {
+            let whole = Int64(rng.next() % 1_000_000_000_000) >> (rng.next() % 40)
+            let thousandths = Int64(rng.next() % 1000)
+            let negative = rng.next() % 4 == 0
+            var grouped = ""
+            for (i, c) in String(whole).enumerated() {
+                if i > 0 && (String(whole).count - i) % 3 == 0 { grouped.append(",") }
+                grouped.append(c)
+            }
+            let fraction = rng.next() % 2 == 0 ? "" : "." + String(thousandths).leftPadded(to: 3, with: "0")
+            let sign = negative ? "-" : ""
+            let expected = Double(sign + String(whole) + fraction)!
+            #expect(try field.value(fromText: sign + grouped + fraction) == .number(expected), "\(grouped)\(fraction)")
+            #expect(try field.value(fromText: sign + String(whole) + fraction) == .number(expected))
+        }
     }
 
     @Test func aLongOrMultiLineTextIsQuotedShort() {
