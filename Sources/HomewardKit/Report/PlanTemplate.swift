@@ -265,10 +265,8 @@ public enum PlanTemplate {
     {
         var problems: [PlanError.Problem] = []
         for issue in error.issues {
-            if let entry = entries.first(where: {
-                issue.path == $0.edit.path || issue.path.hasPrefix($0.edit.path + ".")
-            }),
-                let field = catalog.field(entry.edit.path)
+            if let field = catalog.field(containing: issue.path),
+                let entry = entries.first(where: { $0.edit.path == field.path })
             {
                 problems.append(
                     .init(

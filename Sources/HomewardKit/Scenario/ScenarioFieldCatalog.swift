@@ -45,6 +45,19 @@ public struct ScenarioFieldCatalog: Sendable {
     /// The field at `path`, or nil when the catalog has none there.
     public func field(_ path: String) -> ScenarioField? { byPath[path].map { fields[$0] } }
 
+    /// The field a validator problem at `path` is about: the field at `path`, or the field whose
+    /// value holds it (`services.acute.capacity` for `services.acute.capacity.base`); nil when
+    /// the problem is about no field of the catalog. For showing a problem beside its field.
+    public func field(containing path: String) -> ScenarioField? {
+        if let exact = field(path) { return exact }
+        var keys = ScenarioPath.keys(path)
+        while keys.count > 1 {
+            keys.removeLast()
+            if let enclosing = field(ScenarioPath.path(keys)) { return enclosing }
+        }
+        return nil
+    }
+
     /// The catalog's path nearest to a misspelt one (within two edits), for "did you mean".
     public func suggestion(for path: String) -> String? {
         Suggestion.closest(to: path, among: fields.map(\.path))

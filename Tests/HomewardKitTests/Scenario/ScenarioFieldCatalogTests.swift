@@ -39,6 +39,11 @@ import Testing
                     ScenarioField.Group.allCases.firstIndex(of: $0)! < ScenarioField.Group.allCases.firstIndex(of: $1)!
                 })
         #expect(catalog.fields(in: .schemes).isEmpty)
+        // A validator problem inside a field's value belongs to that field.
+        #expect(catalog.field(containing: "services.acute.capacity.base")?.path == "services.acute.capacity")
+        #expect(
+            catalog.field(containing: "services.acute.capacity.changes[0].capacity")?.path == "services.acute.capacity")
+        #expect(catalog.field(containing: "services.acute.kind") == nil)
     }
 
     @Test func schemesAreSwitchesAndTheirCostsAreCosts() throws {
