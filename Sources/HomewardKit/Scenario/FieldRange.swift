@@ -112,6 +112,8 @@ extension FieldRange {
     public static let variationCV = number(0, DemandVariation.maximumCV)
     /// `services.*.divertAfterHours` (acute): up to 10^6 hours.
     public static let divertAfterHours = number(0, 1e6)
+    /// `services.*.edWaitingRoom` (acute): up to 10^6 patients waiting at once.
+    public static let edWaitingRoom = whole(0, 1_000_000)
 }
 
 extension FieldReader {

@@ -289,6 +289,12 @@ extension ScenarioFieldCatalog {
             "services.*.divertAfterHours", .services, .divertAfterHours, label: { "\($0.name) diversion after" },
             unit: { _ in "hours" },
             meaning: { "hours a patient waits for a bed in \($0.name) before being diverted out of area" }),
+        Kind(
+            "services.*.edWaitingRoom", .services, .edWaitingRoom, label: { "\($0.name) ED waiting room" },
+            unit: { _ in "patients" },
+            meaning: {
+                "most patients who can wait in ED for a bed in \($0.name) at once; one more is diverted at once"
+            }),
     ]
 
     /// What a service's capacity counts, by its kind.

@@ -88,7 +88,7 @@ extension ScenarioReader {
                 service.divertAfterHours = r.number(o, "divertAfterHours", p, in: .divertAfterHours)
             }
             if o?["edWaitingRoom"] != nil {
-                service.edWaitingRoom = r.integer(o, "edWaitingRoom", p, min: 0, max: 1_000_000)
+                service.edWaitingRoom = r.integer(o, "edWaitingRoom", p, in: .edWaitingRoom)
             }
         case .crisisResponse:
             service.hours = readHours(o?["hours"], "\(p).hours", &r)
