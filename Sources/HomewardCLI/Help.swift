@@ -68,6 +68,8 @@ enum Help {
           --daily            Also keep per-day occupancy of every service (5th-95th percentiles
                              across replications, for fan charts): DIR/daily.csv and summary.json
           --quiet            No progress bar
+          --progress-lines   Progress as lines `progress DONE TOTAL` on standard error, for a
+                             program running the command (as `homeward serve` does)
 
         """
 
@@ -229,6 +231,7 @@ enum Help {
           --xlsx FILE        Also write an Excel workbook of the results (a sheet per table)
           --format F         table (default), json or csv on standard output
           --quiet            No progress bar
+          --progress-lines   Progress as lines `progress DONE TOTAL` on standard error
 
         """
 }

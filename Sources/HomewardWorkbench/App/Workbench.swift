@@ -1,0 +1,223 @@
+import Foundation
+import HomewardKit
+
+/// The workbench: answers every request of `homeward serve`. Each request passes the
+/// `AccessGuard` first; then only files directly in the scenario folder and in the jobs'
+/// results folders are read (`ConfinedFolder`), and runs are child processes (`JobBoard`).
+public final class Workbench: Sendable {
+    /// The scenario folder (DIR) and its library.
+    public let library: ScenarioLibrary
+    /// The jobs, each with a folder under the results folder.
+    public let jobs: JobBoard
+    /// The checks of Host, token, Origin and CSRF.
+    public let access: AccessGuard
+
+    /// A workbench over the scenarios in `scenarios`, writing under `results`.
+    public init(scenarios: String, jobs: JobBoard, access: AccessGuard) {
+        library = ScenarioLibrary(folder: ConfinedFolder(path: scenarios))
+        self.jobs = jobs
+        self.access = access
+    }
+
+    /// The names of a job's files that may be downloaded, and their media types.
+    public static let jobFiles: [String: String] = [
+        "workbook.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "events.csv": "text/csv; charset=utf-8",
+        "output.txt": "text/plain; charset=utf-8",
+    ]
+
+    /// The answer to `request` (never throws: every failure is a page with its status).
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        switch access.decide(request) {
+        case .deny(let status, let reason):
+            return .text(reason, status: status)
+        case .enter(let location, let cookie):
+            return .redirect(location, headers: [("Set-Cookie", cookie)])
+        case .allow:
+            var response = route(request)
+            if request.method == "HEAD" { response.body = .bytes([]) }
+            return response
+        }
+    }
+
+    func route(_ request: HTTPRequest) -> HTTPResponse {
+        let post = request.method == "POST"
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        /// The `*` segments of `pattern` when the path matches it (`jobs/*/status`), else nil.
+        func match(_ pattern: String, post wanted: Bool = false) -> [String]? {
+            let parts = pattern.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard post == wanted, parts.count == segments.count else { return nil }
+            var captures: [String] = []
+            for (part, segment) in zip(parts, segments) {
+                if part == "*" { captures.append(segment) } else if part != segment { return nil }
+            }
+            return captures
+        }
+        if match("") != nil { return .html(Pages.library(library.entries(), jobs: jobs.all, csrf: access.csrf)) }
+        if match("static/workbench.css") != nil {
+            return HTTPResponse(
+                status: 200, headers: [("Content-Type", "text/css; charset=utf-8")],
+                body: .bytes(Array(Assets.css.utf8)))
+        }
+        if match("static/workbench.js") != nil {
+            return HTTPResponse(
+                status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8")],
+                body: .bytes(Array(Assets.script.utf8)))
+        }
+        if match("scenario") != nil {
+            guard let entry = library.entry(request.queryValue("file") ?? "") else {
+                return notFound("no such scenario")
+            }
+            return .html(Pages.scenario(entry, csrf: access.csrf))
+        }
+        if match("download/scenario") != nil {
+            let name = request.queryValue("file") ?? ""
+            guard name.hasSuffix(".json5"), let path = library.folder.existingFile(name) else {
+                return notFound("no such scenario")
+            }
+            return .download(path, filename: name, type: "application/json5; charset=utf-8")
+        }
+        if match("run", post: true) != nil { return startRun(request) }
+        if match("compare", post: true) != nil { return startCompare(request) }
+        if let id = match("jobs/*/cancel", post: true)?.first {
+            guard jobs.job(id) != nil else { return notFound("no such job") }
+            jobs.cancel(id)
+            return .redirect("/jobs/\(id)")
+        }
+        if let id = match("jobs/*")?.first {
+            guard let job = jobs.job(id) else { return notFound("no such job") }
+            return .html(Pages.job(job, files: files(of: job), csrf: access.csrf))
+        }
+        if let id = match("jobs/*/status")?.first {
+            guard let job = jobs.job(id) else { return notFound("no such job") }
+            return .json(Self.statusJSON(job))
+        }
+        if let id = match("jobs/*/report")?.first {
+            guard let job = jobs.job(id), job.state == .succeeded,
+                let path = ConfinedFolder(path: job.folder).existingFile("report.html")
+            else { return notFound("no report for this job") }
+            // The report as the command wrote it: self-contained, its own inline style sheet.
+            return HTTPResponse(
+                status: 200,
+                headers: [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    (
+                        "Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+                    ),
+                ], body: .file(path))
+        }
+        if let captures = match("jobs/*/files/*") {
+            let name = captures[1]
+            guard let job = jobs.job(captures[0]), job.state != .running else { return notFound("no such file") }
+            if let type = Self.jobFiles[name], let path = ConfinedFolder(path: job.folder).existingFile(name) {
+                return .download(path, filename: "\(job.scenarios.last ?? "homeward")-\(name)", type: type)
+            }
+            if name.hasSuffix(".csv"), let path = ConfinedFolder(path: job.folder + "/results").existingFile(name) {
+                return .download(path, filename: name, type: "text/csv; charset=utf-8")
+            }
+            return notFound("no such file")
+        }
+        if request.method != "GET" && request.method != "HEAD" && request.method != "POST" {
+            return .text("method not allowed", status: 405)
+        }
+        return notFound("no such page")
+    }
+
+    /// The downloadable files of a finished job: its result tables, then its own files.
+    func files(of job: Job) -> [String] {
+        guard job.state != .running else { return [] }
+        let tables = ConfinedFolder(path: job.folder + "/results").names(endingIn: ".csv")
+        let own = Self.jobFiles.keys.sorted().filter { ConfinedFolder(path: job.folder).existingFile($0) != nil }
+        return tables + own
+    }
+
+    func startRun(_ request: HTTPRequest) -> HTTPResponse {
+        let name = request.formValue("file") ?? ""
+        guard let entry = library.entry(name), let path = library.folder.existingFile(name) else {
+            return notFound("no such scenario")
+        }
+        guard entry.problems.isEmpty else {
+            return .html(Pages.message("Cannot run \(name)", entry.problems.joined(separator: "\n")), status: 400)
+        }
+        guard let replications = Self.replications(request.formValue("replications")) else {
+            return .html(Pages.message("Cannot run \(name)", Self.replicationsMessage), status: 400)
+        }
+        let events = request.formValue("events") == "on"
+        return start(title: "Run of \(name)", command: "run", scenarios: [name]) { folder in
+            [
+                path, "--out", folder + "/results", "--html", folder + "/report.html", "--xlsx",
+                folder + "/workbook.xlsx", "--replications", String(replications), "--progress-lines",
+            ] + (events ? ["--events", folder + "/events.csv"] : [])
+        }
+    }
+
+    func startCompare(_ request: HTTPRequest) -> HTTPResponse {
+        let name = request.formValue("file") ?? ""
+        guard let entry = library.entry(name), let base = entry.base, let baseEntry = library.entry(base),
+            let path = library.folder.existingFile(name), let basePath = library.folder.existingFile(base)
+        else { return notFound("no such scenario, or it extends no scenario in this folder") }
+        let problems = baseEntry.problems + entry.problems
+        guard problems.isEmpty else {
+            return .html(Pages.message("Cannot compare \(name)", problems.joined(separator: "\n")), status: 400)
+        }
+        guard let replications = Self.replications(request.formValue("replications")) else {
+            return .html(Pages.message("Cannot compare \(name)", Self.replicationsMessage), status: 400)
+        }
+        return start(title: "Comparison of \(name) with \(base)", command: "compare", scenarios: [base, name]) {
+            folder in
+            [
+                basePath, path, "--out", folder + "/results", "--html", folder + "/report.html", "--xlsx",
+                folder + "/workbook.xlsx", "--replications", String(replications), "--progress-lines",
+            ]
+        }
+    }
+
+    func start(title: String, command: String, scenarios: [String], arguments: (String) -> [String])
+        -> HTTPResponse
+    {
+        let job: Job
+        do {
+            job = try jobs.start(title: title, command: command, scenarios: scenarios, arguments: arguments)
+        } catch {
+            switch error {
+            case .busy(let running):
+                let list = jobs.all.filter { $0.state == .running }
+                    .map { "<li><a href=\"/jobs/\($0.id)\">\(Markup.escape($0.title))</a></li>" }.joined()
+                let plural = jobs.maximumRunning == 1 ? "" : "s"
+                return .html(
+                    Pages.message(
+                        "A run is already going",
+                        "The workbench runs \(jobs.maximumRunning) job\(plural) at a time (\(running) running now): wait for it to end or cancel it, then start this one again.",
+                        extra: "<ul>\(list)</ul>"), status: 429)
+            case .cannotStart(let why):
+                return .html(Pages.message("Could not start the run", why), status: 500)
+            }
+        }
+        return .redirect("/jobs/\(job.id)")
+    }
+
+    /// The replications a form asks for: a whole number from 2 to 1,000 (a run in the browser
+    /// is meant to be interactive; larger runs belong to `homeward run`).
+    static func replications(_ text: String?) -> Int? {
+        guard let text, let n = Int(text.trimmingCharacters(in: .whitespaces)), (2...maximumReplications).contains(n)
+        else { return nil }
+        return n
+    }
+
+    /// The most replications a run started from the browser may ask for.
+    public static let maximumReplications = 1000
+    static let replicationsMessage = "replications must be a whole number from 2 to \(maximumReplications)"
+
+    func notFound(_ why: String) -> HTTPResponse { .html(Pages.message("Not found", why), status: 404) }
+
+    /// A job's state as JSON for the progress bar: `{"state":"running","done":3,"total":20}`.
+    static func statusJSON(_ job: Job) -> String {
+        JSONValue.object(
+            JSONObject([
+                ("state", .string(job.state.rawValue)), ("done", .number(Double(job.done))),
+                ("total", .number(Double(job.total))),
+            ])
+        ).jsonText()
+    }
+}
