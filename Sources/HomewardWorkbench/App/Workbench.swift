@@ -86,7 +86,7 @@ public final class Workbench: Sendable {
         }
         if let id = match("jobs/*")?.first {
             guard let job = jobs.job(id) else { return notFound("no such job") }
-            return .html(Pages.job(job, files: files(of: job), csrf: access.csrf))
+            return .html(Pages.job(job, files: files(of: job), output: printed(by: job), csrf: access.csrf))
         }
         if let id = match("jobs/*/status")?.first {
             guard let job = jobs.job(id) else { return notFound("no such job") }
@@ -123,6 +123,21 @@ public final class Workbench: Sendable {
         }
         return notFound("no such page")
     }
+
+    /// What a finished job printed (the command's tables, as the terminal shows them), up to
+    /// `printedBytes`.
+    func printed(by job: Job) -> String? {
+        guard job.state == .succeeded, let path = ConfinedFolder(path: job.folder).existingFile("output.txt"),
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return nil }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: Self.printedBytes)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The most bytes of a job's printed output shown on its page (256 KiB; the whole file is a
+    /// download).
+    static let printedBytes = 256 * 1024
 
     /// The downloadable files of a finished job: its result tables, then its own files.
     func files(of job: Job) -> [String] {

@@ -89,7 +89,7 @@ enum Pages {
     }
 
     /// A job: progress and cancel while it runs; then its report and downloads, or why it failed.
-    static func job(_ job: Job, files: [String], csrf: String) -> String {
+    static func job(_ job: Job, files: [String], output: String? = nil, csrf: String) -> String {
         var body = "<p class=\"meta\">\(stateText(job))</p>"
         var attributes = ""
         switch job.state {
@@ -113,6 +113,9 @@ enum Pages {
             }
             .joined()
             body += "</ul>"
+            if let output, !output.isEmpty {
+                body += "<h2>The results in brief</h2><pre>\(Markup.escape(output))</pre>"
+            }
         case .failed, .cancelled:
             if !files.isEmpty {
                 body += "<h2>Files</h2><ul class=\"files\">"
