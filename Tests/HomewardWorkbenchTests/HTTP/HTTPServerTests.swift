@@ -82,7 +82,7 @@ import Testing
         limits.connections = 2
         let port = try Self.start(limits)
         let held = [Self.connect(port), Self.connect(port)]
-        defer { held.forEach { close($0) } }
+        defer { for fd in held { close(fd) } }
         // Let the server accept both and start their threads.
         Self.send(held[0], "GET / HTTP/1.1\r\nHost: h\r\n")
         Self.send(held[1], "GET / HTTP/1.1\r\nHost: h\r\n")
