@@ -142,7 +142,7 @@ public final class HTTPServer: @unchecked Sendable {  // `active` is read and wr
                 guard wait > 0, readable(client, seconds: wait) else {
                     if started && !buffer.isEmpty {
                         let response = HTTPResponse.text("the request took too long to arrive", status: 408)
-                        _ = send(client, response, close: true, deadline: Date().addingTimeInterval(1))
+                        if send(client, response, close: true, deadline: Date().addingTimeInterval(1)) { linger(client) }
                     }
                     return
                 }
@@ -164,7 +164,9 @@ public final class HTTPServer: @unchecked Sendable {  // `active` is read and wr
             case .incomplete: return
             case .failure(let error):
                 let response = HTTPResponse.text(error.reason, status: error.status)
-                _ = send(client, response, close: true, deadline: Date().addingTimeInterval(limits.requestSeconds))
+                if send(client, response, close: true, deadline: Date().addingTimeInterval(limits.requestSeconds)) {
+                    linger(client)
+                }
                 return
             case .request(let request, let consumed):
                 buffer.removeFirst(consumed)
@@ -174,6 +176,28 @@ public final class HTTPServer: @unchecked Sendable {  // `active` is read and wr
                 let sendDeadline = Date().addingTimeInterval(max(limits.requestSeconds, 60))
                 guard send(client, response, close: close, deadline: sendDeadline), !close else { return }
             }
+        }
+    }
+
+    /// The most bytes and seconds spent reading what a refused client still sends, after its
+    /// answer, so that closing does not reset the connection before the client has read the
+    /// answer (a "lingering close", as nginx's `lingering_close`): 4 MiB, 2 s.
+    static let lingerBytes = 4 << 20
+    static let lingerSeconds = 2.0
+
+    /// Ends the sending side and discards what the client still sends, within the bounds above.
+    private func linger(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        let deadline = Date().addingTimeInterval(Self.lingerSeconds)
+        var discarded = 0
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while discarded < Self.lingerBytes {
+            let wait = deadline.timeIntervalSinceNow
+            guard wait > 0, readable(fd, seconds: wait) else { return }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            discarded += n
         }
     }
 
