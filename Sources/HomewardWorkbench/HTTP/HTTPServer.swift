@@ -142,7 +142,9 @@ public final class HTTPServer: @unchecked Sendable {  // `active` is read and wr
                 guard wait > 0, readable(client, seconds: wait) else {
                     if started && !buffer.isEmpty {
                         let response = HTTPResponse.text("the request took too long to arrive", status: 408)
-                        if send(client, response, close: true, deadline: Date().addingTimeInterval(1)) { linger(client) }
+                        if send(client, response, close: true, deadline: Date().addingTimeInterval(1)) {
+                            linger(client)
+                        }
                     }
                     return
                 }
