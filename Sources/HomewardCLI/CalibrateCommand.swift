@@ -59,7 +59,7 @@ enum CalibrateCommand {
             return .success
         }
         let fragment = calibration.fragment(
-            extends: relativePath(of: scenarioPath, from: PathName.parent(of: out)))
+            extends: PathName.relative(scenarioPath, from: PathName.parent(of: out)))
         let parent = PathName.parent(of: out)
         if !parent.isEmpty { try AtomicFile.makeDirectory(parent) }
         try AtomicFile.write(fragment, to: out)
@@ -92,25 +92,5 @@ enum CalibrateCommand {
             console.out("Fragment written to \(out) (check it with: homeward validate \(out))\n")
         }
         return .success
-    }
-
-    /// `target` as a path relative to the folder `base` (both as given, made absolute).
-    static func relativePath(of target: String, from base: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        func absolute(_ p: String) -> [String] {
-            let full = p.hasPrefix("/") ? p : cwd + "/" + p
-            var parts: [String] = []
-            for part in full.split(separator: "/") {
-                if part == "." || part.isEmpty { continue }
-                if part == ".." { if !parts.isEmpty { parts.removeLast() } } else { parts.append(String(part)) }
-            }
-            return parts
-        }
-        let t = absolute(target)
-        let b = absolute(base.isEmpty ? "." : base)
-        var common = 0
-        while common < min(t.count, b.count) && t[common] == b[common] { common += 1 }
-        let up = Array(repeating: "..", count: b.count - common)
-        return (up + t[common...]).joined(separator: "/")
     }
 }

@@ -77,8 +77,7 @@ public struct Sweep: Sendable {
     public func apply(_ point: [Double], to root: JSONValue, file: String) throws(ScenarioError) -> JSONValue {
         var result = root
         for (axis, value) in zip(axes, point) {
-            let path = axis.field.split(separator: ".").map(String.init)
-            guard Sweep.set(&result, path, value) else {
+            guard Sweep.set(&result, ScenarioPath.keys(axis.field), value) else {
                 throw ScenarioError(issues: [
                     ScenarioIssue(file: file, path: axis.field, message: "--vary: no such field in the scenario")
                 ])
@@ -93,7 +92,7 @@ public struct Sweep: Sendable {
     public func checkFields(in root: JSONValue, file: String) throws(ScenarioError) {
         var issues: [ScenarioIssue] = []
         for axis in axes {
-            let path = axis.field.split(separator: ".").map(String.init)
+            let path = ScenarioPath.keys(axis.field)
             var node = root
             for (depth, key) in path.enumerated() {
                 guard case .object(let o) = node, let child = o[key] else {
@@ -114,7 +113,7 @@ public struct Sweep: Sendable {
     static func set(_ node: inout JSONValue, _ path: [String], _ value: Double) -> Bool {
         guard case .object(var o) = node, let head = path.first, var child = o[head] else { return false }
         if path.count == 1 {
-            if case .object(var calendar) = child, calendar["base"] != nil {
+            if ScenarioPath.isCapacityCalendar(child), case .object(var calendar) = child {
                 calendar["base"] = .number(value)
                 child = .object(calendar)
             } else {

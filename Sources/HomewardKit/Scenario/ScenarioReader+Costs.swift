@@ -24,12 +24,12 @@ extension ScenarioReader {
     static func readCosts(_ o: JSONObject?, _ p: String, kind: ServiceKind, _ r: inout FieldReader) -> ServiceCosts {
         var costs = ServiceCosts(payer: .default(for: kind))
         // The older fields.
-        costs.perOccupiedDay = r.number(o, "costPerDay", p, default: 0, min: 0, max: maximumCostRate) ?? 0
+        costs.perOccupiedDay = r.number(o, "costPerDay", p, default: 0, in: .costRate) ?? 0
         if o?["costPerWeek"] != nil {
             if o?["costPerDay"] != nil { r.fail(p, "give costPerDay or costPerWeek, not both") }
-            costs.perOccupiedDay = (r.number(o, "costPerWeek", p, min: 0, max: 1e10) ?? 0) / 7
+            costs.perOccupiedDay = (r.number(o, "costPerWeek", p, in: .costPerUnit) ?? 0) / 7
         }
-        costs.perEpisode = r.number(o, "costPerEpisode", p, default: 0, min: 0, max: 1e10) ?? 0
+        costs.perEpisode = r.number(o, "costPerEpisode", p, default: 0, in: .costPerUnit) ?? 0
         guard o?["costs"] != nil else { return costs }
         let cp = "\(p).costs"
         let allowed = kind == .acute ? costFields + acuteCostFields : costFields
@@ -41,7 +41,7 @@ extension ScenarioReader {
             r.fail("\(cp).perEpisode", "give costPerEpisode or costs.perEpisode, not both")
         }
         func rate(_ key: String) -> Double? {
-            c[key] == nil ? nil : r.number(c, key, cp, min: 0, max: maximumCostRate)
+            c[key] == nil ? nil : r.number(c, key, cp, in: .costRate)
         }
         if let x = rate("perFundedPlacePerDay") { costs.perFundedPlacePerDay = x }
         if let x = rate("perOccupiedDay") { costs.perOccupiedDay = x }
@@ -50,7 +50,7 @@ extension ScenarioReader {
         if let x = rate("perDayOutOfArea") { costs.perDayOutOfArea = x }
         costs.perDelayedDay = rate("perDelayedDay")
         if c["daysOutOfArea"] != nil {
-            costs.daysOutOfArea = r.number(c, "daysOutOfArea", cp, min: 0, max: maximumDaysOutOfArea)
+            costs.daysOutOfArea = r.number(c, "daysOutOfArea", cp, in: .daysOutOfArea)
         }
         if let value = c["payer"], let payer = readPayer(value, "\(cp).payer", &r) {
             costs.payers = Array(repeating: payer, count: ServiceCosts.Line.allCases.count)

@@ -8,8 +8,8 @@ extension ScenarioReader {
     static func readDemandVariation(_ value: JSONValue?, _ r: inout FieldReader) -> DemandVariation? {
         let p = "demandVariation"
         guard let o = r.object(value, p, allowed: demandVariationFields, required: false) else { return nil }
-        let level = r.number(o, "annualLevelCV", p, min: 0, max: DemandVariation.maximumCV)
-        let winter = r.number(o, "winterSeverityCV", p, min: 0, max: DemandVariation.maximumCV)
+        let level = r.number(o, "annualLevelCV", p, in: .variationCV)
+        let winter = r.number(o, "winterSeverityCV", p, in: .variationCV)
         var months = DemandVariation.defaultWinterMonths
         if let list = o["winterMonths"] {
             months = []

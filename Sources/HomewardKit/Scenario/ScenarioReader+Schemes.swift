@@ -4,6 +4,7 @@
 /// schemes: {
 ///   "7-day discharge": {
 ///     description: "...", start: "2016-06-01", end: "2017-03-31", rampUpDays: 60,
+///     enabled: true,                             // false: checked, but left out of the run
 ///     cost: { oneOff: 20000, perYear: 300000 },
 ///     plan: { nelsAvoided: 120 },                // what the plan says it delivers (optional)
 ///     effects: {
@@ -25,7 +26,7 @@
 /// }
 /// ```
 extension ScenarioReader {
-    static let schemeFields = ["description", "start", "end", "rampUpDays", "cost", "effects", "plan"]
+    static let schemeFields = ["description", "start", "end", "rampUpDays", "cost", "effects", "plan", "enabled"]
     /// The measures a scheme's `plan` may state (each a saving, measured over the run).
     static let planMeasures = ["nelsAvoided", "bedDaysSaved", "delayedBedDaysSaved", "careHomeAdmissionsAvoided"]
     static let effectFields = [
@@ -53,20 +54,23 @@ extension ScenarioReader {
             }
             let planObject = r.object(o?["plan"], "\(p).plan", allowed: planMeasures, required: false)
             let plan = planMeasures.compactMap { key in
-                r.number(planObject, key, "\(p).plan", default: .nan, min: 0, max: 1e12).flatMap {
+                r.number(planObject, key, "\(p).plan", default: .nan, in: .schemeAmount).flatMap {
                     $0.isNaN ? nil : (measure: key, value: $0)
                 }
             }
-            schemes.append(
-                Scheme(
-                    name: name, description: r.string(o, "description", p, default: "") ?? "",
-                    startDay: start.daysSinceEpoch - origin.daysSinceEpoch,
-                    endDay: end.map { $0.daysSinceEpoch - origin.daysSinceEpoch },
-                    rampUpDays: ramp,
-                    oneOffCost: r.number(cost, "oneOff", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
-                    costPerYear: r.number(cost, "perYear", "\(p).cost", default: 0, min: 0, max: 1e12) ?? 0,
-                    payer: cost?["payer"].flatMap { readPayer($0, "\(p).cost.payer", &r) } ?? Payer.schemeDefault,
-                    effects: effects, plan: plan))
+            // A scheme switched off is checked like any other (so that switching it on in a
+            // variant cannot fail), then left out: the scenario runs as if it were not listed.
+            let enabled = r.bool(o, "enabled", p, default: true)
+            let scheme = Scheme(
+                name: name, description: r.string(o, "description", p, default: "") ?? "",
+                startDay: start.daysSinceEpoch - origin.daysSinceEpoch,
+                endDay: end.map { $0.daysSinceEpoch - origin.daysSinceEpoch },
+                rampUpDays: ramp,
+                oneOffCost: r.number(cost, "oneOff", "\(p).cost", default: 0, in: .schemeAmount) ?? 0,
+                costPerYear: r.number(cost, "perYear", "\(p).cost", default: 0, in: .schemeAmount) ?? 0,
+                payer: cost?["payer"].flatMap { readPayer($0, "\(p).cost.payer", &r) } ?? Payer.schemeDefault,
+                effects: effects, plan: plan)
+            if enabled { schemes.append(scheme) }
         }
         return schemes
     }

@@ -85,7 +85,7 @@ extension ScenarioReader {
         switch kind {
         case .acute:
             if o?["divertAfterHours"] != nil {
-                service.divertAfterHours = r.number(o, "divertAfterHours", p, min: 0, max: 1e6)
+                service.divertAfterHours = r.number(o, "divertAfterHours", p, in: .divertAfterHours)
             }
         case .crisisResponse:
             service.hours = readHours(o?["hours"], "\(p).hours", &r)
@@ -137,10 +137,10 @@ extension ScenarioReader {
         }
         if case .object = value {
         } else {
-            return CapacitySchedule(initial: r.checkInteger(value, p, min: 0, max: maximumPeoplePerService) ?? 0)
+            return CapacitySchedule(initial: r.checkInteger(value, p, in: .capacity) ?? 0)
         }
         guard let o = r.object(value, p, allowed: ["base", "changes"]) else { return CapacitySchedule(initial: 0) }
-        let base = r.integer(o, "base", p, min: 0, max: maximumPeoplePerService) ?? 0
+        let base = r.integer(o, "base", p, in: .capacity) ?? 0
         guard let list = o["changes"] else { return CapacitySchedule(initial: base) }
         guard case .array(let items) = list else {
             r.fail("\(p).changes", "must be a list of {from, to, capacity}")
@@ -151,7 +151,7 @@ extension ScenarioReader {
             let ip = "\(p).changes[\(i)]"
             let c = r.object(item, ip, allowed: ["from", "to", "capacity"])
             guard let from = r.date(c, "from", ip),
-                let value = r.integer(c, "capacity", ip, min: 0, max: maximumPeoplePerService)
+                let value = r.integer(c, "capacity", ip, in: .capacity)
             else { continue }
             let to = r.date(c, "to", ip, required: false)
             if let to, to < from {

@@ -46,15 +46,15 @@ public enum ScenarioReader {
         let name = r.string(top, "name", "") ?? ""
         let description = r.string(top, "description", "", default: "") ?? ""
         let start = r.date(top, "start", "")
-        let days = r.integer(top, "horizonDays", "", min: 1, max: maximumHorizonDays)
-        let warmup = r.integer(top, "warmupDays", "", default: 0, min: 0, max: maximumHorizonDays) ?? 0
+        let days = r.integer(top, "horizonDays", "", in: .horizonDays)
+        let warmup = r.integer(top, "warmupDays", "", default: 0, in: .warmupDays) ?? 0
         if let days, days + warmup > maximumHorizonDays {
             r.fail(
                 "warmupDays",
                 "warm-up plus horizon must be at most \(maximumHorizonDays) days (100 years), got \(days + warmup)")
         }
-        let replications = r.integer(top, "replications", "", default: 20, min: 1, max: maximumReplications) ?? 20
-        let seed = r.integer(top, "seed", "", default: 1, min: 0, max: Int(Int32.max)) ?? 1
+        let replications = r.integer(top, "replications", "", default: 20, in: .replications) ?? 20
+        let seed = r.integer(top, "seed", "", default: 1, in: .seed) ?? 1
 
         // Names first, so that references resolve whatever the order in the file.
         let bandEntries = r.map(
@@ -192,8 +192,8 @@ public enum ScenarioReader {
     static func readBand(_ name: String, _ value: JSONValue, _ r: inout FieldReader) -> PopulationBand {
         let p = "population.bands.\(name)"
         let o = r.object(value, p, allowed: ["people", "annualGrowth", "fromAge"])
-        let people = r.number(o, "people", p, min: 0, max: 1e9) ?? 0
-        let growth = r.number(o, "annualGrowth", p, default: 0, min: -0.5, max: 1) ?? 0
+        let people = r.number(o, "people", p, in: .people) ?? 0
+        let growth = r.number(o, "annualGrowth", p, default: 0, in: .annualGrowth) ?? 0
         var from = parseFromAge(name)
         if o?["fromAge"] != nil || from == nil {
             from = r.integer(o, "fromAge", p, min: 0, max: 120)
@@ -226,7 +226,7 @@ public enum ScenarioReader {
             let given = c.keys.filter { $0 != "source" }
             if given.count != 1 {
                 r.fail("\(p).crises", "must give exactly one of perYear, perThousandPerYear, perResidentPerYear")
-            } else if let x = r.number(c, given[0], "\(p).crises", min: 0, max: 1e9) {
+            } else if let x = r.number(c, given[0], "\(p).crises", in: .crisisRate) {
                 switch given[0] {
                 case "perYear": rate = .perYear(x)
                 case "perThousandPerYear": rate = .perThousandPerYear(x)
@@ -262,7 +262,7 @@ public enum ScenarioReader {
             dayOfWeek: r.profile(o, "dayOfWeek", p, count: 7),
             hourOfDay: r.profile(o, "hourOfDay", p, count: 24),
             month: r.profile(o, "month", p, count: 12),
-            trendPerYear: r.number(o, "trendPerYear", p, default: 0, min: -0.5, max: 1) ?? 0,
+            trendPerYear: r.number(o, "trendPerYear", p, default: 0, in: .annualGrowth) ?? 0,
             conveyance: r.probability(o, "conveyance", p, default: 1) ?? 1,
             lengthOfStay: r.distribution(o, "lengthOfStayDays", p) ?? .fixed(1),
             inHospitalMortality: r.probability(o, "inHospitalMortality", p, default: 0) ?? 0,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Path arithmetic on strings, as `NSString`'s path methods spell it.
 ///
 /// `NSString.deletingLastPathComponent` traps on a one-character path in the toolchain's
@@ -19,5 +21,27 @@ public enum PathName {
         while cut > 0 && bytes[cut - 1] == slash { cut -= 1 }
         if cut == 0 { return "/" }
         return String(decoding: bytes[..<cut], as: UTF8.self)
+    }
+
+    /// `target` as a path relative to the folder `base` (both as given, made absolute from the
+    /// current directory; `.` and `..` resolved, symbolic links not): how a written scenario
+    /// names the file it `extends`.
+    public static func relative(_ target: String, from base: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        func absolute(_ p: String) -> [String] {
+            let full = p.hasPrefix("/") ? p : cwd + "/" + p
+            var parts: [String] = []
+            for part in full.split(separator: "/") {
+                if part == "." || part.isEmpty { continue }
+                if part == ".." { if !parts.isEmpty { parts.removeLast() } } else { parts.append(String(part)) }
+            }
+            return parts
+        }
+        let t = absolute(target)
+        let b = absolute(base.isEmpty ? "." : base)
+        var common = 0
+        while common < min(t.count, b.count) && t[common] == b[common] { common += 1 }
+        let up = Array(repeating: "..", count: b.count - common)
+        return (up + t[common...]).joined(separator: "/")
     }
 }
