@@ -84,13 +84,31 @@ public struct ProcessJobRunner: JobRunner {
         }
         process.terminationHandler = { finished in
             pipe.fileHandleForReading.readabilityHandler = nil
-            if let rest = try? pipe.fileHandleForReading.readToEnd() { lines.feed(Array(rest)) }
+            // What is left in the pipe, without waiting: a process the child started may still
+            // hold the pipe open, and the job has ended all the same.
+            lines.feed(Self.drain(pipe.fileHandleForReading.fileDescriptor))
             lines.flush()
             try? out.close()
             events(.finished(status: finished.terminationStatus))
         }
         try process.run()
         return ChildJob(process: process)
+    }
+}
+
+extension ProcessJobRunner {
+    /// The bytes readable from `fd` now (at most 1 MiB), read without blocking.
+    static func drain(_ fd: Int32) -> [UInt8] {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while out.count < 1 << 20 {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            out += chunk[0..<n]
+        }
+        return out
     }
 }
 

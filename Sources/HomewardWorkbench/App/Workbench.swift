@@ -68,7 +68,7 @@ public final class Workbench: Sendable {
             guard let entry = library.entry(request.queryValue("file") ?? "") else {
                 return notFound("no such scenario")
             }
-            return .html(Pages.scenario(entry, csrf: access.csrf))
+            return .html(Pages.scenario(entry, csrf: access.csrf, editable: entry.problems.isEmpty))
         }
         if match("download/scenario") != nil {
             let name = request.queryValue("file") ?? ""
@@ -77,6 +77,9 @@ public final class Workbench: Sendable {
             }
             return .download(path, filename: name, type: "application/json5; charset=utf-8")
         }
+        if match("edit") != nil { return edit(request.queryValue("file") ?? "", form: nil) }
+        if match("edit", post: true) != nil { return edit(request.formValue("file") ?? "", form: request.form) }
+        if match("edit/check", post: true) != nil { return check(request) }
         if match("run", post: true) != nil { return startRun(request) }
         if match("compare", post: true) != nil { return startCompare(request) }
         if let id = match("jobs/*/cancel", post: true)?.first {
@@ -145,6 +148,50 @@ public final class Workbench: Sendable {
         let tables = ConfinedFolder(path: job.folder + "/results").names(endingIn: ".csv")
         let own = Self.jobFiles.keys.sorted().filter { ConfinedFolder(path: job.folder).existingFile($0) != nil }
         return tables + own
+    }
+
+    /// The form editor of `name`: empty (`form` nil), checked, or saved (`action=save` with no
+    /// problem: the new file is written and the browser sent to it).
+    func edit(_ name: String, form: [(name: String, value: String)]?) -> HTTPResponse {
+        let editor: VariantEditor
+        do {
+            guard let found = try VariantEditor(folder: library.folder, name: name) else {
+                return notFound("no such scenario")
+            }
+            editor = found
+        } catch {
+            return .html(
+                Pages.message("Cannot edit \(name)", error.issues.map(\.description).joined(separator: "\n")),
+                status: 400)
+        }
+        guard let form else {
+            let fileName = editor.suggestedName(in: library.folder)
+            return .html(Pages.edit(editor, outcome: nil, fileName: fileName, csrf: access.csrf))
+        }
+        let outcome = editor.check(form, folder: library.folder)
+        if form.contains(where: { $0.name == "action" && $0.value == "save" }), outcome.isValid,
+            let variant = outcome.variant
+        {
+            if let why = VariantEditor.save(variant, as: outcome.fileName, in: library.folder) {
+                var failed = outcome
+                failed.messages["variant", default: []].append(why)
+                return .html(Pages.edit(editor, outcome: failed, fileName: outcome.fileName, csrf: access.csrf))
+            }
+            return .redirect("/scenario?file=" + FormCoding.encode(outcome.fileName))
+        }
+        return .html(Pages.edit(editor, outcome: outcome, fileName: outcome.fileName, csrf: access.csrf))
+    }
+
+    /// The validator's messages for the posted form, by field, as JSON (the editor's inline
+    /// check as a value is typed): `{"messages":{"PATH":["..."]}}`.
+    func check(_ request: HTTPRequest) -> HTTPResponse {
+        guard let editor = try? VariantEditor(folder: library.folder, name: request.formValue("file") ?? "") else {
+            return notFound("no such scenario")
+        }
+        let outcome = editor.check(request.form, folder: library.folder)
+        let messages = JSONObject(
+            outcome.messages.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(JSONValue.string))) })
+        return .json(JSONValue.object(JSONObject([("messages", .object(messages))])).jsonText())
     }
 
     func startRun(_ request: HTTPRequest) -> HTTPResponse {

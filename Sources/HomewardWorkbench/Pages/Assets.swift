@@ -66,5 +66,40 @@ enum Assets {
           }
           setTimeout(poll, 300);
         })();
+        // The form editor: each changed value is checked at once by the server's validator, and
+        // its messages are put beside the fields they name (the Check button does the same
+        // without a script).
+        (function () {
+          var form = document.getElementById('editor');
+          if (!form) { return; }
+          function show(messages) {
+            var boxes = form.querySelectorAll('.message');
+            for (var i = 0; i < boxes.length; i++) {
+              var box = boxes[i];
+              var id = box.id.slice(0, -'-message'.length);
+              var path = id === 'variant' ? 'variant' : id.slice(2);
+              var list = messages[path] || [];
+              box.textContent = '';
+              list.forEach(function (text) {
+                var div = document.createElement('div');
+                div.className = 'problem';
+                div.textContent = text;
+                box.appendChild(div);
+              });
+              var input = document.getElementById(id);
+              if (input) {
+                if (list.length) { input.setAttribute('aria-invalid', 'true'); }
+                else { input.removeAttribute('aria-invalid'); }
+              }
+            }
+          }
+          form.addEventListener('change', function () {
+            fetch('/edit/check', { method: 'POST', credentials: 'same-origin',
+                                   body: new URLSearchParams(new FormData(form)) })
+              .then(function (r) { return r.json(); })
+              .then(function (r) { show(r.messages || {}); })
+              .catch(function () {});
+          });
+        })();
         """
 }

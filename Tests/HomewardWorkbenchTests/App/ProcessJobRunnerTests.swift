@@ -40,14 +40,15 @@ import Testing
         let recorder = Recorder()
         let began = Date()
         let job = try ProcessJobRunner(executable: "/bin/sh").start(
-            arguments: ["-c", "sleep 30"], output: output, events: recorder.record)
+            arguments: [
+                "-c",
+                "trap 'echo stopped >&2; exit 143' TERM; i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done",
+            ], output: output, events: recorder.record)
+        Thread.sleep(forTimeInterval: 0.5)
         job.cancel()
         #expect(recorder.ended.wait(timeout: .now() + 20) == .success)
         #expect(Date().timeIntervalSince(began) < 20)
-        guard case .finished(let status)? = recorder.events.last else {
-            Issue.record("no end")
-            return
-        }
-        #expect(status != 0)
+        // As `homeward` does on SIGTERM: a message, then exit 143.
+        #expect(recorder.events.suffix(2) == [.message("stopped"), .finished(status: 143)])
     }
 }
