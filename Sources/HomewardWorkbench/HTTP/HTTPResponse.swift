@@ -82,7 +82,9 @@ public struct HTTPResponse: Sendable {
 
     /// The status line and headers, ending with the blank line, for a body of `length` bytes.
     /// Every response says its length, forbids caching (pages carry the session's CSRF field),
-    /// sniffing and framing, and sends no referrer (the first URL holds the access token).
+    /// sniffing and framing, and sends a referrer only to the workbench itself (the first URL
+    /// holds the access token; `no-referrer` would make browsers send `Origin: null` with the
+    /// workbench's own forms, which the CSRF check refuses).
     public func serialisedHead(length: Int, close: Bool) -> [UInt8] {
         var text = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         var fields = headers
@@ -91,7 +93,7 @@ public struct HTTPResponse: Sendable {
         }
         fields += [
             ("Content-Length", String(length)), ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
-            ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
+            ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
             ("Connection", close ? "close" : "keep-alive"),
         ]
         for (name, value) in fields { text += "\(name): \(value)\r\n" }
