@@ -190,7 +190,9 @@ def main():
         step("run it and watch the progress bar move")
         replications = driver.find_element(By.ID, "replications-run")
         replications.clear()
-        replications.send_keys("40")
+        # Enough replications for a few seconds of a release build (about 0.03 s each at this
+        # horizon on 2 cores), so that the page polls the progress several times.
+        replications.send_keys("300")
         driver.find_element(By.XPATH, "//button[text()='Run']").click()
         wait.until(lambda d: "/jobs/" in d.current_url)
         seen = []

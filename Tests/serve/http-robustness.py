@@ -49,6 +49,13 @@ class Server:
         for name in os.listdir(os.path.join(ROOT, "Scenarios")):
             if name.endswith(".json5"):
                 shutil.copy(os.path.join(ROOT, "Scenarios", name), self.scenarios)
+        # Files the library must list with their problems, without harm to the server: nesting
+        # just under and over the JSON5 parser's depth limit (512), and a file that is not JSON5.
+        for name, depth in [("deep.json5", 500), ("deeper.json5", 600)]:
+            with open(os.path.join(self.scenarios, name), "w") as f:
+                f.write("{a:" * depth + "1" + "}" * depth)
+        with open(os.path.join(self.scenarios, "binary.json5"), "wb") as f:
+            f.write(bytes(range(256)) * 64)
         with open(os.path.join(self.folder, "secret.txt"), "w") as f:
             f.write("SECRET-OUTSIDE\n")
         self.process = subprocess.Popen(
@@ -149,10 +156,12 @@ def main():
         return status(exchange(port, request(server))) == 200
 
     check(answers(), "the library answers 200 with the cookie")
+    page = exchange(port, request(server)).decode("utf-8", "replace")
+    check(all(name in page for name in ["deep.json5", "deeper.json5", "binary.json5"]) and page.count("Does not load") >= 3,
+          "files nested 500 and 600 deep and a binary file are listed with their problems")
     reply = exchange(port, request(server, target="/?token=" + server.token, cookie=False))
     check(status(reply) == 303 and b"HttpOnly" in reply and b"SameSite=Strict" in reply,
           "the token in the URL is answered 303 with an HttpOnly SameSite=Strict cookie")
-    library = exchange(port, request(server)).decode("utf-8", "replace")
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', exchange(
         port, request(server, target="/scenario?file=baseline.json5")).decode()).group(1)
     form = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -99,7 +99,9 @@ public final class HTTPServer: @unchecked Sendable {  // `active` is read and wr
                 close(client)
                 release()
             }
-            thread.stackSize = 512 * 1024
+            // The main thread's size (8 MiB): a request may load a scenario, whose parser recurses
+            // up to `JSON5.maximumDepth` levels. Only the pages touched are resident.
+            thread.stackSize = 8 << 20
             thread.start()
         }
     }

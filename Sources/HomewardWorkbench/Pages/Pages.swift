@@ -90,7 +90,9 @@ enum Pages {
 
     /// A job: progress and cancel while it runs; then its report and downloads, or why it failed.
     static func job(_ job: Job, files: [String], output: String? = nil, csrf: String) -> String {
-        var body = "<p class=\"meta\">\(stateText(job))</p>"
+        // While running, the bar and its caption say how far it is (the script keeps them current).
+        var body =
+            "<p class=\"meta\">\(job.state == .running ? (job.cancelling ? "Cancelling" : "Running") : stateText(job))</p>"
         var attributes = ""
         switch job.state {
         case .running:

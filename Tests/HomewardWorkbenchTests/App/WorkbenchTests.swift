@@ -92,6 +92,18 @@ import Testing
         #expect(post("/compare", "file=baseline.json5&replications=2").status == 404, "the base extends nothing")
     }
 
+    @Test func theEventLogIsKeptOnlyWhenAskedFor() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = post("/run", "file=baseline.json5&replications=2")
+        let without = try #require(runner.started.last?.arguments)
+        #expect(!without.contains("--events"))
+        runner.last?.events(.finished(status: 0))
+        _ = post("/run", "file=baseline.json5&replications=2&events=on")
+        let with = try #require(runner.started.last?.arguments)
+        let index = try #require(with.firstIndex(of: "--events"))
+        #expect(with[index + 1].hasSuffix("/events.csv"))
+    }
+
     @Test func badRunsAreRefusedWithAPage() {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for replications in ["1", "1001", "x", "", "2.5"] {
