@@ -145,6 +145,7 @@ enum Help {
           --shard I/N        Run only points i with i % N == I (then gather DIR/points and --resume)
           --format F         table (default) or csv on standard output
           --quiet            No progress bar
+          --progress-lines   Progress as lines `progress DONE TOTAL` (sweep points) on standard error
 
         """
 
@@ -181,6 +182,7 @@ enum Help {
         OPTIONS
           --out DIR          Where to write results (default: results/schemes-SCENARIO)
         \(overwrite)
+          --progress-lines   Progress as lines `progress DONE TOTAL` on standard error
 
         """
 

@@ -63,7 +63,9 @@ public struct AccessGuard: Sendable {
             guard Self.equal(given, token) else { return .deny(status: 403, reason: "wrong access token") }
             let rest = request.query.filter { $0.name != "token" }
                 .map { FormCoding.encode($0.name) + "=" + FormCoding.encode($0.value) }
-            let path = request.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+            // Only a path on this server: `//host/...` would send the browser elsewhere.
+            var path = request.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+            if !path.hasPrefix("/") || path.hasPrefix("//") || path.hasPrefix("/\\") { path = "/" }
             return .enter(
                 location: path + (rest.isEmpty ? "" : "?" + rest.joined(separator: "&")),
                 cookie: "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict")

@@ -13,8 +13,10 @@ public struct Job: Sendable, Equatable {
     public var title: String
     /// The scenario files it reads, by name in the scenario folder.
     public var scenarios: [String]
-    /// The command it runs (`run`, `compare`).
+    /// The command it runs (`run`, `compare`, `schemes`, `sweep`).
     public var command: String
+    /// What its progress counts (`replications`, `settings`).
+    public var unit = "replications"
     /// Its results folder.
     public var folder: String
     public var state: State = .running
@@ -69,7 +71,8 @@ public final class JobBoard: @unchecked Sendable {  // `jobs`, `handles` and `or
     /// - Throws: `JobRefusal.busy` when `maximumRunning` jobs are running; `cannotStart` when the
     ///   folder cannot be made or the runner fails.
     public func start(
-        title: String, command: String, scenarios: [String], arguments: (String) -> [String]
+        title: String, command: String, scenarios: [String], unit: String = "replications",
+        arguments: (String) -> [String]
     ) throws(JobRefusal) -> Job {
         lock.lock()
         let running = jobs.values.filter { $0.state == .running }.count
@@ -80,6 +83,7 @@ public final class JobBoard: @unchecked Sendable {  // `jobs`, `handles` and `or
         let id = AccessGuard.randomHex(bytes: 16)
         let folder = root + "/" + id
         var job = Job(id: id, title: title, scenarios: scenarios, command: command, folder: folder)
+        job.unit = unit
         jobs[id] = job
         order.append(id)
         forgetOldJobs()

@@ -18,6 +18,10 @@ public struct ScenarioLibrary: Sendable {
         public var replications: Int?
         /// Every problem the validator found, empty when it loads.
         public var problems: [String]
+        /// The number of Better Care Fund schemes it has (what `homeward schemes` evaluates).
+        public var schemes = 0
+        /// The fields a sweep may vary: the catalog's numeric fields, by path, with their labels.
+        public var numericFields: [(path: String, label: String)] = []
     }
 
     /// The folder.
@@ -39,6 +43,9 @@ public struct ScenarioLibrary: Sendable {
             entry.name = loaded.scenario.name
             entry.description = loaded.scenario.description
             entry.replications = loaded.scenario.replications
+            entry.schemes = loaded.scenario.schemes.count
+            entry.numericFields = ScenarioFieldCatalog(loaded).fields.filter { $0.range.kind != .boolean }
+                .map { ($0.path, $0.label) }
         } catch {
             entry.problems = error.issues.map(\.description)
             if error.more > 0 { entry.problems.append("... and \(error.more) more") }

@@ -82,6 +82,8 @@ public final class Workbench: Sendable {
         if match("edit/check", post: true) != nil { return check(request) }
         if match("run", post: true) != nil { return startRun(request) }
         if match("compare", post: true) != nil { return startCompare(request) }
+        if match("schemes", post: true) != nil { return startSchemes(request) }
+        if match("sweep", post: true) != nil { return startSweep(request) }
         if let id = match("jobs/*/cancel", post: true)?.first {
             guard jobs.job(id) != nil else { return notFound("no such job") }
             jobs.cancel(id)
@@ -235,12 +237,79 @@ public final class Workbench: Sendable {
         }
     }
 
-    func start(title: String, command: String, scenarios: [String], arguments: (String) -> [String])
-        -> HTTPResponse
-    {
+    func startSchemes(_ request: HTTPRequest) -> HTTPResponse {
+        let name = request.formValue("file") ?? ""
+        guard let entry = library.entry(name), let path = library.folder.existingFile(name) else {
+            return notFound("no such scenario")
+        }
+        guard entry.problems.isEmpty, entry.schemes > 0 else {
+            return .html(
+                Pages.message("Cannot evaluate \(name)", "the scenario does not load or has no schemes"), status: 400)
+        }
+        guard let replications = Self.replications(request.formValue("replications")) else {
+            return .html(Pages.message("Cannot evaluate \(name)", Self.replicationsMessage), status: 400)
+        }
+        return start(title: "Schemes of \(name)", command: "schemes", scenarios: [name]) { folder in
+            [
+                path, "--out", folder + "/results", "--html", folder + "/report.html", "--xlsx",
+                folder + "/workbook.xlsx", "--replications", String(replications), "--progress-lines",
+            ]
+        }
+    }
+
+    /// A sweep of one field: the form's field, from, to and step, and an optional target; the
+    /// sweep command checks the grid itself (its size, the values' range) and says what is wrong.
+    func startSweep(_ request: HTTPRequest) -> HTTPResponse {
+        let name = request.formValue("file") ?? ""
+        guard let entry = library.entry(name), let path = library.folder.existingFile(name) else {
+            return notFound("no such scenario")
+        }
+        let field = request.formValue("field") ?? ""
+        func number(_ key: String) -> String? {
+            let text = (request.formValue(key) ?? "").trimmingCharacters(in: .whitespaces)
+            return Double(text).map { $0.isFinite ? text : nil } ?? nil
+        }
+        var problems: [String] = entry.problems
+        if !entry.numericFields.contains(where: { $0.path == field }) { problems.append("choose a field to vary") }
+        let from = number("from")
+        let to = number("to")
+        let step = number("step")
+        if from == nil || to == nil || step == nil { problems.append("from, to and step must be numbers") }
+        var target: [String] = []
+        if let metric = request.formValue("metric"), !metric.isEmpty {
+            let relation = request.formValue("relation") ?? ""
+            if Metric.all.contains(where: { $0.key == metric }), ["<=", ">="].contains(relation),
+                let value = number("value")
+            {
+                target = ["--target", "\(metric) \(relation) \(value)"]
+            } else {
+                problems.append("a target needs a metric, at most or at least, and a number")
+            }
+        }
+        guard let replications = Self.replications(request.formValue("replications")) else {
+            return .html(Pages.message("Cannot sweep \(name)", Self.replicationsMessage), status: 400)
+        }
+        guard problems.isEmpty, let from, let to, let step else {
+            return .html(Pages.message("Cannot sweep \(name)", problems.joined(separator: "\n")), status: 400)
+        }
+        return start(title: "Sweep of \(field) in \(name)", command: "sweep", scenarios: [name], unit: "settings") {
+            folder in
+            [
+                path, "--vary", "\(field)=\(from)..\(to):\(step)", "--out", folder + "/results", "--html",
+                folder + "/report.html", "--xlsx", folder + "/workbook.xlsx", "--replications", String(replications),
+                "--progress-lines",
+            ] + target
+        }
+    }
+
+    func start(
+        title: String, command: String, scenarios: [String], unit: String = "replications",
+        arguments: (String) -> [String]
+    ) -> HTTPResponse {
         let job: Job
         do {
-            job = try jobs.start(title: title, command: command, scenarios: scenarios, arguments: arguments)
+            job = try jobs.start(
+                title: title, command: command, scenarios: scenarios, unit: unit, arguments: arguments)
         } catch {
             switch error {
             case .busy(let running):

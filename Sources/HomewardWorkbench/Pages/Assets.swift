@@ -52,6 +52,7 @@ enum Assets {
           var page = document.querySelector('[data-job]');
           if (!page) { return; }
           var id = page.getAttribute('data-job');
+          var unit = page.getAttribute('data-unit') || 'replications';
           var bar = document.getElementById('progress');
           var text = document.getElementById('progress-text');
           function poll() {
@@ -59,7 +60,7 @@ enum Assets {
               .then(function (r) { return r.json(); })
               .then(function (s) {
                 if (s.total > 0) { bar.max = s.total; bar.value = s.done; }
-                text.textContent = s.done + ' of ' + (s.total || '?') + ' replications';
+                text.textContent = s.done + ' of ' + (s.total || '?') + ' ' + unit;
                 if (s.state !== 'running') { window.location.reload(); } else { setTimeout(poll, 500); }
               })
               .catch(function () { setTimeout(poll, 2000); });

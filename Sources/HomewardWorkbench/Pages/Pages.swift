@@ -1,4 +1,5 @@
 import Foundation
+import HomewardKit
 
 /// The workbench's pages, as HTML text: the library, a scenario, a job, and messages. Every
 /// value from a file or a request is escaped (`Markup.escape`); every form that changes
@@ -78,6 +79,7 @@ enum Pages {
                     fields: file + count.replacingOccurrences(of: "replications-run", with: "replications-compare"))
             }
         }
+        if e.problems.isEmpty { body += analyses(e, csrf: csrf) }
         body += "<h2>Edit and download</h2><ul class=\"files\">"
         if editable {
             body +=
@@ -88,6 +90,56 @@ enum Pages {
         return Markup.page(title: e.name ?? e.file, body: body)
     }
 
+    /// The forms of the schemes evaluation (when the scenario has schemes) and of a sweep.
+    static func analyses(_ e: ScenarioLibrary.Entry, csrf: String) -> String {
+        let file = "<input type=\"hidden\" name=\"file\" value=\"\(Markup.escape(e.file))\">"
+        func count(_ id: String, _ value: Int) -> String {
+            """
+            <p><label for="\(id)">Replications</label> <input type="number" id="\(id)" name="replications" \
+            min="2" max="\(Workbench.maximumReplications)" value="\(value)" required></p>
+            """
+        }
+        var body = ""
+        if e.schemes > 0 {
+            body += """
+                <h2>Schemes: what each is worth</h2>
+                <p>Runs the scenario without its \(e.schemes) Better Care Fund scheme\(e.schemes == 1 ? "" : "s"), \
+                with each alone and with all together, on the same random numbers.</p>
+                """
+            body += Markup.form(
+                action: "/schemes", csrf: csrf, button: "Evaluate the schemes",
+                fields: file + count("replications-schemes", 10))
+        }
+        guard !e.numericFields.isEmpty else { return body }
+        let fields = e.numericFields.map {
+            "<option value=\"\(Markup.escape($0.path))\">\(Markup.escape($0.label)) (\(Markup.escape($0.path)))</option>"
+        }
+        .joined()
+        let metrics = Metric.headline.map {
+            "<option value=\"\(Markup.escape($0.key))\">\(Markup.escape($0.label))</option>"
+        }
+        .joined()
+        body += """
+            <h2>Sweep: the smallest setting that meets a target</h2>
+            <p>Runs the scenario at each setting of one field, from a value to another in steps; with a \
+            target, each setting gets replications until its verdict (met, missed or undecided) is clear.</p>
+            """
+        let sweepFields = """
+            <p><label for="sweep-field">Field</label> <select id="sweep-field" name="field">\(fields)</select></p>
+            <p><label for="sweep-from">From</label> <input type="text" inputmode="decimal" id="sweep-from" name="from" required> \
+            <label for="sweep-to">to</label> <input type="text" inputmode="decimal" id="sweep-to" name="to" required> \
+            <label for="sweep-step">in steps of</label> <input type="text" inputmode="decimal" id="sweep-step" name="step" required></p>
+            <p><label for="sweep-metric">Target (optional)</label> <select id="sweep-metric" name="metric">\
+            <option value="">none</option>\(metrics)</select> \
+            <select name="relation" aria-label="at most or at least"><option value="<=">at most</option>\
+            <option value=">=">at least</option></select> \
+            <input type="text" inputmode="decimal" name="value" aria-label="target value"></p>
+            """
+        body += Markup.form(
+            action: "/sweep", csrf: csrf, button: "Sweep", fields: file + sweepFields + count("replications-sweep", 10))
+        return body
+    }
+
     /// A job: progress and cancel while it runs; then its report and downloads, or why it failed.
     static func job(_ job: Job, files: [String], output: String? = nil, csrf: String) -> String {
         // While running, the bar and its caption say how far it is (the script keeps them current).
@@ -96,12 +148,12 @@ enum Pages {
         var attributes = ""
         switch job.state {
         case .running:
-            attributes = " data-job=\"\(job.id)\""
+            attributes = " data-job=\"\(job.id)\" data-unit=\"\(Markup.escape(job.unit))\""
             let max = Swift.max(job.total, 1)
             body += """
                 <p><label for="progress">Progress</label></p>
                 <progress id="progress" max="\(max)" value="\(job.done)">\(job.done) of \(job.total)</progress>
-                <p id="progress-text" aria-live="polite">\(job.done) of \(job.total == 0 ? "?" : String(job.total)) replications</p>
+                <p id="progress-text" aria-live="polite">\(job.done) of \(job.total == 0 ? "?" : String(job.total)) \(Markup.escape(job.unit))</p>
                 <noscript><p><a href="/jobs/\(job.id)">Reload</a> to see the progress.</p></noscript>
                 """
             body += Markup.form(

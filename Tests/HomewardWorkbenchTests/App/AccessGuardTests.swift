@@ -23,6 +23,14 @@ import Testing
                     location: "/scenario?file=a.json5",
                     cookie: "homeward_token=tok123; Path=/; HttpOnly; SameSite=Strict"))
         #expect(access.decide(request("GET", "/?token=wrong")) == .deny(status: 403, reason: "wrong access token"))
+        // The redirect stays on this server.
+        for target in ["//evil.example/?token=tok123", "/\\evil.example?token=tok123"] {
+            guard case .enter(let location, _) = access.decide(request("GET", target)) else {
+                Issue.record("\(target) not entered")
+                continue
+            }
+            #expect(location == "/", "\(target)")
+        }
     }
 
     @Test func withoutTheTokenEveryRequestIsRefused() {

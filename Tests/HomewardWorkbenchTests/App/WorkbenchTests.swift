@@ -18,7 +18,7 @@ import Testing
     init() throws {
         folder = NSTemporaryDirectory() + "workbench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/scenarios", withIntermediateDirectories: true)
-        for name in ["baseline.json5", "baseline-more-reablement.json5"] {
+        for name in ["baseline.json5", "baseline-more-reablement.json5", "bromley.json5"] {
             try FileManager.default.copyItem(atPath: Self.scenarios + "/" + name, toPath: folder + "/scenarios/" + name)
         }
         try "{ name: \"broken\", services: 3 }".write(
@@ -90,6 +90,40 @@ import Testing
                 "compare", folder + "/scenarios/baseline.json5", folder + "/scenarios/baseline-more-reablement.json5",
             ])
         #expect(post("/compare", "file=baseline.json5&replications=2").status == 404, "the base extends nothing")
+    }
+
+    @Test func schemesAreEvaluatedOnlyForAScenarioWithSchemes() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(text(get("/scenario?file=bromley.json5")).contains("action=\"/schemes\""))
+        #expect(!text(get("/scenario?file=baseline.json5")).contains("action=\"/schemes\""))
+        #expect(post("/schemes", "file=baseline.json5&replications=2").status == 400)
+        #expect(post("/schemes", "file=bromley.json5&replications=2").status == 303)
+        let arguments = try #require(runner.started.last?.arguments)
+        #expect(Array(arguments.prefix(2)) == ["schemes", folder + "/scenarios/bromley.json5"])
+    }
+
+    @Test func aSweepVariesACatalogFieldTowardsATarget() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let page = text(get("/scenario?file=baseline.json5"))
+        #expect(page.contains("<option value=\"services.reablement.capacity\">"))
+        let form =
+            "file=baseline.json5&field=services.reablement.capacity&from=230&to=260&step=10&metric=delayedBedDays"
+            + "&relation=%3C%3D&value=9000&replications=3"
+        #expect(post("/sweep", form).status == 303)
+        let arguments = try #require(runner.started.last?.arguments)
+        #expect(arguments.contains("services.reablement.capacity=230..260:10"))
+        #expect(arguments.contains("delayedBedDays <= 9000"))
+        runner.last?.events(.finished(status: 0))
+        for bad in [
+            form.replacingOccurrences(of: "field=services.reablement.capacity", with: "field=name"),
+            form.replacingOccurrences(of: "from=230", with: "from=2e"),
+            form.replacingOccurrences(of: "step=10", with: "step=inf"),
+            form.replacingOccurrences(of: "metric=delayedBedDays", with: "metric=noSuchMetric"),
+            form.replacingOccurrences(of: "relation=%3C%3D", with: "relation=%3D%3D"),
+        ] {
+            #expect(post("/sweep", bad).status == 400, "\(bad)")
+        }
+        #expect(runner.started.count == 1)
     }
 
     @Test func theEventLogIsKeptOnlyWhenAskedFor() throws {
