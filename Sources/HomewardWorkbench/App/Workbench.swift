@@ -281,7 +281,13 @@ public final class Workbench: Sendable {
             if Metric.all.contains(where: { $0.key == metric }), ["<=", ">="].contains(relation),
                 let value = number("value")
             {
-                target = ["--target", "\(metric) \(relation) \(value)"]
+                // A verdict near the target can take many replications: the command's default
+                // cap (1,000 a setting) is too long to wait for in a browser.
+                target = [
+                    "--target", "\(metric) \(relation) \(value)", "--max-replications",
+                    String(
+                        max(Self.sweepVerdictReplications, Self.replications(request.formValue("replications")) ?? 2)),
+                ]
             } else {
                 problems.append("a target needs a metric, at most or at least, and a number")
             }
@@ -335,6 +341,11 @@ public final class Workbench: Sendable {
         else { return nil }
         return n
     }
+
+    /// The most replications a sweep started from the browser gives one setting to reach its
+    /// verdict (`--max-replications`; the command line's default is 1,000): 100 keeps a setting
+    /// near its target to seconds on 2 cores; an undecided verdict says so.
+    public static let sweepVerdictReplications = 100
 
     /// The most replications a run started from the browser may ask for.
     public static let maximumReplications = 1000

@@ -122,7 +122,8 @@ enum Pages {
         body += """
             <h2>Sweep: the smallest setting that meets a target</h2>
             <p>Runs the scenario at each setting of one field, from a value to another in steps; with a \
-            target, each setting gets replications until its verdict (met, missed or undecided) is clear.</p>
+            target, each setting gets replications until its verdict (met, missed or undecided) is clear, \
+            up to \(Workbench.sweepVerdictReplications) a setting.</p>
             """
         let sweepFields = """
             <p><label for="sweep-field">Field</label> <select id="sweep-field" name="field">\(fields)</select></p>

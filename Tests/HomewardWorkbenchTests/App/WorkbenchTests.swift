@@ -113,6 +113,8 @@ import Testing
         let arguments = try #require(runner.started.last?.arguments)
         #expect(arguments.contains("services.reablement.capacity=230..260:10"))
         #expect(arguments.contains("delayedBedDays <= 9000"))
+        let cap = try #require(arguments.firstIndex(of: "--max-replications"))
+        #expect(arguments[cap + 1] == String(Workbench.sweepVerdictReplications))
         runner.last?.events(.finished(status: 0))
         for bad in [
             form.replacingOccurrences(of: "field=services.reablement.capacity", with: "field=name"),
