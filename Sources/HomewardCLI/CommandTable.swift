@@ -69,6 +69,14 @@ enum CommandTable {
             summary: "Fit rates, stays and mixes to activity; write a scenario fragment", help: CalibrateCommand.help,
             run: CalibrateCommand.run),
         Command(
+            name: "template", synopsis: "template SCENARIO",
+            summary: "Write the planner's template of a scenario: every editable field, as CSV",
+            help: TemplateCommand.help, run: TemplateCommand.run),
+        Command(
+            name: "variant", synopsis: "variant SCENARIO",
+            summary: "Turn a filled-in template into a scenario variant (--from PLAN.csv)",
+            help: VariantCommand.help, run: VariantCommand.run),
+        Command(
             name: "trace", synopsis: "trace LOG", summary: "Tell one patient's story from an event log",
             help: TraceCommand.help, run: TraceCommand.run),
         Command(

@@ -77,6 +77,9 @@ public enum HomewardCLI {
         case let error as ScenarioError:
             console.err(error.description + "\n")
             return .badInput
+        case let error as PlanError:
+            console.err(error.description + "\n")
+            return .badInput
         case let error as RunError:
             console.err("\(error.description)\n")
             return .badInput

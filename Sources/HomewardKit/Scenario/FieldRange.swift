@@ -49,14 +49,15 @@ public struct FieldRange: Sendable, Equatable {
         }
     }
 
-    /// The range in words, for a planner: "whole number from 0 to 1,000,000", "0 to 1",
-    /// "true or false".
+    /// The range in words, for a planner: "whole number from 0 to 1,000,000", "share from 0 to
+    /// 1", "number from -0.5 to 1", "true or false" (never starting with a sign, so that a
+    /// spreadsheet reads it as text).
     public var description: String {
         switch kind {
         case .boolean: return "true or false"
-        case .probability: return "0 to 1"
+        case .probability: return "share from 0 to 1"
         case .wholeNumber: return "whole number from \(Self.plain(minimum)) to \(Self.plain(maximum))"
-        case .number: return "\(Self.plain(minimum)) to \(Self.plain(maximum))"
+        case .number: return "number from \(Self.plain(minimum)) to \(Self.plain(maximum))"
         }
     }
 

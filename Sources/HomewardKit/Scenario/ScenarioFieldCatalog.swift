@@ -25,20 +25,38 @@ public struct ScenarioFieldCatalog: Sendable {
     /// The catalog of `scenario` (its merged JSON, after `extends`).
     public init(_ scenario: LoadedScenario) {
         file = scenario.file
-        var found: [ScenarioField] = []
-        for kind in Self.kinds {
-            found += kind.fields(in: scenario)
+        // Each field with its sort key: its group, its list (the pattern before the first `*`,
+        // in the order the kinds name them), its entry's position in that list, its kind.
+        var found: [(key: [Int], field: ScenarioField)] = []
+        var lists: [String] = []
+        let groups = Dictionary(uniqueKeysWithValues: ScenarioField.Group.allCases.enumerated().map { ($1, $0) })
+        for (k, kind) in Self.kinds.enumerated() {
+            let list = ScenarioPath.path(Array(kind.pattern.prefix { $0 != "*" }))
+            if !lists.contains(list) { lists.append(list) }
+            let listIndex = lists.firstIndex(of: list)!
+            for (entry, field) in kind.fields(in: scenario) {
+                found.append(([groups[field.group]!, listIndex, entry, k], field))
+            }
         }
-        let order = Dictionary(uniqueKeysWithValues: ScenarioField.Group.allCases.enumerated().map { ($1, $0) })
-        fields = found.enumerated().sorted { a, b in
-            let (ga, gb) = (order[a.element.group]!, order[b.element.group]!)
-            return ga != gb ? ga < gb : a.offset < b.offset
-        }.map(\.element)
+        fields = found.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.field)
         byPath = Dictionary(fields.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The field at `path`, or nil when the catalog has none there.
     public func field(_ path: String) -> ScenarioField? { byPath[path].map { fields[$0] } }
+
+    /// The field a validator problem at `path` is about: the field at `path`, or the field whose
+    /// value holds it (`services.acute.capacity` for `services.acute.capacity.base`); nil when
+    /// the problem is about no field of the catalog. For showing a problem beside its field.
+    public func field(containing path: String) -> ScenarioField? {
+        if let exact = field(path) { return exact }
+        var keys = ScenarioPath.keys(path)
+        while keys.count > 1 {
+            keys.removeLast()
+            if let enclosing = field(ScenarioPath.path(keys)) { return enclosing }
+        }
+        return nil
+    }
 
     /// The catalog's path nearest to a misspelt one (within two edits), for "did you mean".
     public func suggestion(for path: String) -> String? {
@@ -97,29 +115,35 @@ extension ScenarioFieldCatalog {
             self.meaning = meaning
         }
 
-        /// The fields of this kind in `scenario`, in the scenario's order.
-        func fields(in scenario: LoadedScenario) -> [ScenarioField] {
-            var out: [ScenarioField] = []
-            expand(scenario.merged, depth: 0, keys: [], context: Context(names: [], entry: nil), scenario, &out)
+        /// The fields of this kind in `scenario`, in the scenario's order, each with the position of
+        /// its entry in its list (0 for a field outside any list).
+        func fields(in scenario: LoadedScenario) -> [(entry: Int, field: ScenarioField)] {
+            var out: [(entry: Int, field: ScenarioField)] = []
+            expand(
+                scenario.merged, depth: 0, keys: [], context: Context(names: [], entry: nil), position: 0, scenario,
+                &out)
             return out
         }
 
         private func expand(
-            _ node: JSONValue, depth: Int, keys: [String], context: Context, _ scenario: LoadedScenario,
-            _ out: inout [ScenarioField]
+            _ node: JSONValue, depth: Int, keys: [String], context: Context, position: Int,
+            _ scenario: LoadedScenario, _ out: inout [(entry: Int, field: ScenarioField)]
         ) {
             guard depth < pattern.count else { return }
             guard case .object(let o) = node else { return }
             let key = pattern[depth]
             let last = depth == pattern.count - 1
             if key == "*" {
-                for name in o.keys where name != "source" {
+                // A pattern never ends in `*`.
+                guard !last else { return }
+                for (i, name) in o.keys.filter({ $0 != "source" }).enumerated() {
                     guard let child = o[name] else { continue }
                     var inner = context
                     inner.names.append(name)
                     inner.entry = child.objectValue
-                    if last { continue }  // a pattern never ends in `*`
-                    expand(child, depth: depth + 1, keys: keys + [name], context: inner, scenario, &out)
+                    expand(
+                        child, depth: depth + 1, keys: keys + [name], context: inner,
+                        position: context.names.isEmpty ? i : position, scenario, &out)
                 }
                 return
             }
@@ -127,13 +151,14 @@ extension ScenarioFieldCatalog {
                 let child = o[key] ?? .object(JSONObject())
                 // An absent object still holds fields with defaults (`working` left out).
                 if o[key] == nil && absent == nil { return }
-                expand(child, depth: depth + 1, keys: keys + [key], context: context, scenario, &out)
+                expand(
+                    child, depth: depth + 1, keys: keys + [key], context: context, position: position, scenario, &out)
                 return
             }
             if let applies, !applies(context) { return }
             let given = o[key]
             guard given != nil || absent != nil else { return }
-            out.append(field(keys + [key], given: given, context: context, scenario))
+            out.append((position, field(keys + [key], given: given, context: context, scenario)))
         }
 
         private func field(_ keys: [String], given: JSONValue?, context: Context, _ scenario: LoadedScenario)
@@ -254,8 +279,7 @@ extension ScenarioFieldCatalog {
     static let serviceKinds: [Kind] = [
         Kind(
             "services.*.capacity", .services, .capacity, label: { "\($0.name) capacity" },
-            unit: { capacityUnit($0.serviceKind) },
-            meaning: { "\(capacityUnit($0.serviceKind)) that \($0.name) has (\($0.serviceKind))" }),
+            unit: { capacityUnit($0.serviceKind) }, meaning: { capacityMeaning($0.serviceKind) }),
         Kind(
             "services.*.successRate", .services, .probability,
             applies: { $0.serviceKind == ServiceKind.crisisResponse.rawValue },
@@ -264,7 +288,7 @@ extension ScenarioFieldCatalog {
         Kind(
             "services.*.divertAfterHours", .services, .divertAfterHours, label: { "\($0.name) diversion after" },
             unit: { _ in "hours" },
-            meaning: { "hours a patient waits for a \($0.name) bed before being diverted out of area" }),
+            meaning: { "hours a patient waits for a bed in \($0.name) before being diverted out of area" }),
     ]
 
     /// What a service's capacity counts, by its kind.
@@ -275,6 +299,20 @@ extension ScenarioFieldCatalog {
         case .homeReablement: "clients at a time"
         case .homeCare: "packages at a time"
         case nil: "places"
+        }
+    }
+
+    /// What a service's capacity is, by its kind.
+    static func capacityMeaning(_ kind: String) -> String {
+        switch ServiceKind(rawValue: kind) {
+        case .acute: "general and acute beds: when all are full, admissions wait (and may be diverted out of area)"
+        case .crisisResponse:
+            "crises the crisis-response service works on at once; a crisis finding it full is conveyed"
+        case .homeReablement: "clients of reablement at home at once; patients wait in hospital for a place"
+        case .bedBased: "beds of bed-based reablement, interim or community care; patients wait in hospital for one"
+        case .careHome: "care-home beds for permanent residents; patients wait in hospital for one"
+        case .homeCare: "home-care packages running at once; patients wait (in hospital or reablement) for one"
+        case nil: "places of the service"
         }
     }
 
@@ -302,18 +340,29 @@ extension ScenarioFieldCatalog {
     ]
 
     static let costKinds: [Kind] = [
-        cost("services.*.costPerDay", .costRate, "GBP an occupied day", "spot cost of a day in"),
-        cost("services.*.costPerWeek", .costPerUnit, "GBP an occupied week", "spot cost of a week in"),
-        cost("services.*.costPerEpisode", .costPerUnit, "GBP an episode", "cost of each episode in"),
         cost(
-            "services.*.costs.perFundedPlacePerDay", .costRate, "GBP a funded place a day",
+            "services.*.costPerDay", "cost per occupied day", .costRate, "GBP an occupied day", "spot cost of a day in"),
+        cost(
+            "services.*.costPerWeek", "cost per occupied week", .costPerUnit, "GBP an occupied week",
+            "spot cost of a week in"),
+        cost(
+            "services.*.costPerEpisode", "cost per episode", .costPerUnit, "GBP an episode", "cost of each episode in"),
+        cost(
+            "services.*.costs.perFundedPlacePerDay", "cost per funded place a day", .costRate,
+            "GBP a funded place a day",
             "block-contract cost of each place of the capacity of"),
-        cost("services.*.costs.perOccupiedDay", .costRate, "GBP an occupied day", "spot cost of a day in"),
-        cost("services.*.costs.perEpisode", .costRate, "GBP an episode", "cost of each episode in"),
-        cost("services.*.costs.perDelayedDay", .costRate, "GBP a delayed day", "cost of a delayed day in"),
-        cost("services.*.costs.perDiversion", .costRate, "GBP a diversion", "cost of a diversion out of area from"),
         cost(
-            "services.*.costs.perDayOutOfArea", .costRate, "GBP a day out of area",
+            "services.*.costs.perOccupiedDay", "cost per occupied day", .costRate, "GBP an occupied day",
+            "spot cost of a day in"),
+        cost("services.*.costs.perEpisode", "cost per episode", .costRate, "GBP an episode", "cost of each episode in"),
+        cost(
+            "services.*.costs.perDelayedDay", "cost per delayed day", .costRate, "GBP a delayed day",
+            "cost of a delayed day in"),
+        cost(
+            "services.*.costs.perDiversion", "cost per diversion", .costRate, "GBP a diversion",
+            "cost of a diversion out of area from"),
+        cost(
+            "services.*.costs.perDayOutOfArea", "cost per day out of area", .costRate, "GBP a day out of area",
             "cost of a day out of area for a patient diverted from"),
         Kind(
             "services.*.costs.daysOutOfArea", .costs, .daysOutOfArea, label: { "\($0.name) days out of area" },
@@ -327,10 +376,10 @@ extension ScenarioFieldCatalog {
     ]
 
     /// A service's cost field, listed where the scenario gives it.
-    static func cost(_ pattern: String, _ range: FieldRange, _ unit: String, _ meaning: String) -> Kind {
-        let key = ScenarioPath.keys(pattern).last ?? ""
-        return Kind(
-            pattern, .costs, range, label: { "\($0.name) \(key)" }, unit: { _ in unit },
+    static func cost(_ pattern: String, _ label: String, _ range: FieldRange, _ unit: String, _ meaning: String) -> Kind
+    {
+        Kind(
+            pattern, .costs, range, label: { "\($0.name) \(label)" }, unit: { _ in unit },
             meaning: { "\(meaning) \($0.name)" })
     }
 }

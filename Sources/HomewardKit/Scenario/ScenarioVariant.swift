@@ -41,6 +41,12 @@ public struct ScenarioVariant: Sendable {
     public struct Change: Sendable, Equatable {
         public var field: ScenarioField
         public var value: JSONValue
+
+        /// The change in words: "reablement capacity 250", "7-day discharge on".
+        public var phrase: String {
+            if case .bool(let on) = value { return "\(field.label) \(on ? "on" : "off")" }
+            return "\(field.label) \(ScenarioField.text(value))"
+        }
     }
 
     /// The base scenario's file, as given.
@@ -118,7 +124,7 @@ public struct ScenarioVariant: Sendable {
         self.description =
             description
             ?? "Variant of \(relative) (\(baseName)) that changes \(changes.count == 1 ? "one field" : "\(changes.count) fields"): "
-            + changes.map { "\($0.field.label) \(ScenarioField.text($0.value))" }.joined(separator: "; ") + "."
+            + changes.map { $0.phrase }.joined(separator: "; ") + "."
         text = Self.render(
             base: relative, baseName: baseName, name: self.name, description: self.description, changes: changes,
             merged: base.merged)
@@ -150,7 +156,7 @@ public struct ScenarioVariant: Sendable {
     static func defaultName(_ base: String, _ changes: [Change]) -> String {
         guard !changes.isEmpty else { return base + ", unchanged" }
         guard changes.count <= 3 else { return base + ", \(changes.count) changes" }
-        return base + ", " + changes.map { "\($0.field.label) \(ScenarioField.text($0.value))" }.joined(separator: ", ")
+        return base + ", " + changes.map { $0.phrase }.joined(separator: ", ")
     }
 
     // MARK: - The JSON5 text

@@ -39,6 +39,11 @@ import Testing
                     ScenarioField.Group.allCases.firstIndex(of: $0)! < ScenarioField.Group.allCases.firstIndex(of: $1)!
                 })
         #expect(catalog.fields(in: .schemes).isEmpty)
+        // A validator problem inside a field's value belongs to that field.
+        #expect(catalog.field(containing: "services.acute.capacity.base")?.path == "services.acute.capacity")
+        #expect(
+            catalog.field(containing: "services.acute.capacity.changes[0].capacity")?.path == "services.acute.capacity")
+        #expect(catalog.field(containing: "services.acute.kind") == nil)
     }
 
     @Test func schemesAreSwitchesAndTheirCostsAreCosts() throws {
@@ -99,8 +104,8 @@ import Testing
 
     @Test func rangesReadAsAPlannerWritesThem() {
         #expect(FieldRange.capacity.description == "whole number from 0 to 1,000,000")
-        #expect(FieldRange.probability.description == "0 to 1")
-        #expect(FieldRange.annualGrowth.description == "-0.5 to 1")
+        #expect(FieldRange.probability.description == "share from 0 to 1")
+        #expect(FieldRange.annualGrowth.description == "number from -0.5 to 1")
         #expect(FieldRange.boolean.description == "true or false")
         #expect(FieldRange.capacity.contains(.number(3)) && !FieldRange.capacity.contains(.number(3.5)))
         #expect(!FieldRange.capacity.contains(.bool(true)) && FieldRange.boolean.contains(.bool(false)))

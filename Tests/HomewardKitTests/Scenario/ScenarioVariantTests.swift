@@ -139,7 +139,7 @@ import Testing
                 ScenarioEdit(path: "working.sevenDayDischarge", value: .bool(true)),
             ], file: dir + "/plan.json5")
         #expect(variant.changes.map(\.field.path) == ["working.sevenDayDischarge"])
-        #expect(variant.name == "Baseline: mid-sized system 2016-17, 7-day discharge true")
+        #expect(variant.name == "Baseline: mid-sized system 2016-17, 7-day discharge on")
         #expect(!variant.text.contains("reablement"))
         let loaded = try variant.validated()
         #expect(loaded.scenario.working.sevenDayDischarge)
