@@ -82,17 +82,11 @@ public struct VariantEditor: Sendable {
         return outcome
     }
 
-    /// The catalog field a validator's path belongs to: the field itself, or the field whose
-    /// path it extends (`services.x.capacity.base` is about `services.x.capacity`); "" when none.
+    /// The catalog field a validator's path is about (``ScenarioFieldCatalog/field(containing:)``:
+    /// `services.x.capacity.base` is about `services.x.capacity`), `variant` for the file name,
+    /// "" when it is about no field.
     func fieldPath(of path: String) -> String {
-        if catalog.field(path) != nil || path == "variant" { return path }
-        var keys = path.split(separator: ".").map(String.init)
-        while !keys.isEmpty {
-            keys.removeLast()
-            let prefix = keys.joined(separator: ".")
-            if catalog.field(prefix) != nil { return prefix }
-        }
-        return ""
+        path == "variant" ? path : catalog.field(containing: path)?.path ?? ""
     }
 
     /// A form's text as a JSON value for `field`: a number, true or false; anything else is

@@ -66,6 +66,14 @@ import Testing
         #expect(json == #"{"messages":{"services.reablement.capacity":["must be a whole number >= 0, got -3"]}}"#)
     }
 
+    @Test func aProblemInsideAFieldsValueIsShownBesideTheField() {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The baseline's acute capacity is a calendar: the validator names `...capacity.base`.
+        let (_, json, _) = post(
+            "/edit/check", [("file", "baseline.json5"), ("variant", "v.json5"), ("f.services.acute.capacity", "-1")])
+        #expect(json.hasPrefix(#"{"messages":{"services.acute.capacity":["#), "\(json)")
+    }
+
     @Test func aGoodValueIsSavedAsAVariantThatExtendsTheBase() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (status, _, location) = post(
