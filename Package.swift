@@ -3,7 +3,8 @@
 // Homeward: an event-sourced discrete-event simulator of patient flow through English
 // health and social care. The library HomewardKit holds all the work; HomewardCLI parses
 // arguments, calls the library, prints and maps failures to exit statuses; the executable
-// only starts it. No third-party packages (a user requirement).
+// only starts it. HomewardWorkbench is the local web application of `homeward serve`. No
+// third-party packages (a user requirement).
 
 import PackageDescription
 
@@ -13,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "HomewardKit", targets: ["HomewardKit"]),
         .library(name: "HomewardCLI", targets: ["HomewardCLI"]),
+        .library(name: "HomewardWorkbench", targets: ["HomewardWorkbench"]),
         .executable(name: "homeward", targets: ["homeward"]),
     ],
     targets: [
@@ -21,8 +23,13 @@ let package = Package(
             path: "Sources/HomewardKit"
         ),
         .target(
-            name: "HomewardCLI",
+            name: "HomewardWorkbench",
             dependencies: ["HomewardKit"],
+            path: "Sources/HomewardWorkbench"
+        ),
+        .target(
+            name: "HomewardCLI",
+            dependencies: ["HomewardKit", "HomewardWorkbench"],
             path: "Sources/HomewardCLI"
         ),
         .executableTarget(
@@ -35,6 +42,11 @@ let package = Package(
             dependencies: ["HomewardKit", "HomewardCLI"],
             path: "Tests/HomewardKitTests",
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "HomewardWorkbenchTests",
+            dependencies: ["HomewardKit", "HomewardWorkbench"],
+            path: "Tests/HomewardWorkbenchTests"
         ),
     ]
 )

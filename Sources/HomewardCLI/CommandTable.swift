@@ -84,6 +84,10 @@ enum CommandTable {
             summary: "Write an HTML report or Excel workbook of results (run, compare, schemes or sweep)",
             help: ReportCommand.usage,
             run: ReportCommand.run),
+        Command(
+            name: "serve", synopsis: "serve [DIR]",
+            summary: "The workbench in the browser: run, compare and download scenarios in DIR",
+            help: ServeCommand.help, run: ServeCommand.run),
     ]
 
     /// The command called `name`, if there is one.

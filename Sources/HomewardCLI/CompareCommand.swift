@@ -7,7 +7,9 @@ enum CompareCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .format, .html, .xlsx, .quiet, .overwrite],
+                shared: [
+                    .replications, .seed, .threads, .out, .format, .html, .xlsx, .quiet, .overwrite, .progressLines,
+                ],
                 operands: (2...Int.max, "compare needs a base scenario and at least one variant\n\n" + Help.compare)))
         let a = o.arguments
 
@@ -30,7 +32,8 @@ enum CompareCommand {
         plan.files = [("--html", o.html), ("--xlsx", o.xlsx)].compactMap { name, file in file.map { (name, $0) } }
         try plan.claim()
         let bar = ProgressBar(
-            total: replications * loaded.count, label: "replications", console: console, quiet: o.quiet)
+            total: replications * loaded.count, label: "replications", console: console, quiet: o.quiet,
+            lines: o.progressLines)
         let runs = try Runner.runEach(loaded, options: options) { bar.update($0) }
         let names = loaded.map(\.scenario.name)
         let comparison = Comparison(names: names, runs: runs)

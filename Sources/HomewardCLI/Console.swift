@@ -129,22 +129,29 @@ private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -
     write(fd, buffer, count)
 }
 
-/// A progress bar with an ETA on standard error, drawn only on a terminal.
+/// A progress bar with an ETA on standard error, drawn only on a terminal; or, with
+/// `--progress-lines`, one machine-readable line `progress DONE TOTAL` per step (at most ten a
+/// second, and always the last), whatever standard error is.
 final class ProgressBar: @unchecked Sendable {  // `lastDraw` is read and written only under `lock`
     private let lock = NSLock()
     private let total: Int
     private let label: String
     private let console: Console
     private let enabled: Bool
+    private let lines: Bool
     private let began = Date()
     private var lastDraw = Date.distantPast
 
-    init(total: Int, label: String, console: Console, quiet: Bool) {
+    init(total: Int, label: String, console: Console, quiet: Bool, lines: Bool = false) {
         self.total = total
         self.label = label
         self.console = console
-        self.enabled = console.interactive && !quiet && total > 1
+        self.lines = lines
+        self.enabled = lines || (console.interactive && !quiet && total > 1)
     }
+
+    /// The line `--progress-lines` writes after `done` of `total` steps.
+    static func line(done: Int, total: Int) -> String { "progress \(done) \(total)\n" }
 
     func update(_ done: Int) {
         guard enabled else { return }
@@ -153,6 +160,10 @@ final class ProgressBar: @unchecked Sendable {  // `lastDraw` is read and writte
         let now = Date()
         guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
+        if lines {
+            console.err(Self.line(done: done, total: total))
+            return
+        }
         let fraction = Double(done) / Double(max(total, 1))
         let width = 30
         let filled = Int(fraction * Double(width))

@@ -68,6 +68,8 @@ enum Help {
           --daily            Also keep per-day occupancy of every service (5th-95th percentiles
                              across replications, for fan charts): DIR/daily.csv and summary.json
           --quiet            No progress bar
+          --progress-lines   Progress as lines `progress DONE TOTAL` on standard error, for a
+                             program running the command (as `homeward serve` does)
 
         """
 
@@ -143,6 +145,7 @@ enum Help {
           --shard I/N        Run only points i with i % N == I (then gather DIR/points and --resume)
           --format F         table (default) or csv on standard output
           --quiet            No progress bar
+          --progress-lines   Progress as lines `progress DONE TOTAL` (sweep points) on standard error
 
         """
 
@@ -179,6 +182,7 @@ enum Help {
         OPTIONS
           --out DIR          Where to write results (default: results/schemes-SCENARIO)
         \(overwrite)
+          --progress-lines   Progress as lines `progress DONE TOTAL` on standard error
 
         """
 
@@ -229,6 +233,7 @@ enum Help {
           --xlsx FILE        Also write an Excel workbook of the results (a sheet per table)
           --format F         table (default), json or csv on standard output
           --quiet            No progress bar
+          --progress-lines   Progress as lines `progress DONE TOTAL` on standard error
 
         """
 }

@@ -134,7 +134,7 @@ enum RunCommand {
             .init(
                 shared: [
                     .replications, .seed, .threads, .out, .events, .format, .shard, .precision, .maxReplications,
-                    .html, .xlsx, .quiet, .daily, .overwrite,
+                    .html, .xlsx, .quiet, .daily, .overwrite, .progressLines,
                 ],
                 valued: ["census-from", "at"],
                 operands: (1...1, "run needs exactly one scenario file\n\n" + Help.run),
@@ -181,7 +181,7 @@ enum RunCommand {
         options.recordDaily = o.daily || o.html != nil  // the report's fan charts need them
         let bar = ProgressBar(
             total: precision == nil ? options.indices.count : maximum, label: "replications", console: console,
-            quiet: o.quiet)
+            quiet: o.quiet, lines: o.progressLines)
         let result: RunResult
         if let precision {
             var start = options

@@ -7,7 +7,9 @@ enum SchemesCommand {
         let o = try SharedOptions(
             args,
             .init(
-                shared: [.replications, .seed, .threads, .out, .format, .html, .xlsx, .quiet, .overwrite],
+                shared: [
+                    .replications, .seed, .threads, .out, .format, .html, .xlsx, .quiet, .overwrite, .progressLines,
+                ],
                 operands: (1...1, "schemes needs exactly one scenario file\n\n" + Help.schemes), formats: nil))
         let a = o.arguments
         let loaded = try ScenarioLoader.load(path: a.positional[0])
@@ -30,7 +32,8 @@ enum SchemesCommand {
         plan.files = [("--html", o.html), ("--xlsx", o.xlsx)].compactMap { name, file in file.map { (name, $0) } }
         try plan.claim()
         let bar = ProgressBar(
-            total: all.count * replications, label: "replications", console: console, quiet: o.quiet)
+            total: all.count * replications, label: "replications", console: console, quiet: o.quiet,
+            lines: o.progressLines)
         let scenarios = all.map(\.1)
         let runs = try Runner.runEach(
             scenarios, options: RunOptions(replications: replications, seed: seed, threads: o.threads)

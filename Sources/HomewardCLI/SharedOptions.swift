@@ -12,9 +12,10 @@ struct SharedOptions {
         case replications, seed, threads, out, format, html, xlsx, events, shard, precision
         case maxReplications = "max-replications"
         case quiet, daily, resume, overwrite
+        case progressLines = "progress-lines"
 
         /// True for a flag (an option that takes no value).
-        var isFlag: Bool { [.quiet, .daily, .resume, .overwrite].contains(self) }
+        var isFlag: Bool { [.quiet, .daily, .resume, .overwrite, .progressLines].contains(self) }
     }
 
     /// What a command accepts.
@@ -57,6 +58,9 @@ struct SharedOptions {
     var maximumReplications: Int
     /// The flags `--quiet`, `--daily`, `--resume` and `--overwrite`.
     var quiet: Bool
+    /// `--progress-lines`: progress as `progress DONE TOTAL` lines on standard error, for a
+    /// program that runs the command (the workbench of `homeward serve`).
+    var progressLines: Bool
     var daily: Bool
     var resume: Bool
     var overwrite: Bool
@@ -102,6 +106,7 @@ struct SharedOptions {
         xlsx = a.value("xlsx")
         events = a.value("events")
         quiet = a.flag("quiet")
+        progressLines = a.flag("progress-lines")
         daily = a.flag("daily")
         resume = a.flag("resume")
         overwrite = a.flag("overwrite")

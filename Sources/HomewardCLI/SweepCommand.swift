@@ -10,7 +10,7 @@ enum SweepCommand {
                 shared: [
                     .replications, .maxReplications, .seed, .threads, .out, .shard, .format, .html, .xlsx, .quiet,
                     .resume,
-                    .overwrite,
+                    .overwrite, .progressLines,
                 ],
                 valued: ["vary", "target", "confidence"],
                 operands: (1...1, "sweep needs exactly one scenario file\n\n" + Help.sweep), formats: nil))
@@ -113,7 +113,8 @@ enum SweepCommand {
             }
         }
         let mine = points.indices.filter { shard?.contains($0) ?? true }
-        let bar = ProgressBar(total: mine.count, label: "sweep points", console: console, quiet: o.quiet)
+        let bar = ProgressBar(
+            total: mine.count, label: "sweep points", console: console, quiet: o.quiet, lines: o.progressLines)
         var done: [Int: (runs: [ReplicationMetrics], verdict: Target.Verdict?)] = [:]
         var reused = 0
         for (k, i) in mine.enumerated() {
