@@ -61,7 +61,8 @@ public struct ProcessJobRunner: JobRunner {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        FileManager.default.createFile(atPath: output, contents: nil)
+        // A failure to create it shows as the error of opening it, next.
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardOutput = out
         process.standardInput = FileHandle.nullDevice
