@@ -20,6 +20,7 @@ enum CompareCommand {
             do { loaded.append(try ScenarioLoader.load(path: file)) } catch { problems += error.issues }
         }
         if !problems.isEmpty { throw ScenarioError(issues: problems) }
+        for warning in Comparison.periodWarnings(loaded) { console.err("warning: compare: \(warning)\n") }
         let base = loaded[0].scenario
         let replications = o.replications ?? max(base.replications, 2)
         let seed = o.seed ?? base.seed

@@ -144,3 +144,22 @@ public struct Comparison: Sendable {
         return .object(JSONObject([("scenarios", .array(names.map { .string($0) })), ("metrics", .object(metrics))]))
     }
 }
+
+extension Comparison {
+    /// One warning per variant that measures a different period from the base (another start,
+    /// length or warm-up): its totals then differ from the base's for the period alone, not for
+    /// anything the variant changes, so the differences of totals mean little.
+    /// - Parameter scenarios: the base first, then the variants, with their files.
+    public static func periodWarnings(_ scenarios: [LoadedScenario]) -> [String] {
+        guard let base = scenarios.first?.scenario else { return [] }
+        func period(_ s: Scenario) -> String {
+            "\(s.days) days from \(s.start) after a \(s.warmupDays)-day warm-up"
+        }
+        return scenarios.dropFirst().compactMap { v in
+            let s = v.scenario
+            guard s.start != base.start || s.days != base.days || s.warmupDays != base.warmupDays else { return nil }
+            return
+                "\(v.file): measures \(period(s)), the base \(period(base)): totals differ for the period alone, so compare scenarios over the same period (the same start, horizonDays and warmupDays)"
+        }
+    }
+}

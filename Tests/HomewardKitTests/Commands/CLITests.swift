@@ -21,6 +21,27 @@ import Testing
         return (status, c.out, c.err)
     }
 
+    /// A variant over another period than its base is compared with a warning naming both
+    /// periods; one over the same period is not.
+    @Test func compareWarnsWhenTheVariantMeasuresAnotherPeriod() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let shorter = dir + "/shorter.json5"
+        try Fixtures.small.replacingOccurrences(of: "horizonDays: 120", with: "horizonDays: 90")
+            .write(toFile: shorter, atomically: true, encoding: .utf8)
+        let (status, _, err) = run([
+            "compare", Self.smallPath, shorter, "--replications", "2", "--out", dir + "/c", "--quiet",
+        ])
+        #expect(status == 0, "\(err)")
+        #expect(
+            err.contains(
+                "warning: compare: \(shorter): measures 90 days from 2021-03-01 after a 30-day warm-up, the base 120 days from 2021-03-01 after a 30-day warm-up: totals differ for the period alone"
+            ), "\(err)")
+        let same = run([
+            "compare", Self.smallPath, Self.smallPath, "--replications", "2", "--out", dir + "/d", "--quiet",
+        ])
+        #expect(same.0 == 0 && !same.2.contains("warning: compare"), "\(same.2)")
+    }
+
     @Test func runPrintsTheTableAndWritesTheFiles() throws {
         let dir = Fixtures.temporaryDirectory()
         let (status, out, err) = run([
