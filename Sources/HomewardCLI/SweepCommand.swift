@@ -165,7 +165,11 @@ enum SweepCommand {
             )
             return .success
         }
-        let result = SweepResult(sweep: sweep, points: points, runs: runs, verdicts: verdicts)
+        var result = SweepResult(sweep: sweep, points: points, runs: runs, verdicts: verdicts)
+        result.warnings = zip(scenarios, runs).map { loaded, run in
+            let s = loaded.scenario
+            return OverloadWarning.of(Summary(run), thresholds: s.warnings, acute: s.services[s.acute].name)
+        }
         let verdictLine = target.map(result.verdictSentence)
         var set = ResultSet(directory: out)
         let manifest = SweepResult.manifest(file: file, seed: seed, replications: replications, plan: plan)
@@ -192,11 +196,32 @@ enum SweepCommand {
                     title:
                         "Sweep of \(loaded.scenario.name): \(points.count) points x \(counts), seed \(seed) (common random numbers)"
                 ))
+            console.out(warningLines(result))
             if let verdictLine { console.out(verdictLine + "\n") }
             console.out("Results written to \(out)/ (sweep.csv, sweep.json, points/)\n")
         }
         return .success
     }
+
+    /// The points' overload warnings under the table: one line each, at most `shownWarnings`,
+    /// then how many more and where they all are.
+    static func warningLines(_ r: SweepResult) -> String {
+        var lines: [String] = []
+        for (point, list) in zip(r.points, r.warnings) {
+            let setting = zip(r.sweep.axes, point).map { "\($0.field)=\(TableRenderer.plain($1))" }.joined(
+                separator: ", ")
+            for w in list { lines.append("warning: overload at \(setting): \(w.message)") }
+        }
+        guard !lines.isEmpty else { return "" }
+        let flagged = r.warnings.filter { !$0.isEmpty }.count
+        var text = lines.prefix(shownWarnings).joined(separator: "\n") + "\n"
+        if lines.count > shownWarnings { text += "  ... and \(lines.count - shownWarnings) more\n" }
+        return text
+            + "  (\(flagged) of \(r.points.count) points with overload warnings; each point's are in sweep.json; thresholds in the scenario's `warnings`, see docs/metrics.md)\n"
+    }
+
+    /// Warning lines shown under a sweep's table.
+    static let shownWarnings = 12
 
     static func table(_ r: SweepResult, target: Target?, color: Bool, title: String) -> String {
         var keys = SweepResult.columns

@@ -141,6 +141,8 @@ public struct SweepResult: Sendable {
     public var runs: [[ReplicationMetrics]]
     /// Each point's verdict on the target (empty without one).
     public var verdicts: [Target.Verdict]
+    /// Each point's overload warnings (empty when not worked out; see `OverloadWarning.of`).
+    public var warnings: [[OverloadWarning]] = []
 
     public init(sweep: Sweep, points: [[Double]], runs: [[ReplicationMetrics]], verdicts: [Target.Verdict] = []) {
         self.sweep = sweep

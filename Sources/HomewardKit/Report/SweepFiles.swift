@@ -32,6 +32,7 @@ extension SweepResult {
                 ("values", .object(JSONObject(zip(sweep.axes, point).map { ($0.field, .number($1)) }))),
                 ("metrics", Summary(run).metricsJSON),
             ])
+            if i < warnings.count { o["warnings"] = .array(warnings[i].map(\.json)) }
             if !verdicts.isEmpty {
                 let v = verdicts[i]
                 o["target"] = .object(

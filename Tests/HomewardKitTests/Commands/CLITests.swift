@@ -42,6 +42,28 @@ import Testing
         #expect(same.0 == 0 && !same.2.contains("warning: compare"), "\(same.2)")
     }
 
+    /// A sweep names the points whose results are overloaded, under its table and in each
+    /// point of sweep.json: one bed for the small scenario's pathway-3 flow cannot keep up.
+    @Test func sweepShowsEachPointsOverloadWarnings() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (status, out, err) = run([
+            "sweep", Self.smallPath, "--vary", "services.beds.capacity=1..40:39", "--replications", "2", "--out",
+            dir, "--quiet",
+        ])
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("warning: overload at services.beds.capacity=1: beds: "), "\(out)")
+        #expect(!out.contains("warning: overload at services.beds.capacity=40: beds:"), "\(out)")
+        #expect(out.contains("points with overload warnings; each point's are in sweep.json"), "\(out)")
+        let document = try JSON5.parse(String(contentsOfFile: dir + "/sweep.json", encoding: .utf8))
+        let points = try #require(document.objectValue?["points"]?.arrayValue)
+        let first = try #require(points.first?.objectValue?["warnings"]?.arrayValue)
+        #expect(first.contains { $0.objectValue?["service"]?.stringValue == "beds" })
+        #expect(
+            points.last?.objectValue?["warnings"]?.arrayValue?.contains {
+                $0.objectValue?["service"]?.stringValue == "beds"
+            } == false)
+    }
+
     @Test func runPrintsTheTableAndWritesTheFiles() throws {
         let dir = Fixtures.temporaryDirectory()
         let (status, out, err) = run([
