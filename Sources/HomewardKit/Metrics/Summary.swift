@@ -20,10 +20,14 @@ public struct Summary: Sendable {
         public var planning: [PlanningRange] = []
     }
 
-    /// A per-day series across replications: quantiles for fan charts.
+    /// A per-day series across replications: quantiles for fan charts (where single years
+    /// fall), and the mean with its 95% interval (where the long-run mean of the day lies).
     public struct Band: Sendable {
         public var key: String
         public var p5: [Double], p25: [Double], median: [Double], p75: [Double], p95: [Double]
+        /// Per day: the mean across replications and its 95% interval, by the method the
+        /// series' bounds call for (``ConfidenceInterval/init(values:bounds:level:)``).
+        public var mean: [Double] = [], low: [Double] = [], high: [Double] = []
     }
 
     public var entries: [Entry]
@@ -67,8 +71,13 @@ public struct Summary: Sendable {
             let key = first.daily[i].key
             let days = first.daily[i].values.count
             var bands = Band(key: key, p5: [], p25: [], median: [], p75: [], p95: [])
+            let bounds = Metric.bounds(of: key, in: .daily)
             for d in 0..<days {
                 let xs = replications.map { ReplicationMetrics.seriesValue($0.daily, at: i, key: key, index: d) }
+                let interval = ConfidenceInterval(values: xs.filter { !$0.isNaN }, bounds: bounds)
+                bands.mean.append(interval.mean)
+                bands.low.append(interval.low)
+                bands.high.append(interval.high)
                 bands.p5.append(Statistics.quantile(xs, 0.05))
                 bands.p25.append(Statistics.quantile(xs, 0.25))
                 bands.median.append(Statistics.quantile(xs, 0.5))
@@ -149,7 +158,8 @@ public struct Summary: Sendable {
     }
 
     /// `summary.json`'s `daily` object (present only when daily series were kept): per series,
-    /// the 5th, 25th, 50th, 75th and 95th percentiles across replications for each day.
+    /// the 5th, 25th, 50th, 75th and 95th percentiles across replications for each day, and the
+    /// mean with the low and high ends of its 95% interval (`mean`, `ci95Low`, `ci95High`).
     public func dailyJSON(start: CivilDate) -> JSONValue? {
         guard let first = daily.first else { return nil }
         var series = JSONObject()
@@ -158,7 +168,8 @@ public struct Summary: Sendable {
                 JSONObject([
                     ("p5", .array(b.p5.map { .number($0) })), ("p25", .array(b.p25.map { .number($0) })),
                     ("median", .array(b.median.map { .number($0) })), ("p75", .array(b.p75.map { .number($0) })),
-                    ("p95", .array(b.p95.map { .number($0) })),
+                    ("p95", .array(b.p95.map { .number($0) })), ("mean", .array(b.mean.map { .number($0) })),
+                    ("ci95Low", .array(b.low.map { .number($0) })), ("ci95High", .array(b.high.map { .number($0) })),
                 ]))
         }
         let dates = (0..<first.median.count).map { JSONValue.string(start.adding(days: $0).description) }

@@ -59,9 +59,12 @@ public enum SummaryFiles {
         return JSONValue.object(top).jsonText(pretty: true) + "\n"
     }
 
-    /// Tidy daily bands: `date,series,p5,p25,median,p75,p95` (present when daily series were kept).
+    /// Tidy daily bands: `date,series,p5,p25,median,p75,p95,mean,ci95_low,ci95_high` (present
+    /// when daily series were kept).
     public static func dailyCSV(_ summary: Summary, start: CivilDate) -> String {
-        var rows = [CSV.row(["date", "series", "p5", "p25", "median", "p75", "p95"])]
+        var rows = [
+            CSV.row(["date", "series", "p5", "p25", "median", "p75", "p95", "mean", "ci95_low", "ci95_high"])
+        ]
         for b in summary.daily {
             for d in b.median.indices {
                 rows.append(
@@ -69,7 +72,8 @@ public enum SummaryFiles {
                         .text(start.adding(days: d).description), .text(b.key), CSV.number(b.p5[d]),
                         CSV.number(b.p25[d]),
                         CSV.number(b.median[d]),
-                        CSV.number(b.p75[d]), CSV.number(b.p95[d]),
+                        CSV.number(b.p75[d]), CSV.number(b.p95[d]), CSV.number(b.mean[d]), CSV.number(b.low[d]),
+                        CSV.number(b.high[d]),
                     ]))
             }
         }
