@@ -25,6 +25,10 @@ struct ModelParameters {
         var inHospitalMortality: Double
         var readmissionWithin30: Double
         var readmissionWithin91: Double
+        /// The cohort's yearly cycle: its amplitude (0 for none) and the days to add to a time
+        /// since the origin to get the time since the peak (`Sinusoid.phase`).
+        var sinusoidAmplitude: Double
+        var sinusoidPhase: Double
         /// Where the cohort's crisis-response services start in `cohortServices`, and how many.
         var servicesStart: Int
         var servicesCount: Int
@@ -131,6 +135,8 @@ struct ModelParameters {
                 rateKind: kind, rate: rate, band: cohort.band, trendPerYear: cohort.trendPerYear,
                 conveyance: cohort.conveyance, inHospitalMortality: cohort.inHospitalMortality,
                 readmissionWithin30: cohort.readmissionWithin30, readmissionWithin91: cohort.readmissionWithin91,
+                sinusoidAmplitude: cohort.sinusoid?.amplitude ?? 0,
+                sinusoidPhase: cohort.sinusoid?.phase(origin: scenario.origin) ?? 0,
                 servicesStart: start, servicesCount: cohortServices[c].count,
                 mixStart: mix.count, mixCount: cohort.pathwayMix.count,
                 dayOfWeekStart: dayOfWeek.count, dayOfWeekCount: cohort.dayOfWeek.count,

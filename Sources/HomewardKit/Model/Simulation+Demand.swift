@@ -21,6 +21,10 @@ extension Simulation {
             parameters.dayOfWeek(cohort: c, Int(clock.weekday[day]) - 1) * parameters.hourOfDay(cohort: c, hour)
             * parameters.month(cohort: c, Int(clock.monthOfYear[day]) - 1)
         var rate = baseRate(cohort: c, at: t) * profile
+        let amplitude = parameters.cohorts[c].sinusoidAmplitude
+        if amplitude != 0 {
+            rate *= 1 + amplitude * cos(2 * Double.pi * (t + parameters.cohorts[c].sinusoidPhase) / 365.25)
+        }
         // Without a demandVariation nothing is multiplied, so results are bit-identical to a
         // model without it.
         if !demandFactor.isEmpty { rate *= demandFactor[day] }
@@ -49,7 +53,8 @@ extension Simulation {
         let cohort = scenario.cohorts[c]
         let peak =
             (cohort.dayOfWeek.max() ?? 1) * (cohort.hourOfDay.max() ?? 1) * (cohort.month.max() ?? 1)
-            * effects.maximumFactor(effects.crisisRate[c]) * maximumDemandFactor
+            * (1 + (cohort.sinusoid?.amplitude ?? 0)) * effects.maximumFactor(effects.crisisRate[c])
+            * maximumDemandFactor
         let years = horizon / 365.25
         let trend = max(1, pow(1 + cohort.trendPerYear, years))
         switch cohort.rate {

@@ -112,6 +112,10 @@ extension FieldRange {
     public static let variationCV = number(0, DemandVariation.maximumCV)
     /// `services.*.divertAfterHours` (acute): up to 10^6 hours.
     public static let divertAfterHours = number(0, 1e6)
+    /// A cohort's `sinusoid.amplitude`: 0 to 1 (a rate that never goes below zero).
+    public static let sinusoidAmplitude = number(0, 1)
+    /// A day of the year, 1 (1 January) to 366.
+    public static let dayOfYear = whole(1, 366)
     /// `services.*.edWaitingRoom` (acute): up to 10^6 patients waiting at once.
     public static let edWaitingRoom = whole(0, 1_000_000)
 }

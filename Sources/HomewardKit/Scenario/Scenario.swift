@@ -73,6 +73,8 @@ public struct Cohort: Sendable {
     public var hourOfDay: [Double]
     /// Relative month weights, January first, normalised to mean 1.
     public var month: [Double]
+    /// A smooth yearly cycle on top of the other profiles, nil for none.
+    public var sinusoid: Sinusoid? = nil
     /// Annual trend in the crisis rate (0.02 = 2% more a year), on top of population growth.
     public var trendPerYear: Double
     /// Probability that a crisis not taken on by crisis response ends in conveyance.
@@ -247,4 +249,31 @@ public struct CensusEntry: Sendable {
     public var patients: Int
     /// For acute: the pathway they are already delayed on (assessed, awaiting a place).
     public var delayedOnPathway: Int?
+}
+
+/// A smooth yearly cycle of a cohort's crisis rate: the rate is multiplied by
+/// 1 + amplitude·cos(2π(τ − τ_peak)/365.25), τ the time of year in days (0 at the start of
+/// 1 January) and τ_peak = `peakDay` − 1, so the factor averages 1 over a year and runs from
+/// 1 − amplitude to 1 + amplitude.
+public struct Sinusoid: Sendable, Equatable {
+    /// Half the peak-to-trough swing, as a share of the mean rate (0 to 1).
+    public var amplitude: Double
+    /// The day of the year (1 = 1 January) at whose start the rate peaks.
+    public var peakDay: Int
+
+    public init(amplitude: Double, peakDay: Int) {
+        self.amplitude = amplitude
+        self.peakDay = peakDay
+    }
+
+    /// The factor at `t` days after `origin`.
+    public func factor(at t: Double, origin: CivilDate) -> Double {
+        1 + amplitude * cos(2 * Double.pi * (t + phase(origin: origin)) / 365.25)
+    }
+
+    /// Days to add to a time since `origin` to get the time since the peak of its year.
+    public func phase(origin: CivilDate) -> Double {
+        let dayOfYear = origin.daysSinceEpoch - CivilDate(year: origin.year, month: 1, day: 1).daysSinceEpoch
+        return Double(dayOfYear - (peakDay - 1))
+    }
 }

@@ -211,7 +211,7 @@ public enum ScenarioReader {
 
     static let cohortFields = [
         "band", "crises", "dayOfWeek", "hourOfDay", "month", "trendPerYear", "conveyance", "lengthOfStayDays",
-        "inHospitalMortality", "pathways", "readmission",
+        "inHospitalMortality", "pathways", "readmission", "sinusoid",
     ]
 
     static func readCohort(_ name: String, _ value: JSONValue, _ names: Names, _ r: inout FieldReader) -> Cohort {
@@ -262,11 +262,21 @@ public enum ScenarioReader {
             dayOfWeek: r.profile(o, "dayOfWeek", p, count: 7),
             hourOfDay: r.profile(o, "hourOfDay", p, count: 24),
             month: r.profile(o, "month", p, count: 12),
+            sinusoid: readSinusoid(o?["sinusoid"], "\(p).sinusoid", &r),
             trendPerYear: r.number(o, "trendPerYear", p, default: 0, in: .annualGrowth) ?? 0,
             conveyance: r.probability(o, "conveyance", p, default: 1) ?? 1,
             lengthOfStay: r.distribution(o, "lengthOfStayDays", p) ?? .fixed(1),
             inHospitalMortality: r.probability(o, "inHospitalMortality", p, default: 0) ?? 0,
             pathwayMix: mix, readmissionWithin30: r30, readmissionWithin91: r91)
+    }
+
+    /// `sinusoid: { amplitude: 0.2, peakDay: 15 }`: a smooth yearly cycle (see `Sinusoid`).
+    static func readSinusoid(_ value: JSONValue?, _ p: String, _ r: inout FieldReader) -> Sinusoid? {
+        guard value != nil, let o = r.object(value, p, allowed: ["amplitude", "peakDay", "source"]) else { return nil }
+        guard let amplitude = r.number(o, "amplitude", p, in: .sinusoidAmplitude),
+            let peakDay = r.integer(o, "peakDay", p, in: .dayOfYear)
+        else { return nil }
+        return Sinusoid(amplitude: amplitude, peakDay: peakDay)
     }
 
     static func checkSum(_ total: Double, _ p: String, _ r: inout FieldReader) {
@@ -462,7 +472,7 @@ extension ScenarioReader {
         let years = s.horizon / 365.25
         var expected = 0.0
         for c in s.cohorts {
-            let peak = (c.dayOfWeek.max() ?? 1) * (c.month.max() ?? 1)
+            let peak = (c.dayOfWeek.max() ?? 1) * (c.month.max() ?? 1) * (1 + (c.sinusoid?.amplitude ?? 0))
             let growth = max(1, pow(1 + c.trendPerYear, years))
             switch c.rate {
             case .perYear(let x): expected += x * years * growth * peak

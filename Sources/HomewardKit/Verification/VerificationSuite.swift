@@ -111,6 +111,27 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("mg-infinity-sinusoid.json5")
+            progress(s.name)
+            let cohort = s.cohorts[0]
+            guard case .perYear(let perYear) = cohort.rate, let cycle = cohort.sinusoid else {
+                throw VerificationError.unsupported("mg-infinity-sinusoid: rate must be perYear with a sinusoid")
+            }
+            let origin = s.origin
+            let lambda: (Double) -> Double = { t in t < 0 ? 0 : perYear / 365.25 * cycle.factor(at: t, origin: origin) }
+            let runs = replicate(s, reps(s), threads, daily: true)
+            let series = runs.map { r in r.metrics.series(.dailyOccupancy, s.services[s.acute].name) ?? [] }
+            for day in stride(from: 30, through: s.days - 5, by: 60) {
+                let theory = QueueingTheory.mgInfinityMeanOccupancy(
+                    at: Double(day), arrivalRate: lambda, survival: cohort.lengthOfStay.survival)
+                checks.append(
+                    check(
+                        s.name, "in hospital at midnight \(origin.adding(days: day)) (m(t))", theory,
+                        series.map { $0.count >= day ? $0[day - 1] : .nan }))
+            }
+        }
+
+        do {
             let s = try load("blocking-network.json5")
             progress(s.name)
             let (lambda, meanStay) = try arrivalsAndStay(s)

@@ -63,6 +63,87 @@ struct MGInfinityTests {
         }
     }
 
+    // MARK: - A smooth yearly cycle
+
+    /// Demand on a smooth yearly cycle (`sinusoid`), λ(t) = λ̄(1 + A·cos(ω(t + φ))) with
+    /// ω = 2π/365.25, and exponential stays of mean m: after the start-up has died away the
+    /// mean occupancy is exactly m(t) = λ̄m[1 + A/√(1 + (ωm)²)·cos(ω(t + φ) − atan(ωm))]
+    /// (Eick, Massey & Whitt 1993: the cycle attenuated and lagging by atan(ωm)/ω days). With
+    /// λ̄ = 20 a day, A = 0.5 and m = 30 days that is 600 ± 267 beds, 27.7 days behind demand.
+    ///
+    /// Statistics: a warm-up of 300 days (10 mean stays: the start-up deficit is e⁻¹⁰ of the
+    /// level), 16 replications, each day's mean across replications with its 95% interval
+    /// (`--daily`); at 12 checkpoints the closed form must lie within two half-widths of the
+    /// mean plus 0.5%, and the half-width must be under 5% of m(t). Power: the cycle without
+    /// its lag and attenuation (λ(t)·m) is more than 40 beds away at most checkpoints, and a
+    /// peak on the wrong day or a cycle of the wrong size would move m(t) by as much.
+    @Test func aSmoothYearlyCycleFollowsTheClosedForm() throws {
+        let (rate, amplitude, stay) = (20.0, 0.5, 30.0)
+        let text = """
+            { name: "sinusoid", start: "2021-01-01", horizonDays: 365, warmupDays: 300, replications: 16, seed: 13,
+              population: { bands: { "18-64": { people: 100000 } } },
+              working: { simpleDischargeHours: { from: 0, to: 24, days: "all" } },
+              cohorts: { all: { band: "18-64", crises: { perYear: \(rate * 365.25) }, sinusoid: { amplitude: \(amplitude), peakDay: 15 },
+                                lengthOfStayDays: { exponential: { mean: \(stay) } }, pathways: { "1": 1 } } },
+              services: { acute: { kind: "acute", capacity: 100000 } },
+              pathways: { "1": { service: null } } }
+            """
+        let loaded = try ScenarioLoader.load(text: text, file: "sinusoid.json5")
+        let s = loaded.scenario
+        let cycle = try #require(s.cohorts[0].sinusoid)
+        var options = RunOptions(replications: s.replications, seed: s.seed, threads: 2)
+        options.recordDaily = true
+        let summary = Summary(try Runner.run(loaded, options: options).replications)
+        let band = try #require(summary.daily.first { $0.key.hasSuffix("acute") && $0.key.contains("ccupancy") })
+        let omega = 2 * Double.pi / 365.25
+        let phase = cycle.phase(origin: s.origin)
+        var naiveFar = 0
+        for d in stride(from: 15, through: 360, by: 30) {
+            // Day d - 1's value is the census at the midnight that ends it: time warm-up + d.
+            let t = Double(s.warmupDays + d)
+            let exact =
+                rate * stay
+                * (1 + amplitude / (1 + omega * omega * stay * stay).squareRoot()
+                    * cos(omega * (t + phase) - atan(omega * stay)))
+            // The same from the integral, independently of the closed form.
+            let integral = QueueingTheory.mgInfinityMeanOccupancy(
+                at: t, arrivalRate: { u in u < 0 ? 0 : rate * cycle.factor(at: u, origin: s.origin) },
+                survival: { exp(-$0 / stay) }, steps: 200_000)
+            #expect(abs(integral - exact) < 1e-3 * exact, "day \(d): integral \(integral), closed form \(exact)")
+            let (mean, half) = (band.mean[d - 1], (band.high[d - 1] - band.low[d - 1]) / 2)
+            print(
+                "MGInfinity sinusoid day \(d): closed form \(TheorySupport.format(exact, 1)) simulated \(TheorySupport.format(mean, 1)) ± \(TheorySupport.format(half, 1))"
+            )
+            #expect(abs(mean - exact) <= 2 * half + 0.005 * exact, "day \(d): m(t) \(exact), mean \(mean) ± \(half)")
+            #expect(half < 0.05 * exact, "day \(d): interval too wide: ± \(half)")
+            if abs(rate * cycle.factor(at: t, origin: s.origin) * stay - exact) > 40 { naiveFar += 1 }
+        }
+        #expect(naiveFar >= 6, "the check cannot tell m(t) from λ(t)·m")
+    }
+
+    /// `sinusoid` is read as `{ amplitude, peakDay }` within its ranges; the phase puts the
+    /// peak at the start of its day (15 January from an origin of 1 January 2021: 14 days).
+    @Test func theCycleIsReadAndChecked() throws {
+        func issues(_ cycle: String) -> [String] {
+            let withCycle = Fixtures.small.replacingOccurrences(
+                of: "crises: { perThousandPerYear: 60 }", with: "crises: { perThousandPerYear: 60 }, sinusoid: \(cycle)"
+            )
+            do throws(ScenarioError) {
+                _ = try ScenarioLoader.load(text: withCycle, file: "c.json5")
+                return []
+            } catch { return error.issues.map(\.message) }
+        }
+        #expect(issues("{ amplitude: 0.3, peakDay: 20 }").isEmpty)
+        #expect(issues("{ amplitude: 1.5, peakDay: 20 }").contains { $0.hasPrefix("must be <= 1") })
+        #expect(issues("{ amplitude: 0.3, peakDay: 367 }").contains { $0.contains("366") })
+        #expect(issues("{ amplitude: 0.3, peak: 20 }").contains { $0.contains("unknown field") })
+        #expect(issues("0.3").contains { $0.contains("must be an object") })
+        let cycle = Sinusoid(amplitude: 0.5, peakDay: 15)
+        #expect(cycle.phase(origin: CivilDate(year: 2021, month: 1, day: 1)) == -14)
+        #expect(abs(cycle.factor(at: 14, origin: CivilDate(year: 2021, month: 1, day: 1)) - 1.5) < 1e-12)
+        #expect(abs(cycle.factor(at: 14 + 365.25 / 2, origin: CivilDate(year: 2021, month: 1, day: 1)) - 0.5) < 1e-12)
+    }
+
     // MARK: - Spread of occupancy
 
     /// Stationary M/G/∞ occupancy is Poisson, so its variance equals its mean λ·E[S]: 50 beds
