@@ -166,7 +166,7 @@ struct EventLogDestination {
 
     /// Closes the output and, for a temporary, `fsync`s it and renames it over the target.
     func commit() throws(LogError) {
-        if let temporary, output.failure == nil, fsync(output.fd) != 0, errno != EINVAL {
+        if temporary != nil, output.failure == nil, fsync(output.fd) != 0, errno != EINVAL {
             let reason = SafeFile.reason(errno)
             try? output.close()
             throw LogError.io("cannot write event log '\(path)': \(reason)")

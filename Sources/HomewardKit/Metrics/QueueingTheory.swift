@@ -85,9 +85,10 @@ public enum QueueingTheory {
     ///   - offeredLoad: a = λ·E[S] > 0.
     /// - Returns: NaNs for invalid arguments.
     /// - Complexity: O(K), in logarithms (no overflow for large loads).
-    public static func mmcK(servers: Int, waitingRoom: Int, offeredLoad a: Double) -> (
+    public static func mmcK(servers: Int, waitingRoom: Int, offeredLoad: Double) -> (
         blocking: Double, meanQueue: Double
     ) {
+        let a = offeredLoad
         guard servers >= 1, waitingRoom >= 0, a > 0, a.isFinite else { return (.nan, .nan) }
         let k = servers + waitingRoom
         var logs = [0.0]
