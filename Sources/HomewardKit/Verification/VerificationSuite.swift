@@ -132,6 +132,12 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("calendar-demand.json5")
+            progress(s.name)
+            checks += try calendarDemandChecks(s, replications: reps(s), threads: threads)
+        }
+
+        do {
             let s = try load("blocking-network.json5")
             progress(s.name)
             let (lambda, meanStay) = try arrivalsAndStay(s)
@@ -303,5 +309,44 @@ struct Counts: EventSink {
         default:
             break
         }
+    }
+}
+
+extension VerificationSuite {
+    /// Demand by weekday and hour against its exact calendar integral: the expected crises are
+    /// the integral of the rate, hour by hour, of `perYear / 365.25 x dayOfWeek[weekday] x
+    /// hourOfDay[hour]` (the profiles as read, normalised to mean 1) over the measured period,
+    /// and the expected crises avoided are `eligibility x successRate` times the part of it in
+    /// the crisis-response service's open hours (it is never full, so it takes every eligible
+    /// crisis then). The rate is constant within an hour, so the hourly sum is exact.
+    static func calendarDemandChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        let cohort = s.cohorts[0]
+        guard case .perYear(let perYear) = cohort.rate, s.warmupDays == 0, cohort.sinusoid == nil,
+            let response = s.services.firstIndex(where: { $0.kind == .crisisResponse })
+        else {
+            throw VerificationError.unsupported(
+                "calendar-demand: needs a perYear rate, no warm-up and a crisis-response service")
+        }
+        let service = s.services[response]
+        let clock = WorkingClock(origin: s.origin, horizonDays: s.days, bankHolidays: [])
+        var crises = 0.0
+        var avoided = 0.0
+        for k in 0..<(s.days * 24) {
+            let day = k / 24
+            let weekday = s.origin.adding(days: day).isoWeekday
+            let perHour = perYear / 365.25 * cohort.dayOfWeek[weekday - 1] * cohort.hourOfDay[k % 24] / 24
+            crises += perHour
+            if clock.isOpen((Double(k) + 0.5) / 24, hours: service.hours) {
+                avoided += perHour * service.eligibility[0] * service.successRate
+            }
+        }
+        let runs = replicate(s, replications, threads)
+        return [
+            check(
+                s.name, "crises (hour-by-hour integral of the rate)", crises, runs.map { $0.metrics[.crises] ?? .nan }),
+            check(
+                s.name, "crises avoided in the open hours (integral x eligibility x success)", avoided,
+                runs.map { $0.metrics[.admissionsAvoided] ?? .nan }),
+        ]
     }
 }
