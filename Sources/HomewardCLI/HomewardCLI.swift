@@ -111,12 +111,7 @@ enum ValidateCommand {
             do {
                 let loaded = try ScenarioLoader.load(path: file)
                 if !a.flag("quiet") { console.out("\(file): ok (\(loaded.scenario.name))\n") }
-                for note in loaded.scenario.overCapacityAtStart(file: file) {
-                    console.err("warning: \(note.description)\n")
-                }
-                for note in loaded.scenario.slowToSettle(file: file) {
-                    console.err("warning: warm-up: \(note.description)\n")
-                }
+                warnAboutTheStart(loaded.scenario, file: file, console)
             } catch {
                 failed = true
                 console.err(error.description + "\n")
@@ -124,6 +119,13 @@ enum ValidateCommand {
         }
         return failed ? .badInput : .success
     }
+}
+
+/// The scenario's starting state in warnings on standard error: services over capacity at
+/// time 0, and services that start empty with stays too long for the warm-up.
+func warnAboutTheStart(_ scenario: Scenario, file: String, _ console: Console) {
+    for note in scenario.overCapacityAtStart(file: file) { console.err("warning: \(note.description)\n") }
+    for note in scenario.slowToSettle(file: file) { console.err("warning: warm-up: \(note.description)\n") }
 }
 
 /// `homeward run SCENARIO [options]`
@@ -158,12 +160,7 @@ enum RunCommand {
         if let censusPath = a.value("census-from"), let at {
             loaded = try censusFromActivity(censusPath, at: at, loaded, console, quiet: o.quiet)
         }
-        for note in loaded.scenario.overCapacityAtStart(file: loaded.file) {
-            console.err("warning: \(note.description)\n")
-        }
-        for note in loaded.scenario.slowToSettle(file: loaded.file) {
-            console.err("warning: warm-up: \(note.description)\n")
-        }
+        warnAboutTheStart(loaded.scenario, file: loaded.file, console)
         let replications = o.replications ?? loaded.scenario.replications
         let seed = o.seed ?? loaded.scenario.seed
         let out =

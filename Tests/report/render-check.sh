@@ -106,7 +106,7 @@ echo "no console messages"
 
 echo "== checks"
 python3 - "$out" <<'PY'
-import re, struct, sys, zlib
+import re, sys
 
 out = sys.argv[1]
 problems = []
@@ -129,41 +129,9 @@ bcf_rows = dom.count('<tr class="bcf">')
 if bcf_rows != 4: problems.append(f"expected 4 BCF rows, found {bcf_rows}")
 if re.search(r"<script|https?://", dom, re.I): problems.append("the DOM has a script or an external URL")
 
-# --- The screenshot: decode the PNG with the standard library only.
-def read_png(path):
-    data = open(path, "rb").read()
-    if data[:8] != b"\x89PNG\r\n\x1a\n": raise ValueError("not a PNG")
-    pos, idat, header = 8, b"", None
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR": header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT": idat += body
-        pos += 12 + length
-    width, height, depth, colour, _, _, interlace = header
-    if depth != 8 or colour not in (2, 6) or interlace: raise ValueError(f"unsupported PNG: depth {depth}, colour type {colour}, interlace {interlace}")
-    bpp = 3 if colour == 2 else 4
-    raw, stride = zlib.decompress(idat), width * bpp
-    rows, prev, i = [], bytearray(stride), 0
-    for _ in range(height):
-        f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        if f == 1:
-            for x in range(bpp, stride): line[x] = (line[x] + line[x - bpp]) & 255
-        elif f == 2:
-            for x in range(stride): line[x] = (line[x] + prev[x]) & 255
-        elif f == 3:
-            for x in range(stride): line[x] = (line[x] + ((line[x - bpp] if x >= bpp else 0) + prev[x]) // 2) & 255
-        elif f == 4:
-            for x in range(stride):
-                a = line[x - bpp] if x >= bpp else 0
-                b, c = prev[x], (prev[x - bpp] if x >= bpp else 0)
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(line)
-        prev = line
-    return width, height, bpp, rows
+# --- The screenshot: decoded with the standard library only (Tests/support/png.py).
+sys.path.insert(0, "Tests/support")
+from png import read_png
 
 width, height, bpp, rows = read_png(out + "/report.png")
 total = width * height

@@ -112,6 +112,13 @@ def exchange(port, data, timeout=20, pause=None):
             s.sendall(piece)
     except (BrokenPipeError, ConnectionResetError, socket.timeout):
         pass
+    out = read_until_closed(s, (ConnectionResetError, socket.timeout))
+    s.close()
+    return out
+
+
+def read_until_closed(s, errors):
+    """What comes back on `s` until the server closes it or one of `errors` is raised."""
     out = b""
     try:
         while True:
@@ -119,9 +126,8 @@ def exchange(port, data, timeout=20, pause=None):
             if not chunk:
                 break
             out += chunk
-    except (ConnectionResetError, socket.timeout):
+    except errors:
         pass
-    s.close()
     return out
 
 
@@ -242,15 +248,7 @@ def main():
             s.sendall(request(server, target="/static/workbench.css"))
         except (OSError, threading.BrokenBarrierError):
             pass
-        out = b""
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-        except OSError:
-            pass
+        out = read_until_closed(s, OSError)
         s.close()
         return status(out)
     with concurrent.futures.ThreadPoolExecutor(max_workers=500) as many:

@@ -253,19 +253,19 @@ public enum Distribution: Sendable, Equatable {
     /// F_e(t) = ∫_0^t P(X > u) du / E[X], the share of its stationary mean that an
     /// infinite-server service started empty holds at time t, and the distribution of the
     /// remaining stay of someone found part-way through one. Exact for exponential stays
-    /// (1 − e^(−t/m)); otherwise Simpson's rule on `survival` with 2,000 steps (a point mass
-    /// or a step of an empirical list costs an error of order 1/2,000 of the mean).
+    /// (1 − e^(−t/m)); otherwise the M/G/∞ mean at unit arrival rate over the mean stay
+    /// (`QueueingTheory.mgInfinityMeanOccupancy`, Simpson's rule on `survival` with 2,000
+    /// steps: a point mass or a step of an empirical list costs an error of order 1/2,000 of
+    /// the mean).
     /// - Returns: a value in [0, 1]; 0 for t ≤ 0, 1 when the mean is 0.
     public func equilibriumCDF(at t: Double) -> Double {
         guard t > 0 else { return 0 }
         let m = mean
         guard m > 0 else { return 1 }
         if case .exponential(let mean) = self { return -expm1(-t / mean) }
-        let steps = 2000
-        let h = t / Double(steps)
-        var sum = survival(0) + survival(t)
-        for i in 1..<steps { sum += (i % 2 == 1 ? 4 : 2) * survival(Double(i) * h) }
-        return min(1, max(0, sum * h / 3 / m))
+        let occupancy = QueueingTheory.mgInfinityMeanOccupancy(
+            at: t, arrivalRate: { _ in 1 }, survival: survival, steps: 2000)
+        return min(1, max(0, occupancy / m))
     }
 
     /// The time by which the equilibrium distribution function reaches `p` (bisection on

@@ -23,7 +23,7 @@ extension Simulation {
         var rate = baseRate(cohort: c, at: t) * profile
         let amplitude = parameters.cohorts[c].sinusoidAmplitude
         if amplitude != 0 {
-            rate *= 1 + amplitude * cos(2 * Double.pi * (t + parameters.cohorts[c].sinusoidPhase) / 365.25)
+            rate *= Sinusoid.factor(amplitude: amplitude, phase: parameters.cohorts[c].sinusoidPhase, at: t)
         }
         // Without a demandVariation nothing is multiplied, so results are bit-identical to a
         // model without it.

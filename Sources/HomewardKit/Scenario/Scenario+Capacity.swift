@@ -10,8 +10,7 @@ extension Scenario {
     /// - Parameter file: the file named in each note.
     /// - Returns: one note per service over capacity at the start, in service order.
     public func overCapacityAtStart(file: String) -> [ScenarioIssue] {
-        var present = services.map { $0.kind == .careHome ? $0.initialResidents : 0 }
-        for entry in census { present[entry.service] += entry.patients }
+        let present = presentAtStart
         return services.indices.compactMap { s in
             let service = services[s]
             let n = present[s]
@@ -48,8 +47,7 @@ extension Scenario {
     /// - Parameter file: the file named in each note.
     /// - Returns: one note per such service, in service order.
     public func slowToSettle(file: String) -> [ScenarioIssue] {
-        var present = services.map { $0.kind == .careHome ? $0.initialResidents : 0 }
-        for entry in census { present[entry.service] += entry.patients }
+        let present = presentAtStart
         let warmup = Double(warmupDays)
         return services.indices.compactMap { s in
             let service = services[s]
@@ -76,5 +74,14 @@ extension Scenario {
 
     private static func days(_ x: Double) -> String {
         x.isFinite && x < 1e9 ? String(Int(x.rounded(.up))) : String(x)
+    }
+}
+
+extension Scenario {
+    /// The patients in each service at time 0: care homes' `initialResidents` and the census.
+    var presentAtStart: [Int] {
+        var present = services.map { $0.kind == .careHome ? $0.initialResidents : 0 }
+        for entry in census { present[entry.service] += entry.patients }
+        return present
     }
 }

@@ -268,7 +268,14 @@ public struct Sinusoid: Sendable, Equatable {
 
     /// The factor at `t` days after `origin`.
     public func factor(at t: Double, origin: CivilDate) -> Double {
-        1 + amplitude * cos(2 * Double.pi * (t + phase(origin: origin)) / 365.25)
+        Self.factor(amplitude: amplitude, phase: phase(origin: origin), at: t)
+    }
+
+    /// The factor of a cycle of `amplitude` at `t`, `phase` being `phase(origin:)` (the
+    /// simulation keeps the two numbers rather than the date).
+    @inline(__always)
+    static func factor(amplitude: Double, phase: Double, at t: Double) -> Double {
+        1 + amplitude * cos(2 * Double.pi * (t + phase) / 365.25)
     }
 
     /// Days to add to a time since `origin` to get the time since the peak of its year.

@@ -82,17 +82,22 @@ public enum VerificationSuite {
                     runs.map { $0.metrics["edWaitHours"] ?? .nan }))
         }
 
-        do {
-            let s = try load("mg-infinity-seasonal.json5")
+        // Uncapacitated hospitals under month weights and under a smooth yearly cycle: the rate
+        // is the cohort's perYear times its month weight and its cycle's factor (each 1 when
+        // the scenario has none).
+        for file in ["mg-infinity-seasonal.json5", "mg-infinity-sinusoid.json5"] {
+            let s = try load(file)
             progress(s.name)
             let cohort = s.cohorts[0]
             guard case .perYear(let perYear) = cohort.rate else {
-                throw VerificationError.unsupported("mg-infinity: rate must be perYear")
+                throw VerificationError.unsupported("\(file): rate must be perYear")
             }
             let clock = WorkingClock(origin: s.origin, horizonDays: s.warmupDays + s.days, bankHolidays: [])
+            let origin = s.origin
             let lambda: (Double) -> Double = { t in
                 guard t >= 0 else { return 0 }
-                return perYear / 365.25 * cohort.month[Int(clock.monthOfYear[clock.dayIndex(t)]) - 1]
+                let cycle = cohort.sinusoid?.factor(at: t, origin: origin) ?? 1
+                return perYear / 365.25 * cohort.month[Int(clock.monthOfYear[clock.dayIndex(t)]) - 1] * cycle
             }
             let runs = replicate(s, reps(s), threads, daily: true)
             let series = runs.map { r in
@@ -106,27 +111,6 @@ public enum VerificationSuite {
                 checks.append(
                     check(
                         s.name, "in hospital at midnight \(date) (m(t))", theory,
-                        series.map { $0.count >= day ? $0[day - 1] : .nan }))
-            }
-        }
-
-        do {
-            let s = try load("mg-infinity-sinusoid.json5")
-            progress(s.name)
-            let cohort = s.cohorts[0]
-            guard case .perYear(let perYear) = cohort.rate, let cycle = cohort.sinusoid else {
-                throw VerificationError.unsupported("mg-infinity-sinusoid: rate must be perYear with a sinusoid")
-            }
-            let origin = s.origin
-            let lambda: (Double) -> Double = { t in t < 0 ? 0 : perYear / 365.25 * cycle.factor(at: t, origin: origin) }
-            let runs = replicate(s, reps(s), threads, daily: true)
-            let series = runs.map { r in r.metrics.series(.dailyOccupancy, s.services[s.acute].name) ?? [] }
-            for day in stride(from: 30, through: s.days - 5, by: 60) {
-                let theory = QueueingTheory.mgInfinityMeanOccupancy(
-                    at: Double(day), arrivalRate: lambda, survival: cohort.lengthOfStay.survival)
-                checks.append(
-                    check(
-                        s.name, "in hospital at midnight \(origin.adding(days: day)) (m(t))", theory,
                         series.map { $0.count >= day ? $0[day - 1] : .nan }))
             }
         }

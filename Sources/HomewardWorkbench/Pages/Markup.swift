@@ -1,30 +1,12 @@
 import Foundation
+import HomewardKit
 
 /// Small builders for the workbench's HTML: escaping, the page frame, forms that carry the
 /// CSRF field.
 enum Markup {
-    /// Text or an attribute value escaped for HTML: `& < > " '`, and control characters other
-    /// than tab and line breaks replaced.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                if c.value < 0x20 && c != "\t" && c != "\n" && c != "\r" {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out
-    }
+    /// Text or an attribute value escaped for HTML, as the reports escape it (`HTML.escape`:
+    /// `& < > " '`, and control characters other than tab and line breaks replaced).
+    static func escape(_ s: String) -> String { HTML.escape(s) }
 
     /// A whole page: the bar with the way home, a heading and the body (HTML).
     static func page(title: String, body: String, attributes: String = "") -> String {

@@ -1,7 +1,8 @@
 /// Escaping and small builders for HTML text.
-enum HTML {
-    /// XML/HTML escaping for text and attribute values: `& < > " '`.
-    static func escape(_ s: String) -> String {
+package enum HTML {
+    /// XML/HTML escaping for text and attribute values: `& < > " '`; control characters other
+    /// than tab and line breaks (not allowed in XML) become U+FFFD. Also the workbench's.
+    package static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
