@@ -109,6 +109,47 @@ public enum QueueingTheory {
         return (exp(logs[k] - top) / total, queue / total)
     }
 
+    /// The M/M/c queue in which every arrival waits at most a fixed time τ (M/M/c+D): one whose
+    /// wait would be longer leaves after τ (in the model, a patient diverted after
+    /// `divertAfterHours`). First come, first served, so those ahead who leave never delay
+    /// those behind, and an arrival is served exactly when the virtual waiting time V it finds
+    /// is at most τ. With all c servers busy, each accepted arrival pushes V up by an
+    /// exponential(cμ) time, and V falls at rate 1; level crossing gives its density
+    /// f(v) = λπ_{c−1}·e^{−(cμ−λ)v} for 0 < v < τ and f(τ)·e^{−cμ(v−τ)} beyond, while
+    /// π_n = π_0·aⁿ/n! for n < c servers busy and V = 0 (e.g. Brandt & Brandt, "On the M(n)/M(n)/s
+    /// queue with impatient calls", 1999; Baccelli & Hebuterne 1981). By PASTA:
+    /// - `abandonment`: P(V > τ) = λπ_{c−1}·e^{−(cμ−λ)τ} / (cμ), the share who leave;
+    /// - `wait`: P(V > 0), the share who wait at all.
+    /// τ = 0 gives Erlang B; τ → ∞ with a < c gives Erlang C.
+    /// - Parameters:
+    ///   - servers: c ≥ 1.
+    ///   - arrivalRate: λ > 0.
+    ///   - meanService: 1/μ > 0 (exponential), in the unit of time of λ.
+    ///   - patience: τ ≥ 0, in the same unit.
+    /// - Returns: NaNs for invalid arguments.
+    /// - Complexity: O(c), in logarithms (no overflow for large loads).
+    public static func mmcDeterministicPatience(
+        servers: Int, arrivalRate: Double, meanService: Double, patience: Double
+    ) -> (abandonment: Double, wait: Double) {
+        let lambda = arrivalRate
+        guard servers >= 1, lambda > 0, meanService > 0, patience >= 0, lambda.isFinite, patience.isFinite else {
+            return (.nan, .nan)
+        }
+        let mu = 1 / meanService
+        let a = lambda * meanService
+        // log of a^n / n! for n = 0 ..< c, scaled by the largest to avoid overflow.
+        var logs = [0.0]
+        for n in stride(from: 1, to: servers, by: 1) { logs.append(logs[n - 1] + log(a) - log(Double(n))) }
+        let top = logs.max() ?? 0
+        let idle = logs.reduce(0) { $0 + exp($1 - top) }
+        let last = lambda * exp(logs[servers - 1] - top)  // λ π_{c−1}, unnormalised
+        let drift = Double(servers) * mu - lambda
+        let served = drift == 0 ? last * patience : last * -expm1(-drift * patience) / drift
+        let leave = last * exp(-drift * patience) / (Double(servers) * mu)
+        let total = idle + served + leave
+        return (leave / total, (served + leave) / total)
+    }
+
     /// Mean number in an M_t/G/∞ system at time t, starting empty at time 0.
     ///
     /// m(t) = ∫₀ᵗ λ(t − u)·P(S > u) du: every arrival at time t − u is still present at t

@@ -1,0 +1,109 @@
+import Foundation
+
+extension VerificationSuite {
+    /// The margin of the cases whose theory is an exact transient from an empty start over the
+    /// simulated period itself (no finite-horizon or warm-up effect to allow for): only the
+    /// numerical error of the solution, below 1 in 10^5 (the tests halve the step).
+    static let exactMargin = 0.001
+
+    /// Readmission windows against the exact renewal counts (`ReadmissionRenewal`).
+    static func readmissionChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        let cohort = s.cohorts[0]
+        guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, s.warmupDays == 0,
+            case .fixed(let stay) = cohort.lengthOfStay, stay >= 1.0 / 24, cohort.conveyance == 1,
+            cohort.inHospitalMortality == 0, cohort.sinusoid == nil,
+            !s.services.contains(where: { $0.kind == .crisisResponse })
+        else {
+            throw VerificationError.unsupported(
+                "readmission-windows: needs one cohort with a perYear rate, a fixed stay of at least an hour, "
+                    + "conveyance 1, no deaths, no warm-up and no crisis response")
+        }
+        let exact = ReadmissionRenewal(
+            arrivalRate: perYear / 365.25, stay: stay, within30: cohort.readmissionWithin30,
+            within91: cohort.readmissionWithin91
+        ).expected(from: 0, to: Double(s.days))
+        let runs = replicate(s, replications, threads)
+        return [
+            check(
+                s.name, "admissions (renewal equation)", exact.admissions,
+                runs.map { $0.metrics[.nelAdmissions] ?? .nan }, margin: exactMargin),
+            check(
+                s.name, "readmissions within 30 days", exact.within30,
+                runs.map { $0.metrics[.readmissions] ?? .nan }, margin: exactMargin),
+            check(
+                s.name, "readmissions within 91 days", exact.within91,
+                runs.map { $0.metrics[.readmissions91] ?? .nan }, margin: exactMargin),
+        ]
+    }
+
+    /// A crisis-response service with few teams and overnight hours against the exact
+    /// hour-by-hour Markov chain (`OpenHoursLossChain`): hour by hour, the rate at which crises
+    /// are taken is the cohort's rate (perYear / 365.25 x weekday weight x hour weight) times the
+    /// suitable share when the service is open (judged at the middle of the hour, as the hours
+    /// are whole), 0 when it is closed.
+    static func crisisResponseHoursChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        let cohort = s.cohorts[0]
+        guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, s.warmupDays == 0,
+            cohort.sinusoid == nil, cohort.month.allSatisfy({ $0 == cohort.month[0] }),
+            let r = s.services.firstIndex(where: { $0.kind == .crisisResponse }),
+            case .exponential(let mean) = s.services[r].duration, s.services[r].capacity.changes.isEmpty,
+            s.services.filter({ $0.kind == .crisisResponse }).count == 1
+        else {
+            throw VerificationError.unsupported(
+                "crisis-response-overnight: needs one cohort with a perYear rate, no warm-up or yearly cycle, "
+                    + "and one crisis-response service with a fixed capacity and exponential episodes")
+        }
+        let service = s.services[r]
+        let clock = WorkingClock(origin: s.origin, horizonDays: s.days, bankHolidays: s.working.bankHolidays)
+        let taken = (0..<(s.days * 24)).map { k -> Double in
+            let weekday = s.origin.adding(days: k / 24).isoWeekday
+            let rate = perYear / 365.25 * cohort.month[0] * cohort.dayOfWeek[weekday - 1] * cohort.hourOfDay[k % 24]
+            return clock.isOpen((Double(k) + 0.5) / 24, hours: service.hours) ? rate * service.eligibility[0] : 0
+        }
+        let exact = OpenHoursLossChain(servers: service.capacity.initial, meanDuration: mean, taken: taken).solve()
+        let runs = replicate(s, replications, threads)
+        let c = service.capacity.initial
+        return [
+            check(
+                s.name, "crises taken by \(c) teams (Kolmogorov equations)", exact.crisesTaken,
+                runs.map { $0.metrics[.serviceAdmissions, service.name] ?? .nan }, margin: exactMargin),
+            check(
+                s.name, "mean teams busy", exact.meanBusy,
+                runs.map { $0.metrics[.serviceOccupancyMean, service.name] ?? .nan }, margin: exactMargin),
+            check(
+                s.name, "admissions avoided (taken x success \(format(service.successRate)))",
+                exact.crisesTaken * service.successRate, runs.map { $0.metrics[.admissionsAvoided] ?? .nan },
+                margin: exactMargin),
+        ]
+    }
+
+    /// A rate per 1,000 people of a growing band with a trend, against its exact integral. The
+    /// band grows from `start` (people x (1 + growth)^((t - warm-up) / 365.25)) and the trend
+    /// runs from time 0 ((1 + trend)^(t / 365.25)), so the rate is A e^(kt) with
+    /// k = (ln(1 + growth) + ln(1 + trend)) / 365.25, and its integral over the measured period
+    /// is A (e^(k end) - e^(k begin)) / k.
+    static func demandGrowthChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        let cohort = s.cohorts[0]
+        guard s.cohorts.count == 1, case .perThousandPerYear(let perThousand) = cohort.rate,
+            s.population.indices.contains(cohort.band), cohort.sinusoid == nil, s.demandVariation == nil,
+            [cohort.dayOfWeek, cohort.hourOfDay, cohort.month].allSatisfy({ w in w.allSatisfy { $0 == w[0] } })
+        else {
+            throw VerificationError.unsupported(
+                "demand-growth: needs one cohort with a perThousandPerYear rate and flat weekly, daily and yearly profiles"
+            )
+        }
+        let band = s.population[cohort.band]
+        let year = 365.25
+        let warmup = Double(s.warmupDays)
+        let k = (log(1 + band.annualGrowth) + log(1 + cohort.trendPerYear)) / year
+        let a = perThousand * band.people / 1000 / year * pow(1 + band.annualGrowth, -warmup / year)
+        let (begin, end) = (warmup, warmup + Double(s.days))
+        let crises = k == 0 ? a * (end - begin) : a * (exp(k * end) - exp(k * begin)) / k
+        let runs = replicate(s, replications, threads)
+        return [
+            check(
+                s.name, "crises (integral of the growing, declining rate)", crises,
+                runs.map { $0.metrics[.crises] ?? .nan }, margin: exactMargin)
+        ]
+    }
+}
