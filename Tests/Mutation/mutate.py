@@ -9,16 +9,21 @@ day...). For each one the harness
      reused between mutations (so builds after the first are incremental);
   2. replaces the mutation's find text (it must occur exactly once in its file) by its
      replacement;
-  3. builds what the selected checks need and runs them, each step under a timeout:
-       verify  `swift build -c release --product homeward`, then
-               `.build/release/homeward verify --quick` (or without --quick: --verify-full);
-       tests   `swift build --build-tests`, then `swift test --skip-build` (the fast suite);
+  3. builds what the selected checks need and runs them, each step under a timeout. Every build
+     is the debug configuration optimised file by file (`-Xswiftc -O`): a release build
+     optimises the whole module at once, so every mutant would rebuild all of HomewardKit
+     (about 2.5 minutes), where this one recompiles the mutated file alone (about 15 s);
+       verify  `swift build --product homeward -Xswiftc -O`, then
+               `.build/debug/homeward verify --quick` (or without --quick: --verify-full);
+       tests   `swift build --build-tests -Xswiftc -O`, then `swift test --skip-build` (the
+               fast suite), by default only on the mutants verify did not kill (a mutant
+               verify kills is killed by tests plus verify whatever the tests say);
   4. restores the mutated file and records the verdict of each check.
 
 Verdicts: "killed" (the check exited non-zero), "survived" (it exited 0), "timeout" (no answer
 in time: counted as a kill only for a mutation marked "hangs", whose bug makes the simulator
 loop), "build error" (the mutant does not compile: a bad mutation, fix the list), "not run"
-(check not selected). Scores are over the non-equivalent mutants that built.
+(check not selected), "not needed" (tests on a mutant verify already killed). Scores are over the non-equivalent mutants that built.
 
 Standard library only. See Tests/Mutation/README.md.
 """
@@ -204,37 +209,36 @@ def run_step(cmd: list[str], cwd: Path, timeout: float, log: Path) -> tuple[str,
     return ("ok" if rc == 0 else "failed"), time.monotonic() - start
 
 
+# One build configuration for both checks, so that they share one incremental build folder:
+# the debug configuration with every file optimised on its own (see the module's comment).
+OPTIMISE = ["-Xswiftc", "-O"]
+
+
 def steps(check: str, args: argparse.Namespace) -> tuple[list[str], list[str]]:
     """The build command and the check command of a check."""
     if check == "verify":
-        verify = ["./.build/release/homeward", "verify"] + ([] if args.verify_full else ["--quick"])
-        return ["swift", "build", "-c", "release", "--product", "homeward"], verify
-    return ["swift", "build", "--build-tests"], ["swift", "test", "--skip-build"]
+        verify = ["./.build/debug/homeward", "verify"] + ([] if args.verify_full else ["--quick"])
+        return ["swift", "build", "--product", "homeward"] + OPTIMISE, verify
+    return ["swift", "build", "--build-tests"] + OPTIMISE, ["swift", "test", "--skip-build"] + OPTIMISE
 
 
-def evaluate(m: dict | None, scratch: Path, args: argparse.Namespace, logdir: Path) -> dict:
-    """Builds and checks the scratch copy (with m applied, or unmutated when m is None)."""
-    name = m["id"] if m else "baseline"
-    log = logdir / f"{name}.log"
-    log.write_text("")
-    result: dict = {"id": name, "seconds": {}}
-    for check in CHECKS:
-        if check not in args.checks:
-            result[check] = "not run"
-            continue
-        build, run = steps(check, args)
-        status, secs = run_step(build, scratch, args.build_timeout, log)
-        result["seconds"][f"{check} build"] = round(secs)
-        if status != "ok":
-            result[check] = "build error" if status == "failed" else "build timeout"
-            continue
-        status, secs = run_step(run, scratch, args.check_timeout, log)
-        result["seconds"][check] = round(secs)
-        if status == "timeout":
-            result[check] = "killed" if m and m.get("hangs") else "timeout"
-        else:
-            result[check] = "killed" if status == "failed" else "survived"
-    return result
+def evaluate(m: dict | None, check: str, scratch: Path, args: argparse.Namespace, logdir: Path,
+             result: dict) -> None:
+    """Builds the scratch copy (with m applied, or unmutated when m is None) and runs one check on
+    it, recording the verdict and the seconds of each step in result."""
+    log = logdir / f"{m['id'] if m else 'baseline'}.log"
+    build, run = steps(check, args)
+    status, secs = run_step(build, scratch, args.build_timeout, log)
+    result["seconds"][f"{check} build"] = round(secs)
+    if status != "ok":
+        result[check] = "build error" if status == "failed" else "build timeout"
+        return
+    status, secs = run_step(run, scratch, args.check_timeout, log)
+    result["seconds"][check] = round(secs)
+    if status == "timeout":
+        result[check] = "killed" if m and m.get("hangs") else "timeout"
+    else:
+        result[check] = "killed" if status == "failed" else "survived"
 
 
 def apply(m: dict, scratch: Path) -> tuple[Path, str]:
@@ -252,7 +256,10 @@ def scores(results: list[dict], mutations: dict[str, dict]) -> dict:
     live = [r for r in results if r["id"] in mutations and not mutations[r["id"]].get("equivalent")]
 
     def score(checks: tuple[str, ...]) -> dict | None:
-        rows = [r for r in live if all(r[c] in ("killed", "survived", "timeout") for c in checks)]
+        ran = ("killed", "survived", "timeout")
+        # "not needed": the tests were skipped because verify had killed the mutant already.
+        rows = [r for r in live if r[checks[0]] in ran
+                and all(r[c] in ran or r[c] == "not needed" for c in checks[1:])]
         if not rows:
             return None
         killed = sum(1 for r in rows if any(r[c] == "killed" for c in checks))
@@ -278,14 +285,21 @@ def markdown(results: list[dict], mutations: dict[str, dict], sc: dict, header: 
 
 
 def main() -> int:
+    # A background run ignores SIGINT; stop it with SIGTERM, which restores the mutated file too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     ap = argparse.ArgumentParser(description="Mutation testing of Homeward's model, engine and metrics.")
     ap.add_argument("--check-list", action="store_true", help="only check the list against the sources (no build)")
     ap.add_argument("--only", help="comma-separated mutation ids")
     ap.add_argument("--sample", action="store_true", help="the fixed CI sample: " + ", ".join(SAMPLE))
     ap.add_argument("--checks", default="verify,tests", help="verify, tests or both (default verify,tests)")
+    ap.add_argument("--tests-on-all", action="store_true",
+                    help="run the fast suite on every mutant, also those verify killed (the tests' own score)")
     ap.add_argument("--verify-full", action="store_true", help="homeward verify without --quick")
     ap.add_argument("--no-baseline", action="store_true", help="skip checking that the unmutated copy passes")
     ap.add_argument("--resume", action="store_true", help="keep results already in --out and skip those ids")
+    ap.add_argument("--again", action="store_true",
+                    help="with --resume: run the chosen checks again on the mutants they did not kill "
+                    "(after a check was added)")
     ap.add_argument("--scratch", default=str(ROOT / ".build" / "mutation" / "scratch"), help="scratch copy")
     ap.add_argument("--out", default=str(ROOT / ".build" / "mutation"), help="where results.json/.md go")
     ap.add_argument("--build-timeout", type=float, default=3600, help="seconds per build (default 3600)")
@@ -332,8 +346,17 @@ def main() -> int:
     results: list[dict] = []
     if args.resume and (out / "results.json").is_file():
         results = json.loads((out / "results.json").read_text())["results"]
-        done = {r["id"] for r in results}
-        chosen = [m for m in chosen if m["id"] not in done]
+    by_result = {r["id"]: r for r in results}
+    if args.again:
+        for m in chosen:
+            r = by_result.get(m["id"])
+            for check in args.checks:
+                if r and r[check] in ("survived", "timeout", "build timeout"):
+                    r[check] = "not run"
+    for m in chosen:
+        if m["id"] not in by_result:
+            by_result[m["id"]] = {"id": m["id"], "seconds": {}, **{c: "not run" for c in CHECKS}}
+            results.append(by_result[m["id"]])
     scratch = Path(args.scratch).resolve()
     sync_scratch(scratch)
     mode = "verify --quick" if not args.verify_full else "verify (full)"
@@ -347,23 +370,36 @@ def main() -> int:
 
     if not args.no_baseline:
         print("baseline (unmutated): building and checking ...", flush=True)
-        base = evaluate(None, scratch, args, logdir)
+        (logdir / "baseline.log").write_text("")
+        base: dict = {"id": "baseline", "seconds": {}}
+        for check in args.checks:
+            evaluate(None, check, scratch, args, logdir, base)
         print(f"  baseline: {base}", flush=True)
         bad = [c for c in args.checks if base[c] != "survived"]
         if bad:
             print(f"mutate: the unmutated copy does not pass {', '.join(bad)} (see {logdir}/baseline.log)",
                   file=sys.stderr)
             return 1
-    for n, m in enumerate(chosen, 1):
-        print(f"[{n}/{len(chosen)}] {m['id']}: {m['description']}", flush=True)
-        path, original = apply(m, scratch)
-        try:
-            r = evaluate(m, scratch, args, logdir)
-        finally:
-            path.write_text(original)
-        results.append(r)
-        save()
-        print(f"  verify: {r['verify']}, tests: {r['tests']}, seconds: {r['seconds']}", flush=True)
+    # One check at a time over every mutant: verify first, so its score is known early, then the
+    # fast suite, which is slow to build, only where it can change tests+verify.
+    for check in (c for c in CHECKS if c in args.checks):
+        todo = [m for m in chosen if by_result[m["id"]][check] == "not run"]
+        for n, m in enumerate(todo, 1):
+            r = by_result[m["id"]]
+            if check == "tests" and r["verify"] == "killed" and not args.tests_on_all:
+                r["tests"] = "not needed"
+                continue
+            print(f"[{check} {n}/{len(todo)}] {m['id']}: {m['description']}", flush=True)
+            log = logdir / f"{m['id']}.log"
+            if check == CHECKS[0] or not log.exists():
+                log.write_text("")
+            path, original = apply(m, scratch)
+            try:
+                evaluate(m, check, scratch, args, logdir, r)
+            finally:
+                path.write_text(original)
+            save()
+            print(f"  {check}: {r[check]}, seconds: {r['seconds']}", flush=True)
     save()
     print((out / "results.md").read_text().split("\n\n")[-1].strip())
     print(f"results: {out / 'results.json'}, {out / 'results.md'}")
