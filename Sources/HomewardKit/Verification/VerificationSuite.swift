@@ -163,6 +163,12 @@ public enum VerificationSuite {
             checks += try crisisResponseHoursChecks(s, replications: reps(s), threads: threads)
         }
 
+        for file in ["discharge-calendar.json5", "discharge-calendar-seven-day.json5"] {
+            let s = try load(file)
+            progress(s.name)
+            checks += try dischargeCalendarChecks(s, replications: reps(s), threads: threads)
+        }
+
         do {
             let s = try load("blocking-network.json5")
             progress(s.name)
