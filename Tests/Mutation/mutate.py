@@ -407,8 +407,20 @@ def main() -> int:
     if errors:
         print(f"mutate: these mutants do not compile (fix the list): {', '.join(errors)}", file=sys.stderr)
         return 1
+    if args.sample:
+        # The sample's mutants are chosen to be killed: one that is not means the harness (or a
+        # check) has stopped working.
+        alive = [f"{r['id']} ({c}: {r[c]})" for r in results for c in args.checks if r[c] != "killed"]
+        if alive:
+            print(f"mutate: the CI sample was not killed: {', '.join(alive)}", file=sys.stderr)
+            return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # The mutated file has been restored (evaluate's finally); results so far are saved.
+        print("mutate: stopped; --resume carries on from the saved results", file=sys.stderr)
+        sys.exit(130)
