@@ -107,3 +107,46 @@ extension VerificationSuite {
         ]
     }
 }
+
+extension VerificationSuite {
+    /// A downstream service started from a census, against M/G/infinity with an equilibrium
+    /// start: the census patients leave as the equilibrium residual R (`equilibriumCDF`) and
+    /// the new ones, arriving at the acute rate from the end of the fixed acute stay D, as
+    /// fresh stays. The mean occupancy over [0, T] is
+    /// (1/T) [N integral_0^T P(R > t) dt + lambda integral_0^(T-D) (T - D - v) P(X > v) dv],
+    /// both integrals by Simpson's rule.
+    static func censusDownstreamChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        let cohort = s.cohorts[0]
+        guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, s.warmupDays == 0,
+            case .fixed(let stay) = cohort.lengthOfStay, cohort.inHospitalMortality == 0, cohort.conveyance == 1,
+            s.pathways.count == 1, s.pathways[0].destinations.count == 1, !s.pathways[0].needsAssessment,
+            s.pathways[0].equipmentProbability == 0, s.census.count == 1,
+            s.census[0].service == s.pathways[0].destinations[0].service,
+            let stays = s.services[s.census[0].service].duration, s.working.hours.from == 0, s.working.hours.to == 24,
+            s.working.sevenDayDischarge
+        else {
+            throw VerificationError.unsupported(
+                "census-downstream: needs one cohort with fixed acute stays, one pathway straight to one service "
+                    + "with a census, and working hours round the clock")
+        }
+        let service = s.services[s.census[0].service]
+        let lambda = perYear / 365.25
+        let n = Double(s.census[0].patients)
+        let end = Double(s.days)
+        func simpson(_ a: Double, _ b: Double, _ f: (Double) -> Double) -> Double {
+            let steps = 4000
+            let h = (b - a) / Double(steps)
+            var total = f(a) + f(b)
+            for i in 1..<steps { total += f(a + Double(i) * h) * (i % 2 == 1 ? 4 : 2) }
+            return total * h / 3
+        }
+        let census = n * simpson(0, end) { 1 - stays.equilibriumCDF(at: $0) }
+        let arrivals = lambda * simpson(0, end - stay) { (end - stay - $0) * stays.survival($0) }
+        let runs = replicate(s, replications, threads)
+        return [
+            check(
+                s.name, "mean beds occupied (census leaving as equilibrium stays)", (census + arrivals) / end,
+                runs.map { $0.metrics[.serviceOccupancyMean, service.name] ?? .nan })
+        ]
+    }
+}

@@ -170,6 +170,12 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("census-downstream.json5")
+            progress(s.name)
+            checks += try censusDownstreamChecks(s, replications: reps(s), threads: threads)
+        }
+
+        do {
             let s = try load("blocking-network.json5")
             progress(s.name)
             let (lambda, meanStay) = try arrivalsAndStay(s)
