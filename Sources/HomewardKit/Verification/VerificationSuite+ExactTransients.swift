@@ -150,3 +150,56 @@ extension VerificationSuite {
         ]
     }
 }
+
+extension VerificationSuite {
+    /// The 91-day follow-up of reablement against exact values. Discharges are instant and
+    /// at a constant rate, so the follow-ups counted (discharges in the measured period whose
+    /// 91 days end within the run) are rate x share x (days - 91). With no readmissions, a client
+    /// of home-based reablement whose only outcome is death is at home at 91 days when still in
+    /// it, P(duration > 91); one of a bed-based service whose only outcome is going home
+    /// independent is at home when it has ended, P(duration <= 91).
+    static func followUpChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        let cohort = s.cohorts[0]
+        let band = s.population[cohort.band]
+        guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, band.minimumAge >= 65,
+            case .fixed(let stay) = cohort.lengthOfStay, Double(s.warmupDays) >= stay, s.days > 91,
+            cohort.inHospitalMortality == 0, cohort.conveyance == 1, cohort.readmissionWithin91 == 0,
+            s.working.hours.from == 0, s.working.hours.to == 24, s.working.sevenDayDischarge
+        else {
+            throw VerificationError.unsupported(
+                "reablement-follow-up: needs one 65+ cohort with fixed stays, no deaths in hospital or "
+                    + "readmissions, and discharges round the clock")
+        }
+        var followed = 0.0
+        var atHome = 0.0
+        for (k, share) in cohort.pathwayMix.enumerated() where share > 0 {
+            let pathway = s.pathways[k]
+            guard pathway.destinations.count == 1, !pathway.needsAssessment, pathway.equipmentProbability == 0 else {
+                throw VerificationError.unsupported("reablement-follow-up: each pathway goes straight to one service")
+            }
+            let service = s.services[pathway.destinations[0].service]
+            guard service.countsAsReablement else { continue }
+            guard let d = service.duration, service.outcomes.count == 1 else {
+                throw VerificationError.unsupported("reablement-follow-up: each service has one outcome")
+            }
+            switch (service.kind, service.outcomes[0].outcome) {
+            case (.homeReablement, .died): atHome += share * d.survival(91)
+            case (.bedBased, .independent): atHome += share * (1 - d.survival(91))
+            default:
+                throw VerificationError.unsupported(
+                    "reablement-follow-up: home reablement must end in death and beds in going home")
+            }
+            followed += share
+        }
+        let rate = perYear / 365.25
+        let runs = replicate(s, replications, threads)
+        return [
+            check(
+                s.name, "follow-ups of discharges into reablement", rate * followed * Double(s.days - 91),
+                runs.map { $0.metrics[.reablementFollowUps65] ?? .nan }, margin: exactMargin),
+            check(
+                s.name, "share at home 91 days later", atHome / followed,
+                runs.map { $0.metrics[.reablementAtHome91Rate] ?? .nan }, margin: exactMargin),
+        ]
+    }
+}

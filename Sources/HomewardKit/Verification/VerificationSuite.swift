@@ -176,6 +176,12 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("reablement-follow-up.json5")
+            progress(s.name)
+            checks += try followUpChecks(s, replications: reps(s), threads: threads)
+        }
+
+        do {
             let s = try load("blocking-network.json5")
             progress(s.name)
             let (lambda, meanStay) = try arrivalsAndStay(s)
