@@ -203,3 +203,46 @@ extension VerificationSuite {
         ]
     }
 }
+
+extension VerificationSuite {
+    /// Counts the crises of a replication (the whole run is measured).
+    struct CrisisCount: EventSink {
+        var crises = 0
+        mutating func append(_ e: Event) { if e.kind == .crisis { crises += 1 } }
+    }
+
+    /// The coverage of the reported 95% interval of a count's mean: `experiments` experiments
+    /// of the scenario's replications each, the interval built as the results files build it
+    /// for a count (`ConfidenceInterval(values:bounds:)`), checked against the exact mean (the
+    /// integral of a constant rate). The measured coverage is a share of `experiments`
+    /// independent trials, so the check is that 0.95 lies in its 99% interval.
+    static func intervalCoverageChecks(_ s: Scenario, experiments: Int, threads: Int) throws -> [Check] {
+        let cohort = s.cohorts[0]
+        guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, s.warmupDays == 0,
+            cohort.sinusoid == nil, s.demandVariation == nil,
+            [cohort.dayOfWeek, cohort.hourOfDay, cohort.month].allSatisfy({ w in w.allSatisfy { $0 == w[0] } }),
+            !s.services.contains(where: { $0.kind == .crisisResponse }), cohort.readmissionWithin91 == 0
+        else {
+            throw VerificationError.unsupported(
+                "interval-coverage: needs one cohort with a constant perYear rate and no readmissions")
+        }
+        let exact = perYear / 365.25 * Double(s.days)
+        let n = s.replications
+        let slots = ResultSlots<Double>(count: n * experiments)
+        Runner.parallelFor(count: n * experiments, threads: threads) { rep in
+            var sim = Simulation(scenario: s, seed: s.seed, replication: rep, sink: CrisisCount())
+            sim.run()
+            slots.set(rep, Double(sim.sink.crises))
+        }
+        let counts = slots.allValues
+        let covered = (0..<experiments).map { k -> Double in
+            let ci = ConfidenceInterval(values: Array(counts[(k * n)..<((k + 1) * n)]), bounds: .count)
+            return ci.low <= exact && exact <= ci.high ? 1 : 0
+        }
+        return [
+            check(
+                s.name, "share of \(experiments) intervals (\(n) replications each) containing \(format(exact))",
+                0.95, covered, margin: 0.005)
+        ]
+    }
+}

@@ -182,6 +182,12 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("interval-coverage.json5")
+            progress(s.name)
+            checks += try intervalCoverageChecks(s, experiments: full ? 4000 : 1000, threads: threads)
+        }
+
+        do {
             let s = try load("blocking-network.json5")
             progress(s.name)
             let (lambda, meanStay) = try arrivalsAndStay(s)
