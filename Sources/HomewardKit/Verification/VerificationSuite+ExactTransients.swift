@@ -246,3 +246,40 @@ extension VerificationSuite {
         ]
     }
 }
+
+extension VerificationSuite {
+    /// A care home fed by community referrals only, as M/M/c: residents die at the constant rate
+    /// `annualMortality` a year, referrals come at `communityAdmissionsPerYear` and wait first
+    /// come, first served. With a = lambda / mu < c, every referral is admitted: admissions are
+    /// lambda T, residents present average a, and the mean wait is Erlang C(c, a) / (c mu - lambda).
+    static func careHomeChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        guard let h = s.services.firstIndex(where: { $0.kind == .careHome }),
+            s.services.filter({ $0.kind == .careHome }).count == 1, s.services[h].annualMortality > 0,
+            s.services[h].communityAdmissionsPerYear > 0,
+            s.services[h].capacity.changes.isEmpty, s.census.isEmpty,
+            s.cohorts.allSatisfy({ if case .perResidentPerYear(0) = $0.rate { true } else { false } }),
+            s.working.hours.from == 0, s.working.hours.to == 24, s.working.sevenDayDischarge
+        else {
+            throw VerificationError.unsupported(
+                "care-home-queue: needs one care home with mortality and community referrals, residents "
+                    + "without crises, and admissions round the clock")
+        }
+        let home = s.services[h]
+        let (mu, lambda) = (home.annualMortality, home.communityAdmissionsPerYear)
+        let c = home.capacity.initial
+        let a = lambda / mu
+        let wait = QueueingTheory.mmcMeanWait(arrivalRate: lambda, meanService: 1 / mu, servers: c) * 365.25
+        let runs = replicate(s, replications, threads)
+        return [
+            check(
+                s.name, "admissions (lambda T)", lambda / 365.25 * Double(s.days),
+                runs.map { $0.metrics[.serviceAdmissions, home.name] ?? .nan }),
+            check(
+                s.name, "residents present (a = lambda / mu)", a,
+                runs.map { $0.metrics[.serviceOccupancyMean, home.name] ?? .nan }),
+            check(
+                s.name, "mean wait for a bed, days (M/M/\(c) Wq)", wait,
+                runs.map { $0.metrics[.serviceMeanWaitDays, home.name] ?? .nan }),
+        ]
+    }
+}

@@ -188,6 +188,12 @@ public enum VerificationSuite {
         }
 
         do {
+            let s = try load("care-home-queue.json5")
+            progress(s.name)
+            checks += try careHomeChecks(s, replications: reps(s), threads: threads)
+        }
+
+        do {
             let s = try load("blocking-network.json5")
             progress(s.name)
             let (lambda, meanStay) = try arrivalsAndStay(s)
