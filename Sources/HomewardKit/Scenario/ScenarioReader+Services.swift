@@ -1,6 +1,10 @@
 /// Services and the checks that need the whole scenario.
 extension ScenarioReader {
-    static let commonServiceFields = ["kind", "capacity", "costPerDay", "costPerWeek", "costPerEpisode", "costs"]
+    /// `waitingList` is read on every kind so that the acute hospital and crisis response can
+    /// refuse it with a reason (rather than as an unknown field).
+    static let commonServiceFields = [
+        "kind", "capacity", "costPerDay", "costPerWeek", "costPerEpisode", "costs", "waitingList",
+    ]
 
     static func serviceFields(_ kind: ServiceKind) -> [String] {
         switch kind {
@@ -82,6 +86,20 @@ extension ScenarioReader {
             hours: .always, eligibility: Array(repeating: 0, count: names.cohorts.count), successRate: 0,
             divertAfterHours: nil, initialResidents: 0, annualMortality: 0, communityAdmissionsPerYear: 0,
             residentCohort: nil)
+        if o?["waitingList"] != nil {
+            switch kind {
+            case .acute:
+                r.fail(
+                    "\(p).waitingList",
+                    "is for downstream services; the acute hospital's limit on patients waiting is edWaitingRoom")
+            case .crisisResponse:
+                r.fail(
+                    "\(p).waitingList",
+                    "is for downstream services; crisis response has no queue (a crisis finding it full is conveyed)")
+            case .homeReablement, .bedBased, .homeCare, .careHome:
+                service.waitingList = r.integer(o, "waitingList", p, in: .waitingList)
+            }
+        }
         switch kind {
         case .acute:
             if o?["divertAfterHours"] != nil {
