@@ -1,10 +1,6 @@
 /// Services and the checks that need the whole scenario.
 extension ScenarioReader {
-    /// `waitingList` is read on every kind so that the acute hospital and crisis response can
-    /// refuse it with a reason (rather than as an unknown field).
-    static let commonServiceFields = [
-        "kind", "capacity", "costPerDay", "costPerWeek", "costPerEpisode", "costs", "waitingList",
-    ]
+    static let commonServiceFields = ["kind", "capacity", "costPerDay", "costPerWeek", "costPerEpisode", "costs"]
 
     static func serviceFields(_ kind: ServiceKind) -> [String] {
         switch kind {
@@ -13,13 +9,15 @@ extension ScenarioReader {
         case .homeReablement, .bedBased:
             commonServiceFields + [
                 "durationDays", "outcomes", "delayReason", "responsible", "countsAsReablement", "acceptsWeekends",
+                "waitingList",
             ]
         case .careHome:
             commonServiceFields + [
                 "initialResidents", "annualMortality", "communityAdmissionsPerYear", "residentCohort", "delayReason",
-                "responsible", "acceptsWeekends", "selfFunderShare",
+                "responsible", "acceptsWeekends", "selfFunderShare", "waitingList",
             ]
-        case .homeCare: commonServiceFields + ["durationDays", "delayReason", "responsible", "acceptsWeekends"]
+        case .homeCare:
+            commonServiceFields + ["durationDays", "delayReason", "responsible", "acceptsWeekends", "waitingList"]
         }
     }
 
@@ -56,6 +54,11 @@ extension ScenarioReader {
             }
         }
         if kindUnknown { return nil }
+        // The acute hospital and crisis response refuse a waiting list with a reason (below),
+        // rather than as an unknown field.
+        if kind == .acute || kind == .crisisResponse, case .object(let given) = value, given["waitingList"] != nil {
+            allowed.append("waitingList")
+        }
         let o = r.object(value, p, allowed: allowed)
         let capacity = readCapacity(o?["capacity"], "\(p).capacity", origin: origin, horizon: horizon, &r)
         let costs = readCosts(o, p, kind: kind, &r)
