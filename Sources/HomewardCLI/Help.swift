@@ -191,9 +191,10 @@ enum Help {
 
         Runs the built-in verification cases (scenario files in DIR/verification, and the
         baseline) and compares the simulation with exact results: Erlang B loss (also with
-        lognormal stays: insensitivity), Erlang C waits, M/G/infinity occupancy under seasonal
-        demand, an acute-to-reablement network with blocking solved exactly as a Markov chain,
-        Little's law on every service of the baseline and conservation of patients. Prints the
+        lognormal stays: insensitivity), Erlang C waits, M/M/c/K (a finite ED waiting room, and a
+        waiting list before reablement), M/G/infinity occupancy under seasonal demand, an
+        acute-to-reablement network with blocking solved exactly as a Markov chain, Little's law
+        on every service of the baseline and conservation of patients. Prints the
         theory, the simulated mean and its 99% CI, and PASS or FAIL. Exit code 1 on any FAIL.
         --quick runs a quarter of the replications (for CI); --csv FILE also writes the table.
 

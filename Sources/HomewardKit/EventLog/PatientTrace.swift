@@ -146,6 +146,8 @@ public struct PatientTrace: Sendable {
             case .edWait:
                 edWaitStart = t
                 text = "no \(service(s)) bed free: waiting in ED"
+            case .diversion where s >= 0 && s != acute:
+                text = "no \(service(s)) place free and its waiting list full: placed out of area"
             case .diversion:
                 let waited = edWaitStart.map { " after waiting \(duration(t - $0)) in ED" } ?? ""
                 edWaitStart = nil

@@ -18,7 +18,8 @@ extension Metric {
         serviceOccupancyMean, serviceOccupancyMidnightMean, serviceOccupancySD, serviceAdmissions, serviceMeanWaitDays,
         serviceDepartures, serviceMeanStayDays, serviceOccupiedDays, serviceBlockedDays, serviceCapacityMean,
         serviceDaysOverCapacity, serviceExcessMean, serviceExcessMax, serviceExcessOccupiedDays, serviceOfferedLoad,
-        serviceQueueMidnightMean, serviceQueueGrowth, costByService,
+        serviceQueueMidnightMean, serviceQueueGrowth, servicePlacedOutOfArea, servicePlacedOutOfAreaShare,
+        costByService,
         schemeCostByScheme, schemeCost, totalCost, costByPayer, costByLine,
         monthlyNelAdmissions, monthlyAdmissionsAvoided, monthlyDelayedBedDays, monthlyDelayedBedDaysMidnight,
         monthlyDtocPer100k, monthlyDelayedAtMonthEnd, monthlyAcuteOccupancyMean,
@@ -290,6 +291,20 @@ extension Metric {
         meaning:
             "Patients waiting at midnight in the last 4 weeks of the measured period minus in its first 4 weeks, means (a quarter of the period each when shorter than 16 weeks)"
     )
+
+    // Only for services with a `waitingList` (docs/model.md, "A waiting list before a
+    // downstream service"): without one nobody is placed out of area, and nothing is emitted.
+
+    public static let servicePlacedOutOfArea = service(
+        "placedOutOfArea", unit: "patients", bounds: .count, direction: .lowerIsBetter,
+        label: "Placed out of area",
+        meaning:
+            "Patients placed out of area because no place was free and the waiting list was full (services with a waitingList)"
+    )
+    public static let servicePlacedOutOfAreaShare = service(
+        "placedOutOfAreaShare", unit: "share", bounds: .proportion, direction: .lowerIsBetter,
+        label: "Share placed out of area",
+        meaning: "Placed out of area / requests for a place (services with a waitingList)")
 
     // MARK: Costs
 

@@ -225,6 +225,14 @@ public struct Projection: EventSink {
             }
         case .edWait:
             break
+        case .diversion where e.service >= 0 && Int(e.service) != context.acute:
+            // Placed out of area by a downstream service whose waiting list was full: a request
+            // for a place there (the place they waited in is left by the `leave` that follows).
+            if measured(e.time) {
+                let service = perService.element(Int(e.service))
+                service.pointee.requests += 1
+                service.pointee.placedOutOfArea += 1
+            }
         case .diversion:
             let i = patients.findForUpdate(e.patient)
             if i >= 0 {
@@ -692,9 +700,12 @@ struct ServiceTotals {
     var excessMax = 0
     /// Patients waiting for a place (in ED for the acute hospital, in the queue otherwise).
     var waiting = 0
-    /// Patients who asked for a place in the measured window: admitted at once or joined the
-    /// queue (for the acute hospital, every conveyance, diverted or not).
+    /// Patients who asked for a place in the measured window: admitted at once, joined the
+    /// queue or placed out of area (for the acute hospital, every conveyance, diverted or not).
     var requests = 0.0
+    /// Patients placed out of area in the measured window because the waiting list was full
+    /// (downstream services with a `waitingList`).
+    var placedOutOfArea = 0.0
     /// The number waiting at each measured midnight: summed over all, over the first block of
     /// days and over the last (see `Projection.queueBlockDays`).
     var queueN = 0.0

@@ -9,11 +9,15 @@ public struct ProjectionContext: Sendable, Equatable {
         public var kind: ServiceKind
         /// The service's cost lines and who pays each.
         public var costs: ServiceCosts
+        /// Whether the service has a finite `waitingList` (then its placements out of area are
+        /// reported; without one there are none, and no such metric is emitted).
+        public var hasWaitingList: Bool
 
-        public init(name: String, kind: ServiceKind, costs: ServiceCosts) {
+        public init(name: String, kind: ServiceKind, costs: ServiceCosts, hasWaitingList: Bool = false) {
             self.name = name
             self.kind = kind
             self.costs = costs
+            self.hasWaitingList = hasWaitingList
         }
 
         /// A service with only spot and episode costs, paid by its kind's default payer.
@@ -81,7 +85,9 @@ public struct ProjectionContext: Sendable, Equatable {
         origin = scenario.origin
         warmupDays = scenario.warmupDays
         days = scenario.days
-        services = scenario.services.map { ServiceInfo(name: $0.name, kind: $0.kind, costs: $0.costs) }
+        services = scenario.services.map {
+            ServiceInfo(name: $0.name, kind: $0.kind, costs: $0.costs, hasWaitingList: $0.waitingList != nil)
+        }
         acute = scenario.acute
         let acuteCosts = scenario.services[scenario.acute].costs
         let usesStay = acuteCosts.perDayOutOfArea > 0 && acuteCosts.daysOutOfArea == nil
@@ -174,7 +180,8 @@ extension ProjectionContext {
                                         ("name", .string($0.name)), ("kind", .string($0.kind.rawValue)),
                                         ("costPerDay", .number($0.costPerDay)),
                                         ("costPerEpisode", .number($0.costPerEpisode)),
-                                    ] + (Self.json($0.costs, kind: $0.kind).map { [("costs", $0)] } ?? [])))
+                                    ] + (Self.json($0.costs, kind: $0.kind).map { [("costs", $0)] } ?? [])
+                                        + ($0.hasWaitingList ? [("waitingList", .bool(true))] : [])))
                         })
                 ),
             ]))
@@ -328,7 +335,13 @@ extension ProjectionContext {
             costs.perOccupiedDay = try amount(obj["costPerDay"], "costPerDay")
             costs.perEpisode = try amount(obj["costPerEpisode"], "costPerEpisode")
             if let c = obj["costs"] { try readCosts(c, into: &costs) }
-            services.append(ServiceInfo(name: name, kind: kind, costs: costs))
+            // Written only when true, so a header without it is the header written before it existed.
+            var hasWaitingList = false
+            if let w = obj["waitingList"] {
+                guard case .bool(let b) = w else { throw fail("'waitingList' must be true or false, got \(shown(w))") }
+                hasWaitingList = b
+            }
+            services.append(ServiceInfo(name: name, kind: kind, costs: costs, hasWaitingList: hasWaitingList))
         }
         try names("services", services.map(\.name))
         self.services = services

@@ -148,6 +148,10 @@ extension Projection {
             put(.serviceOfferedLoad, name, ratio(occupancyIntegral[s] * totals.requests, entries[s] * Double(c.days)))
             put(.serviceQueueMidnightMean, name, ratio(totals.queueSum, totals.queueN))
             put(.serviceQueueGrowth, name, totals.queueGrowth(block: queueBlockDays))
+            if info.hasWaitingList {
+                put(.servicePlacedOutOfArea, name, totals.placedOutOfArea)
+                put(.servicePlacedOutOfAreaShare, name, ratio(totals.placedOutOfArea, totals.requests))
+            }
             put(.costByService, name, costs.byService[s])
         }
         var schemeCost = 0.0

@@ -45,7 +45,10 @@ public enum EventKind: UInt8, Sendable, CaseIterable {
     case conveyance = 3
     /// No acute bed was free: the patient starts to wait in ED/escalation.
     case edWait = 4
-    /// The patient was diverted out of area after waiting the scenario's limit.
+    /// Out of area: with `service` the acute hospital, the patient was diverted from ED (after
+    /// waiting the scenario's limit, or at once when the ED waiting room was full); with a
+    /// downstream service, no place there was free and its waiting list was full, so the
+    /// patient was placed out of area (a `leave` from the place they waited in follows).
     case diversion = 5
     /// The patient enters `service` (acute admission, crisis response, downstream service,
     /// care home). Occupancy rises by one.

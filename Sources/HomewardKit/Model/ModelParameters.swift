@@ -54,6 +54,8 @@ struct ModelParameters {
         var successRate: Double
         var divertAfterHours: Double?
         var edWaitingRoom: Int?
+        /// `Service.waitingList`: the most who may wait for a place (nil: no limit).
+        var waitingList: Int?
         var annualMortality: Double
         var communityAdmissionsPerYear: Double
         var residentCohort: Int?
@@ -169,6 +171,7 @@ struct ModelParameters {
                 kind: service.kind, delay: service.delay, countsAsReablement: service.countsAsReablement,
                 acceptsAllDays: service.acceptsAllDays, hours: service.hours, successRate: service.successRate,
                 divertAfterHours: service.divertAfterHours, edWaitingRoom: service.edWaitingRoom,
+                waitingList: service.waitingList,
                 annualMortality: service.annualMortality,
                 communityAdmissionsPerYear: service.communityAdmissionsPerYear, residentCohort: service.residentCohort,
                 selfFunderShare: service.selfFunderShare, hasDuration: service.duration != nil, outcomesStart: start,

@@ -92,10 +92,15 @@ extension Simulation {
         requestPlace(p, in: s)
     }
 
-    /// Takes a free place in `s` now, or queues for one (blocking the current place).
+    /// Takes a free place in `s` now, or queues for one (blocking the current place), or, when
+    /// `s`'s waiting list is full, is placed out of area.
     mutating func requestPlace(_ p: Int32, in s: Int) {
         if occupied[s] < capacity[s] && queues[s].isEmpty {
             reserve(p, in: s)
+        } else if let list = parameters.services[s].waitingList, queues[s].count >= list {
+            // Everyone in a downstream queue is still waiting: nobody leaves one except to take
+            // a place (`pull`), so its count is the number waiting.
+            placeOutOfArea(p, service: s)
         } else {
             emit(.transferWait, patient: p, service: s, detail: 0)
             if patients[Int(p)].location == .inService {
@@ -104,6 +109,21 @@ extension Simulation {
             patients[Int(p)].target = Int16(s)
             queues[s].push(Waiting(patient: p, token: patients[Int(p)].token))
         }
+    }
+
+    /// Placed out of area: no place in `s` is free and its waiting list is full, so a place of
+    /// that kind is bought outside the modelled capacity. The patient leaves the place they
+    /// waited in (freeing it for the next in its queue, and ending their delay) and the
+    /// modelled system, as a diversion from ED does (a held care-home bed is given up).
+    mutating func placeOutOfArea(_ p: Int32, service s: Int) {
+        emit(.diversion, patient: p, service: s, detail: 0)
+        if patients[Int(p)].location == .inService {
+            leave(p, to: Int32(s))
+        }
+        patients[Int(p)].target = -1
+        setLocation(p, .atHome, place: -1)
+        releaseHeldBed(p)
+        releaseIfIdle(p)
     }
 
     /// Holds a place in `s` for the patient, who moves at the next time `s` accepts transfers.

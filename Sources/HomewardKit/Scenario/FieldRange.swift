@@ -118,6 +118,9 @@ extension FieldRange {
     public static let dayOfYear = whole(1, 366)
     /// `services.*.edWaitingRoom` (acute): up to 10^6 patients waiting at once.
     public static let edWaitingRoom = whole(0, 1_000_000)
+    /// `services.*.waitingList` (downstream services): up to 10^6 patients waiting at once, the
+    /// same bound as `edWaitingRoom`.
+    public static let waitingList = whole(0, 1_000_000)
 }
 
 extension FieldReader {

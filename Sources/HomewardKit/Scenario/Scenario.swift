@@ -165,6 +165,11 @@ public struct Service: Sendable {
     public var outcomes: [OutcomeRule]
     /// The DTOC reason recorded while a patient waits for a place here.
     public var delay: DelayCode
+    /// Downstream services only (reablement, beds, home care, care homes): the most patients
+    /// who can wait for a place here at once. A patient who asks for a place when none is free
+    /// and this many already wait is placed out of area at once (M/M/c/K with K = places +
+    /// list); 0 is a pure loss system (Erlang B). Nil (the default): no limit.
+    public var waitingList: Int? = nil
     /// Whether a discharge into this service counts for the 91-day reablement metric.
     public var countsAsReablement: Bool
     /// Whether this service accepts transfers at weekends and on bank holidays (overrides

@@ -295,6 +295,15 @@ extension ScenarioFieldCatalog {
             meaning: {
                 "most patients who can wait in ED for a bed in \($0.name) at once; one more is diverted at once"
             }),
+        Kind(
+            "services.*.waitingList", .services, .waitingList,
+            applies: {
+                ![ServiceKind.acute.rawValue, ServiceKind.crisisResponse.rawValue].contains($0.serviceKind)
+            },
+            label: { "\($0.name) waiting list" }, unit: { _ in "patients" },
+            meaning: {
+                "most patients who can wait for a place in \($0.name) at once; one more is placed out of area at once"
+            }),
     ]
 
     /// What a service's capacity counts, by its kind.

@@ -9,13 +9,15 @@ extension ScenarioReader {
         case .homeReablement, .bedBased:
             commonServiceFields + [
                 "durationDays", "outcomes", "delayReason", "responsible", "countsAsReablement", "acceptsWeekends",
+                "waitingList",
             ]
         case .careHome:
             commonServiceFields + [
                 "initialResidents", "annualMortality", "communityAdmissionsPerYear", "residentCohort", "delayReason",
-                "responsible", "acceptsWeekends", "selfFunderShare",
+                "responsible", "acceptsWeekends", "selfFunderShare", "waitingList",
             ]
-        case .homeCare: commonServiceFields + ["durationDays", "delayReason", "responsible", "acceptsWeekends"]
+        case .homeCare:
+            commonServiceFields + ["durationDays", "delayReason", "responsible", "acceptsWeekends", "waitingList"]
         }
     }
 
@@ -52,6 +54,11 @@ extension ScenarioReader {
             }
         }
         if kindUnknown { return nil }
+        // The acute hospital and crisis response refuse a waiting list with a reason (below),
+        // rather than as an unknown field.
+        if kind == .acute || kind == .crisisResponse, case .object(let given) = value, given["waitingList"] != nil {
+            allowed.append("waitingList")
+        }
         let o = r.object(value, p, allowed: allowed)
         let capacity = readCapacity(o?["capacity"], "\(p).capacity", origin: origin, horizon: horizon, &r)
         let costs = readCosts(o, p, kind: kind, &r)
@@ -82,6 +89,20 @@ extension ScenarioReader {
             hours: .always, eligibility: Array(repeating: 0, count: names.cohorts.count), successRate: 0,
             divertAfterHours: nil, initialResidents: 0, annualMortality: 0, communityAdmissionsPerYear: 0,
             residentCohort: nil)
+        if o?["waitingList"] != nil {
+            switch kind {
+            case .acute:
+                r.fail(
+                    "\(p).waitingList",
+                    "is for downstream services; the acute hospital's limit on patients waiting is edWaitingRoom")
+            case .crisisResponse:
+                r.fail(
+                    "\(p).waitingList",
+                    "is for downstream services; crisis response has no queue (a crisis finding it full is conveyed)")
+            case .homeReablement, .bedBased, .homeCare, .careHome:
+                service.waitingList = r.integer(o, "waitingList", p, in: .waitingList)
+            }
+        }
         switch kind {
         case .acute:
             if o?["divertAfterHours"] != nil {

@@ -106,6 +106,8 @@ public enum VerificationSuite {
                     runs.map { $0.metrics["edWaitHours"] ?? .nan }))
         }
 
+        checks += try downstreamWaitingListChecks(load("mmck-downstream.json5"), full, threads, progress)
+
         // Uncapacitated hospitals under month weights and under a smooth yearly cycle: the rate
         // is the cohort's perYear times its month weight and its cycle's factor (each 1 when
         // the scenario has none).

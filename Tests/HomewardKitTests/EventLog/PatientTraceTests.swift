@@ -72,6 +72,26 @@ import Testing
         }
     }
 
+    /// A placement out of area by a downstream service's full waiting list reads as such, not
+    /// as a diversion from ED, and the acute bed is left for that service.
+    @Test func aPlacementOutOfAreaIsToldAsOne() throws {
+        let context = ProjectionContext(scenario: try Fixtures.smallScenario())
+        let beds = Int16(try #require(context.services.firstIndex { $0.name == "beds" }))
+        var seq: UInt64 = 0
+        func e(_ t: Double, _ kind: EventKind, _ service: Int16 = -1, _ detail: Int32 = 0) -> Event {
+            defer { seq += 1 }
+            return Event(time: t, sequence: seq, patient: 7, kind: kind, cohort: 1, service: service, detail: detail)
+        }
+        let events = [
+            e(40, .crisis), e(40, .conveyance, 0), e(40, .enter, 0, -1), e(45, .medicallyOptimised, 0, 2),
+            e(45, .diversion, beds), e(45, .leave, 0, Int32(beds)),
+        ]
+        let lines = PatientTrace.lines(events, context: context, endTime: 200)
+        #expect(lines.contains { $0.hasSuffix("  no beds place free and its waiting list full: placed out of area") })
+        #expect(lines.last?.contains("left acute for beds") == true, "\(lines)")
+        #expect(!lines.contains { $0.contains("diverted") })
+    }
+
     @Test func theDurationsAreComputedFromTheEvents() throws {
         // A made-up story with round numbers: origin 2016-10-01, so day 33 is 2016-11-03.
         var context = ProjectionContext(scenario: try Fixtures.smallScenario())

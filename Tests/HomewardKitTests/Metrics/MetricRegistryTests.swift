@@ -7,7 +7,8 @@ import Testing
 /// is emitted, keys are unique, lists read from the registry, and emitted values keep to their
 /// metric's natural bounds.
 @Suite struct MetricRegistryTests {
-    /// The small scenario (cohorts, every service kind, four pathways) with two schemes.
+    /// The small scenario (cohorts, every service kind, four pathways) with two schemes, and a
+    /// waiting list before the beds (whose metrics are emitted only for services with one).
     static let scenario: Scenario = {
         var text = Fixtures.small
         let end = text.range(of: "}", options: .backwards)!
@@ -22,7 +23,9 @@ import Testing
                   },
                 }
                 """)
-        return try! ScenarioLoader.load(text: text, file: "small-with-schemes.json5").scenario
+        var scenario = try! ScenarioLoader.load(text: text, file: "small-with-schemes.json5").scenario
+        scenario.services[scenario.serviceIndex(named: "beds")!].waitingList = 1
+        return scenario
     }()
 
     /// Two replications, with daily series.

@@ -26,6 +26,11 @@ import Foundation
 ///   diverted; waits respect `divertAfterHours` (diversion exactly at the limit, immediate
 ///   diversion at 0, never without a limit); no one waits in ED at the end of an instant while
 ///   an acute bed is free (the queue is work-conserving);
+/// - waiting lists: nobody joins the queue of a service with a `waitingList` when that many
+///   already wait; a placement out of area (a `diversion` naming a downstream service) happens
+///   only when the list is full, to a patient not conveyed, and is followed at the same instant
+///   by the patient's `leave` from the place they waited in (if any), with that service as the
+///   destination and no `enter` there;
 /// - activity in place: medically optimised, assessments, delays, service ends and care-home
 ///   admissions happen to a patient who is in the named service;
 /// - crisis response: it takes on only patients of eligible cohorts, and only while open;
@@ -43,6 +48,7 @@ struct EventLogInvariantChecker: EventSink {
     let clock: WorkingClock
     let crisisHours: [Hours]
     let eligibility: [[Double]]
+    let waitingList: [Int?]
 
     private(set) var violations: [String] = []
     private(set) var violationCount = 0
@@ -59,6 +65,11 @@ struct EventLogInvariantChecker: EventSink {
     var inED: Set<UInt32> = []
     var pendingMove: [UInt32: (destination: Int32, time: Double)] = [:]
     var pendingDeath: [UInt32: (service: Int16, time: Double)] = [:]
+    /// Patients waiting for a downstream place (after `transferWait`), and how many wait for each service.
+    var waitingFor: [UInt32: Int16] = [:]
+    var waitingCount: [Int]
+    /// Patients placed out of area at this instant, whose `leave` names that service.
+    var outOfArea: [UInt32: (service: Int16, time: Double)] = [:]
     var occupancy: [Int]
     var capacity: [Int?]
     var capacityHistory: [[(time: Double, value: Int)]]
@@ -70,6 +81,7 @@ struct EventLogInvariantChecker: EventSink {
     var conveyances = 0
     var admissions = 0
     var diversions = 0
+    var placementsOutOfArea = 0
     var edWaits = 0
     var delays = 0
     var transferWaits = 0
@@ -91,6 +103,8 @@ struct EventLogInvariantChecker: EventSink {
             bankHolidays: scenario.working.bankHolidays)
         crisisHours = scenario.services.map(\.hours)
         eligibility = scenario.services.map(\.eligibility)
+        waitingList = scenario.services.map(\.waitingList)
+        waitingCount = Array(repeating: 0, count: scenario.services.count)
         occupancy = Array(repeating: 0, count: serviceCount)
         capacity = Array(repeating: nil, count: serviceCount)
         capacityHistory = Array(repeating: [], count: serviceCount)
@@ -129,6 +143,10 @@ struct EventLogInvariantChecker: EventSink {
             fail(e, "patient \(p) left for service \(move.destination) at \(move.time) and never arrived")
         }
         pendingMove.removeAll()
+        for (p, placed) in outOfArea {
+            fail(e, "patient \(p) placed out of area by \(placed.service) at \(placed.time) but did not leave")
+        }
+        outOfArea.removeAll()
         for (p, d) in pendingDeath {
             fail(e, "patient \(p) died in service \(d.service) at \(d.time) but did not leave it")
         }
@@ -207,6 +225,20 @@ struct EventLogInvariantChecker: EventSink {
                 }
             }
 
+        case .diversion where s >= 0 && s != acute:
+            placementsOutOfArea += 1
+            if kinds[s] == .crisisResponse { fail(e, "placed out of area by crisis response") }
+            guard let list = waitingList[s] else {
+                fail(e, "placed out of area by a service without a waiting list")
+                break
+            }
+            if waitingCount[s] != list { fail(e, "placed out of area with \(waitingCount[s]) of \(list) waiting") }
+            if conveyedAt[e.patient] != nil || waitingFor[e.patient] != nil {
+                fail(e, "placed out of area while conveyed or waiting")
+            }
+            if here != nil { outOfArea[e.patient] = (e.service, e.time) }
+            heldHome[e.patient] = nil
+
         case .diversion:
             diversions += 1
             guard let at = conveyedAt.removeValue(forKey: e.patient) else {
@@ -267,6 +299,10 @@ struct EventLogInvariantChecker: EventSink {
             }
             occupancy[s] += 1
             location[e.patient] = e.service
+            if let w = waitingFor.removeValue(forKey: e.patient) {
+                waitingCount[Int(w)] -= 1
+                if w != e.service { fail(e, "waited for service \(w) but entered \(s)") }
+            }
 
         case .leave:
             guard s >= 0 else {
@@ -287,7 +323,13 @@ struct EventLogInvariantChecker: EventSink {
                 }
             } else if e.detail >= 0 {
                 if Int(e.detail) >= serviceCount { fail(e, "bad destination") }
-                pendingMove[e.patient] = (e.detail, e.time)
+                if let placed = outOfArea.removeValue(forKey: e.patient) {
+                    if Int32(placed.service) != e.detail || placed.time != e.time {
+                        fail(e, "left for \(e.detail), but was placed out of area by \(placed.service)")
+                    }
+                } else {
+                    pendingMove[e.patient] = (e.detail, e.time)
+                }
             } else if e.detail != Destination.home {
                 fail(e, "bad destination")
             }
@@ -316,6 +358,10 @@ struct EventLogInvariantChecker: EventSink {
                 fail(e, "waits for a service one cannot transfer to")
             }
             if let here, here == e.service { fail(e, "waits for the service it is in") }
+            if s >= 0, let list = waitingList[s], waitingCount[s] >= list {
+                fail(e, "joins a waiting list of \(list) with \(waitingCount[s]) waiting")
+            }
+            if s >= 0, waitingFor.updateValue(e.service, forKey: e.patient) == nil { waitingCount[s] += 1 }
 
         case .serviceEnd:
             if here == nil || here != e.service { fail(e, "service ends outside the named service") }

@@ -121,7 +121,7 @@ import Testing
         Case(
             name: "no acute service", edit: ("services.acute.kind", "'bedBased'"),
             expected: [
-                "f.json5: services.acute.divertAfterHours: unknown field (expected one of: kind, capacity, costPerDay, costPerWeek, costPerEpisode, costs, durationDays, outcomes, delayReason, responsible, countsAsReablement, acceptsWeekends)",
+                "f.json5: services.acute.divertAfterHours: unknown field (expected one of: kind, capacity, costPerDay, costPerWeek, costPerEpisode, costs, durationDays, outcomes, delayReason, responsible, countsAsReablement, acceptsWeekends, waitingList)",
                 "f.json5: services.acute.durationDays: is required",
                 "f.json5: services: must have exactly one service of kind \"acute\", got 0",
             ]),
