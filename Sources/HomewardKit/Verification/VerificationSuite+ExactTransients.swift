@@ -54,11 +54,11 @@ extension VerificationSuite {
                     + "and one crisis-response service with a fixed capacity and exponential episodes")
         }
         let service = s.services[r]
-        let clock = WorkingClock(origin: s.origin, horizonDays: s.days, bankHolidays: s.working.bankHolidays)
+        let calendar = ReferenceCalendar(origin: s.origin, days: s.days, bankHolidays: s.working.bankHolidays)
         let taken = (0..<(s.days * 24)).map { k -> Double in
-            let weekday = s.origin.adding(days: k / 24).isoWeekday
+            let weekday = calendar.weekday[k / 24]
             let rate = perYear / 365.25 * cohort.month[0] * cohort.dayOfWeek[weekday - 1] * cohort.hourOfDay[k % 24]
-            return clock.isOpen((Double(k) + 0.5) / 24, hours: service.hours) ? rate * service.eligibility[0] : 0
+            return calendar.isOpen((Double(k) + 0.5) / 24, service.hours.window) ? rate * service.eligibility[0] : 0
         }
         let exact = OpenHoursLossChain(servers: service.capacity.initial, meanDuration: mean, taken: taken).solve()
         let runs = replicate(s, replications, threads)

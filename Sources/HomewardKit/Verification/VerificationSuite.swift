@@ -118,12 +118,13 @@ public enum VerificationSuite {
             guard case .perYear(let perYear) = cohort.rate else {
                 throw VerificationError.unsupported("\(file): rate must be perYear")
             }
-            let clock = WorkingClock(origin: s.origin, horizonDays: s.warmupDays + s.days, bankHolidays: [])
+            let calendar = ReferenceCalendar(origin: s.origin, days: s.warmupDays + s.days)
             let origin = s.origin
             let lambda: (Double) -> Double = { t in
                 guard t >= 0 else { return 0 }
                 let cycle = cohort.sinusoid?.factor(at: t, origin: origin) ?? 1
-                return perYear / 365.25 * cohort.month[Int(clock.monthOfYear[clock.dayIndex(t)]) - 1] * cycle
+                let day = min(Int(t), calendar.month.count - 1)
+                return perYear / 365.25 * cohort.month[calendar.month[day] - 1] * cycle
             }
             let runs = replicate(s, reps(s), threads, daily: true)
             let series = runs.map { r in
@@ -388,15 +389,15 @@ extension VerificationSuite {
                 "calendar-demand: needs a perYear rate, no warm-up and a crisis-response service")
         }
         let service = s.services[response]
-        let clock = WorkingClock(origin: s.origin, horizonDays: s.days, bankHolidays: [])
+        let calendar = ReferenceCalendar(origin: s.origin, days: s.days, bankHolidays: s.working.bankHolidays)
         var crises = 0.0
         var avoided = 0.0
         for k in 0..<(s.days * 24) {
             let day = k / 24
-            let weekday = s.origin.adding(days: day).isoWeekday
+            let weekday = calendar.weekday[day]
             let perHour = perYear / 365.25 * cohort.dayOfWeek[weekday - 1] * cohort.hourOfDay[k % 24] / 24
             crises += perHour
-            if clock.isOpen((Double(k) + 0.5) / 24, hours: service.hours) {
+            if calendar.isOpen((Double(k) + 0.5) / 24, service.hours.window) {
                 avoided += perHour * service.eligibility[0] * service.successRate
             }
         }

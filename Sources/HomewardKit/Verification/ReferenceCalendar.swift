@@ -1,16 +1,18 @@
-/// The expected delayed bed days, by reason, of patients who become medically optimised at a
-/// constant rate when no place is ever short: every delay then comes from the working calendar
-/// alone, and for a patient optimised at time t each delay is a fixed interval. The expectation
-/// is the rate times the integral over t of each interval's length inside the measured period,
-/// summed over the branches (pathway, equipment, destination) with their probabilities.
-///
-/// The calendar arithmetic is written here again, on purpose apart from `WorkingClock`, so that
-/// a fault in the simulator's calendar shows as a difference: a day is a working day when it is
-/// Monday to Friday (the case has no bank holidays); a window is open on `[from, to)` hours; a
-/// task of h working hours runs through open time only.
-struct DischargeCalendar {
-    /// ISO weekday of day 0 (1 = Monday).
-    var firstWeekday: Int
+import Foundation
+
+/// The calendar the verification cases compute their theory with: written apart from the
+/// simulator's `WorkingClock` and `CivilDate`, so that a fault in the simulator's calendar shows
+/// as a difference instead of moving theory and simulation together. Weekdays and months come
+/// from Foundation's Gregorian calendar; a day is a working day when it is Monday to Friday and
+/// not one of the scenario's bank holidays; a window is open on `[from, to)` hours, and one that
+/// runs past midnight belongs to the day it opens; a task of h working hours runs through open
+/// time only.
+struct ReferenceCalendar {
+    /// Weekday (1 = Monday ... 7 = Sunday) and month (1 ... 12) of each day from the origin.
+    let weekday: [Int]
+    let month: [Int]
+    /// Bank holidays, as days from the origin.
+    let holidays: Set<Int>
 
     struct Window {
         var from: Double
@@ -18,13 +20,42 @@ struct DischargeCalendar {
         var allDays: Bool
     }
 
-    func isWorkingDay(_ day: Int) -> Bool { (firstWeekday - 1 + day) % 7 < 5 }
+    /// The calendar of `days` days (and a week more, for tasks that run past the end) from
+    /// `origin`.
+    init(origin: CivilDate, days: Int, bankHolidays: [Int] = []) {
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = TimeZone(identifier: "UTC")!
+        let start = gregorian.date(from: DateComponents(year: origin.year, month: origin.month, day: origin.day))!
+        var weekday: [Int] = []
+        var month: [Int] = []
+        for k in 0..<(days + 8) {
+            let date = gregorian.date(byAdding: .day, value: k, to: start)!
+            // Foundation counts Sunday as 1.
+            weekday.append((gregorian.component(.weekday, from: date) + 5) % 7 + 1)
+            month.append(gregorian.component(.month, from: date))
+        }
+        self.weekday = weekday
+        self.month = month
+        holidays = Set(bankHolidays)
+    }
 
-    /// The first time at or after t inside the window.
+    func isWorkingDay(_ day: Int) -> Bool { weekday[day] <= 5 && !holidays.contains(day) }
+
+    func allowed(_ day: Int, _ w: Window) -> Bool { w.allDays || (day >= 0 && isWorkingDay(day)) }
+
+    /// Whether the window is open at t.
+    func isOpen(_ t: Double, _ w: Window) -> Bool {
+        let day = Int(t.rounded(.down))
+        let h = (t - Double(day)) * 24
+        if w.from < w.to { return allowed(day, w) && h >= w.from && h < w.to }
+        return (h >= w.from && allowed(day, w)) || (h < w.to && allowed(day - 1, w))
+    }
+
+    /// The first time at or after t inside the window (`from < to`).
     func nextOpen(_ t: Double, _ w: Window) -> Double {
         var day = Int(t.rounded(.down))
         while true {
-            if w.allDays || isWorkingDay(day) {
+            if allowed(day, w) {
                 let open = Double(day) + w.from / 24
                 let close = Double(day) + w.to / 24
                 if t < close { return max(t, open) }
@@ -46,6 +77,10 @@ struct DischargeCalendar {
     }
 }
 
+extension Hours {
+    var window: ReferenceCalendar.Window { .init(from: from, to: to, allDays: allDays) }
+}
+
 extension VerificationSuite {
     /// Delays by reason against the calendar's exact expectation (`discharge-calendar.json5`).
     static func dischargeCalendarChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
@@ -53,7 +88,6 @@ extension VerificationSuite {
         let w = s.working
         guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, s.warmupDays == 0,
             case .fixed(let stay) = cohort.lengthOfStay, cohort.inHospitalMortality == 0, cohort.conveyance == 1,
-            w.bankHolidays.isEmpty,
             s.pathways.allSatisfy({ p in
                 p.destinations.allSatisfy { s.services[$0.service].capacity.initial >= 10_000 }
                     && (!p.needsAssessment || p.assessmentHours.isFixed) && p.equipmentDays.isFixed
@@ -61,12 +95,12 @@ extension VerificationSuite {
             s.schemes.allSatisfy({ $0.effects.allSatisfy { if case .sevenDayAssessment = $0 { true } else { false } } })
         else {
             throw VerificationError.unsupported(
-                "discharge-calendar: needs one cohort with a perYear rate and fixed stays, no warm-up, no bank "
-                    + "holidays, places never short, fixed assessment and equipment times, and schemes that only "
+                "discharge-calendar: needs one cohort with a perYear rate and fixed stays, no warm-up, "
+                    + "places never short, fixed assessment and equipment times, and schemes that only "
                     + "make assessment seven-day")
         }
-        let calendar = DischargeCalendar(firstWeekday: s.origin.isoWeekday)
-        let working = DischargeCalendar.Window(from: w.hours.from, to: w.hours.to, allDays: false)
+        let calendar = ReferenceCalendar(origin: s.origin, days: s.days, bankHolidays: w.bankHolidays)
+        let working = ReferenceCalendar.Window(from: w.hours.from, to: w.hours.to, allDays: false)
         var equipmentWindow = working
         equipmentWindow.allDays = w.sevenDayEquipment
         let end = Double(s.days)
@@ -128,10 +162,6 @@ extension VerificationSuite {
                 runs.map { $0.metrics[.delayedBedDaysByReason, reason.code] ?? 0 }, margin: exactMargin)
         }
     }
-}
-
-extension Hours {
-    fileprivate var window: DischargeCalendar.Window { .init(from: from, to: to, allDays: allDays) }
 }
 
 extension Distribution {
