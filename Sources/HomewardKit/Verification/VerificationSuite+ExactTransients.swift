@@ -283,3 +283,51 @@ extension VerificationSuite {
         ]
     }
 }
+
+extension VerificationSuite {
+    /// The mean of a duration as the scenario file gives it (`durationDays: {kind: {...}}`),
+    /// computed from the file's numbers by the textbook formula, not by `Distribution`; nil for
+    /// a kind or form this case does not use.
+    static func fileMean(_ duration: JSONValue?) -> Double? {
+        guard case .object(let o)? = duration, let kind = o.keys.first, case .object(let p)? = o[kind] else {
+            return nil
+        }
+        func n(_ key: String) -> Double? { if case .number(let x)? = p[key] { x } else { nil } }
+        switch kind {
+        case "exponential", "erlang", "lognormal": return n("mean")
+        case "gamma": return n("mean") ?? n("shape").flatMap { k in n("scale").map { k * $0 } }
+        case "weibull": return n("shape").flatMap { k in n("scale").map { $0 * tgamma(1 + 1 / k) } }
+        case "triangular": return n("min").flatMap { a in n("mode").flatMap { c in n("max").map { (a + c + $0) / 3 } } }
+        case "uniform": return n("min").flatMap { a in n("max").map { (a + $0) / 2 } }
+        default: return nil
+        }
+    }
+
+    /// Each downstream service fed straight from an uncapacitated hospital holds, once settled,
+    /// its arrival rate times the mean stay the file gives (M/G/infinity).
+    static func stayDistributionChecks(_ loaded: LoadedScenario, replications: Int, threads: Int) throws -> [Check] {
+        let s = loaded.scenario
+        guard case .object(let top) = loaded.merged, case .object(let services)? = top["services"] else {
+            throw VerificationError.unsupported("stay-distributions: cannot read the file's services")
+        }
+        var rate = [Double](repeating: 0, count: s.services.count)
+        for cohort in s.cohorts {
+            guard case .perYear(let perYear) = cohort.rate, cohort.inHospitalMortality == 0 else {
+                throw VerificationError.unsupported("stay-distributions: every cohort has a perYear rate, no deaths")
+            }
+            for (k, share) in cohort.pathwayMix.enumerated() {
+                for (service, q) in s.pathways[k].destinations { rate[service] += perYear / 365.25 * share * q }
+            }
+        }
+        let runs = replicate(s, replications, threads)
+        return try s.services.indices.filter { rate[$0] > 0 }.map { k in
+            let name = s.services[k].name
+            guard case .object(let service)? = services[name], let mean = fileMean(service["durationDays"]) else {
+                throw VerificationError.unsupported("stay-distributions: \(name) needs a durationDays of a known kind")
+            }
+            return check(
+                s.name, "\(name): occupancy = lambda x mean stay (\(format(mean)) days)", rate[k] * mean,
+                runs.map { $0.metrics[.serviceOccupancyMean, name] ?? .nan })
+        }
+    }
+}

@@ -197,6 +197,12 @@ public enum VerificationSuite {
         }
 
         do {
+            let loaded = try ScenarioLoader.load(path: dir + "/stay-distributions.json5")
+            progress(loaded.scenario.name)
+            checks += try stayDistributionChecks(loaded, replications: reps(loaded.scenario), threads: threads)
+        }
+
+        do {
             let s = try load("blocking-network.json5")
             progress(s.name)
             let (lambda, meanStay) = try arrivalsAndStay(s)
