@@ -351,7 +351,7 @@ def main() -> int:
         for m in chosen:
             r = by_result.get(m["id"])
             for check in args.checks:
-                if r and r[check] in ("survived", "timeout", "build timeout"):
+                if r and r[check] in ("survived", "timeout", "build timeout") and not m.get("equivalent"):
                     r[check] = "not run"
     for m in chosen:
         if m["id"] not in by_result:
