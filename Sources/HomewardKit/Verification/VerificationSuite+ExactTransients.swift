@@ -215,7 +215,10 @@ extension VerificationSuite {
     /// of the scenario's replications each, the interval built as the results files build it
     /// for a count (`ConfidenceInterval(values:bounds:)`), checked against the exact mean (the
     /// integral of a constant rate). The measured coverage is a share of `experiments`
-    /// independent trials, so the check is that 0.95 lies in its 99% interval.
+    /// independent trials, so the check is that 0.95 lies in its 99% interval, widened by 1% of
+    /// 0.95: the nominal level is itself approximate for 10 replications of a small count (the
+    /// intervals cover about 94.2%, measured over 4,000 experiments), while the faults it is
+    /// there for cost several points (90% for the one-sided quantile, 92% for the normal one).
     static func intervalCoverageChecks(_ s: Scenario, experiments: Int, threads: Int) throws -> [Check] {
         let cohort = s.cohorts[0]
         guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, s.warmupDays == 0,
@@ -235,14 +238,22 @@ extension VerificationSuite {
             slots.set(rep, Double(sim.sink.crises))
         }
         let counts = slots.allValues
-        let covered = (0..<experiments).map { k -> Double in
-            let ci = ConfidenceInterval(values: Array(counts[(k * n)..<((k + 1) * n)]), bounds: .count)
-            return ci.low <= exact && exact <= ci.high ? 1 : 0
+        // The interval of a count (skewness-corrected, as in the results files) and the Student
+        // t interval (as for unbounded metrics and the paired differences of `compare`).
+        func coverage(_ interval: ([Double]) -> ConfidenceInterval) -> [Double] {
+            (0..<experiments).map { k -> Double in
+                let ci = interval(Array(counts[(k * n)..<((k + 1) * n)]))
+                return ci.low <= exact && exact <= ci.high ? 1 : 0
+            }
         }
+        let measure = "of \(experiments) intervals (\(n) replications each) containing \(format(exact))"
         return [
             check(
-                s.name, "share of \(experiments) intervals (\(n) replications each) containing \(format(exact))",
-                0.95, covered, margin: 0.005)
+                s.name, "share " + measure + ", for a count", 0.95,
+                coverage { ConfidenceInterval(values: $0, bounds: .count) }, margin: 0.01),
+            check(
+                s.name, "share " + measure + ", Student t", 0.95, coverage { ConfidenceInterval(values: $0) },
+                margin: 0.01),
         ]
     }
 }
