@@ -168,7 +168,7 @@ def tracked_files() -> list[str]:
 
 
 def sync_scratch(scratch: Path) -> None:
-    """Copies the tracked files into scratch, rewriting only those that differ (keeps .build)."""
+    """Makes scratch hold exactly the tracked files, rewriting only those that differ (keeps .build)."""
     files = tracked_files()
     scratch.mkdir(parents=True, exist_ok=True)
     copied = 0
@@ -183,7 +183,18 @@ def sync_scratch(scratch: Path) -> None:
         dst.write_bytes(data)
         shutil.copymode(src, dst)
         copied += 1
-    print(f"scratch {scratch}: {len(files)} tracked files, {copied} copied", flush=True)
+    # A file deleted or renamed in the repository must go from the copy too, or the copy
+    # compiles a source the repository no longer has.
+    keep = set(files)
+    removed = 0
+    for path in sorted(scratch.rglob("*")):
+        rel = path.relative_to(scratch).as_posix()
+        if rel.split("/")[0] in (".build", ".git") or not path.is_file():
+            continue
+        if rel not in keep:
+            path.unlink()
+            removed += 1
+    print(f"scratch {scratch}: {len(files)} tracked files, {copied} copied, {removed} removed", flush=True)
 
 
 def run_step(cmd: list[str], cwd: Path, timeout: float, log: Path) -> tuple[str, float]:

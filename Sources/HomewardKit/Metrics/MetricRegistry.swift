@@ -13,7 +13,8 @@ extension Metric {
         delayedBedDaysMidnightByResponsible, dtocPer100kPerMonthByResponsible, delayedPerDayPer100k,
         delayedPerDayPer100kByResponsible, delayedPatients, meanDelayDays, delayedAtMonthEnd, reablementAtHome91Rate,
         reablementFollowUps65,
-        permanentCareHomeAdmissions, permanentCareHomeAdmissions65, councilSupportedCareHomeAdmissions65,
+        permanentCareHomeAdmissions, permanentCareHomeAdmissionsBySource, permanentCareHomeAdmissions65,
+        councilSupportedCareHomeAdmissions65,
         selfFundedCareHomeAdmissions65, permanentCareHomeAdmissionsPer100k65, allCareHomeAdmissionsPer100k65, deaths,
         serviceOccupancyMean, serviceOccupancyMidnightMean, serviceOccupancySD, serviceAdmissions, serviceMeanWaitDays,
         serviceDepartures, serviceMeanStayDays, serviceOccupiedDays, serviceBlockedDays, serviceCapacityMean,
@@ -194,6 +195,12 @@ extension Metric {
     public static let permanentCareHomeAdmissions = Metric(
         "permanentCareHomeAdmissions", unit: "admissions", bounds: .count, direction: .lowerIsBetter,
         label: "Care-home admissions", meaning: "Permanent admissions to care homes, all ages")
+    public static let permanentCareHomeAdmissionsBySource = Metric(
+        "permanentCareHomeAdmissionsBySource", family: Family(member: "hospital, intermediateCare or community"),
+        unit: "admissions", bounds: .count, direction: .neither, label: "Care-home admissions by where from",
+        meaning:
+            "Permanent admissions to care homes, all ages, by where the resident came from: straight from an acute "
+            + "hospital, from intermediate care (reablement or a bed-based service) or from the community")
     public static let permanentCareHomeAdmissions65 = Metric(
         "permanentCareHomeAdmissions65", unit: "admissions", bounds: .count, direction: .lowerIsBetter,
         label: "Care-home admissions (65+)", meaning: "Permanent admissions to care homes, people 65+")

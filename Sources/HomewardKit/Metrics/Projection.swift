@@ -76,7 +76,8 @@ public struct Projection: EventSink {
     var careHomeAdmissions = 0.0
     var careHomeAdmissions65 = 0.0
     var selfFundedAdmissions65 = 0.0
-    var careHomeAdmissionsFromHospital = 0.0
+    /// Care-home admissions by `AdmissionSource` (hospital, community, intermediate care).
+    var careHomeAdmissionsBySource = [0.0, 0.0, 0.0]
 
     // Monthly series.
     var monthlyNEL: [Double]
@@ -296,7 +297,9 @@ public struct Projection: EventSink {
             let admission = CareHomeAdmission(packed: e.detail)
             if admission?.source != .initialResident && measured(e.time) {
                 careHomeAdmissions += 1
-                if admission?.source == .hospital { careHomeAdmissionsFromHospital += 1 }
+                if let source = admission?.source, source != .initialResident {
+                    careHomeAdmissionsBySource[Int(source.rawValue)] += 1
+                }
                 if is65(e.cohort) {
                     careHomeAdmissions65 += 1
                     if admission?.selfFunded == true { selfFundedAdmissions65 += 1 }

@@ -114,6 +114,11 @@ extension Projection {
         put(.reablementAtHome91Rate, ratio(atHome65, followUps65))
         put(.reablementFollowUps65, followUps65)
         put(.permanentCareHomeAdmissions, careHomeAdmissions)
+        for (source, member) in [
+            (AdmissionSource.hospital, "hospital"), (.intermediateCare, "intermediateCare"), (.community, "community"),
+        ] {
+            put(.permanentCareHomeAdmissionsBySource, member, careHomeAdmissionsBySource[Int(source.rawValue)])
+        }
         put(.permanentCareHomeAdmissions65, careHomeAdmissions65)
         let councilSupported65 = careHomeAdmissions65 - selfFundedAdmissions65
         put(.councilSupportedCareHomeAdmissions65, councilSupported65)

@@ -33,6 +33,11 @@ extension VerificationSuite {
             check(
                 s.name, "readmissions within 91 days", exact.within91,
                 runs.map { $0.metrics[.readmissions91] ?? .nan }, margin: exactMargin),
+            // Those after 30 days alone, where a window's last day weighs most.
+            check(
+                s.name, "readmissions after 30 and within 91 days", exact.within91 - exact.within30,
+                runs.map { ($0.metrics[.readmissions91] ?? .nan) - ($0.metrics[.readmissions] ?? .nan) },
+                margin: exactMargin),
         ]
     }
 
@@ -109,27 +114,41 @@ extension VerificationSuite {
 }
 
 extension VerificationSuite {
-    /// A downstream service started from a census, against M/G/infinity with an equilibrium
-    /// start: the census patients leave as the equilibrium residual R (`equilibriumCDF`) and
-    /// the new ones, arriving at the acute rate from the end of the fixed acute stay D, as
-    /// fresh stays. The mean occupancy over [0, T] is
-    /// (1/T) [N integral_0^T P(R > t) dt + lambda integral_0^(T-D) (T - D - v) P(X > v) dv],
+    /// A service started from a census, against M/G/infinity with an equilibrium start: the
+    /// census patients leave as the equilibrium residual R (`equilibriumCDF`) and the new ones,
+    /// arriving at the acute rate (for a downstream service from the end of the fixed acute stay
+    /// D; for the acute hospital itself at once, D = 0), as fresh stays. The mean occupancy over
+    /// [0, T] is (1/T) [N integral_0^T P(R > t) dt + lambda integral_0^(T-D) (T - D - v) P(X > v) dv],
     /// both integrals by Simpson's rule.
-    static func censusDownstreamChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+    static func censusChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
         let cohort = s.cohorts[0]
         guard s.cohorts.count == 1, case .perYear(let perYear) = cohort.rate, s.warmupDays == 0,
-            case .fixed(let stay) = cohort.lengthOfStay, cohort.inHospitalMortality == 0, cohort.conveyance == 1,
-            s.pathways.count == 1, s.pathways[0].destinations.count == 1, !s.pathways[0].needsAssessment,
-            s.pathways[0].equipmentProbability == 0, s.census.count == 1,
-            s.census[0].service == s.pathways[0].destinations[0].service,
-            let stays = s.services[s.census[0].service].duration, s.working.hours.from == 0, s.working.hours.to == 24,
-            s.working.sevenDayDischarge
+            cohort.inHospitalMortality == 0, cohort.conveyance == 1, s.pathways.count == 1,
+            !s.pathways[0].needsAssessment, s.pathways[0].equipmentProbability == 0, s.census.count == 1,
+            s.census[0].delayedOnPathway == nil, s.working.hours.from == 0, s.working.hours.to == 24,
+            s.working.sevenDayDischarge, s.working.simpleDischargeHours.from == 0,
+            s.working.simpleDischargeHours.to == 24, s.working.simpleDischargeHours.allDays
         else {
             throw VerificationError.unsupported(
-                "census-downstream: needs one cohort with fixed acute stays, one pathway straight to one service "
-                    + "with a census, and working hours round the clock")
+                "census: needs one cohort, one pathway without assessment or equipment, one census entry, "
+                    + "and discharge round the clock")
         }
-        let service = s.services[s.census[0].service]
+        let target = s.census[0].service
+        let destinations = s.pathways[0].destinations
+        let stays: Distribution
+        let delay: Double
+        if target == s.acute, destinations.isEmpty {
+            (stays, delay) = (cohort.lengthOfStay, 0)
+        } else if destinations.count == 1, destinations[0].service == target,
+            case .fixed(let acuteStay) = cohort.lengthOfStay, let duration = s.services[target].duration
+        {
+            (stays, delay) = (duration, acuteStay)
+        } else {
+            throw VerificationError.unsupported(
+                "census: the census is on the acute hospital, whose patients then go home, or on the one "
+                    + "service the pathway goes to after a fixed acute stay")
+        }
+        let service = s.services[target]
         let lambda = perYear / 365.25
         let n = Double(s.census[0].patients)
         let end = Double(s.days)
@@ -141,11 +160,12 @@ extension VerificationSuite {
             return total * h / 3
         }
         let census = n * simpson(0, end) { 1 - stays.equilibriumCDF(at: $0) }
-        let arrivals = lambda * simpson(0, end - stay) { (end - stay - $0) * stays.survival($0) }
+        let arrivals = lambda * simpson(0, end - delay) { (end - delay - $0) * stays.survival($0) }
         let runs = replicate(s, replications, threads)
         return [
             check(
-                s.name, "mean beds occupied (census leaving as equilibrium stays)", (census + arrivals) / end,
+                s.name, "mean \(service.name) occupied (census leaving as equilibrium stays)",
+                (census + arrivals) / end,
                 runs.map { $0.metrics[.serviceOccupancyMean, service.name] ?? .nan })
         ]
     }
@@ -254,7 +274,32 @@ extension VerificationSuite {
             check(
                 s.name, "share " + measure + ", Student t", 0.95, coverage { ConfidenceInterval(values: $0) },
                 margin: 0.01),
-        ]
+            // The intervals' width rests on the sample variance, unbiased with n - 1: its mean
+            // over the experiments is the Poisson variance, the mean itself.
+            check(
+                s.name, "mean sample variance of the \(experiments) experiments (Poisson: the mean)", exact,
+                (0..<experiments).map { k in Statistics.sampleVariance(Array(counts[(k * n)..<((k + 1) * n)])) },
+                margin: exactMargin),
+        ] + planningRangeChecks(s.name, counts, mean: exact)
+    }
+
+    /// The planning range of the same counts, taken 10 at a time (the fewest replications whose
+    /// range shows its tails): each group's P10, median and P90, averaged over the groups,
+    /// against the exact expectation of the type 7 quantile of 10 Poisson values
+    /// (`OrderStatistics`). The mean of many groups is exact in expectation, so the margin is
+    /// the exact one.
+    static func planningRangeChecks(_ name: String, _ counts: [Double], mean: Double) -> [Check] {
+        let n = PlanningRange.minimumReplications
+        let experiments = counts.count / n
+        let ranges = (0..<experiments).map { k in PlanningRange(values: Array(counts[(k * n)..<((k + 1) * n)])) }
+        let cdf = OrderStatistics.poissonCDF(mean: mean)
+        return [(0.1, "P10", \PlanningRange.p10), (0.5, "median", \.median), (0.9, "P90", \.p90)].map { p, label, end in
+            check(
+                name,
+                "mean \(label) of the \(experiments) planning ranges (type 7 of \(n) Poisson(\(format(mean))) values)",
+                OrderStatistics.expectedTypeSevenQuantile(p, of: n, cdf: cdf), ranges.map { $0[keyPath: end] },
+                margin: exactMargin)
+        }
     }
 }
 
@@ -340,5 +385,109 @@ extension VerificationSuite {
                 s.name, "\(name): occupancy = lambda x mean stay (\(format(mean)) days)", rate[k] * mean,
                 runs.map { $0.metrics[.serviceOccupancyMean, name] ?? .nan })
         }
+    }
+}
+
+extension VerificationSuite {
+    /// A care home that opens on day D of a capacity calendar (no places before, more than will
+    /// ever be needed after), fed by Poisson community referrals at lambda a day that wait
+    /// first come, first served; residents die at mu a day. Given their number the referral
+    /// times are uniform on [0, T], so exactly: admissions lambda T, mean wait D^2 / 2T, and
+    /// mean residents (1/T) [a (T - D) + (lambda D - a)(1 - exp(-mu (T - D))) / mu], a = lambda / mu.
+    static func capacityOpeningChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        guard let h = s.services.firstIndex(where: { $0.kind == .careHome }),
+            s.services.filter({ $0.kind == .careHome }).count == 1, s.warmupDays == 0, s.census.isEmpty,
+            s.services[h].initialResidents == 0, s.services[h].capacity.initial == 0,
+            s.services[h].capacity.changes.count == 1,
+            s.cohorts.allSatisfy({ if case .perResidentPerYear(0) = $0.rate { true } else { false } }),
+            s.working.hours.from == 0, s.working.hours.to == 24, s.working.sevenDayDischarge
+        else {
+            throw VerificationError.unsupported(
+                "capacity-opening: needs one care home without places or residents at the start and one "
+                    + "capacity change, residents without crises, and admissions round the clock")
+        }
+        let home = s.services[h]
+        let lambda = home.communityAdmissionsPerYear / 365.25
+        let mu = home.annualMortality / 365.25
+        let a = lambda / mu
+        let (d, places) = (Double(home.capacity.changes[0].day), home.capacity.changes[0].capacity)
+        let t = Double(s.days)
+        // The places must never run out (else the mean wait is not D^2 / 2T): the residents
+        // at the opening, lambda D, are Poisson, and so stay far below `places`.
+        guard d > 0, d < t, Double(places) > max(lambda * d, a) + 10 * max(lambda * d, a).squareRoot() else {
+            throw VerificationError.unsupported(
+                "capacity-opening: the opening must fall inside the run, with places to spare")
+        }
+        let residents = (a * (t - d) + (lambda * d - a) * (1 - exp(-mu * (t - d))) / mu) / t
+        let runs = replicate(s, replications, threads)
+        return [
+            check(
+                s.name, "admissions (lambda T)", lambda * t,
+                runs.map { $0.metrics[.serviceAdmissions, home.name] ?? .nan }, margin: exactMargin),
+            check(
+                s.name, "mean wait, days (D^2 / 2T, opening on day \(format(d)))", d * d / (2 * t),
+                runs.map { $0.metrics[.serviceMeanWaitDays, home.name] ?? .nan }, margin: exactMargin),
+            check(
+                s.name, "mean residents (those admitted at the opening dying away)", residents,
+                runs.map { $0.metrics[.serviceOccupancyMean, home.name] ?? .nan }, margin: exactMargin),
+        ]
+    }
+}
+
+extension VerificationSuite {
+    /// Care-home admissions by source against exact counts (`care-home-sources.json5`):
+    /// crises at lambda a day, fixed acute stays D, discharge at once; the share of the pathway
+    /// that goes straight to the care home arrives from hospital over [D, T], the share sent to
+    /// a service of fixed duration L that ends in the care home with probability q arrives from
+    /// intermediate care over [D + L, T], and community referrals over [0, T].
+    static func careHomeSourceChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
+        let patients = s.cohorts.filter { if case .perYear = $0.rate { true } else { false } }
+        guard patients.count == 1, let cohort = patients.first, case .perYear(let perYear) = cohort.rate,
+            case .fixed(let stay) = cohort.lengthOfStay, cohort.inHospitalMortality == 0, cohort.conveyance == 1,
+            cohort.readmissionWithin91 == 0, s.warmupDays == 0, s.census.isEmpty,
+            let h = s.services.firstIndex(where: { $0.kind == .careHome }),
+            s.services.filter({ $0.kind == .careHome }).count == 1, s.services[h].initialResidents == 0,
+            s.services.allSatisfy({ $0.capacity.initial >= 10_000 && $0.capacity.changes.isEmpty }),
+            s.pathways.allSatisfy({ !$0.needsAssessment && $0.equipmentProbability == 0 }),
+            s.working.hours.from == 0, s.working.hours.to == 24, s.working.sevenDayDischarge
+        else {
+            throw VerificationError.unsupported(
+                "care-home-sources: needs one cohort with fixed stays and no readmissions, one care home, "
+                    + "places never short, no assessment or equipment, and discharge round the clock")
+        }
+        let lambda = perYear / 365.25
+        let t = Double(s.days)
+        var fromHospital = 0.0
+        var fromIntermediateCare = 0.0
+        for (k, share) in cohort.pathwayMix.enumerated() where share > 0 {
+            for (service, destinationShare) in s.pathways[k].destinations {
+                let flow = lambda * share * destinationShare
+                if service == h {
+                    fromHospital += flow * max(0, t - stay)
+                    continue
+                }
+                guard case .fixed(let length)? = s.services[service].duration else {
+                    throw VerificationError.unsupported("care-home-sources: intermediate care needs fixed durations")
+                }
+                let toHome = s.services[service].outcomes.filter { $0.outcome == .careHome && $0.next == h }
+                    .reduce(0) { $0 + $1.probability }
+                fromIntermediateCare += flow * toHome * max(0, t - stay - length)
+            }
+        }
+        let community = s.services[h].communityAdmissionsPerYear / 365.25 * t
+        let runs = replicate(s, replications, threads)
+        func counted(_ member: String) -> [Double] {
+            runs.map { $0.metrics[.permanentCareHomeAdmissionsBySource, member] ?? .nan }
+        }
+        return [
+            check(s.name, "admissions from hospital", fromHospital, counted("hospital"), margin: exactMargin),
+            check(
+                s.name, "admissions from intermediate care", fromIntermediateCare, counted("intermediateCare"),
+                margin: exactMargin),
+            check(s.name, "admissions from the community", community, counted("community"), margin: exactMargin),
+            check(
+                s.name, "admissions in all", fromHospital + fromIntermediateCare + community,
+                runs.map { $0.metrics[.permanentCareHomeAdmissions] ?? .nan }, margin: exactMargin),
+        ]
     }
 }

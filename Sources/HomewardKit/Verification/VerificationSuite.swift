@@ -41,6 +41,29 @@ public enum VerificationSuite {
             let runs = replicate(s, reps(s), threads)
             let loss = runs.map { ($0.metrics[.diversions] ?? .nan) / ($0.metrics[.nelAdmissions] ?? .nan) }
             checks.append(check(s.name, "share diverted = Erlang B(\(c), \(format(lambda * meanStay)))", theory, loss))
+            // The midnight census: pi_k = (a^k / k!) / sum over j <= c of a^j / j!.
+            var pi = [1.0]
+            for k in 1...c { pi.append(pi[k - 1] * lambda * meanStay / Double(k)) }
+            let total = pi.reduce(0, +)
+            pi = pi.map { $0 / total }
+            func above(_ share: Double) -> Double {
+                pi.indices.filter { Double($0) > share * Double(c) }.reduce(0) { $0 + pi[$1] }
+            }
+            let days = Double(s.days)
+            checks.append(
+                check(
+                    s.name, "mean midnight census = a(1 - B)", pi.indices.reduce(0) { $0 + Double($1) * pi[$1] },
+                    runs.map { $0.metrics[.acuteOccupancyMean] ?? .nan }))
+            checks.append(
+                check(
+                    s.name, "days above 92% of \(c) beds (census above \(format(0.92 * Double(c))))",
+                    days * above(0.92), runs.map { $0.metrics[.acuteDaysAbove92Percent] ?? .nan }))
+            // Admissions per 1,000 people a year: the file's rate over its population.
+            let people = s.population.reduce(0) { $0 + $1.people }
+            checks.append(
+                check(
+                    s.name, "admissions per 1,000 people a year (\(format(people)) people)",
+                    lambda * 365.25 / (people / 1000), runs.map { $0.metrics[.nelAdmissionsPer1000PerYear] ?? .nan }))
         }
 
         do {
@@ -60,6 +83,14 @@ public enum VerificationSuite {
                     s.name, "share who wait = Erlang C(\(c), \(format(a)))",
                     QueueingTheory.erlangC(servers: c, offeredLoad: a),
                     runs.map { Double($0.counts.edWaits) / Double($0.counts.conveyances) }))
+            // Waits over four hours: P(W > t) = C(c, a) exp(-(c mu - lambda) t), t in days.
+            let hours = 4.0
+            checks.append(
+                check(
+                    s.name, "share waiting over \(format(hours)) h = C(c, a) exp(-(c mu - lambda) t)",
+                    QueueingTheory.erlangC(servers: c, offeredLoad: a)
+                        * exp(-(Double(c) / meanStay - lambda) * hours / 24),
+                    runs.map { ($0.metrics[.edWaitsOver4Hours] ?? .nan) / Double($0.counts.conveyances) }))
         }
 
         do {
@@ -140,6 +171,23 @@ public enum VerificationSuite {
                         s.name, "in hospital at midnight \(date) (m(t))", theory,
                         series.map { $0.count >= day ? $0[day - 1] : .nan }))
             }
+            // Under month weights, each calendar month's admissions are the integral of the rate
+            // over its days: exact, so a month given the wrong number of days shows.
+            guard cohort.month.contains(where: { $0 != 1 }) else { continue }
+            var months: [(label: String, admissions: Double)] = []
+            for day in 0..<s.days {
+                if day == 0 || calendar.month[day] != calendar.month[day - 1] {
+                    months.append((String(s.origin.adding(days: day).description.prefix(7)), 0))
+                }
+                months[months.count - 1].admissions += lambda(Double(day))
+            }
+            let monthly = runs.map { $0.metrics.series(.monthlyNelAdmissions) ?? [] }
+            for (m, month) in months.enumerated() {
+                checks.append(
+                    check(
+                        s.name, "admissions in \(month.label) (the rate summed over its days)", month.admissions,
+                        monthly.map { $0.count > m ? $0[m] : .nan }, margin: exactMargin))
+            }
         }
 
         do {
@@ -172,10 +220,10 @@ public enum VerificationSuite {
             checks += try dischargeCalendarChecks(s, replications: reps(s), threads: threads)
         }
 
-        do {
-            let s = try load("census-downstream.json5")
+        for file in ["census-downstream.json5", "census-acute.json5"] {
+            let s = try load(file)
             progress(s.name)
-            checks += try censusDownstreamChecks(s, replications: reps(s), threads: threads)
+            checks += try censusChecks(s, replications: reps(s), threads: threads)
         }
 
         do {
@@ -194,6 +242,18 @@ public enum VerificationSuite {
             let s = try load("care-home-queue.json5")
             progress(s.name)
             checks += try careHomeChecks(s, replications: reps(s), threads: threads)
+        }
+
+        do {
+            let s = try load("care-home-sources.json5")
+            progress(s.name)
+            checks += try careHomeSourceChecks(s, replications: reps(s), threads: threads)
+        }
+
+        do {
+            let s = try load("capacity-opening.json5")
+            progress(s.name)
+            checks += try capacityOpeningChecks(s, replications: reps(s), threads: threads)
         }
 
         do {

@@ -40,6 +40,10 @@ import Testing
             ("permanentCareHomeAdmissions", 4), ("permanentCareHomeAdmissions65", 3),
             ("councilSupportedCareHomeAdmissions65", 1), ("selfFundedCareHomeAdmissions65", 2),
             ("permanentCareHomeAdmissionsPer100k65", 1 / per100k65), ("allCareHomeAdmissionsPer100k65", 3 / per100k65),
+            // By source, all ages and funders (the admission at time 1 is in the warm-up).
+            ("permanentCareHomeAdmissionsBySource.hospital", 2),
+            ("permanentCareHomeAdmissionsBySource.intermediateCare", 1),
+            ("permanentCareHomeAdmissionsBySource.community", 1),
         ]
         for (key, value) in expected {
             let got = m[key] ?? .nan
