@@ -269,8 +269,10 @@ def scores(results: list[dict], mutations: dict[str, dict]) -> dict:
     def score(checks: tuple[str, ...]) -> dict | None:
         ran = ("killed", "survived", "timeout")
         # "not needed": the tests were skipped because verify had killed the mutant already.
+        # A mutant the first check killed is killed by them all, whatever the others say (they
+        # may not have run); one it let through needs a verdict from each of the others.
         rows = [r for r in live if r[checks[0]] in ran
-                and all(r[c] in ran or r[c] == "not needed" for c in checks[1:])]
+                and (r[checks[0]] == "killed" or all(r[c] in ran for c in checks[1:]))]
         if not rows:
             return None
         killed = sum(1 for r in rows if any(r[c] == "killed" for c in checks))

@@ -93,6 +93,25 @@ import Testing
         #expect(m.daily.first { $0.key == "capacity.acute" }?.values == Array(repeating: 2, count: 10))
     }
 
+    /// The acute 95th percentile comes from a histogram of the midnight census; it must be the
+    /// same type 7 quantile as `Statistics.quantile` of the censuses themselves, including
+    /// when the ranks fall between distinct values (0 ... 9 once each: P95 = 8.55, not 9).
+    @Test func histogramQuantileIsTypeSevenOfTheValues() throws {
+        let projection = Projection(context: try Self.context())
+        let histograms: [[Double]] = [
+            Array(repeating: 1, count: 10), [3, 0, 2, 5], [0, 0, 7], [1], [2, 1, 0, 0, 1], [4, 4, 4, 1],
+        ]
+        for histogram in histograms {
+            let values = histogram.enumerated().flatMap { v, count in repeatElement(Double(v), count: Int(count)) }
+            for p in [0.05, 0.1, 0.5, 0.9, 0.95] {
+                let got = projection.histogramQuantile(histogram, p)
+                let expected = Statistics.quantile(sorted: values, p)
+                #expect(abs(got - expected) < 1e-12, "\(histogram) at \(p): \(got), type 7 \(expected)")
+            }
+        }
+        #expect(abs(projection.histogramQuantile(Array(repeating: 1, count: 10), 0.95) - 8.55) < 1e-12)
+    }
+
     @Test func delaysByReasonOrganisationPathwayMonthAndMidnight() throws {
         let m = try Self.story()
         expectClose(
