@@ -304,17 +304,24 @@ extension VerificationSuite {
 }
 
 extension VerificationSuite {
+    /// The care home of a care-home case: the only one, its residents without crises of their
+    /// own, admitting round the clock; nil when the case is not like that.
+    static func soleCareHome(_ s: Scenario) -> Int? {
+        guard let h = s.services.firstIndex(where: { $0.kind == .careHome }),
+            s.services.filter({ $0.kind == .careHome }).count == 1,
+            s.cohorts.allSatisfy({ if case .perResidentPerYear(0) = $0.rate { true } else { false } }),
+            s.working.hours.from == 0, s.working.hours.to == 24, s.working.sevenDayDischarge
+        else { return nil }
+        return h
+    }
+
     /// A care home fed by community referrals only, as M/M/c: residents die at the constant rate
     /// `annualMortality` a year, referrals come at `communityAdmissionsPerYear` and wait first
     /// come, first served. With a = lambda / mu < c, every referral is admitted: admissions are
     /// lambda T, residents present average a, and the mean wait is Erlang C(c, a) / (c mu - lambda).
     static func careHomeChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
-        guard let h = s.services.firstIndex(where: { $0.kind == .careHome }),
-            s.services.filter({ $0.kind == .careHome }).count == 1, s.services[h].annualMortality > 0,
-            s.services[h].communityAdmissionsPerYear > 0,
-            s.services[h].capacity.changes.isEmpty, s.census.isEmpty,
-            s.cohorts.allSatisfy({ if case .perResidentPerYear(0) = $0.rate { true } else { false } }),
-            s.working.hours.from == 0, s.working.hours.to == 24, s.working.sevenDayDischarge
+        guard let h = soleCareHome(s), s.services[h].annualMortality > 0, s.services[h].communityAdmissionsPerYear > 0,
+            s.services[h].capacity.changes.isEmpty, s.census.isEmpty
         else {
             throw VerificationError.unsupported(
                 "care-home-queue: needs one care home with mortality and community referrals, residents "
@@ -395,12 +402,8 @@ extension VerificationSuite {
     /// times are uniform on [0, T], so exactly: admissions lambda T, mean wait D^2 / 2T, and
     /// mean residents (1/T) [a (T - D) + (lambda D - a)(1 - exp(-mu (T - D))) / mu], a = lambda / mu.
     static func capacityOpeningChecks(_ s: Scenario, replications: Int, threads: Int) throws -> [Check] {
-        guard let h = s.services.firstIndex(where: { $0.kind == .careHome }),
-            s.services.filter({ $0.kind == .careHome }).count == 1, s.warmupDays == 0, s.census.isEmpty,
-            s.services[h].initialResidents == 0, s.services[h].capacity.initial == 0,
-            s.services[h].capacity.changes.count == 1,
-            s.cohorts.allSatisfy({ if case .perResidentPerYear(0) = $0.rate { true } else { false } }),
-            s.working.hours.from == 0, s.working.hours.to == 24, s.working.sevenDayDischarge
+        guard let h = soleCareHome(s), s.warmupDays == 0, s.census.isEmpty, s.services[h].initialResidents == 0,
+            s.services[h].capacity.initial == 0, s.services[h].capacity.changes.count == 1
         else {
             throw VerificationError.unsupported(
                 "capacity-opening: needs one care home without places or residents at the start and one "

@@ -31,6 +31,14 @@ public enum VerificationSuite {
         let dir = scenarios + "/verification"
         func load(_ name: String) throws -> Scenario { try ScenarioLoader.load(path: dir + "/" + name).scenario }
         func reps(_ s: Scenario) -> Int { s.replications * (full ? 4 : 1) }
+        // The cases whose checks need only the scenario, its replications and the threads.
+        func each(_ files: [String], _ cases: (Scenario, Int, Int) throws -> [Check]) throws {
+            for file in files {
+                let s = try load(file)
+                progress(s.name)
+                checks += try cases(s, reps(s), threads)
+            }
+        }
 
         for file in ["erlang-b.json5", "erlang-b-lognormal.json5"] {
             let s = try load(file)
@@ -190,47 +198,19 @@ public enum VerificationSuite {
             }
         }
 
-        do {
-            let s = try load("calendar-demand.json5")
-            progress(s.name)
-            checks += try calendarDemandChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["calendar-demand.json5"], calendarDemandChecks)
 
-        do {
-            let s = try load("demand-growth.json5")
-            progress(s.name)
-            checks += try demandGrowthChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["demand-growth.json5"], demandGrowthChecks)
 
-        do {
-            let s = try load("readmission-windows.json5")
-            progress(s.name)
-            checks += try readmissionChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["readmission-windows.json5"], readmissionChecks)
 
-        do {
-            let s = try load("crisis-response-overnight.json5")
-            progress(s.name)
-            checks += try crisisResponseHoursChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["crisis-response-overnight.json5"], crisisResponseHoursChecks)
 
-        for file in ["discharge-calendar.json5", "discharge-calendar-seven-day.json5"] {
-            let s = try load(file)
-            progress(s.name)
-            checks += try dischargeCalendarChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["discharge-calendar.json5", "discharge-calendar-seven-day.json5"], dischargeCalendarChecks)
 
-        for file in ["census-downstream.json5", "census-acute.json5"] {
-            let s = try load(file)
-            progress(s.name)
-            checks += try censusChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["census-downstream.json5", "census-acute.json5"], censusChecks)
 
-        do {
-            let s = try load("reablement-follow-up.json5")
-            progress(s.name)
-            checks += try followUpChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["reablement-follow-up.json5"], followUpChecks)
 
         do {
             let s = try load("interval-coverage.json5")
@@ -238,23 +218,11 @@ public enum VerificationSuite {
             checks += try intervalCoverageChecks(s, experiments: full ? 4000 : 1000, threads: threads)
         }
 
-        do {
-            let s = try load("care-home-queue.json5")
-            progress(s.name)
-            checks += try careHomeChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["care-home-queue.json5"], careHomeChecks)
 
-        do {
-            let s = try load("care-home-sources.json5")
-            progress(s.name)
-            checks += try careHomeSourceChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["care-home-sources.json5"], careHomeSourceChecks)
 
-        do {
-            let s = try load("capacity-opening.json5")
-            progress(s.name)
-            checks += try capacityOpeningChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["capacity-opening.json5"], capacityOpeningChecks)
 
         do {
             let loaded = try ScenarioLoader.load(path: dir + "/stay-distributions.json5")
@@ -295,11 +263,7 @@ public enum VerificationSuite {
                     }))
         }
 
-        do {
-            let s = try load("demand-variation.json5")
-            progress(s.name)
-            checks += try demandVariationChecks(s, replications: reps(s), threads: threads)
-        }
+        try each(["demand-variation.json5"], demandVariationChecks)
 
         do {
             let s = try ScenarioLoader.load(path: scenarios + "/baseline.json5").scenario
